@@ -1,0 +1,211 @@
+"""The ``claimledger`` command: parses arguments and calls the library, nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from claimledger.brat import to_brat
+from claimledger.errors import ClaimledgerError, InputError
+from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
+from claimledger.records import Analysis
+
+FORMATS = ("table", "json", "jsonl", "brat")
+DEMO_ARTICLE = "kursk-north-korean-troops.txt"
+DEMO_PUBLISHED = dt.date(2025, 2, 1)
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    """One line on stderr: what went wrong and what to do."""
+    err_console.print(f"[bold red]error:[/bold red] {message}", markup=True, highlight=False)
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.UsageError(
+            f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-02-01"
+        ) from None
+
+
+class _OneLineGroup(click.Group):
+    """Usage errors as one line with a hint, instead of click's usage block."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            _fail("aborted")
+            sys.exit(130)
+        except click.UsageError as exc:
+            hint = f"; see '{exc.ctx.command_path} --help'" if exc.ctx else ""
+            _fail(f"{exc.format_message()}{hint}")
+            sys.exit(2)
+        except click.ClickException as exc:
+            _fail(exc.format_message())
+            sys.exit(exc.exit_code)
+        except ClaimledgerError as exc:
+            _fail(str(exc))
+            sys.exit(1)
+
+
+@click.group(cls=_OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="claimledger")
+def app() -> None:
+    """claimledger: who said what, through whom, when, how sure — from news reports.
+
+    \b
+    Examples:
+      claimledger demo
+      claimledger analyze article.txt --published 2025-02-01
+      claimledger analyze page.html --format json --out page.json
+      claimledger analyze *.txt --format brat --out annotations/
+    """
+
+
+@app.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--published", metavar="DATE",
+              help="Publication date (YYYY-MM-DD): anchors 'last week', 'January 31'. "
+                   "Without it no year is assumed.")
+@click.option("--url", help="The article's URL, stored with the document.")
+@click.option("--outlet", help="The publishing outlet, e.g. 'Kyiv Independent'.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: readable report; json/jsonl: docs/schema.md; brat: PolNeAR .ann files.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Write here instead of stdout (for brat: a directory, default ./brat).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
+              show_default=True, help="Refuse input files larger than this.")
+def analyze(
+    files: tuple[Path, ...],
+    published: str | None,
+    url: str | None,
+    outlet: str | None,
+    fmt: str,
+    out: Path | None,
+    max_bytes: int,
+) -> None:
+    """Analyse plain-text or HTML articles and print their attributions and claims.
+
+    A file that cannot be read is reported on one line and skipped; the others are still
+    analysed, and the exit status is 1.
+    """
+    published_date = _parse_date(published, "--published")
+    from claimledger.extract import analyze as analyze_text
+
+    results: list[tuple[Path, Analysis]] = []
+    failures = 0
+    with Progress(console=err_console, transient=True, disable=len(files) < 2) as progress:
+        task = progress.add_task("analysing", total=len(files))
+        for path in files:
+            try:
+                loaded = read_document(path, max_bytes=max_bytes)
+                analysis = analyze_text(
+                    loaded.text,
+                    published=published_date or loaded.published,
+                    url=url or loaded.url,
+                    outlet=outlet,
+                    title=loaded.title,
+                    path=str(path),
+                    format=loaded.format,
+                )
+                results.append((path, analysis))
+            except InputError as exc:
+                _fail(str(exc))
+                failures += 1
+            progress.advance(task)
+    _write(results, fmt, out)
+    if failures:
+        sys.exit(1)
+
+
+def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> None:
+    if fmt == "brat":
+        _write_brat(results, out or Path("brat"))
+        return
+    if fmt == "table":
+        from claimledger.report import render_analysis
+
+        if out is None:
+            console = Console(highlight=False)
+            for _, analysis in results:
+                render_analysis(analysis, console)
+            return
+        with out.open("w", encoding="utf-8") as fh:
+            console = Console(file=fh, width=160, highlight=False, color_system=None)
+            for _, analysis in results:
+                render_analysis(analysis, console)
+        return
+    payloads = [analysis.to_json() for _, analysis in results]
+    if fmt == "jsonl":
+        text = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in payloads)
+    else:
+        body: Any = payloads[0] if len(payloads) == 1 else payloads
+        text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def _write_brat(results: list[tuple[Path, Analysis]], out_dir: Path) -> None:
+    """``<stem>.txt`` (the exact analysed text) and ``<stem>.ann`` per input."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: --out must be a directory for --format brat")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path, analysis in results:
+        txt = out_dir / f"{path.stem}.txt"
+        if txt.resolve() == path.resolve():
+            raise InputError(
+                f"{path}: writing brat output to {out_dir} would overwrite the input; "
+                "choose another --out directory"
+            )
+        txt.write_text(analysis.document.text, encoding="utf-8")
+        (out_dir / f"{path.stem}.ann").write_text(to_brat(analysis), encoding="utf-8")
+        err_console.print(f"wrote {txt} and {txt.with_suffix('.ann')}", highlight=False)
+
+
+@app.command()
+@click.option("--db", type=click.Path(path_type=Path), default=Path("claimledger-demo.sqlite"),
+              show_default=True, help="The SQLite ledger file to store the demo analysis in.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True)
+def demo(db: Path, fmt: str) -> None:
+    """Analyse the bundled seed article (published 2025-02-01) into a SQLite ledger and
+    print the report."""
+    from claimledger.extract import analyze as analyze_text
+    from claimledger.ledger import Ledger
+    from claimledger.report import render_analysis
+
+    text = resources.files("claimledger.data").joinpath(DEMO_ARTICLE).read_text("utf-8")
+    analysis = analyze_text(text, published=DEMO_PUBLISHED, path=f"demo/{DEMO_ARTICLE}")
+    with Ledger(db) as ledger:
+        new = ledger.store(analysis)
+        counts = ledger.counts()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(analysis.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console = Console(highlight=False)
+    render_analysis(analysis, console)
+    state = "stored" if new else "already in the ledger; replaced, not duplicated"
+    console.print(
+        f"Document {analysis.document.id} {state}. Ledger {db}: {counts['documents']} "
+        f"document(s), {counts['attributions']} attributions, {counts['claims']} claims, "
+        f"{counts['entities']} entities.",
+        highlight=False,
+        markup=False,
+    )

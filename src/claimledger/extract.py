@@ -1,0 +1,404 @@
+"""From a parsed spaCy Doc to plain records: the only module that knows both.
+
+Resolves what the components found — sources to entities, time expressions to dates
+against the publication date, figures to claims with fractions of earlier figures — and
+builds the immutable :class:`~claimledger.records.Analysis`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span
+
+from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR, TIME_SPANS_KEY, RawAttribution, RawVia
+from claimledger.nlp.pipeline import load_pipeline
+from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
+from claimledger.nlp.sources import (
+    EntityDraft,
+    EntityRegistry,
+    analyse_source,
+    is_outlet_anaphor,
+    is_outlet_name,
+)
+from claimledger.nlp.timex import TimeValue, resolve_time
+from claimledger.records import (
+    Analysis,
+    Attribution,
+    Base,
+    Channel,
+    Claim,
+    Content,
+    Cue,
+    Document,
+    Entity,
+    Hedge,
+    Quantity,
+    Source,
+    Spans,
+    Subject,
+    TimeRef,
+    Via,
+    document_id,
+    weakest,
+)
+
+# How far (in sentences) a statement's time carries to the same source's next statement.
+INHERIT_WITHIN_SENTENCES = 2
+
+
+def analyze(
+    text: str,
+    *,
+    published: dt.date | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    title: str | None = None,
+    path: str | None = None,
+    format: str = "text",
+) -> Analysis:
+    """Analyse one article's text: attributions, entities and claims, with character spans."""
+    document = Document(
+        id=document_id(text),
+        text=text,
+        format=format,
+        path=path,
+        url=url,
+        outlet=outlet,
+        title=title,
+        published=published,
+    )
+    return analyze_doc(load_pipeline()(text), document)
+
+
+def _spans(*spans: Span | None) -> Spans:
+    return tuple((s.start_char, s.end_char) for s in spans if s is not None and len(s))
+
+
+def _time_ref(
+    span: Span, published: dt.date | None, *, anchor_end: dt.date | None = None
+) -> TimeRef:
+    value: TimeValue = resolve_time(span.text, published, anchor_end=anchor_end)
+    return TimeRef(
+        text=span.text,
+        spans=_spans(span),
+        value=value.value,
+        start=value.start,
+        end=value.end,
+        granularity=value.granularity,
+        year_known=value.year_known,
+    )
+
+
+class _Builder:
+    """Turns one Doc's raw attributions into records, keeping the entity registry."""
+
+    def __init__(self, doc: Doc, document: Document) -> None:
+        self.doc = doc
+        self.document = document
+        self.registry = EntityRegistry(doc)
+        self.attributions: list[Attribution] = []
+        self.entity_of: list[EntityDraft | None] = []
+
+    def via(self, raw: RawVia) -> Via:
+        name = raw.name
+        entity: EntityDraft | None
+        if is_outlet_anaphor(name):
+            entity = self.registry.last_outlet_before(name.start)
+        else:
+            analysis = analyse_source(name)
+            kind = "outlet" if is_outlet_name(name.text) else analysis.kind
+            core = analysis.name if analysis.name is not None else name
+            entity = self.registry.mention(core, kind)
+        cue = (
+            Cue(text=raw.cue.text, spans=_spans(raw.cue), lemma=raw.cue.lemma_.lower(),
+                kind="report")
+            if raw.cue is not None
+            else None
+        )
+        return Via(
+            text=name.text,
+            spans=_spans(name),
+            entity=entity.name if entity else None,
+            entity_id=entity.id if entity else None,
+            kind=entity.kind if entity else "unknown",
+            cue=cue,
+        )
+
+    def source(self, raw: RawAttribution) -> tuple[Source | None, EntityDraft | None, list[Via]]:
+        if raw.source is None:
+            return None, None, []
+        span = raw.source
+        analysis = analyse_source(span)
+        extra_via: list[Via] = []
+        if analysis.interviewed_by is not None:
+            extra_via.append(self.via(RawVia(name=analysis.interviewed_by, cue=None)))
+        entity: EntityDraft | None = None
+        resolved_from = None
+        role, affiliation = analysis.role, analysis.affiliation
+        if analysis.pronoun is not None:
+            entity = self.registry.antecedent(analysis.pronoun)
+            resolved_from = analysis.pronoun.text
+            if entity is not None:
+                role = entity.roles[0] if entity.roles else None
+                affiliation = entity.affiliations[0] if entity.affiliations else None
+        elif analysis.name is not None:
+            kind = analysis.kind
+            if is_outlet_anaphor(analysis.name):
+                entity = self.registry.last_outlet_before(span.start)
+            else:
+                entity = self.registry.mention(analysis.name, kind, role, affiliation)
+            if entity is not None and role is None and entity.roles:
+                # "Zelensky pointed out": the role given at first mention still holds.
+                role = entity.roles[0]
+                affiliation = entity.affiliations[0] if entity.affiliations else affiliation
+        source = Source(
+            text=span.text,
+            spans=_spans(span),
+            entity=entity.name if entity else None,
+            entity_id=entity.id if entity else None,
+            kind=entity.kind if entity else analysis.kind,
+            role=role,
+            affiliation=affiliation,
+            resolved_from=resolved_from,
+        )
+        return source, entity, extra_via
+
+    def attribution(self, index: int, raw: RawAttribution, raws: list[RawAttribution]) -> None:
+        vias = [self.via(v) for v in raw.via]
+        source, entity, extra_via = self.source(raw)
+        chain: list[Via] = []
+        parent_id = None
+        if raw.parent is not None and raw.parent < len(self.attributions):
+            parent = self.attributions[raw.parent]
+            parent_id = parent.id
+            chain.extend(parent.via)
+            if parent.source is not None:
+                chain.append(
+                    Via(
+                        text=parent.source.text,
+                        spans=parent.source.spans,
+                        entity=parent.source.entity,
+                        entity_id=parent.source.entity_id,
+                        kind=parent.source.kind,
+                        cue=parent.cue,
+                    )
+                )
+        chain.extend(vias)
+        chain.extend(extra_via)
+        stated = (
+            _time_ref(raw.stated, self.document.published) if raw.stated is not None else None
+        )
+        channel = (
+            Channel(
+                kind=raw.channel.kind,
+                text=raw.channel.span.text,
+                spans=_spans(raw.channel.span),
+                platform=raw.channel.platform,
+            )
+            if raw.channel is not None
+            else None
+        )
+        previous = self.attributions[-1] if self.attributions else None
+        prev_entity = self.entity_of[-1] if self.entity_of else None
+        if (
+            previous is not None
+            and entity is not None
+            and prev_entity is entity
+            and self._sentence_gap(raws[index - 1], raw) <= INHERIT_WITHIN_SENTENCES
+        ):
+            # Same speaker in the next sentences with no new time or occasion: the article
+            # goes on reporting the same statement ("He also mentioned ...").
+            if stated is None and previous.stated is not None:
+                stated = _inherit(previous.stated)
+            if channel is None:
+                channel = previous.channel
+        hedges = tuple(
+            Hedge(text=s.text, spans=_spans(s), level=level) for s, level in raw.hedges
+        )
+        certainty = weakest(raw.cue_certainty, *(h.level for h in hedges))
+        self.attributions.append(
+            Attribution(
+                id=f"a{index + 1}",
+                style=raw.style,
+                source=source,
+                cue=Cue(
+                    text=raw.cue.text,
+                    spans=_spans(raw.cue),
+                    lemma=raw.cue_lemma,
+                    kind=raw.cue_kind,
+                ),
+                content=Content(text=raw.content.text, spans=_spans(raw.content)),
+                via=tuple(chain),
+                stated=stated,
+                channel=channel,
+                certainty=certainty,
+                hedges=hedges,
+                parent=parent_id,
+            )
+        )
+        self.entity_of.append(entity)
+
+    def _sentence_gap(self, a: RawAttribution, b: RawAttribution) -> int:
+        sents = [s.start for s in self.doc.sents]
+        ia = sum(1 for s in sents if s <= a.cue.start)
+        ib = sum(1 for s in sents if s <= b.cue.start)
+        return ib - ia
+
+
+def _inherit(stated: TimeRef) -> TimeRef:
+    return TimeRef(
+        text=stated.text,
+        spans=stated.spans,
+        value=stated.value,
+        start=stated.start,
+        end=stated.end,
+        granularity=stated.granularity,
+        year_known=stated.year_known,
+        inherited=True,
+    )
+
+
+def analyze_doc(doc: Doc, document: Document) -> Analysis:
+    """Records from a Doc that went through claimledger's pipeline."""
+    raws: list[RawAttribution] = doc._.get(ATTRIBUTIONS_ATTR) or []
+    builder = _Builder(doc, document)
+    for index, raw in enumerate(raws):
+        builder.attribution(index, raw, raws)
+    times = list(doc.spans[TIME_SPANS_KEY]) if TIME_SPANS_KEY in doc.spans else []
+    claims = _claims(doc, raws, builder.attributions, times, document.published)
+    entities = tuple(
+        Entity(
+            id=e.id,
+            name=e.name,
+            kind=e.kind,
+            aliases=tuple(e.aliases),
+            roles=tuple(e.roles),
+            affiliations=tuple(e.affiliations),
+            spans=tuple(sorted(e.spans)),
+        )
+        for e in builder.registry.entities
+    )
+    return Analysis(
+        document=document,
+        entities=entities,
+        attributions=tuple(builder.attributions),
+        claims=claims,
+    )
+
+
+def _claims(
+    doc: Doc,
+    raws: list[RawAttribution],
+    attributions: list[Attribution],
+    times: list[Span],
+    published: dt.date | None,
+) -> tuple[Claim, ...]:
+    time_tokens = {i for s in times for i in range(s.start, s.end)}
+    found: list[tuple[RawFigure, Attribution]] = []
+    for index, (raw, attribution) in enumerate(zip(raws, attributions, strict=True)):
+        inner = {
+            i
+            for child in raws
+            if child.parent == index
+            for i in range(child.content.start, child.content.end)
+        }
+        skip = time_tokens | inner
+        figures = find_figures(raw.content, skip) + [
+            f for f in find_durations(raw.content, times) if f.tokens.start not in inner
+        ]
+        found.extend((f, attribution) for f in figures)
+    found.sort(key=lambda pair: pair[0].tokens.start)
+    claims: list[Claim] = []
+    raw_of: dict[str, RawFigure] = {}
+    for figure, attribution in found:
+        claim_id = f"c{len(claims) + 1}"
+        quantity = _quantity(figure, claims, raw_of)
+        if quantity is None:
+            continue
+        time = _claim_time(figure, attribution, published)
+        subject_span = figure.subject
+        claims.append(
+            Claim(
+                id=claim_id,
+                attribution=attribution.id,
+                subject=Subject(
+                    text=subject_span.text if subject_span is not None else "",
+                    key=figure.subject_key,
+                    spans=_spans(subject_span),
+                ),
+                measure=figure.measure,
+                measure_text=figure.measure_tokens.text if figure.measure_tokens else "",
+                quantity=quantity,
+                polarity="negative" if figure.negated else "positive",
+                time=time,
+                certainty=attribution.certainty,
+                spans=_merge(_spans(figure.tokens, subject_span, figure.measure_tokens)),
+            )
+        )
+        raw_of[claim_id] = figure
+    return tuple(claims)
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> Spans:
+    return tuple(sorted(set(spans)))
+
+
+def _quantity(figure: RawFigure, earlier: list[Claim], raw_of: dict[str, RawFigure]) -> Quantity | None:
+    spans = _spans(figure.tokens)
+    if figure.fraction is None:
+        assert figure.value is not None
+        low = figure.value
+        high: float | None = figure.value
+        if figure.low_bound:
+            high = None
+        elif figure.high_bound:
+            low = 0.0
+        return Quantity(low=low, high=high, approx=figure.approx, text=figure.tokens.text,
+                        spans=spans, unit=figure.unit)
+    base_claim = resolve_fraction_base(figure, earlier)
+    if base_claim is None:
+        return Quantity(low=figure.fraction, high=figure.fraction, approx=figure.approx,
+                        text=figure.tokens.text, spans=spans, unit="fraction",
+                        fraction=figure.fraction)
+    bq = base_claim.quantity
+    low = round(figure.fraction * bq.low, 6)
+    high = round(figure.fraction * bq.high, 6) if bq.high is not None else None
+    base = Base(value=bq.low if bq.high == bq.low else (bq.low + (bq.high or bq.low)) / 2,
+                text=bq.text, spans=bq.spans, claim=base_claim.id)
+    return Quantity(
+        low=low,
+        high=high,
+        approx=figure.approx or bq.approx,
+        text=figure.tokens.text,
+        spans=spans,
+        unit=bq.unit,
+        fraction=round(figure.fraction, 6),
+        base=base,
+    )
+
+
+def resolve_fraction_base(figure: RawFigure, earlier: list[Claim]) -> Claim | None:
+    """The figure a fraction is taken of: the latest earlier absolute count of the same
+    subject, a count of those deployed preferred ("half of the soldiers deployed")."""
+    candidates = [
+        c for c in earlier
+        if c.subject.key == figure.subject_key and c.quantity.fraction is None
+        and c.quantity.unit == "count" and c.polarity == "positive"
+    ]
+    if not candidates:
+        return None
+    deployed = [c for c in candidates if c.measure == "deployed"]
+    return (deployed or candidates)[-1]
+
+
+def _claim_time(figure: RawFigure, attribution: Attribution, published: dt.date | None) -> TimeRef | None:
+    """Durations end at the statement date; counts hold as of when they were stated."""
+    stated = attribution.stated
+    if figure.measure == "absent":
+        anchor = stated.end if stated is not None and stated.granularity == "day" else None
+        if anchor is None and stated is None:
+            return _time_ref(figure.tokens, None, anchor_end=None)
+        return _time_ref(figure.tokens, published, anchor_end=anchor)
+    return stated

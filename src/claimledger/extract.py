@@ -112,8 +112,12 @@ class _Builder:
             core = analysis.name if analysis.name is not None else name
             entity = self.registry.mention(core, kind)
         cue = (
-            Cue(text=raw.cue.text, spans=_spans(raw.cue), lemma=raw.cue.lemma_.lower(),
-                kind="report")
+            Cue(
+                text=raw.cue.text,
+                spans=_spans(raw.cue),
+                lemma=raw.cue.lemma_.lower(),
+                kind="report",
+            )
             if raw.cue is not None
             else None
         )
@@ -187,9 +191,7 @@ class _Builder:
                 )
         chain.extend(vias)
         chain.extend(extra_via)
-        stated = (
-            _time_ref(raw.stated, self.document.published) if raw.stated is not None else None
-        )
+        stated = _time_ref(raw.stated, self.document.published) if raw.stated is not None else None
         channel = (
             Channel(
                 kind=raw.channel.kind,
@@ -214,9 +216,7 @@ class _Builder:
                 stated = _inherit(previous.stated)
             if channel is None:
                 channel = previous.channel
-        hedges = tuple(
-            Hedge(text=s.text, spans=_spans(s), level=level) for s, level in raw.hedges
-        )
+        hedges = tuple(Hedge(text=s.text, spans=_spans(s), level=level) for s, level in raw.hedges)
         certainty = weakest(raw.cue_certainty, *(h.level for h in hedges))
         self.attributions.append(
             Attribution(
@@ -317,7 +317,7 @@ def _claims(
         quantity = _quantity(figure, claims, raw_of)
         if quantity is None:
             continue
-        time = _claim_time(figure, attribution, published)
+        time = _claim_time(figure, attribution, published, times)
         subject_span = figure.subject
         claims.append(
             Claim(
@@ -345,7 +345,9 @@ def _merge(spans: Iterable[tuple[int, int]]) -> Spans:
     return tuple(sorted(set(spans)))
 
 
-def _quantity(figure: RawFigure, earlier: list[Claim], raw_of: dict[str, RawFigure]) -> Quantity | None:
+def _quantity(
+    figure: RawFigure, earlier: list[Claim], raw_of: dict[str, RawFigure]
+) -> Quantity | None:
     spans = _spans(figure.tokens)
     if figure.fraction is None:
         assert figure.value is not None
@@ -355,18 +357,34 @@ def _quantity(figure: RawFigure, earlier: list[Claim], raw_of: dict[str, RawFigu
             high = None
         elif figure.high_bound:
             low = 0.0
-        return Quantity(low=low, high=high, approx=figure.approx, text=figure.tokens.text,
-                        spans=spans, unit=figure.unit)
+        return Quantity(
+            low=low,
+            high=high,
+            approx=figure.approx,
+            text=figure.tokens.text,
+            spans=spans,
+            unit=figure.unit,
+        )
     base_claim = resolve_fraction_base(figure, earlier)
     if base_claim is None:
-        return Quantity(low=figure.fraction, high=figure.fraction, approx=figure.approx,
-                        text=figure.tokens.text, spans=spans, unit="fraction",
-                        fraction=figure.fraction)
+        return Quantity(
+            low=figure.fraction,
+            high=figure.fraction,
+            approx=figure.approx,
+            text=figure.tokens.text,
+            spans=spans,
+            unit="fraction",
+            fraction=figure.fraction,
+        )
     bq = base_claim.quantity
     low = round(figure.fraction * bq.low, 6)
     high = round(figure.fraction * bq.high, 6) if bq.high is not None else None
-    base = Base(value=bq.low if bq.high == bq.low else (bq.low + (bq.high or bq.low)) / 2,
-                text=bq.text, spans=bq.spans, claim=base_claim.id)
+    base = Base(
+        value=bq.low if bq.high == bq.low else (bq.low + (bq.high or bq.low)) / 2,
+        text=bq.text,
+        spans=bq.spans,
+        claim=base_claim.id,
+    )
     return Quantity(
         low=low,
         high=high,
@@ -383,9 +401,12 @@ def resolve_fraction_base(figure: RawFigure, earlier: list[Claim]) -> Claim | No
     """The figure a fraction is taken of: the latest earlier absolute count of the same
     subject, a count of those deployed preferred ("half of the soldiers deployed")."""
     candidates = [
-        c for c in earlier
-        if c.subject.key == figure.subject_key and c.quantity.fraction is None
-        and c.quantity.unit == "count" and c.polarity == "positive"
+        c
+        for c in earlier
+        if c.subject.key == figure.subject_key
+        and c.quantity.fraction is None
+        and c.quantity.unit == "count"
+        and c.polarity == "positive"
     ]
     if not candidates:
         return None
@@ -393,9 +414,22 @@ def resolve_fraction_base(figure: RawFigure, earlier: list[Claim]) -> Claim | No
     return (deployed or candidates)[-1]
 
 
-def _claim_time(figure: RawFigure, attribution: Attribution, published: dt.date | None) -> TimeRef | None:
-    """Durations end at the statement date; counts hold as of when they were stated."""
+def _claim_time(
+    figure: RawFigure, attribution: Attribution, published: dt.date | None, times: list[Span]
+) -> TimeRef | None:
+    """When the figure holds: a time expression on its own verb ("were deployed last
+    month"); else durations end at the statement date and counts hold as of it."""
     stated = attribution.stated
+    verb = figure.measure_tokens.root if figure.measure_tokens is not None else None
+    if verb is not None and figure.measure != "absent":
+        for span in times:
+            if span.sent != verb.sent or span[0].lower_ in {"for", "since"}:
+                continue
+            node, steps = span.root, 0
+            while node.head != node and steps < 4 and node != verb:
+                node, steps = node.head, steps + 1
+            if node == verb:
+                return _time_ref(span, published)
     if figure.measure == "absent":
         anchor = stated.end if stated is not None and stated.granularity == "day" else None
         if anchor is None and stated is None:

@@ -8,8 +8,13 @@ from rich.text import Text
 
 from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef
 
-FRACTION_WORDS = {0.5: "half", 1 / 3: "one-third", 2 / 3: "two-thirds", 0.25: "a quarter",
-                  0.75: "three-quarters"}
+FRACTION_WORDS = {
+    0.5: "half",
+    1 / 3: "one-third",
+    2 / 3: "two-thirds",
+    0.25: "a quarter",
+    0.75: "three-quarters",
+}
 
 
 def format_number(value: float) -> str:
@@ -75,34 +80,68 @@ def _excerpt(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def attribution_table(analysis: Analysis) -> Table:
-    table = Table(title="Attributions", show_lines=True, expand=True)
-    for col, style in (("#", "dim"), ("source", "bold cyan"), ("via", "magenta"), ("cue", "yellow"),
-                       ("style", ""), ("stated", "green"), ("certainty", ""), ("content", "")):
-        table.add_column(col, style=style, overflow="fold")
+def attribution_lines(analysis: Analysis) -> list[Text]:
+    """One block per attribution: who (via whom), how and when, then what."""
+    blocks: list[Text] = []
     for a in analysis.attributions:
-        table.add_row(
-            a.id, Text(format_source(a.source)), Text(_via(a)), Text(a.cue.text), a.style,
-            format_time(a.stated), a.certainty, Text(_excerpt(a.content.text)),
-        )
-    return table
+        block = Text()
+        block.append(f"{a.id:>4}  ", style="dim")
+        block.append(format_source(a.source), style="bold cyan")
+        if a.via:
+            block.append("  via ", style="dim")
+            block.append(_via(a), style="magenta")
+        block.append("\n      ")
+        block.append(f"“{a.cue.text}”", style="yellow")
+        details = [a.style, a.certainty, f"stated {format_time(a.stated)}"]
+        if a.channel is not None:
+            details.append(
+                a.channel.kind + (f" ({a.channel.platform})" if a.channel.platform else "")
+            )
+        block.append("  " + " · ".join(details), style="dim")
+        block.append("\n      ")
+        block.append(_excerpt(a.content.text, 240))
+        blocks.append(block)
+    return blocks
 
 
 def claim_table(analysis: Analysis) -> Table:
     by_id = {a.id: a for a in analysis.attributions}
-    table = Table(title="Claims", show_lines=False, expand=True)
-    for col, style in (("#", "dim"), ("subject", "bold"), ("measure", "yellow"),
-                       ("figure", "bold green"), ("source", "cyan"), ("via", "magenta"),
-                       ("as of", "green"), ("certainty", "")):
+    table = Table(title="Claims", title_justify="left", title_style="bold underline")
+    for col, style in (
+        ("#", "dim"),
+        ("subject", "bold"),
+        ("measure", "yellow"),
+        ("figure", "bold green"),
+        ("source (via)", "cyan"),
+        ("as of", "green"),
+        ("certainty", ""),
+    ):
         table.add_column(col, style=style, overflow="fold")
     for c in analysis.claims:
         a = by_id.get(c.attribution or "")
+        who = "—"
+        if a is not None:
+            who = (a.source.entity or a.source.text) if a.source else "(unattributed)"
+            if a.via:
+                who += f" ({_via(a)})"
         table.add_row(
-            c.id, Text(c.subject.text), _measure(c), Text(format_quantity(c.quantity)),
-            Text(format_source(a.source) if a else "—"), Text(_via(a) if a else ""),
-            format_time(c.time), c.certainty,
+            c.id,
+            Text(c.subject.text),
+            _measure(c),
+            Text(format_quantity(c.quantity)),
+            Text(who),
+            _short_time(c.time),
+            c.certainty,
         )
     return table
+
+
+def _short_time(t: TimeRef | None) -> str:
+    if t is None or (t.value is None and t.start is None):
+        return "—"
+    if t.start and t.end and t.start != t.end and t.granularity == "day":
+        return f"{t.start.isoformat()}…{t.end.isoformat()}"
+    return t.value or "—"
 
 
 def _measure(c: Claim) -> str:
@@ -112,12 +151,16 @@ def _measure(c: Claim) -> str:
 def render_analysis(analysis: Analysis, console: Console) -> None:
     doc = analysis.document
     published = doc.published.isoformat() if doc.published else "unknown (no year is assumed)"
-    console.print(
-        f"[bold]{doc.path or doc.title or doc.id}[/bold]  id {doc.id}  published {published}"
-        f"  {len(analysis.attributions)} attributions, {len(analysis.claims)} claims,"
-        f" {len(analysis.entities)} entities",
-        markup=True,
-        highlight=False,
+    header = Text()
+    header.append(doc.path or doc.title or doc.id, style="bold")
+    header.append(
+        f"\nid {doc.id} · published {published} · {len(analysis.attributions)} attributions"
+        f" · {len(analysis.claims)} claims · {len(analysis.entities)} entities",
+        style="dim",
     )
-    console.print(attribution_table(analysis))
+    console.print(header)
+    console.print(Text("\nAttributions", style="bold underline"))
+    for block in attribution_lines(analysis):
+        console.print(block)
+    console.print()
     console.print(claim_table(analysis))

@@ -132,28 +132,40 @@ class Ledger:
                 "INSERT INTO documents (id, path, url, outlet, title, published, format, text,"
                 " analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    doc["id"], doc["path"], doc["url"], doc["outlet"], doc["title"],
-                    doc["published"], doc["format"], doc["text"],
+                    doc["id"],
+                    doc["path"],
+                    doc["url"],
+                    doc["outlet"],
+                    doc["title"],
+                    doc["published"],
+                    doc["format"],
+                    doc["text"],
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 ),
             )
             db.executemany(
                 "INSERT INTO entities (document_id, id, name, kind, payload)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [(doc["id"], e["id"], e["name"], e["kind"], json.dumps(e))
-                 for e in data["entities"]],
+                [
+                    (doc["id"], e["id"], e["name"], e["kind"], json.dumps(e))
+                    for e in data["entities"]
+                ],
             )
             db.executemany(
                 "INSERT INTO attributions (document_id, id, seq, style, source, source_entity,"
                 " cue, stated, certainty, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        doc["id"], a["id"], seq, a["style"],
+                        doc["id"],
+                        a["id"],
+                        seq,
+                        a["style"],
                         a["source"]["text"] if a["source"] else None,
                         a["source"]["entity"] if a["source"] else None,
                         a["cue"]["text"],
                         a["stated"]["value"] if a["stated"] else None,
-                        a["certainty"], json.dumps(a),
+                        a["certainty"],
+                        json.dumps(a),
                     )
                     for seq, a in enumerate(data["attributions"])
                 ],
@@ -164,9 +176,17 @@ class Ledger:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        doc["id"], c["id"], c["attribution"], c["subject"]["key"], c["measure"],
-                        c["quantity"]["low"], c["quantity"]["high"], int(c["quantity"]["approx"]),
-                        c["time"]["value"] if c["time"] else None, c["certainty"], json.dumps(c),
+                        doc["id"],
+                        c["id"],
+                        c["attribution"],
+                        c["subject"]["key"],
+                        c["measure"],
+                        c["quantity"]["low"],
+                        c["quantity"]["high"],
+                        int(c["quantity"]["approx"]),
+                        c["time"]["value"] if c["time"] else None,
+                        c["certainty"],
+                        json.dumps(c),
                     )
                     for c in data["claims"]
                 ],

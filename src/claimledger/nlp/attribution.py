@@ -32,6 +32,7 @@ OPEN_QUOTES = {"“", "«", "„"}
 CLOSE_QUOTES = {"”", "»", "“"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 EXPLETIVES = {"it", "there"}
+CONTRAST_MARKS = {"while", "whereas", "although", "though", "but"}
 
 
 @dataclass
@@ -92,7 +93,9 @@ def quote_spans(doc: Doc) -> list[Span]:
 def _trim(doc: Doc, start: int, end: int) -> Span:
     """Strip punctuation and spaces at both ends, keeping quote marks that close a quote
     opened inside the span."""
-    while start < end and (doc[start].is_space or (doc[start].is_punct and not _is_quote(doc[start]))):
+    while start < end and (
+        doc[start].is_space or (doc[start].is_punct and not _is_quote(doc[start]))
+    ):
         start += 1
     while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
         tok = doc[end - 1]
@@ -125,9 +128,11 @@ def _cue_span(tok: Token) -> Span:
     """The cue verb with its auxiliaries, negation and particle: "has said", "pointed out"."""
     doc = tok.doc
     start = tok.i
-    while start > tok.sent.start and doc[start - 1].dep_ in {"aux", "auxpass", "neg"} and doc[
-        start - 1
-    ].head == tok:
+    while (
+        start > tok.sent.start
+        and doc[start - 1].dep_ in {"aux", "auxpass", "neg"}
+        and doc[start - 1].head == tok
+    ):
         start -= 1
     end = tok.i + 1
     while end < tok.sent.end and doc[end].dep_ == "prt" and doc[end].head == tok:
@@ -162,6 +167,7 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
         q = _quote_containing(quotes, start, end)
         if q is not None:
             return q, "direct"
+        end = _cut_other_reports(comp, end)
         if start > tok.i:
             end = _extend_over_siblings(tok, end)
         span = _trim(doc, start, end)
@@ -179,6 +185,19 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
     ):
         return quote_before, "direct"
     return None
+
+
+def _cut_other_reports(comp: Token, end: int) -> int:
+    """ "X said A, while Y said B": B is Y's, not part of what X said."""
+    for child in comp.rights:
+        if child.dep_ not in {"advcl", "conj"}:
+            continue
+        contrast = any(
+            c.dep_ in {"mark", "cc"} and c.lower_ in CONTRAST_MARKS for c in child.children
+        ) or comp.doc[child.left_edge.i - 1].lower_ in (CONTRAST_MARKS)
+        if contrast and _cue_lemma(child) is not None and _subject_of(child) is not None:
+            return min(end, child.left_edge.i)
+    return end
 
 
 def _extend_over_siblings(tok: Token, end: int) -> int:
@@ -374,8 +393,10 @@ def _sentence_attributions(
             source_tok = _subject_of(tok.head)
         if source_tok is not None and content.start <= source_tok.i < content.end:
             source_tok = None
-        source = _source_span(source_tok) if source_tok is not None else _fallback_source(
-            tok, content, vias
+        source = (
+            _source_span(source_tok)
+            if source_tok is not None
+            else _fallback_source(tok, content, vias)
         )
         if source is not None and len(source) == 0:
             source = None
@@ -403,8 +424,8 @@ def _sentence_attributions(
         if host is not None:
             host.via.insert(0, via)
             continue
-        content = _according_to_content(sent, phrase)
-        if content is None or via.cue is None:
+        rest = _according_to_content(sent, phrase)
+        if rest is None or via.cue is None:
             continue
         results.append(
             RawAttribution(
@@ -412,11 +433,11 @@ def _sentence_attributions(
                 cue_lemma="according to",
                 cue_kind="according-to",
                 cue_certainty="asserted",
-                content=content,
+                content=rest,
                 style="according-to",
                 source=via.name,
                 stated=None,
-                hedges=_hedges(content),
+                hedges=_hedges(rest),
             )
         )
     return results
@@ -492,11 +513,13 @@ def _link_nesting(found: list[RawAttribution]) -> None:
     for i, inner in enumerate(found):
         best: int | None = None
         for j, outer in enumerate(found):
-            if i == j:
-                continue
-            if outer.content.start <= inner.cue.start and inner.cue.end <= outer.content.end:
-                if best is None or len(found[best].content) > len(outer.content):
-                    best = j
+            inside = outer.content.start <= inner.cue.start and inner.cue.end <= outer.content.end
+            if (
+                i != j
+                and inside
+                and (best is None or len(found[best].content) > len(outer.content))
+            ):
+                best = j
         inner.parent = best
 
 

@@ -32,7 +32,7 @@ def load_model() -> Language:
 def load_pipeline() -> Language:
     """The English model with claimledger's components added (cached per process)."""
     # Importing registers the factories with spaCy.
-    import claimledger.nlp.attribution  # noqa: F401
+    import claimledger.nlp.attribution
     import claimledger.nlp.timex  # noqa: F401
 
     nlp = load_model()

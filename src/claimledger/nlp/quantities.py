@@ -15,42 +15,132 @@ from spacy.tokens import Span, Token
 from claimledger.records import Measure
 
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
 }
-MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-               "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
-FRACTION_NOUNS = {"half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25,
-                  "quarters": 0.25, "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
-APPROX_WORDS = {"around", "about", "approximately", "roughly", "some", "nearly", "almost",
-                "circa", "approx", "estimated", "an", "~"}
+MULTIPLIERS = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "k": 1_000,
+    "m": 1_000_000,
+    "bn": 1_000_000_000,
+}
+FRACTION_NOUNS = {
+    "half": 0.5,
+    "halves": 0.5,
+    "third": 1 / 3,
+    "thirds": 1 / 3,
+    "quarter": 0.25,
+    "quarters": 0.25,
+    "fifth": 0.2,
+    "fifths": 0.2,
+    "tenth": 0.1,
+    "tenths": 0.1,
+}
+APPROX_WORDS = {
+    "around",
+    "about",
+    "approximately",
+    "roughly",
+    "some",
+    "nearly",
+    "almost",
+    "circa",
+    "approx",
+    "estimated",
+    "an",
+    "~",
+}
 LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of", "in excess of"}
-UPPER_BOUND = {"fewer than", "less than", "up to", "under", "at most", "below", "nearly",
-               "almost"}
-SUBJECT_SYNONYMS = {"troops": "soldiers", "forces": "soldiers", "servicemen": "soldiers",
-                    "fighters": "soldiers", "personnel": "soldiers", "military": "soldiers",
-                    "soldier": "soldiers", "troop": "soldiers", "people": "people"}
-UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
-         "months": "month", "year": "year", "years": "year"}
+UPPER_BOUND = {"fewer than", "less than", "up to", "under", "at most", "below", "nearly", "almost"}
+SUBJECT_SYNONYMS = {
+    "troops": "soldiers",
+    "forces": "soldiers",
+    "servicemen": "soldiers",
+    "fighters": "soldiers",
+    "personnel": "soldiers",
+    "military": "soldiers",
+    "soldier": "soldiers",
+    "troop": "soldiers",
+    "people": "people",
+}
+UNITS = {
+    "day": "day",
+    "days": "day",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
+    "year": "year",
+    "years": "year",
+}
 
 MEASURE_VERBS: dict[str, Measure] = {
-    "kill": "killed", "die": "killed", "slay": "killed", "eliminate": "killed",
-    "wound": "wounded", "injure": "wounded", "hurt": "wounded",
-    "capture": "captured", "detain": "captured", "seize": "captured",
+    "kill": "killed",
+    "die": "killed",
+    "slay": "killed",
+    "eliminate": "killed",
+    "wound": "wounded",
+    "injure": "wounded",
+    "hurt": "wounded",
+    "capture": "captured",
+    "detain": "captured",
+    "seize": "captured",
     "surrender": "captured",
-    "miss": "missing", "disappear": "missing",
-    "send": "deployed", "deploy": "deployed", "station": "deployed", "dispatch": "deployed",
-    "transfer": "deployed", "post": "deployed", "be": "deployed", "fight": "deployed",
-    "withdraw": "withdrawn", "retreat": "withdrawn", "pull": "withdrawn",
+    "miss": "missing",
+    "disappear": "missing",
+    "send": "deployed",
+    "deploy": "deployed",
+    "station": "deployed",
+    "dispatch": "deployed",
+    "transfer": "deployed",
+    "post": "deployed",
+    "be": "deployed",
+    "fight": "deployed",
+    "withdraw": "withdrawn",
+    "retreat": "withdrawn",
+    "pull": "withdrawn",
     "lose": "killed_or_wounded",
 }
 MEASURE_NOUNS: dict[str, Measure] = {
-    "casualty": "killed_or_wounded", "casualties": "killed_or_wounded",
-    "loss": "killed_or_wounded", "losses": "killed_or_wounded", "dead": "killed",
-    "death": "killed", "deaths": "killed", "prisoner": "captured", "prisoners": "captured",
+    "casualty": "killed_or_wounded",
+    "casualties": "killed_or_wounded",
+    "loss": "killed_or_wounded",
+    "losses": "killed_or_wounded",
+    "dead": "killed",
+    "death": "killed",
+    "deaths": "killed",
+    "prisoner": "captured",
+    "prisoners": "captured",
 }
 PRESENCE_WORDS = {"present", "see", "spot", "observe", "be", "deploy", "fight"}
 
@@ -118,9 +208,7 @@ def _number_tokens(tok: Token) -> list[Token]:
     """The number word itself with its compound number parts ("12 million", "twelve thousand")."""
     parts = [tok]
     for c in tok.children:
-        if c.dep_ in {"compound", "quantmod", "nummod"} and (
-            c.like_num or c.lower_ in MULTIPLIERS
-        ):
+        if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in MULTIPLIERS):
             parts.append(c)
     return sorted(parts, key=lambda t: t.i)
 
@@ -128,7 +216,8 @@ def _number_tokens(tok: Token) -> list[Token]:
 def _approximation(tok: Token) -> tuple[bool, bool, bool, list[Token]]:
     """Hedge words on a number: (approx, lower bound, upper bound, the tokens)."""
     doc = tok.doc
-    mods = [c for c in tok.children if c.dep_ in {"advmod", "quantmod"} and c.i < tok.i]
+    heads = [c for c in tok.children if c.dep_ in {"advmod", "quantmod", "amod"} and c.i < tok.i]
+    mods = sorted({t for m in heads for t in m.subtree}, key=lambda t: t.i)
     # "more than" is two tokens hung on the number; read the two tokens before the figure.
     start = min([tok.i, *(m.i for m in mods)])
     before2 = doc[max(start - 2, tok.sent.start) : start].text.lower()
@@ -191,12 +280,11 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
         if measure is None:
             continue
         negated = any(c.dep_ == "neg" for c in verb.children)
-        conj_measures = {
-            MEASURE_VERBS.get(c.lemma_.lower()) for c in verb.children if c.dep_ == "conj"
-        }
+        shared = [c for c in verb.children if c.dep_ == "conj" and _subject(c) is None]
+        conj_measures = {MEASURE_VERBS.get(c.lemma_.lower()) for c in shared}
         span = doc[verb.i : verb.i + 1]
         if {measure, *conj_measures} >= {"killed", "wounded"}:
-            last = max((c for c in verb.children if c.dep_ == "conj"), key=lambda t: t.i)
+            last = max(shared, key=lambda t: t.i)
             return "killed_or_wounded", doc[verb.i : last.i + 1], negated
         if lemma == "lose" and not any(
             c.dep_ in {"dobj", "nsubjpass"} and c.lower_ in SUBJECT_SYNONYMS for c in verb.children
@@ -213,6 +301,10 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
     return "other", None, False
 
 
+def _subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
 def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
     """Counts and fractions in a content span. ``skip``: token indices of time expressions."""
     figures: list[RawFigure] = []
@@ -226,14 +318,49 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
         value: float | None = None
         expr_tokens: list[Token] = []
         noun: Token | None = None
-        if low in FRACTION_NOUNS or (tok.text.endswith("%") and len(tok) > 1) or (
-            low in {"percent", "per"}
+        if (
+            low in FRACTION_NOUNS
+            or (tok.text.endswith("%") and len(tok) > 1)
+            or (low in {"percent", "per"})
         ):
             fraction, noun, expr_tokens = _fraction(tok)
             if fraction is None or noun is None:
                 continue
-        elif tok.like_num and tok.dep_ in {"nummod", "pobj", "nsubj", "dobj"} and tok.head != tok:
-            if tok.dep_ != "nummod" or tok.head.pos_ not in {"NOUN", "PROPN"}:
+        elif (
+            tok.like_num
+            and tok.dep_ in {"nsubj", "nsubjpass"}
+            and figures
+            and figures[-1].anchor.sent == tok.sent
+        ):
+            # The counted noun is elided and taken from the figure before it.
+            value = parse_number([t.text for t in _number_tokens(tok)])
+            if value is None:
+                continue
+            previous = figures[-1]
+            measure, measure_tokens, negated = _measure(tok)
+            approx, low_bound, high_bound, mods = _approximation(tok)
+            expr = sorted({tok, *mods}, key=lambda t: t.i)
+            seen.update(t.i for t in expr)
+            figures.append(
+                RawFigure(
+                    tokens=doc[expr[0].i : expr[-1].i + 1],
+                    value=value,
+                    fraction=None,
+                    approx=approx,
+                    low_bound=low_bound,
+                    high_bound=high_bound,
+                    unit="count",
+                    subject=previous.subject,
+                    subject_key=previous.subject_key,
+                    measure=measure,
+                    measure_tokens=measure_tokens,
+                    negated=negated,
+                    anchor=tok,
+                )
+            )
+            continue
+        elif tok.like_num and tok.dep_ == "nummod" and tok.head != tok:
+            if tok.head.pos_ not in {"NOUN", "PROPN"}:
                 continue
             if tok.head.lower_ in FRACTION_NOUNS:
                 continue  # the "one" of "one-third" is part of the fraction
@@ -279,8 +406,9 @@ def _fraction(tok: Token) -> tuple[float | None, Token | None, list[Token]]:
     parts = [tok]
     if low in FRACTION_NOUNS:
         base = FRACTION_NOUNS[low]
-        numer = next((c for c in tok.children if c.dep_ in {"nummod", "quantmod"} and c.like_num),
-                     None)
+        numer = next(
+            (c for c in tok.children if c.dep_ in {"nummod", "quantmod"} and c.like_num), None
+        )
         if numer is None and tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].like_num:
             numer = doc[tok.i - 2]
         if numer is not None:
@@ -333,7 +461,9 @@ def find_durations(content: Span, time_spans: list[Span]) -> list[RawFigure]:
         )
         if not (negated and present):
             continue
-        who = next((c for c in verb.children if c.dep_ in {"dobj"}), None) if lemma != "be" else None
+        who = (
+            next((c for c in verb.children if c.dep_ in {"dobj"}), None) if lemma != "be" else None
+        )
         if who is None:
             who = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if who is None or who.pos_ == "PRON":

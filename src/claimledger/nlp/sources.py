@@ -23,13 +23,63 @@ from claimledger.nlp.lexicon import (
 )
 from claimledger.records import SourceKind
 
-QUANTIFIERS = {"several", "some", "many", "few", "a", "an", "the", "two", "three", "various",
-               "numerous", "other", "these", "those", "this", "that", "most", "all"}
-ORG_WORDS = {"forces", "force", "agency", "ministry", "army", "government", "office", "council",
-             "committee", "police", "service", "services", "department", "command", "party",
-             "commission", "union", "organization", "organisation", "institute", "bank",
-             "company", "corporation", "group", "staff", "navy", "guard", "kremlin",
-             "pentagon", "parliament", "assembly", "court", "administration", "un", "nato"}
+QUANTIFIERS = {
+    "several",
+    "some",
+    "many",
+    "few",
+    "a",
+    "an",
+    "the",
+    "two",
+    "three",
+    "various",
+    "numerous",
+    "other",
+    "these",
+    "those",
+    "this",
+    "that",
+    "most",
+    "all",
+}
+ORG_WORDS = {
+    "forces",
+    "force",
+    "agency",
+    "ministry",
+    "army",
+    "government",
+    "office",
+    "council",
+    "committee",
+    "police",
+    "service",
+    "services",
+    "department",
+    "command",
+    "party",
+    "commission",
+    "union",
+    "organization",
+    "organisation",
+    "institute",
+    "bank",
+    "company",
+    "corporation",
+    "group",
+    "staff",
+    "navy",
+    "guard",
+    "kremlin",
+    "pentagon",
+    "parliament",
+    "assembly",
+    "court",
+    "administration",
+    "un",
+    "nato",
+}
 AFFILIATION_PREPS = {"for", "of", "to", "at", "with", "from", "in"}
 
 
@@ -206,11 +256,15 @@ def analyse_source(span: Span) -> SourceAnalysis:
     part = parts[0]
     head = _head(part)
     name = _strip_det(doc[part.start : head.i + 1])
-    if head.lemma_.lower() in GROUP_NOUNS or head.tag_ in {"NNS", "NNPS"}:
-        kind = "group"
-    elif head.lower_ in PERSON_ROLES:
+    lemma = head.lemma_.lower()
+    plural = head.tag_ in {"NNS", "NNPS"}
+    if head.lower_ in PERSON_ROLES and not plural:
         kind = "person"
         role, affiliation = _role_and_affiliation(part)
+    elif lemma in ORG_WORDS and not plural:
+        kind = "organization"
+    elif lemma in GROUP_NOUNS or plural:
+        kind = "group"
     else:
         kind = "unknown"
     return SourceAnalysis(name, role, affiliation, kind, interviewed_by)

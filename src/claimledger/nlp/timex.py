@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -76,7 +77,7 @@ _PARTS: Final = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 # --- resolution --------------------------------------------------------------------------------
 
 
-def _alternation(words: Any) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
@@ -165,8 +166,12 @@ def _day(text: str, day: datetime.date) -> TimeValue:
     return _point(text, day.isoformat(), day, day, "day", True)
 
 
-def _week(text: str, day: datetime.date, start: datetime.date | None = None,
-          end: datetime.date | None = None) -> TimeValue:  # fmt: skip
+def _week(
+    text: str,
+    day: datetime.date,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> TimeValue:
     iso_year, iso_week, _ = day.isocalendar()
     monday = _week_start(day)
     return _point(
@@ -179,8 +184,13 @@ def _week(text: str, day: datetime.date, start: datetime.date | None = None,
     )
 
 
-def _month(text: str, year: int, month: int, start: datetime.date | None = None,
-           end: datetime.date | None = None) -> TimeValue:  # fmt: skip
+def _month(
+    text: str,
+    year: int,
+    month: int,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> TimeValue:
     return _point(
         text,
         f"{year:04d}-{month:02d}",
@@ -191,8 +201,9 @@ def _month(text: str, year: int, month: int, start: datetime.date | None = None,
     )
 
 
-def _year(text: str, year: int, start: datetime.date | None = None,
-          end: datetime.date | None = None) -> TimeValue:  # fmt: skip
+def _year(
+    text: str, year: int, start: datetime.date | None = None, end: datetime.date | None = None
+) -> TimeValue:
     return _point(
         text,
         f"{year:04d}",
@@ -203,8 +214,13 @@ def _year(text: str, year: int, start: datetime.date | None = None,
     )
 
 
-def _period(text: str, unit: str, day: datetime.date, start: datetime.date | None = None,
-            end: datetime.date | None = None) -> TimeValue:  # fmt: skip
+def _period(
+    text: str,
+    unit: str,
+    day: datetime.date,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> TimeValue:
     if unit == "week":
         return _week(text, day, start, end)
     if unit == "month":
@@ -233,15 +249,25 @@ def _most_recent_month_day(month: int, day: int, published: datetime.date) -> da
     return None
 
 
-def _next_month_day(month: int, day: int, published: datetime.date) -> datetime.date | None:
-    for year in range(published.year, published.year + 9):
+def _next_month_day(month: int, day: int, after: datetime.date) -> datetime.date | None:
+    for year in range(after.year, after.year + 9):
         try:
             candidate = datetime.date(year, month, day)
         except ValueError:
             continue
-        if candidate > published:
+        if candidate > after:
             return candidate
     return None
+
+
+def _is_latest_on_or_before(
+    candidate: datetime.date | None, month: int, day: int, published: datetime.date
+) -> bool:
+    """Guard on dateparser's choice of year, which is not documented to be the latest."""
+    if candidate is None or (candidate.month, candidate.day) != (month, day):
+        return False
+    later = _next_month_day(month, day, candidate)
+    return candidate <= published and (later is None or later > published)
 
 
 def _resolve_date(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
@@ -260,12 +286,7 @@ def _resolve_date(text: str, match: re.Match[str], published: datetime.date | No
         # No year written and nothing to anchor one: dateparser would silently use this year.
         return _point(text, f"--{month:02d}-{day:02d}", None, None, "day", False)
     resolved = _dateparser_date(canonical, published)
-    oldest = published - datetime.timedelta(days=366 * 4)  # 29 February recurs within 4 years
-    if (
-        resolved is None
-        or (resolved.month, resolved.day) != (month, day)
-        or not oldest < resolved <= published
-    ):
+    if not _is_latest_on_or_before(resolved, month, day, published):
         resolved = _most_recent_month_day(month, day, published)
     if resolved is None:
         return _unknown(text, "day")
@@ -471,7 +492,7 @@ def _patterns() -> list[_Pattern]:
         [_lower("earlier", "later"), _lower("this"), singular_unit],
     ]
     points = dates + months + parts + agos + simple
-    since = [[_lower("since"), *point] for point in [*points, [month]]]
+    since = [[_lower("since"), *point] for point in [*points, [month], [year]]]
     the_past = [_lower("the"), _lower("past", "last")]
     durations = [
         [_lower("for"), *determiner, *hedge, number, unit]

@@ -43,9 +43,9 @@ NUMBER_WORDS = {
     "seventy": 70,
     "eighty": 80,
     "ninety": 90,
-    "dozen": 12,
 }
 MULTIPLIERS = {
+    "dozen": 12,
     "hundred": 100,
     "thousand": 1_000,
     "million": 1_000_000,
@@ -81,7 +81,7 @@ APPROX_WORDS = {
     "~",
 }
 LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of", "in excess of"}
-UPPER_BOUND = {"fewer than", "less than", "up to", "under", "at most", "below", "nearly", "almost"}
+UPPER_BOUND = {"fewer than", "less than", "up to", "under", "at most", "below"}
 SUBJECT_SYNONYMS = {
     "troops": "soldiers",
     "forces": "soldiers",
@@ -141,6 +141,14 @@ MEASURE_NOUNS: dict[str, Measure] = {
     "deaths": "killed",
     "prisoner": "captured",
     "prisoners": "captured",
+}
+MEASURE_STATES: dict[str, Measure] = {
+    "missing": "missing",
+    "dead": "killed",
+    "wounded": "wounded",
+    "injured": "wounded",
+    "captive": "captured",
+    "absent": "absent",
 }
 PRESENCE_WORDS = {"present", "see", "spot", "observe", "be", "deploy", "fight"}
 
@@ -277,6 +285,12 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
     for verb in candidates:
         lemma = verb.lemma_.lower()
         measure = MEASURE_VERBS.get(lemma)
+        state = next((c for c in verb.children if c.dep_ == "acomp"), None)
+        state_word = state.lower_ if state is not None else ""
+        if lemma == "be" and state is not None and state_word in MEASURE_STATES:
+            # "were missing", "are dead": the state, not the copula, is the measure
+            negated = any(c.dep_ == "neg" for c in verb.children)
+            return MEASURE_STATES[state_word], doc[state.i : state.i + 1], negated
         if measure is None:
             continue
         negated = any(c.dep_ == "neg" for c in verb.children)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef
 
-FRACTION_WORDS = {
-    0.5: "half",
-    1 / 3: "one-third",
-    2 / 3: "two-thirds",
-    0.25: "a quarter",
-    0.75: "three-quarters",
-}
+NO_WRAP = {"#", "measure", "as of", "certainty"}
 
 
 def format_number(value: float) -> str:
@@ -80,27 +75,30 @@ def _excerpt(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def attribution_lines(analysis: Analysis) -> list[Text]:
-    """One block per attribution: who (via whom), how and when, then what."""
-    blocks: list[Text] = []
+def attribution_blocks(analysis: Analysis) -> list[Group]:
+    """One block per attribution: who (via whom), how and when, then what was said."""
+    blocks: list[Group] = []
     for a in analysis.attributions:
-        block = Text()
-        block.append(f"{a.id:>4}  ", style="dim")
-        block.append(format_source(a.source), style="bold cyan")
+        head = Text()
+        head.append(f"{a.id:<4}", style="dim")
+        head.append(format_source(a.source), style="bold cyan")
         if a.via:
-            block.append("  via ", style="dim")
-            block.append(_via(a), style="magenta")
-        block.append("\n      ")
-        block.append(f"“{a.cue.text}”", style="yellow")
+            head.append("  via ", style="dim")
+            head.append(_via(a), style="magenta")
+        how = Text()
+        how.append(f"“{a.cue.text}”", style="yellow")
         details = [a.style, a.certainty, f"stated {format_time(a.stated)}"]
         if a.channel is not None:
-            details.append(
-                a.channel.kind + (f" ({a.channel.platform})" if a.channel.platform else "")
+            platform = f" ({a.channel.platform})" if a.channel.platform else ""
+            details.append(a.channel.kind + platform)
+        how.append("  " + " · ".join(details), style="dim")
+        blocks.append(
+            Group(
+                head,
+                Padding(how, (0, 0, 0, 4), expand=False),
+                Padding(Text(_excerpt(a.content.text, 240)), (0, 0, 0, 4), expand=False),
             )
-        block.append("  " + " · ".join(details), style="dim")
-        block.append("\n      ")
-        block.append(_excerpt(a.content.text, 240))
-        blocks.append(block)
+        )
     return blocks
 
 
@@ -116,7 +114,7 @@ def claim_table(analysis: Analysis) -> Table:
         ("as of", "green"),
         ("certainty", ""),
     ):
-        table.add_column(col, style=style, overflow="fold")
+        table.add_column(col, style=style, overflow="fold", no_wrap=col in NO_WRAP)
     for c in analysis.claims:
         a = by_id.get(c.attribution or "")
         who = "—"
@@ -160,7 +158,7 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     )
     console.print(header)
     console.print(Text("\nAttributions", style="bold underline"))
-    for block in attribution_lines(analysis):
+    for block in attribution_blocks(analysis):
         console.print(block)
     console.print()
     console.print(claim_table(analysis))

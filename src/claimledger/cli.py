@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import Progress
+from rich.text import Text
 
 from claimledger.brat import to_brat
 from claimledger.errors import ClaimledgerError, InputError
@@ -26,8 +27,9 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str) -> None:
-    """One line on stderr: what went wrong and what to do."""
-    err_console.print(f"[bold red]error:[/bold red] {message}", markup=True, highlight=False)
+    """One line on stderr: what went wrong and what to do. File names are shown verbatim,
+    never read as markup."""
+    err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -51,9 +53,12 @@ class _OneLineGroup(click.Group):
         except click.exceptions.Abort:
             _fail("aborted")
             sys.exit(130)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            sys.exit(0)
         except click.UsageError as exc:
             hint = f"; see '{exc.ctx.command_path} --help'" if exc.ctx else ""
-            _fail(f"{exc.format_message()}{hint}")
+            _fail(f"{exc.format_message().rstrip('.')}{hint}")
             sys.exit(2)
         except click.ClickException as exc:
             _fail(exc.format_message())
@@ -126,7 +131,8 @@ def analyze(
 
     results: list[tuple[Path, Analysis]] = []
     failures = 0
-    with Progress(console=err_console, transient=True, disable=len(files) < 2) as progress:
+    quiet = len(files) < 2 or not err_console.is_terminal
+    with Progress(console=err_console, transient=True, disable=quiet) as progress:
         task = progress.add_task("analysing", total=len(files))
         for path in files:
             try:
@@ -145,7 +151,8 @@ def analyze(
                 _fail(str(exc))
                 failures += 1
             progress.advance(task)
-    _write(results, fmt, out)
+    if results:
+        _write(results, fmt, out)
     if failures:
         sys.exit(1)
 

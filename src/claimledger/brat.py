@@ -26,7 +26,6 @@ class _Writer:
         return f"T{self.t}"
 
     def attribution(self, source: Spans | None, cue: Spans, content: Spans) -> None:
-        parts = []
         src = self.span("Source", source) if source else None
         cue_id = self.span("Cue", cue)
         content_id = self.span("Content", content)

@@ -276,7 +276,8 @@ def _via_phrases(sent: Span) -> list[tuple[RawVia, Span]]:
 
 
 def _np_end(tok: Token) -> int:
-    return _np_core(tok).end if len(_np_core(tok)) else tok.i + 1
+    core = _np_core(tok)
+    return core.end if len(core) else tok.i + 1
 
 
 def _carrier_and_name(pobj: Token) -> tuple[Span, Span | None]:

@@ -357,8 +357,7 @@ class EntityRegistry:
         known = {m[0] for m in self._mentions}
         for ent in self.doc.ents:
             if ent.label_ == "PERSON" and ent.end <= index and ent.start not in known:
-                entity = self.mention(ent, "person")
-                del entity  # registered for salience; no role is known from a bare name
+                self.mention(ent, "person")
 
 
 def is_outlet_anaphor(span: Span) -> bool:

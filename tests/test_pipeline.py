@@ -27,7 +27,8 @@ def test_pipeline_has_our_components_after_the_parser() -> None:
 
 
 def test_components_can_be_added_to_a_users_own_pipeline() -> None:
-    import claimledger.nlp.attribution  # noqa: F401  (registers the factories)
+    # Importing registers the factories.
+    import claimledger.nlp.attribution
     import claimledger.nlp.timex  # noqa: F401
 
     nlp = pipeline.load_model()

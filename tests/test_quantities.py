@@ -153,3 +153,16 @@ def test_years_and_equipment_names_are_not_counts() -> None:
         "Officials said in 2024 that AK-12 rifles and 1PN139-1 scopes were found on January 3."
     )
     assert result.claims == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("The army said no more than 50 soldiers were killed.", 0, 50),
+        ("The army said no fewer than 50 soldiers were killed.", 50, None),
+        ("The army said at least 50 soldiers were killed.", 50, None),
+    ],
+)
+def test_negated_bounds_flip(text: str, low: float, high: float | None) -> None:
+    (claim,) = analyze(text).claims
+    assert (claim.quantity.low, claim.quantity.high) == (low, high)

@@ -201,7 +201,7 @@ CLAIMS = [
         None,
         None,
         "Ukrainian military officials",
-        "2025-01-10/2025-01-31",
+        "2025-01-11/2025-01-31",
     ),
     ("north korean soldiers", "absent", 3, 3, True, None, None, "Oleksandr Kindratenko", None),
     (

@@ -263,27 +263,27 @@ ROWS: list[tuple[str, TimeValue, TimeValue]] = [
     ),
     (
         "for three weeks",
-        _duration("for three weeks", D(2025, 1, 11), D(2025, 2, 1)),
+        _duration("for three weeks", D(2025, 1, 12), D(2025, 2, 1)),
         TimeValue("for three weeks", None, None, None, "day", False, "duration"),
     ),
     (
         "for approximately three weeks",
-        _duration("for approximately three weeks", D(2025, 1, 11), D(2025, 2, 1)),
+        _duration("for approximately three weeks", D(2025, 1, 12), D(2025, 2, 1)),
         TimeValue("for approximately three weeks", None, None, None, "day", False, "duration"),
     ),
     (
         "for 10 days",
-        _duration("for 10 days", D(2025, 1, 22), D(2025, 2, 1)),
+        _duration("for 10 days", D(2025, 1, 23), D(2025, 2, 1)),
         TimeValue("for 10 days", None, None, None, "day", False, "duration"),
     ),
     (
         "for more than two months",
-        _duration("for more than two months", D(2024, 12, 1), D(2025, 2, 1)),
+        _duration("for more than two months", D(2024, 12, 2), D(2025, 2, 1)),
         TimeValue("for more than two months", None, None, None, "day", False, "duration"),
     ),
     (
         "for the past year",
-        _duration("for the past year", D(2024, 2, 1), D(2025, 2, 1)),
+        _duration("for the past year", D(2024, 2, 2), D(2025, 2, 1)),
         TimeValue("for the past year", None, None, None, "day", False, "duration"),
     ),
     (
@@ -311,7 +311,7 @@ def test_resolve_without_publication_date(text: str, _: TimeValue, expected: Tim
 
 def test_durations_end_at_the_statement_date() -> None:
     statement = D(2025, 1, 31)
-    expected = _duration("for three weeks", D(2025, 1, 10), statement)
+    expected = _duration("for three weeks", D(2025, 1, 11), statement)
     assert resolve_time("for three weeks", PUBLISHED, anchor_end=statement) == expected
     assert resolve_time("for three weeks", None, anchor_end=statement) == expected
 
@@ -415,7 +415,7 @@ def test_found_spans_resolve(nlp: Language) -> None:
     statement = resolve_time(find_time_spans(doc)[0].text, PUBLISHED)
     assert statement.start == D(2025, 1, 31)
     duration = resolve_time(find_time_spans(doc)[1].text, PUBLISHED, anchor_end=statement.end)
-    assert (duration.start, duration.end) == (D(2025, 1, 10), D(2025, 1, 31))
+    assert (duration.start, duration.end) == (D(2025, 1, 11), D(2025, 1, 31))
 
 
 def test_component_sets_span_group() -> None:
@@ -524,3 +524,18 @@ def test_written_dates_are_found_whole(nlp: Language, day: D) -> None:
     written = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
     doc = nlp(f"Officials said on {written} that 1,200 soldiers had left.")
     assert [span.text for span in find_time_spans(doc)] == [written]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("for three weeks", datetime.date(2025, 1, 11), datetime.date(2025, 1, 31)),
+        ("for 10 days", datetime.date(2025, 1, 22), datetime.date(2025, 1, 31)),
+        ("for approximately three weeks", datetime.date(2025, 1, 11), datetime.date(2025, 1, 31)),
+    ],
+)
+def test_a_duration_ends_at_the_statement_and_counts_both_ends(
+    text: str, start: datetime.date, end: datetime.date
+) -> None:
+    value = resolve_time(text, datetime.date(2025, 2, 1), anchor_end=datetime.date(2025, 1, 31))
+    assert (value.kind, value.start, value.end) == ("duration", start, end)

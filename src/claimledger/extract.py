@@ -115,8 +115,8 @@ class _Builder:
             Cue(
                 text=raw.cue.text,
                 spans=_spans(raw.cue),
-                lemma=raw.cue.lemma_.lower(),
-                kind="report",
+                lemma=" ".join(raw.cue.text.lower().split()),
+                kind="according-to" if raw.cue[0].lower_ == "according" else "report",
             )
             if raw.cue is not None
             else None
@@ -367,14 +367,15 @@ def _quantity(
         )
     base_claim = resolve_fraction_base(figure, earlier)
     if base_claim is None:
+        fraction = round(figure.fraction, 6)
         return Quantity(
-            low=figure.fraction,
-            high=figure.fraction,
+            low=fraction,
+            high=fraction,
             approx=figure.approx,
             text=figure.tokens.text,
             spans=spans,
             unit="fraction",
-            fraction=figure.fraction,
+            fraction=fraction,
         )
     bq = base_claim.quantity
     low = round(figure.fraction * bq.low, 6)

@@ -90,7 +90,7 @@ class Cue:
     text: str
     spans: Spans
     lemma: str
-    kind: str  # say / believe / indicate / report / post / according-to / ...
+    kind: str  # say, indicate, believe, post, deny, impersonal, according-to, report
 
 
 @dataclass(frozen=True)

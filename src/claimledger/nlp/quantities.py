@@ -231,9 +231,14 @@ def _approximation(tok: Token) -> tuple[bool, bool, bool, list[Token]]:
     before2 = doc[max(start - 2, tok.sent.start) : start].text.lower()
     before1 = doc[start - 1].lower_ if start > tok.sent.start else ""
     words = " ".join(m.lower_ for m in mods)
+    flipped = words.startswith("no ") or before1 == "no"
+    words = words.removeprefix("no ")
     approx = any(m.lower_ in APPROX_WORDS - {"an"} for m in mods) or before1 in {"around", "about"}
     low = words in LOWER_BOUND or before2 in LOWER_BOUND
     high = words in UPPER_BOUND or before2 in UPPER_BOUND
+    if flipped:
+        # "no more than 50" is at most 50; "no fewer than 50" is at least 50
+        low, high = high, low
     if any(m.lower_ in {"nearly", "almost"} for m in mods):
         approx = True
     return approx, low, high, mods

@@ -416,6 +416,8 @@ def _resolve_duration(text: str, match: re.Match[str], end: datetime.date | None
         start = _add_months(end, -n)
     else:
         start = _add_months(end, -12 * n)
+    # Both ends are inclusive: "for three weeks" up to Jan 31 is the 21 days Jan 11..31.
+    start += datetime.timedelta(days=1)
     value = f"{start.isoformat()}/{end.isoformat()}"
     return TimeValue(text, value, start, end, "day", True, "duration")
 

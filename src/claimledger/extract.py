@@ -7,6 +7,7 @@ builds the immutable :class:`~claimledger.records.Analysis`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -213,7 +214,7 @@ class _Builder:
             # Same speaker in the next sentences with no new time or occasion: the article
             # goes on reporting the same statement ("He also mentioned ...").
             if stated is None and previous.stated is not None:
-                stated = _inherit(previous.stated)
+                stated = dataclasses.replace(previous.stated, inherited=True)
             if channel is None:
                 channel = previous.channel
         hedges = tuple(Hedge(text=s.text, spans=_spans(s), level=level) for s, level in raw.hedges)
@@ -245,19 +246,6 @@ class _Builder:
         ia = sum(1 for s in sents if s <= a.cue.start)
         ib = sum(1 for s in sents if s <= b.cue.start)
         return ib - ia
-
-
-def _inherit(stated: TimeRef) -> TimeRef:
-    return TimeRef(
-        text=stated.text,
-        spans=stated.spans,
-        value=stated.value,
-        start=stated.start,
-        end=stated.end,
-        granularity=stated.granularity,
-        year_known=stated.year_known,
-        inherited=True,
-    )
 
 
 def analyze_doc(doc: Doc, document: Document) -> Analysis:

@@ -337,6 +337,7 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
         value: float | None = None
         expr_tokens: list[Token] = []
         noun: Token | None = None
+        elided_from: RawFigure | None = None
         if (
             low in FRACTION_NOUNS
             or (tok.text.endswith("%") and len(tok) > 1)
@@ -352,32 +353,12 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
             and figures[-1].anchor.sent == tok.sent
         ):
             # The counted noun is elided and taken from the figure before it.
-            value = parse_number([t.text for t in _number_tokens(tok)])
+            expr_tokens = _number_tokens(tok)
+            value = parse_number([t.text for t in expr_tokens])
             if value is None:
                 continue
-            previous = figures[-1]
-            measure, measure_tokens, negated = _measure(tok)
-            approx, low_bound, high_bound, mods = _approximation(tok)
-            expr = sorted({tok, *mods}, key=lambda t: t.i)
-            seen.update(t.i for t in expr)
-            figures.append(
-                RawFigure(
-                    tokens=doc[expr[0].i : expr[-1].i + 1],
-                    value=value,
-                    fraction=None,
-                    approx=approx,
-                    low_bound=low_bound,
-                    high_bound=high_bound,
-                    unit="count",
-                    subject=previous.subject,
-                    subject_key=previous.subject_key,
-                    measure=measure,
-                    measure_tokens=measure_tokens,
-                    negated=negated,
-                    anchor=tok,
-                )
-            )
-            continue
+            noun = tok
+            elided_from = figures[-1]
         elif tok.like_num and tok.dep_ == "nummod" and tok.head != tok:
             if tok.head.pos_ not in {"NOUN", "PROPN"}:
                 continue
@@ -396,7 +377,10 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
         approx, low_bound, high_bound, mods = _approximation(tok)
         expr_tokens = sorted({*expr_tokens, *mods}, key=lambda t: t.i)
         seen.update(t.i for t in expr_tokens)
-        subject, key = _subject_of_noun(noun)
+        if elided_from is not None:
+            subject, key = elided_from.subject, elided_from.subject_key
+        else:
+            subject, key = _subject_of_noun(noun)
         measure, measure_tokens, negated = _measure(noun)
         figures.append(
             RawFigure(

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit golden clean
+.PHONY: demo test lint typecheck unit golden eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ unit: $(STAMP)
 # Rewrite the golden files from the current output; review the diff before committing.
 golden: $(STAMP)
 	CLAIMLEDGER_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+# Attribution accuracy on the PolNeAR dev split (the corpus sits beside the repository).
+POLNEAR ?= ../shared/polnear
+eval: $(STAMP)
+	$(BIN)/claimledger eval polnear $(POLNEAR) --split dev --markdown
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache claimledger-demo.sqlite*

@@ -8,6 +8,8 @@ inner report, as PolNeAR's annotators did.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from claimledger.records import Analysis, Spans
 
 
@@ -37,21 +39,40 @@ class _Writer:
         self.lines.append(f"E{self.e}\t" + " ".join(parts))
 
 
-def to_brat(analysis: Analysis) -> str:
-    """The ``.ann`` file for an analysis; offsets index ``analysis.document.text``."""
-    writer = _Writer(analysis.document.text)
+@dataclass(frozen=True)
+class BratAttribution:
+    """One attribution as PolNeAR annotates it: spans only."""
+
+    source: Spans | None
+    cue: Spans
+    content: Spans
+
+
+def brat_attributions(analysis: Analysis) -> list[BratAttribution]:
+    """The attributions as written to ``.ann`` and scored by ``claimledger eval``."""
+    found: list[BratAttribution] = []
     cue_spans = {a.cue.spans for a in analysis.attributions}
     written: set[tuple[Spans, Spans]] = set()
     for a in analysis.attributions:
-        writer.attribution(a.source.spans if a.source else None, a.cue.spans, a.content.spans)
+        found.append(
+            BratAttribution(a.source.spans if a.source else None, a.cue.spans, a.content.spans)
+        )
         for via in a.via:
             if via.cue is None or via.cue.spans in cue_spans:
                 continue
-            inner = [*(a.source.spans if a.source else ()), *a.cue.spans, *a.content.spans]
-            content: Spans = ((min(s for s, _ in inner), max(e for _, e in inner)),)
             key = (via.cue.spans, via.spans)
             if key in written:
                 continue
             written.add(key)
-            writer.attribution(via.spans, via.cue.spans, content)
+            inner = [*(a.source.spans if a.source else ()), *a.cue.spans, *a.content.spans]
+            content: Spans = ((min(s for s, _ in inner), max(e for _, e in inner)),)
+            found.append(BratAttribution(via.spans, via.cue.spans, content))
+    return found
+
+
+def to_brat(analysis: Analysis) -> str:
+    """The ``.ann`` file for an analysis; offsets index ``analysis.document.text``."""
+    writer = _Writer(analysis.document.text)
+    for b in brat_attributions(analysis):
+        writer.attribution(b.source, b.cue, b.content)
     return "\n".join(writer.lines) + ("\n" if writer.lines else "")

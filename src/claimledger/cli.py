@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -239,3 +240,73 @@ def demo(db: Path, fmt: str) -> None:
         highlight=False,
         markup=False,
     )
+
+
+@app.group(name="eval")
+def eval_group() -> None:
+    """Measure accuracy on annotated corpora."""
+
+
+@eval_group.command(name="polnear")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--split",
+    default="dev",
+    show_default=True,
+    help="Which split under FOLDER (ignored if FOLDER is itself a split).",
+)
+@click.option(
+    "--system",
+    "systems",
+    type=click.Choice(("claimledger", "baseline")),
+    multiple=True,
+    help="Systems to score (default: both).",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes for the spaCy parse.",
+)
+@click.option(
+    "--markdown",
+    "as_markdown",
+    is_flag=True,
+    help="Print a BENCHMARKS.md section instead of a table.",
+)
+def eval_polnear(
+    folder: Path,
+    split: str,
+    systems: tuple[str, ...],
+    limit: int | None,
+    workers: int,
+    as_markdown: bool,
+) -> None:
+    """Score attribution extraction on a PolNeAR split (token P/R/F1 per role,
+    attribution F1 with content Jaccard >= 0.5 and strict, source accuracy)."""
+    import platform
+
+    from claimledger.evaluation.polnear import SYSTEMS, evaluate, load_split, markdown
+    from claimledger.nlp.pipeline import load_pipeline
+
+    split_dir = folder if (folder / "text").is_dir() else folder / split
+    articles = load_split(split_dir)[:limit]
+    chosen = {name: SYSTEMS[name] for name in (systems or tuple(SYSTEMS))}
+    nlp = load_pipeline()
+    with Progress(
+        console=err_console, transient=True, disable=not err_console.is_terminal
+    ) as progress:
+        task = progress.add_task(f"scoring {split_dir.name}", total=len(articles))
+        scores = evaluate(
+            articles, nlp, chosen, n_process=workers, on_document=lambda: progress.advance(task)
+        )
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    text = markdown(scores, title=f"PolNeAR {split_dir.name}", machine=machine)
+    if as_markdown:
+        sys.stdout.write(text)
+        return
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(text))

@@ -1,0 +1,1 @@
+"""Accuracy measurement against annotated corpora (PolNeAR)."""

@@ -255,3 +255,30 @@ def test_same_speaker_next_sentence_inherits_the_statement_time() -> None:
 def test_no_attribution_in_plain_narration() -> None:
     result = analyze("They found 2G mobile phones manufactured by Samsung on these soldiers.")
     assert result.attributions == () and result.claims == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The border is closed,” the minister said. “Nobody will cross it.”",
+        "“The border is closed,” the minister said, “and nobody will cross it.”",
+    ],
+)
+def test_a_quote_resumed_after_the_cue_is_part_of_the_same_content(text: str) -> None:
+    (a,) = analyze(text).attributions
+    assert len(a.content.spans) == 2
+    assert [text[s:e] for s, e in a.content.spans][1].startswith("“")
+
+
+def test_a_resumed_quote_with_its_own_cue_is_not_taken() -> None:
+    text = "“The border is closed,” the minister said. “It is open,” the mayor replied."
+    first, second = analyze(text).attributions
+    assert len(first.content.spans) == 1
+    assert second.source is not None and second.source.entity == "mayor"
+
+
+def test_an_unclosed_quote_stops_at_the_paragraph_end() -> None:
+    text = 'The mayor said: "We will rebuild.\n\nThe council met on Monday. "Fine," it said.'
+    result = analyze(text)
+    first = result.attributions[0]
+    assert "council" not in first.content.text

@@ -230,7 +230,10 @@ class _Builder:
                     lemma=raw.cue_lemma,
                     kind=raw.cue_kind,
                 ),
-                content=Content(text=raw.content.text, spans=_spans(raw.content)),
+                content=Content(
+                    text=" … ".join(part.text for part in (raw.content, *raw.content_more)),
+                    spans=_spans(raw.content, *raw.content_more),
+                ),
                 via=tuple(chain),
                 stated=stated,
                 channel=channel,
@@ -293,9 +296,8 @@ def _claims(
             for i in range(child.content.start, child.content.end)
         }
         skip = time_tokens | inner
-        figures = find_figures(raw.content, skip) + [
-            f for f in find_durations(raw.content, times) if f.tokens.start not in inner
-        ]
+        figures = [f for part in (raw.content, *raw.content_more) for f in find_figures(part, skip)]
+        figures += [f for f in find_durations(raw.content, times) if f.tokens.start not in inner]
         found.extend((f, attribution) for f in figures)
     found.sort(key=lambda pair: pair[0].tokens.start)
     claims: list[Claim] = []

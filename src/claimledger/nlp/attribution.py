@@ -64,6 +64,7 @@ class RawAttribution:
     stated: Span | None = None
     channel: RawChannel | None = None
     hedges: list[tuple[Span, Certainty]] = field(default_factory=list)
+    content_more: list[Span] = field(default_factory=list)  # a resumed quote
     parent: int | None = None  # index of the enclosing attribution in the doc's list
     stated_inherited: bool = False
 
@@ -75,6 +76,13 @@ def quote_spans(doc: Doc) -> list[Span]:
     open_at: int | None = None
     for tok in doc:
         text = tok.text
+        if tok.is_space and "\n" in text:
+            # A quote still open at a paragraph's end runs to that end (news style reopens
+            # it in the next paragraph); it never pairs with a mark paragraphs away.
+            if open_at is not None and tok.i - 1 > open_at:
+                spans.append(doc[open_at : tok.i])
+            open_at = None
+            continue
         if text == '"':
             if open_at is None:
                 open_at = tok.i
@@ -153,6 +161,15 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
     sent = tok.sent
     comps = [c for c in tok.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
     comps = [c for c in comps if c.pos_ in {"VERB", "AUX"} or c.dep_ == "ccomp"]
+    # "“A,” he said" (and "“A,” he said, “B.”": the resumed quote is found later)
+    quote_before = next(
+        (q for q in reversed(quotes) if q.end <= tok.i and q.start >= sent.start - 40), None
+    )
+    if quote_before is not None and not all(
+        doc[i].is_punct or doc[i].head == tok or doc[i].head.head == tok
+        for i in range(quote_before.end, tok.i)
+    ):
+        quote_before = None
     quote_after = next(
         (q for q in quotes if q.start > tok.i and q.start <= tok.i + 3 and q.start < sent.end),
         None,
@@ -160,7 +177,7 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
     if quote_after is not None and all(
         doc[i].is_punct or doc[i].dep_ == "prt" for i in range(tok.i + 1, quote_after.start)
     ):
-        return quote_after, "direct"
+        return (quote_before or quote_after), "direct"
     if comps:
         comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
         start, end = comp.left_edge.i, comp.right_edge.i + 1
@@ -175,16 +192,29 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
             return None
         style: Style = "mixed" if any(_is_quote(t) for t in span) else "indirect"
         return span, style
-    # "..., he said." with the quote before the cue
-    quote_before = next(
-        (q for q in reversed(quotes) if q.end <= tok.i and q.start >= sent.start - 40), None
-    )
-    if quote_before is not None and all(
-        doc[i].is_punct or doc[i].head == tok or doc[i].head.head == tok
-        for i in range(quote_before.end, tok.i)
-    ):
+    if quote_before is not None:
         return quote_before, "direct"
     return None
+
+
+def _continuation(tok: Token, first: Span, quotes: list[Span]) -> Span | None:
+    """ "“A,” he said. “B.”" or "“A,” he said, “B.”": the quote that resumes right after
+    the cue's clause belongs to the same speaker."""
+    doc = tok.doc
+    after = next((q for q in quotes if q.start > tok.i and q.start > first.end), None)
+    if after is None:
+        return None
+    for i in range(tok.i + 1, after.start):
+        t = doc[i]
+        if t.is_space and "\n" in t.text:
+            return None  # a new paragraph
+        if not (t.is_punct or t.is_space or t.head == tok or t.head.head == tok):
+            return None
+    # the resumed quote must not be introduced by a cue of its own
+    for t in after.sent:
+        if t != tok and not (after.start <= t.i < after.end) and _cue_lemma(t) is not None:
+            return None
+    return after
 
 
 def _cut_other_reports(comp: Token, end: int) -> int:
@@ -388,6 +418,7 @@ def _sentence_attributions(
         if found is None:
             continue
         content, style = found
+        more = _continuation(tok, content, quotes) if style == "direct" else None
         kind, certainty = CUE_VERBS[lemma]
         source_tok = _subject_of(tok) or _agent_of(tok)
         if source_tok is None and tok.dep_ in {"advcl", "xcomp", "conj"}:
@@ -410,6 +441,7 @@ def _sentence_attributions(
                 cue_kind=kind,
                 cue_certainty=certainty,
                 content=content,
+                content_more=[more] if more is not None else [],
                 style=style,
                 source=source,
                 stated=_stated_time(tok, times, exclude),

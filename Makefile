@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit golden eval clean
+.PHONY: demo test lint typecheck unit golden eval train clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ golden: $(STAMP)
 POLNEAR ?= ../shared/polnear
 eval: $(STAMP)
 	$(BIN)/claimledger eval polnear $(POLNEAR) --split dev --markdown
+
+# Re-mine the cue lexicon from PolNeAR train (deterministic; writes src/claimledger/data/).
+train: $(STAMP)
+	$(BIN)/python -m claimledger.training.mine_cues $(POLNEAR)/train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache claimledger-demo.sqlite*

@@ -125,3 +125,9 @@ def test_our_brat_output_reads_back_as_what_is_scored(tmp_path: Path) -> None:
 def test_a_folder_that_is_not_a_split_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a PolNeAR split"):
         load_split(tmp_path)
+
+
+def test_a_span_text_with_a_newline_does_not_break_parsing() -> None:
+    ann = "T1\tContent 0 20\tfirst line\nsecond line\nT2\tCue 21 25\tsaid\nE1\tAttribution:T2 Cue:T2 Content:T1\n"
+    (a,) = parse_ann(ann)
+    assert a.content == ((0, 20),)

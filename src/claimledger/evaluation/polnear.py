@@ -7,6 +7,7 @@ where an article was annotated twice, the first annotator in sorted order is use
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from claimledger.brat import BratAttribution, brat_attributions
 from claimledger.errors import InputError
 from claimledger.evaluation.metrics import Scores, score_document
 from claimledger.records import Document, Spans, document_id
+
+_ID_LINE = re.compile(r"^[TE]\d+\t")
 
 System = Callable[[Doc], list[BratAttribution]]
 
@@ -34,6 +37,9 @@ def parse_ann(ann: str) -> list[BratAttribution]:
     spans: dict[str, Spans] = {}
     events: list[dict[str, list[str]]] = []
     for line in ann.splitlines():
+        # a span's text may hold a newline: its continuation line carries no id
+        if not _ID_LINE.match(line):
+            continue
         if line.startswith("T"):
             tid, body, *_ = line.split("\t")
             _, offsets = body.split(" ", 1)

@@ -5,6 +5,8 @@ Lemmas, lower-case. Each cue lemma maps to (kind, certainty the cue itself conve
 
 from __future__ import annotations
 
+from importlib import resources
+
 from claimledger.records import Certainty
 
 # Reporting verbs that introduce what someone said, wrote or thinks.
@@ -92,6 +94,23 @@ CUE_VERBS: dict[str, tuple[str, Certainty]] = {
     **{v: ("post", "asserted") for v in ("post", "publish", "share", "broadcast")},
     **{v: ("deny", "denied") for v in ("deny", "dispute", "reject", "refute")},
 }
+
+
+def _mined_cues() -> dict[str, tuple[str, Certainty]]:
+    """Cue verbs mined from PolNeAR train (claimledger.training.mine_cues): verbs that
+    annotators marked as cues at least half the times they took a clausal complement."""
+    table = resources.files("claimledger.data").joinpath("mined_cues.tsv")
+    mined: dict[str, tuple[str, Certainty]] = {}
+    for line in table.read_text("utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        lemma = line.split("\t", 1)[0]
+        mined[lemma] = ("say", "asserted")
+    return mined
+
+
+# Curated entries win: they carry the right kind and certainty.
+CUE_VERBS = {**_mined_cues(), **CUE_VERBS}
 
 # Verbs that need their particle to be a cue: "point out", not "point at".
 PARTICLE_CUES: dict[str, set[str]] = {"point": {"out"}}

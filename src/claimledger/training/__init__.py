@@ -1,0 +1,1 @@
+"""Reproducible training and mining from annotated corpora (``make train``)."""

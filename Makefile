@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit golden eval train clean
+.PHONY: demo test lint typecheck unit golden eval train bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ golden: $(STAMP)
 POLNEAR ?= ../shared/polnear
 eval: $(STAMP)
 	$(BIN)/claimledger eval polnear $(POLNEAR) --split dev --markdown
+
+# Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run.
+bench: $(STAMP)
+	$(BIN)/python -m claimledger.evaluation.speed $(POLNEAR)/dev --workers 2
 
 # Re-mine the cue lexicon from PolNeAR train (deterministic; writes src/claimledger/data/).
 train: $(STAMP)

@@ -282,3 +282,23 @@ def test_an_unclosed_quote_stops_at_the_paragraph_end() -> None:
     result = analyze(text)
     first = result.attributions[0]
     assert "council" not in first.content.text
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("The senator criticized the new budget plan.", "criticized", "the new budget plan"),
+        ("Trump called the report a hoax.", "called", "the report a hoax"),
+    ],
+)
+def test_verbs_annotators_treat_as_attributing_take_their_object(
+    text: str, cue: str, content: str
+) -> None:
+    (a,) = analyze(text).attributions
+    assert (a.cue.text, a.content.text) == (cue, content)
+
+
+def test_a_speech_participle_carries_the_content_not_the_object() -> None:
+    text = "The general praised the troops, saying “You held the line.”"
+    (a,) = analyze(text).attributions
+    assert a.cue.text == "saying" and a.style == "direct"

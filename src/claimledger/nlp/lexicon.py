@@ -96,21 +96,27 @@ CUE_VERBS: dict[str, tuple[str, Certainty]] = {
 }
 
 
-def _mined_cues() -> dict[str, tuple[str, Certainty]]:
+def _mined_cues() -> tuple[dict[str, tuple[str, Certainty]], set[str]]:
     """Cue verbs mined from PolNeAR train (claimledger.training.mine_cues): verbs that
-    annotators marked as cues at least half the times they took a clausal complement."""
+    annotators marked as cues at least half the times they took a clausal complement
+    (first) or, with no complement, a direct object (second)."""
     table = resources.files("claimledger.data").joinpath("mined_cues.tsv")
-    mined: dict[str, tuple[str, Certainty]] = {}
+    complement: dict[str, tuple[str, Certainty]] = {}
+    objects: set[str] = set()
     for line in table.read_text("utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        lemma = line.split("\t", 1)[0]
-        mined[lemma] = ("say", "asserted")
-    return mined
+        lemma, shape = line.split("\t")[:2]
+        if shape == "complement":
+            complement[lemma] = ("say", "asserted")
+        else:
+            objects.add(lemma)
+    return complement, objects
 
 
+_MINED_COMPLEMENT, OBJECT_CUES = _mined_cues()
 # Curated entries win: they carry the right kind and certainty.
-CUE_VERBS = {**_mined_cues(), **CUE_VERBS}
+CUE_VERBS = {**_MINED_COMPLEMENT, **CUE_VERBS}
 
 # Verbs that need their particle to be a cue: "point out", not "point at".
 PARTICLE_CUES: dict[str, set[str]] = {"point": {"out"}}

@@ -1,8 +1,9 @@
 """Mine cue verbs from PolNeAR's train split: for every verb that takes a clausal
-complement (the shape our extractor looks for), how often annotators marked it as a cue.
+complement, or failing that a direct object (the two shapes our extractor reads), how
+often annotators marked it as a cue.
 
-Writes ``src/claimledger/data/mined_cues.tsv`` (lemma, times seen in that shape, times
-a cue, share). Deterministic: the corpus is read in name order and the parse is the
+Writes ``src/claimledger/data/mined_cues.tsv`` (lemma, shape, times seen in that shape,
+times a cue, share). Deterministic: the corpus is read in name order and the parse is the
 shipped model's.
 
     python -m claimledger.training.mine_cues ../shared/polnear/train
@@ -14,6 +15,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from spacy.tokens import Token
+
 from claimledger.evaluation.polnear import load_split
 from claimledger.nlp.pipeline import load_model
 
@@ -23,29 +26,38 @@ MIN_CUES = 3
 MIN_SHARE = 0.5
 
 
-def mine(split: Path) -> list[tuple[str, int, int]]:
-    """(lemma, seen, cue) for verbs with complements that were cues often enough."""
+def _shape(tok: Token) -> str | None:
+    deps = {c.dep_ for c in tok.children}
+    if deps & COMPLEMENTS:
+        return "complement"
+    if "dobj" in deps:
+        return "object"
+    return None
+
+
+def mine(split: Path) -> list[tuple[str, str, int, int]]:
+    """(lemma, shape, seen, cue) for verbs in each shape that were cues often enough."""
     articles = load_split(split)
     nlp = load_model()
-    seen: Counter[str] = Counter()
-    cue: Counter[str] = Counter()
+    seen: Counter[tuple[str, str]] = Counter()
+    cue: Counter[tuple[str, str]] = Counter()
     for article, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
         cue_chars = {i for a in article.gold for s, e in a.cue for i in range(s, e)}
         for tok in doc:
-            if tok.pos_ not in {"VERB", "AUX"}:
+            shape = _shape(tok) if tok.pos_ in {"VERB", "AUX"} else None
+            if shape is None:
                 continue
-            if not any(c.dep_ in COMPLEMENTS for c in tok.children):
-                continue
-            lemma = tok.lemma_.lower()
-            seen[lemma] += 1
+            key = (tok.lemma_.lower(), shape)
+            seen[key] += 1
             if any(i in cue_chars for i in range(tok.idx, tok.idx + len(tok))):
-                cue[lemma] += 1
+                cue[key] += 1
     rows = [
-        (lemma, seen[lemma], cue[lemma])
-        for lemma in seen
-        if cue[lemma] >= MIN_CUES and cue[lemma] / seen[lemma] >= MIN_SHARE
+        (lemma, shape, seen[key], cue[key])
+        for key in seen
+        for lemma, shape in [key]
+        if cue[key] >= MIN_CUES and cue[key] / seen[key] >= MIN_SHARE
     ]
-    return sorted(rows, key=lambda r: (-r[2], r[0]))
+    return sorted(rows, key=lambda r: (r[1], -r[3], r[0]))
 
 
 def main(argv: list[str]) -> int:
@@ -53,8 +65,8 @@ def main(argv: list[str]) -> int:
         print("usage: python -m claimledger.training.mine_cues POLNEAR_TRAIN_DIR", file=sys.stderr)
         return 2
     rows = mine(Path(argv[0]))
-    lines = ["# lemma\tseen_with_complement\tannotated_as_cue\tshare  (mined from PolNeAR train)"]
-    lines += [f"{lemma}\t{n}\t{c}\t{c / n:.2f}" for lemma, n, c in rows]
+    lines = ["# lemma\tshape\tseen\tannotated_as_cue\tshare  (mined from PolNeAR train)"]
+    lines += [f"{lemma}\t{shape}\t{n}\t{c}\t{c / n:.2f}" for lemma, shape, n, c in rows]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {len(rows)} cue lemmas to {OUT}")
     return 0

@@ -302,3 +302,10 @@ def test_a_speech_participle_carries_the_content_not_the_object() -> None:
     text = "The general praised the troops, saying “You held the line.”"
     (a,) = analyze(text).attributions
     assert a.cue.text == "saying" and a.style == "direct"
+
+
+def test_a_speakers_own_i_think_inside_their_quote_is_not_a_second_attribution() -> None:
+    text = "“I think the plan will fail,” the senator said."
+    (a,) = analyze(text).attributions
+    assert a.cue.text == "said" and a.style == "direct"
+    assert a.source is not None and a.source.entity == "senator"

@@ -128,6 +128,9 @@ def test_a_folder_that_is_not_a_split_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_span_text_with_a_newline_does_not_break_parsing() -> None:
-    ann = "T1\tContent 0 20\tfirst line\nsecond line\nT2\tCue 21 25\tsaid\nE1\tAttribution:T2 Cue:T2 Content:T1\n"
+    ann = (
+        "T1\tContent 0 20\tfirst line\nsecond line\n"
+        "T2\tCue 21 25\tsaid\nE1\tAttribution:T2 Cue:T2 Content:T1\n"
+    )
     (a,) = parse_ann(ann)
     assert a.content == ((0, 20),)

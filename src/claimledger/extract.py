@@ -175,9 +175,11 @@ class _Builder:
         source, entity, extra_via = self.source(raw)
         chain: list[Via] = []
         parent_id = None
+        if raw.parent is not None:
+            parent_id = f"a{raw.parent + 1}"
         if raw.parent is not None and raw.parent < len(self.attributions):
+            # the chain runs through a reporter named earlier in the text
             parent = self.attributions[raw.parent]
-            parent_id = parent.id
             chain.extend(parent.via)
             if parent.source is not None:
                 chain.append(

@@ -33,6 +33,7 @@ OPEN_QUOTES = {"“", "«", "„"}
 CLOSE_QUOTES = {"”", "»", "“"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 EXPLETIVES = {"it", "there"}
+FIRST_PERSON = {"i", "we"}
 CONTRAST_MARKS = {"while", "whereas", "although", "though", "but"}
 
 
@@ -183,7 +184,7 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
         comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
         start, end = comp.left_edge.i, comp.right_edge.i + 1
         q = _quote_containing(quotes, start, end)
-        if q is not None:
+        if q is not None and not (q.start <= tok.i < q.end):
             return q, "direct"
         end = _cut_other_reports(comp, end)
         if start > tok.i:
@@ -296,8 +297,18 @@ def _np_core(tok: Token) -> Span:
 
 
 def _source_span(tok: Token) -> Span:
-    """The whole source phrase: subject with its appositions, minus a trailing comma."""
-    return _trim(tok.doc, tok.left_edge.i, tok.right_edge.i + 1)
+    """The whole source phrase: subject with its appositions, minus a trailing comma and a
+    participial aside ("Trump, speaking to veterans in Virginia, said")."""
+    doc = tok.doc
+    end = tok.right_edge.i + 1
+    for c in tok.rights:
+        if (
+            c.dep_ in {"acl", "advcl"}
+            and c.tag_ in {"VBG", "VBN"}
+            and doc[c.left_edge.i - 1].text == ","
+        ):
+            end = min(end, c.left_edge.i - 1)
+    return _trim(doc, tok.left_edge.i, end)
 
 
 def _via_phrases(sent: Span) -> list[tuple[RawVia, Span]]:
@@ -442,6 +453,11 @@ def _sentence_attributions(
         if lemma is None or found is None:
             continue
         content, style = found
+        if _quote_containing(quotes, tok.i, tok.i + 1) is not None:
+            subj = _subject_of(tok)
+            if subj is None or subj.lower_ in FIRST_PERSON:
+                # "“I think X,” he said": the speaker's own words, reported once, by "said"
+                continue
         more = _continuation(tok, content, quotes) if style == "direct" else None
         kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
         source_tok = _subject_of(tok) or _agent_of(tok)
@@ -540,6 +556,15 @@ def _fallback_source(verb: Token, content: Span, vias: list[tuple[RawVia, Span]]
         end -= 1
     if content.start < end and content.start >= start:
         return None
+    # not across a line break (headlines and datelines are run together into one sentence)
+    for i in range(end - 1, start - 1, -1):
+        if "\n" in doc[i].text:
+            start = i + 1
+            break
+    # not an opening adverbial: "In a March 2016 meeting with the board, Trump said"
+    first = doc[start] if start < end else None
+    if first is not None and first.dep_ == "prep" and first.head.i >= end:
+        start = max(start, first.right_edge.i + 1)
     span = _trim(doc, start, end)
     if len(span) == 0 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in span):
         return None

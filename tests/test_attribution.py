@@ -309,3 +309,13 @@ def test_a_speakers_own_i_think_inside_their_quote_is_not_a_second_attribution()
     (a,) = analyze(text).attributions
     assert a.cue.text == "said" and a.style == "direct"
     assert a.source is not None and a.source.entity == "senator"
+
+
+def test_a_claim_noun_attributes_its_that_clause_to_the_possessor() -> None:
+    result = analyze("The senator repeated her claim that 300 soldiers were captured.")
+    noun = next(a for a in result.attributions if a.cue.kind == "noun")
+    assert noun.content.text == "that 300 soldiers were captured"
+    assert noun.source is not None
+    assert (noun.source.resolved_from, noun.source.entity) == ("her", "senator")
+    (claim,) = result.claims
+    assert claim.attribution == noun.id and claim.measure == "captured"

@@ -18,6 +18,7 @@ from claimledger.nlp.lexicon import (
     CUE_VERBS,
     HEDGE_WORDS,
     IMPERSONAL_CUES,
+    NOUN_CUES,
     OBJECT_CUES,
     PARTICLE_CUES,
     PLATFORMS,
@@ -440,6 +441,11 @@ def _sentence_attributions(
     via_tokens = {i for _, phrase in vias for i in range(phrase.start, phrase.end)}
     results: list[RawAttribution] = []
     for tok in sent:
+        if tok.pos_ == "NOUN" and tok.i not in via_tokens:
+            noun_cue = _noun_attribution(tok)
+            if noun_cue is not None:
+                results.append(noun_cue)
+            continue
         if tok.pos_ not in {"VERB", "AUX"} or tok.i in via_tokens:
             continue
         impersonal = _impersonal(tok)
@@ -514,6 +520,42 @@ def _sentence_attributions(
             )
         )
     return results
+
+
+def _noun_attribution(tok: Token) -> RawAttribution | None:
+    """ "his claim that thousands were killed": a noun that attributes its that-clause;
+    the source is the possessor or the "by"/"from" phrase, if any."""
+    level = NOUN_CUES.get(tok.lemma_.lower())
+    if level is None:
+        return None
+    clause = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in {"acl", "ccomp"}
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    doc = tok.doc
+    content = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    source_tok = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if source_tok is None:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"by", "from"}:
+                source_tok = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return RawAttribution(
+        cue=doc[tok.i : tok.i + 1],
+        cue_lemma=tok.lemma_.lower(),
+        cue_kind="noun",
+        cue_certainty=level,
+        content=content,
+        style="indirect",
+        source=_np_core(source_tok) if source_tok is not None else None,
+        hedges=_hedges(content),
+    )
 
 
 def _impersonal(tok: Token) -> RawAttribution | None:

@@ -157,6 +157,35 @@ HEDGE_WORDS: dict[str, Certainty] = {
     "unlikely": "possible",
 }
 
+# Nouns that attribute a that-clause: "his claim that ...", "charges that ...".
+NOUN_CUES: dict[str, Certainty] = {
+    "claim": "asserted",
+    "charge": "asserted",
+    "allegation": "possible",
+    "assertion": "asserted",
+    "statement": "asserted",
+    "suggestion": "possible",
+    "warning": "asserted",
+    "belief": "believed",
+    "argument": "asserted",
+    "insistence": "asserted",
+    "accusation": "possible",
+    "promise": "asserted",
+    "assurance": "asserted",
+    "admission": "asserted",
+    "announcement": "asserted",
+    "estimate": "believed",
+    "prediction": "likely",
+    "rumor": "possible",
+    "rumour": "possible",
+    "report": "asserted",
+    "view": "believed",
+    "notion": "believed",
+    "contention": "asserted",
+    "complaint": "asserted",
+    "denial": "denied",
+}
+
 # Nouns naming a report-like carrier: "a report by CNN", "a statement from the ministry".
 REPORT_NOUNS = {
     "report",
@@ -439,5 +468,5 @@ GROUP_NOUNS = {
     "member",
 }
 
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
-GROUP_PRONOUNS = {"they", "them"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+GROUP_PRONOUNS = {"they", "them", "their"}

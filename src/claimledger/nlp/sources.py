@@ -334,7 +334,7 @@ class EntityRegistry:
             wanted = {"person"}
         elif low in GROUP_PRONOUNS:
             wanted = {"group", "organization", "outlet"}
-        elif low == "it":
+        elif low in {"it", "its"}:
             wanted = {"organization", "outlet", "document"}
         else:
             return None

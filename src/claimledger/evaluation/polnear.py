@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,6 +187,3 @@ def markdown(scores: dict[str, Scores], *, title: str, machine: str) -> str:
         )
     return "\n".join(lines) + "\n"
 
-
-def iter_names(articles: list[Article]) -> Iterator[str]:
-    return (a.name for a in articles)

@@ -120,11 +120,6 @@ def _is_quote(tok: Token) -> bool:
     return tok.text in OPEN_QUOTES or tok.text in CLOSE_QUOTES or tok.text == '"'
 
 
-def _subtree_span(tok: Token) -> Span:
-    doc = tok.doc
-    return doc[tok.left_edge.i : tok.right_edge.i + 1]
-
-
 def _cue_lemma(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if lemma not in CUE_VERBS:

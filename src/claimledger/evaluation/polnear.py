@@ -186,4 +186,3 @@ def markdown(scores: dict[str, Scores], *, title: str, machine: str) -> str:
             f"| {t['cue'].f1:.3f} |"
         )
     return "\n".join(lines) + "\n"
-

@@ -41,9 +41,12 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m claimledger.evaluation.speed $(POLNEAR)/dev --workers 2
 
-# Re-mine the cue lexicon from PolNeAR train (deterministic; writes src/claimledger/data/).
+# Re-mine the cue lexicon and re-train the cue model on PolNeAR train (deterministic;
+# writes src/claimledger/data/). The parse of train is kept in .cache/ between runs.
 train: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	$(BIN)/python -m claimledger.training.mine_cues $(POLNEAR)/train
+	$(BIN)/python -m claimledger.training.train_cues $(POLNEAR)/train --cache .cache/polnear-train.spacy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache claimledger-demo.sqlite*
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache claimledger-demo.sqlite*

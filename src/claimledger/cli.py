@@ -258,9 +258,9 @@ def eval_group() -> None:
 @click.option(
     "--system",
     "systems",
-    type=click.Choice(("claimledger", "baseline")),
+    type=click.Choice(("claimledger", "rules", "baseline")),
     multiple=True,
-    help="Systems to score (default: both).",
+    help="Systems to score (default: all three; rules = the learned cue model off).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
 @click.option(

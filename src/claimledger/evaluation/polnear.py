@@ -101,6 +101,18 @@ def ours(doc: Doc) -> list[BratAttribution]:
     return brat_attributions(analyze_doc(doc, document))
 
 
+def rules_only(doc: Doc) -> list[BratAttribution]:
+    """The extractor with the learned cue model switched off: the lexicons decide."""
+    from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR, find_attributions
+
+    learned = doc._.get(ATTRIBUTIONS_ATTR)
+    doc._.set(ATTRIBUTIONS_ATTR, find_attributions(doc, None))
+    try:
+        return ours(doc)
+    finally:
+        doc._.set(ATTRIBUTIONS_ATTR, learned)
+
+
 BASELINE_VERBS = {
     "say",
     "tell",
@@ -144,7 +156,7 @@ def baseline(doc: Doc) -> list[BratAttribution]:
     return found
 
 
-SYSTEMS: dict[str, System] = {"claimledger": ours, "baseline": baseline}
+SYSTEMS: dict[str, System] = {"claimledger": ours, "rules": rules_only, "baseline": baseline}
 
 
 def evaluate(

@@ -7,12 +7,13 @@ The ``claimledger_attributions`` component sets ``doc._.claimledger_attributions
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from claimledger.nlp.cuemodel import CueModel, cue_features, load_cue_model
 from claimledger.nlp.lexicon import (
     CHANNEL_NOUNS,
     CUE_VERBS,
@@ -23,6 +24,7 @@ from claimledger.nlp.lexicon import (
     PARTICLE_CUES,
     PLATFORMS,
     REPORT_NOUNS,
+    SPEECH_VERBS,
 )
 from claimledger.nlp.timex import find_time_spans
 from claimledger.records import Certainty, Style
@@ -32,6 +34,8 @@ TIME_SPANS_KEY = "claimledger_time"
 
 OPEN_QUOTES = {"“", "«", "„"}
 CLOSE_QUOTES = {"”", "»", "“"}
+# The same mark opens and closes: straight quotes, and two apostrophes as some wires write them.
+AMBIGUOUS_QUOTES = {'"', "''"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 EXPLETIVES = {"it", "there"}
 FIRST_PERSON = {"i", "we"}
@@ -86,7 +90,7 @@ def quote_spans(doc: Doc) -> list[Span]:
                 spans.append(doc[open_at : tok.i])
             open_at = None
             continue
-        if text == '"':
+        if text in AMBIGUOUS_QUOTES:
             if open_at is None:
                 open_at = tok.i
             else:
@@ -117,7 +121,7 @@ def _trim(doc: Doc, start: int, end: int) -> Span:
 
 
 def _is_quote(tok: Token) -> bool:
-    return tok.text in OPEN_QUOTES or tok.text in CLOSE_QUOTES or tok.text == '"'
+    return tok.text in OPEN_QUOTES or tok.text in CLOSE_QUOTES or tok.text in AMBIGUOUS_QUOTES
 
 
 def _cue_lemma(tok: Token) -> str | None:
@@ -215,27 +219,97 @@ def _continuation(tok: Token, first: Span, quotes: list[Span]) -> Span | None:
     return after
 
 
-def _object_content(tok: Token) -> tuple[str | None, tuple[Span, Style] | None]:
-    """ "Trump called half of his supporters “deplorables”": verbs that annotators treat
-    as attributing when they take an object (mined from PolNeAR train)."""
-    lemma = tok.lemma_.lower()
-    if lemma not in OBJECT_CUES:
-        return None, None
+def _object_content(tok: Token) -> tuple[Span, Style] | None:
+    """ "Trump called half of his supporters “deplorables”": the direct object (with a
+    predicate after it) of a verb that attributes by naming what it is about."""
     obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
     if obj is None:
-        return None, None
+        return None
     if any(c.dep_ in {"advcl", "conj"} and _cue_lemma(c) is not None for c in tok.children):
         # "praised their efforts, saying “...”": the speech verb carries the content
-        return None, None
+        return None
     end = obj.right_edge.i + 1
     for c in tok.rights:
         if c.i > obj.i and c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"}:
             end = max(end, c.right_edge.i + 1)
     span = _trim(tok.doc, obj.left_edge.i, end)
     if len(span) == 0:
-        return None, None
+        return None
     style: Style = "mixed" if any(_is_quote(t) for t in span) else "indirect"
-    return lemma, (span, style)
+    return span, style
+
+
+@dataclass
+class Candidate:
+    """A verb with something to attribute, before anyone decides it is a cue."""
+
+    tok: Token
+    lemma: str
+    shape: str  # "complement" (a clause or an adjacent quote) or "object"
+    content: Span
+    style: Style
+    source_tok: Token | None
+    in_quote: bool
+    lexicon: str  # the rule lexicon that lists it: "cue:<kind>", "object" or ""
+
+    def features(self) -> list[str]:
+        return cue_features(
+            self.tok,
+            self.lemma,
+            self.shape,
+            self.content,
+            self.style,
+            self.source_tok,
+            self.in_quote,
+            self.lexicon,
+        )
+
+
+def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
+    """The candidate attribution a verb would head: its content from the parse and its
+    subject. No lexicon is consulted to find it; the lexicons are recorded for the
+    decision."""
+    lemma = tok.lemma_.lower()
+    listed = _cue_lemma(tok)
+    shape = "complement"
+    found = _content_for(tok, quotes)
+    if found is None:
+        shape = "object"
+        found = _object_content(tok)
+    if found is None:
+        return None
+    if shape == "complement":
+        lexicon = f"cue:{CUE_VERBS[listed][0]}" if listed is not None else ""
+    else:
+        lexicon = "object" if lemma in OBJECT_CUES else ""
+    content, style = found
+    source_tok = _subject_of(tok) or _agent_of(tok)
+    if source_tok is None and tok.dep_ in {"advcl", "xcomp", "conj"}:
+        source_tok = _subject_of(tok.head)
+    if source_tok is not None and content.start <= source_tok.i < content.end:
+        source_tok = None
+    in_quote = _quote_containing(quotes, tok.i, tok.i + 1) is not None
+    return Candidate(tok, lemma, shape, content, style, source_tok, in_quote, lexicon)
+
+
+def _is_cue(cand: Candidate, model: CueModel | None) -> bool:
+    """The learned model decides; without one, the lexicons do (complement verbs from the
+    curated and mined lists, object verbs from the mined list). A speech verb with its
+    own subject and a clause is a cue whatever the model says: PolNeAR seldom annotates
+    a report nested in another ("CNN reported that the general said ..."), and the model
+    learned to drop them, but a ledger needs both links of the chain."""
+    tok = cand.tok
+    if (
+        cand.shape == "complement"
+        and cand.lemma in SPEECH_VERBS
+        and cand.source_tok is not None
+        and tok.dep_ == "ccomp"
+        and tok.head.lemma_.lower() in SPEECH_VERBS
+    ):
+        return True
+    if model is not None:
+        return model.accepts(cand.features())
+    return bool(cand.lexicon)
 
 
 def _cut_other_reports(comp: Token, end: int) -> int:
@@ -417,20 +491,39 @@ def _hedges(content: Span) -> list[tuple[Span, Certainty]]:
     return found
 
 
-def find_attributions(doc: Doc) -> list[RawAttribution]:
-    """All attributions in a parsed doc, in text order, with nesting and via chains."""
+def find_attributions(doc: Doc, model: CueModel | None = None) -> list[RawAttribution]:
+    """All attributions in a parsed doc, in text order, with nesting and via chains.
+    ``model`` decides which verbs are cues; None leaves it to the lexicons."""
     quotes = quote_spans(doc)
     times = list(doc.spans[TIME_SPANS_KEY]) if TIME_SPANS_KEY in doc.spans else find_time_spans(doc)
     found: list[RawAttribution] = []
     for sent in doc.sents:
-        found.extend(_sentence_attributions(sent, quotes, times))
+        found.extend(_sentence_attributions(sent, quotes, times, model))
     found.sort(key=lambda a: (a.cue.start, a.content.start))
     _link_nesting(found)
     return found
 
 
+def verb_candidates(doc: Doc) -> Iterator[Candidate]:
+    """Every verb candidate the extractor would put to the cue decision, in text order
+    (what :mod:`claimledger.training.train_cues` learns from)."""
+    quotes = quote_spans(doc)
+    for sent in doc.sents:
+        via_tokens = {
+            i for _, phrase in _via_phrases(sent) for i in range(phrase.start, phrase.end)
+        }
+        for tok in sent:
+            if tok.pos_ not in {"VERB", "AUX"} or tok.i in via_tokens:
+                continue
+            if _impersonal(tok) is not None:
+                continue
+            cand = verb_candidate(tok, quotes)
+            if cand is not None:
+                yield cand
+
+
 def _sentence_attributions(
-    sent: Span, quotes: list[Span], times: list[Span]
+    sent: Span, quotes: list[Span], times: list[Span], model: CueModel | None
 ) -> list[RawAttribution]:
     vias = _via_phrases(sent)
     via_tokens = {i for _, phrase in vias for i in range(phrase.start, phrase.end)}
@@ -447,25 +540,15 @@ def _sentence_attributions(
         if impersonal is not None:
             results.append(impersonal)
             continue
-        lemma = _cue_lemma(tok)
-        found = _content_for(tok, quotes) if lemma is not None else None
-        if found is None:
-            lemma, found = _object_content(tok)
-        if lemma is None or found is None:
+        cand = verb_candidate(tok, quotes)
+        if cand is None or not _is_cue(cand, model):
             continue
-        content, style = found
-        if _quote_containing(quotes, tok.i, tok.i + 1) is not None:
-            subj = _subject_of(tok)
-            if subj is None or subj.lower_ in FIRST_PERSON:
-                # "“I think X,” he said": the speaker's own words, reported once, by "said"
-                continue
+        if cand.in_quote and (cand.source_tok is None or cand.source_tok.lower_ in FIRST_PERSON):
+            # "“I think X,” he said": the speaker's own words, reported once, by "said"
+            continue
+        lemma, content, style, source_tok = cand.lemma, cand.content, cand.style, cand.source_tok
         more = _continuation(tok, content, quotes) if style == "direct" else None
         kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
-        source_tok = _subject_of(tok) or _agent_of(tok)
-        if source_tok is None and tok.dep_ in {"advcl", "xcomp", "conj"}:
-            source_tok = _subject_of(tok.head)
-        if source_tok is not None and content.start <= source_tok.i < content.end:
-            source_tok = None
         source = (
             _source_span(source_tok)
             if source_tok is not None
@@ -642,19 +725,21 @@ def _link_nesting(found: list[RawAttribution]) -> None:
         inner.parent = best
 
 
-@Language.factory("claimledger_attributions")
-def make_attribution_component(nlp: Language, name: str) -> AttributionComponent:
-    """spaCy factory: ``nlp.add_pipe("claimledger_attributions")`` after the parser."""
-    return AttributionComponent()
+@Language.factory("claimledger_attributions", default_config={"learned": True})
+def make_attribution_component(nlp: Language, name: str, learned: bool) -> AttributionComponent:
+    """spaCy factory: ``nlp.add_pipe("claimledger_attributions")`` after the parser.
+    ``learned=False`` leaves the cue decision to the lexicons alone."""
+    return AttributionComponent(load_cue_model() if learned else None)
 
 
 class AttributionComponent:
     """Sets ``doc._.claimledger_attributions``."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: CueModel | None = None) -> None:
+        self.model = model
         if not Doc.has_extension(ATTRIBUTIONS_ATTR):
             Doc.set_extension(ATTRIBUTIONS_ATTR, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.set(ATTRIBUTIONS_ATTR, find_attributions(doc))
+        doc._.set(ATTRIBUTIONS_ATTR, find_attributions(doc, self.model))
         return doc

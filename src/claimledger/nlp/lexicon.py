@@ -95,6 +95,9 @@ CUE_VERBS: dict[str, tuple[str, Certainty]] = {
     **{v: ("deny", "denied") for v in ("deny", "dispute", "reject", "refute")},
 }
 
+# Verbs that report speech in every sense they have (curated, not mined).
+SPEECH_VERBS = frozenset(v for v, (kind, _) in CUE_VERBS.items() if kind in {"say", "post"})
+
 
 def _mined_cues() -> tuple[dict[str, tuple[str, Certainty]], set[str]]:
     """Cue verbs mined from PolNeAR train (claimledger.training.mine_cues): verbs that

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from claimledger.errors import ModelMissingError
-from claimledger.nlp.attribution import find_attributions, verb_candidates
+from claimledger.nlp.attribution import candidates, find_attributions
 from claimledger.nlp.cuemodel import CueModel, load_cue_model
 from claimledger.nlp.pipeline import load_pipeline
 from claimledger.training.train_cues import Example, _best_threshold, train
@@ -57,7 +57,7 @@ def test_the_shipped_model_tells_cues_from_other_verbs(text: str, verb: str, is_
     model = load_cue_model()
     assert model is not None
     doc = load_pipeline()(text)
-    cand = next(c for c in verb_candidates(doc) if c.tok.text == verb)
+    cand = next(c for c in candidates(doc) if c.tok.text == verb)
     assert model.accepts(cand.features()) is is_cue
 
 

@@ -112,7 +112,7 @@ ATTRIBUTIONS = [
         "Zelensky",
         "President",
         [],
-        "mentioned",
+        "also mentioned",
         "indirect",
         "2025-W04",
         "asserted",
@@ -167,7 +167,7 @@ def test_every_attribution_of_the_seed_is_found_in_order(seed: Analysis) -> None
 
 
 def test_pronoun_source_is_resolved_to_zelensky(seed: Analysis) -> None:
-    he = _by_cue(seed, "mentioned that one-third")
+    he = _by_cue(seed, "also mentioned that one-third")
     assert he.source is not None
     assert (he.source.text, he.source.resolved_from, he.source.entity) == ("He", "He", "Zelensky")
 

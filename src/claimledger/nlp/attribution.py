@@ -134,20 +134,22 @@ def _cue_lemma(tok: Token) -> str | None:
     return lemma
 
 
-def _cue_span(tok: Token) -> Span:
-    """The cue verb with its auxiliaries, negation and particle: "has said", "pointed out"."""
+def _cue_span(tok: Token, end: int | None = None) -> Span:
+    """The cue verb with its auxiliaries, negation, adverbs and particle: "has also said",
+    "pointed out" (PolNeAR's cues include them). ``end`` stretches it to a preposition
+    that introduces the content ("called for")."""
     doc = tok.doc
     start = tok.i
-    while (
-        start > tok.sent.start
-        and doc[start - 1].dep_ in {"aux", "auxpass", "neg"}
-        and doc[start - 1].head == tok
-    ):
-        start -= 1
-    end = tok.i + 1
-    while end < tok.sent.end and doc[end].dep_ == "prt" and doc[end].head == tok:
-        end += 1
-    return doc[start:end]
+    while start > tok.sent.start and doc[start - 1].head == tok:
+        prev = doc[start - 1]
+        if prev.dep_ in {"aux", "auxpass", "neg"} or (prev.dep_ == "advmod" and prev.pos_ == "ADV"):
+            start -= 1
+        else:
+            break
+    stop = tok.i + 1
+    while stop < tok.sent.end and doc[stop].dep_ == "prt" and doc[stop].head == tok:
+        stop += 1
+    return doc[start : max(stop, end or 0)]
 
 
 def _quote_containing(quotes: list[Span], start: int, end: int) -> Span | None:
@@ -183,6 +185,9 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
     if comps:
         comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
         start, end = comp.left_edge.i, comp.right_edge.i + 1
+        obj = next((c for c in tok.children if c.dep_ in {"dobj", "dative"}), None)
+        if comp.dep_ == "xcomp" and obj is not None and tok.i < obj.i < start:
+            start = obj.left_edge.i  # "urged Republicans to join": whom, and to do what
         q = _quote_containing(quotes, start, end)
         if q is not None and not (q.start <= tok.i < q.end):
             return q, "direct"
@@ -200,22 +205,30 @@ def _content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
 
 
 def _continuation(tok: Token, first: Span, quotes: list[Span]) -> Span | None:
-    """ "“A,” he said. “B.”" or "“A,” he said, “B.”": the quote that resumes right after
-    the cue's clause belongs to the same speaker."""
+    """ "“A,” he said in an interview. “B.”", "“A,” he said, “B.”", or B opening the next
+    paragraph: the quote that resumes right after the cue's clause belongs to the same
+    speaker, as long as nothing else is attributed in between."""
     doc = tok.doc
     after = next((q for q in quotes if q.start > tok.i and q.start > first.end), None)
     if after is None:
         return None
+    breaks = 0
     for i in range(tok.i + 1, after.start):
         t = doc[i]
         if t.is_space and "\n" in t.text:
-            return None  # a new paragraph
-        if not (t.is_punct or t.is_space or t.head == tok or t.head.head == tok):
+            breaks += 1
+            if breaks > 1 or i + 1 != after.start:
+                return None  # only when the next paragraph opens with the quote
+            continue
+        inside_clause = tok.left_edge.i <= t.i <= tok.right_edge.i
+        if not (t.is_punct or t.is_space or inside_clause):
             return None
     # the resumed quote must not be introduced by a cue of its own
     for t in after.sent:
         if t != tok and not (after.start <= t.i < after.end) and _cue_lemma(t) is not None:
             return None
+    if any(_cue_lemma(t) is not None for t in doc[after.end : after.sent.end]):
+        return None
     return after
 
 
@@ -230,13 +243,40 @@ def _object_content(tok: Token) -> tuple[Span, Style] | None:
         return None
     end = obj.right_edge.i + 1
     for c in tok.rights:
-        if c.i > obj.i and c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"}:
+        if c.i <= obj.i:
+            continue
+        if c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or (
+            c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i == end
+        ):
             end = max(end, c.right_edge.i + 1)
     span = _trim(tok.doc, obj.left_edge.i, end)
     if len(span) == 0:
         return None
     style: Style = "mixed" if any(_is_quote(t) for t in span) else "indirect"
     return span, style
+
+
+# Prepositions that introduce what a verb attributes: "talked about", "called for".
+# Prepositions after an object that belong to what is attributed: "blasted Clinton as a
+# disgrace", "attacked rivals for taking donations", "reported other figures to the agency".
+OBJECT_PREPS = {"as", "for", "to", "of", "about", "over", "with", "against", "on"}
+CONTENT_PREPS = {"about", "for", "on", "of", "with", "against", "over", "to", "at", "as"}
+
+
+def _prep_content(tok: Token) -> tuple[Token, Span] | None:
+    """ "She talked about the economy", "He called for a recount": the object of the
+    first content preposition after the verb, with that preposition."""
+    for prep in tok.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in CONTENT_PREPS:
+            continue
+        pobj = next((c for c in prep.children if c.dep_ in {"pobj", "pcomp"}), None)
+        if pobj is None:
+            continue
+        span = _trim(tok.doc, pobj.left_edge.i, pobj.right_edge.i + 1)
+        if len(span):
+            return prep, span
+        return None
+    return None
 
 
 @dataclass
@@ -251,6 +291,13 @@ class Candidate:
     source_tok: Token | None
     in_quote: bool
     lexicon: str  # the rule lexicon that lists it: "cue:<kind>", "object" or ""
+    cue_end: int | None = None  # the cue runs to here: "called for"
+    cue_start: int | None = None  # a noun's cue starts here: "raised questions about"
+
+    def cue(self) -> Span:
+        if self.cue_start is None:
+            return _cue_span(self.tok, self.cue_end)
+        return self.tok.doc[self.cue_start : max(self.tok.i + 1, self.cue_end or 0)]
 
     def features(self) -> list[str]:
         return cue_features(
@@ -276,12 +323,21 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     if found is None:
         shape = "object"
         found = _object_content(tok)
+    cue_end = None
     if found is None:
-        return None
+        prep = _prep_content(tok)
+        if prep is None:
+            return None
+        shape = f"prep:{prep[0].lower_}"
+        cue_end = prep[0].i + 1
+        found = (prep[1], "indirect")
+    assert found is not None
     if shape == "complement":
         lexicon = f"cue:{CUE_VERBS[listed][0]}" if listed is not None else ""
-    else:
+    elif shape == "object":
         lexicon = "object" if lemma in OBJECT_CUES else ""
+    else:
+        lexicon = ""
     content, style = found
     source_tok = _subject_of(tok) or _agent_of(tok)
     if source_tok is None and tok.dep_ in {"advcl", "xcomp", "conj"}:
@@ -289,7 +345,7 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     if source_tok is not None and content.start <= source_tok.i < content.end:
         source_tok = None
     in_quote = _quote_containing(quotes, tok.i, tok.i + 1) is not None
-    return Candidate(tok, lemma, shape, content, style, source_tok, in_quote, lexicon)
+    return Candidate(tok, lemma, shape, content, style, source_tok, in_quote, lexicon, cue_end)
 
 
 def _is_cue(cand: Candidate, model: CueModel | None) -> bool:
@@ -331,6 +387,8 @@ def _extend_over_siblings(tok: Token, end: int) -> int:
     for child in tok.rights:
         if child.i < end:
             continue
+        if child.dep_ == "conj" and _subject_of(child) is not None:
+            break  # "agreed that A, but he said B": a new clause of its own
         if child.dep_ in {"dobj", "conj", "cc"} or (child.dep_ == "punct" and child.text == ","):
             end = max(end, child.right_edge.i + 1)
         else:
@@ -504,43 +562,46 @@ def find_attributions(doc: Doc, model: CueModel | None = None) -> list[RawAttrib
     return found
 
 
-def verb_candidates(doc: Doc) -> Iterator[Candidate]:
-    """Every verb candidate the extractor would put to the cue decision, in text order
-    (what :mod:`claimledger.training.train_cues` learns from)."""
+def candidates(doc: Doc) -> Iterator[Candidate]:
+    """Every verb and noun candidate the extractor puts to the cue decision, in text
+    order (what :mod:`claimledger.training.train_cues` learns from)."""
     quotes = quote_spans(doc)
     for sent in doc.sents:
-        via_tokens = {
-            i for _, phrase in _via_phrases(sent) for i in range(phrase.start, phrase.end)
-        }
+        via_tokens = _tokens_of(phrase for _, phrase in _via_phrases(sent))
         for tok in sent:
-            if tok.pos_ not in {"VERB", "AUX"} or tok.i in via_tokens:
+            if tok.i in via_tokens or _impersonal(tok) is not None:
                 continue
-            if _impersonal(tok) is not None:
-                continue
-            cand = verb_candidate(tok, quotes)
+            cand = _token_candidate(tok, quotes)
             if cand is not None:
                 yield cand
+
+
+def _tokens_of(spans: Iterable[Span]) -> set[int]:
+    return {i for span in spans for i in range(span.start, span.end)}
+
+
+def _token_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
+    if tok.pos_ == "NOUN":
+        return noun_candidate(tok, quotes)
+    if tok.pos_ in {"VERB", "AUX"}:
+        return verb_candidate(tok, quotes)
+    return None
 
 
 def _sentence_attributions(
     sent: Span, quotes: list[Span], times: list[Span], model: CueModel | None
 ) -> list[RawAttribution]:
     vias = _via_phrases(sent)
-    via_tokens = {i for _, phrase in vias for i in range(phrase.start, phrase.end)}
+    via_tokens = _tokens_of(phrase for _, phrase in vias)
     results: list[RawAttribution] = []
     for tok in sent:
-        if tok.pos_ == "NOUN" and tok.i not in via_tokens:
-            noun_cue = _noun_attribution(tok)
-            if noun_cue is not None:
-                results.append(noun_cue)
-            continue
-        if tok.pos_ not in {"VERB", "AUX"} or tok.i in via_tokens:
+        if tok.i in via_tokens:
             continue
         impersonal = _impersonal(tok)
         if impersonal is not None:
             results.append(impersonal)
             continue
-        cand = verb_candidate(tok, quotes)
+        cand = _token_candidate(tok, quotes)
         if cand is None or not _is_cue(cand, model):
             continue
         if cand.in_quote and (cand.source_tok is None or cand.source_tok.lower_ in FIRST_PERSON):
@@ -548,15 +609,19 @@ def _sentence_attributions(
             continue
         lemma, content, style, source_tok = cand.lemma, cand.content, cand.style, cand.source_tok
         more = _continuation(tok, content, quotes) if style == "direct" else None
-        kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
-        source = (
-            _source_span(source_tok)
-            if source_tok is not None
-            else _fallback_source(tok, content, vias)
-        )
+        if cand.shape.startswith("noun:"):
+            kind, certainty = "noun", NOUN_CUES.get(lemma, "asserted")
+        else:
+            kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
+        if source_tok is not None:
+            source: Span | None = _source_span(source_tok)
+        elif cand.shape.startswith("noun:"):
+            source = None
+        else:
+            source = _fallback_source(tok, content, vias)
         if source is not None and len(source) == 0:
             source = None
-        cue = _cue_span(tok)
+        cue = cand.cue()
         exclude = [content, cue] + ([source] if source is not None else [])
         results.append(
             RawAttribution(
@@ -600,39 +665,59 @@ def _sentence_attributions(
     return results
 
 
-def _noun_attribution(tok: Token) -> RawAttribution | None:
-    """ "his claim that thousands were killed": a noun that attributes its that-clause;
-    the source is the possessor or the "by"/"from" phrase, if any."""
-    level = NOUN_CUES.get(tok.lemma_.lower())
-    if level is None:
-        return None
-    clause = next(
-        (
-            c
-            for c in tok.children
-            if c.dep_ in {"acl", "ccomp"}
-            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-        ),
-        None,
-    )
-    if clause is None:
-        return None
+def _clause_with(tok: Token, deps: set[str], word: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps and any(m.lower_ == word and m.i < c.i for m in c.children):
+            return c
+    return None
+
+
+def noun_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
+    """ "his claim that thousands were killed", "questions about his health", "a plan to
+    cut taxes": a noun with a that-clause, a to-clause or a content preposition. The source
+    is the possessor, the "by"/"from" phrase, or the subject of the verb the noun is the
+    object of ("critics raised questions about ..."), whose words then join the cue."""
     doc = tok.doc
-    content = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    cue_end = None
+    clause = _clause_with(tok, {"acl", "ccomp"}, "that")
+    if clause is not None:
+        shape = "noun:that"
+    else:
+        clause = _clause_with(tok, {"acl"}, "to")
+        shape = "noun:to"
+    if clause is not None:
+        content = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    else:
+        prep = _prep_content(tok)
+        if prep is None:
+            return None
+        shape = f"noun:{prep[0].lower_}"
+        cue_end = prep[0].i + 1
+        content = prep[1]
+    if len(content) == 0:
+        return None
+    lemma = tok.lemma_.lower()
     source_tok = next((c for c in tok.children if c.dep_ == "poss"), None)
     if source_tok is None:
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ in {"by", "from"}:
-                source_tok = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    return RawAttribution(
-        cue=doc[tok.i : tok.i + 1],
-        cue_lemma=tok.lemma_.lower(),
-        cue_kind="noun",
-        cue_certainty=level,
-        content=content,
-        style="indirect",
-        source=_np_core(source_tok) if source_tok is not None else None,
-        hedges=_hedges(content),
+        for prep_tok in tok.children:
+            if prep_tok.dep_ == "prep" and prep_tok.lower_ in {"by", "from"}:
+                source_tok = next((c for c in prep_tok.children if c.dep_ == "pobj"), None)
+    cue_start = tok.i
+    while cue_start > tok.left_edge.i and doc[cue_start - 1].dep_ in {"amod", "compound", "det"}:
+        cue_start -= 1
+    holder = tok.head if tok.dep_ in {"dobj", "attr"} and tok.head.pos_ in {"VERB", "AUX"} else None
+    if holder is not None:
+        if source_tok is None:
+            source_tok = _subject_of(holder)
+        if source_tok is None or source_tok.i < holder.i:
+            cue_start = _cue_span(holder).start
+    if source_tok is not None and content.start <= source_tok.i < content.end:
+        source_tok = None
+    lexicon = "noun" if lemma in NOUN_CUES and shape == "noun:that" else ""
+    in_quote = _quote_containing(quotes, tok.i, tok.i + 1) is not None
+    style: Style = "mixed" if any(_is_quote(t) for t in content) else "indirect"
+    return Candidate(
+        tok, lemma, shape, content, style, source_tok, in_quote, lexicon, cue_end, cue_start
     )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin
 
 from claimledger.evaluation.polnear import Article, load_split
-from claimledger.nlp.attribution import verb_candidates
+from claimledger.nlp.attribution import candidates
 from claimledger.nlp.cuemodel import MODEL_FILE, CueModel
 from claimledger.nlp.pipeline import load_model
 
@@ -58,7 +58,7 @@ def examples(articles: list[Article], docs: list[Doc]) -> list[Example]:
     found = []
     for group, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         cue_chars = {i for a in article.gold for s, e in a.cue for i in range(s, e)}
-        for cand in verb_candidates(doc):
+        for cand in candidates(doc):
             tok = cand.tok
             label = any(i in cue_chars for i in range(tok.idx, tok.idx + len(tok)))
             found.append(Example(group, cand.features(), label))

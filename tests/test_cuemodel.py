@@ -50,7 +50,8 @@ def test_the_package_ships_a_model() -> None:
         ("Trump called the report a hoax.", "called", True),
         ("She ate the apple before the meeting.", "ate", False),
         ("The company built a new factory in Ohio.", "built", False),
-        ("They started to run when the rain began.", "started", False),
+        ("The river began to rise after the storm.", "began", False),
+        ("Workers repaired the road last week.", "repaired", False),
     ],
 )
 def test_the_shipped_model_tells_cues_from_other_verbs(text: str, verb: str, is_cue: bool) -> None:

@@ -39,6 +39,8 @@ AMBIGUOUS_QUOTES = {'"', "''"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 EXPLETIVES = {"it", "there"}
 FIRST_PERSON = {"i", "we"}
+FALLBACK_MAX_TOKENS = 20
+DEPENDENT_VERB_DEPS = {"xcomp", "acl", "advcl", "relcl", "pcomp", "amod"}
 CONTRAST_MARKS = {"while", "whereas", "although", "though", "but"}
 
 
@@ -339,9 +341,7 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     else:
         lexicon = ""
     content, style = found
-    source_tok = _subject_of(tok) or _agent_of(tok)
-    if source_tok is None and tok.dep_ in {"advcl", "xcomp", "conj"}:
-        source_tok = _subject_of(tok.head)
+    source_tok = _subject_of(tok) or _agent_of(tok) or _controller(tok)
     if source_tok is not None and content.start <= source_tok.i < content.end:
         source_tok = None
     in_quote = _quote_containing(quotes, tok.i, tok.i + 1) is not None
@@ -400,6 +400,20 @@ def _subject_of(tok: Token) -> Token | None:
     for c in tok.children:
         if c.dep_ in SUBJECT_DEPS and c.lower_ not in EXPLETIVES:
             return c
+    return None
+
+
+def _controller(tok: Token) -> Token | None:
+    """The subject a verb without one shares with the clause it hangs from: "He was able
+    to consistently tout ...", "Dean appeared on MSNBC, saying ...", "X said and added"."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in {"advcl", "xcomp", "conj", "acomp"} or node.head == node:
+            return None
+        node = node.head
+        subj = _subject_of(node)
+        if subj is not None:
+            return subj
     return None
 
 
@@ -761,6 +775,8 @@ def _fallback_source(verb: Token, content: Span, vias: list[tuple[RawVia, Span]]
         end -= 1
     if content.start < end and content.start >= start:
         return None
+    if verb.tag_ == "VBG" or verb.dep_ in DEPENDENT_VERB_DEPS:
+        return None  # "..., saying", "to tout": the words before are not its subject
     # not across a line break (headlines and datelines are run together into one sentence)
     for i in range(end - 1, start - 1, -1):
         if "\n" in doc[i].text:
@@ -773,6 +789,10 @@ def _fallback_source(verb: Token, content: Span, vias: list[tuple[RawVia, Span]]
     span = _trim(doc, start, end)
     if len(span) == 0 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in span):
         return None
+    if len(span) > FALLBACK_MAX_TOKENS or any(
+        t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"compound", "amod"} for t in span
+    ):
+        return None  # a clause, not a name the parser failed to attach
     return span
 
 

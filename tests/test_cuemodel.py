@@ -111,3 +111,39 @@ def test_training_learns_a_separable_rule() -> None:
     assert model.accepts(["lemma=say", "n=1"])
     assert not model.accepts(["lemma=eat", "n=1"])
     assert stats["candidates"] == 200 and stats["positives"] == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        (
+            "WALLACE: Let's start with the debate.\nPENCE: Well, look at the polls.",
+            "WALLACE",
+            ":",
+            "Let's start with the debate",
+        ),
+        (
+            "Pat Caddell: Democrat Voters Worried About Health\n",
+            "Pat Caddell",
+            ":",
+            "Democrat Voters Worried About Health",
+        ),
+        (
+            "“We deserve better than this.” ― Carla Sanchez\n",
+            "Carla Sanchez",
+            "―",
+            "“We deserve better than this.”",
+        ),
+    ],
+)
+def test_layout_attributions(text: str, source: str, cue: str, content: str) -> None:
+    found = find_attributions(load_pipeline()(text), load_cue_model())
+    first = found[0]
+    assert first.source is not None and first.source.text == source
+    assert (first.cue.text, first.content.text) == (cue, content)
+    assert first.style == "direct"
+
+
+@pytest.mark.parametrize("text", ["UPDATE: The vote was delayed.", "Watch: The full speech."])
+def test_line_labels_are_not_speakers(text: str) -> None:
+    assert find_attributions(load_pipeline()(text), load_cue_model()) == []

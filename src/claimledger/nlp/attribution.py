@@ -7,6 +7,7 @@ The ``claimledger_attributions`` component sets ``doc._.claimledger_attributions
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -571,6 +572,8 @@ def find_attributions(doc: Doc, model: CueModel | None = None) -> list[RawAttrib
     found: list[RawAttribution] = []
     for sent in doc.sents:
         found.extend(_sentence_attributions(sent, quotes, times, model))
+    taken = _tokens_of(a.content for a in found)
+    found.extend(a for a in _line_attributions(doc) if a.content.start not in taken)
     found.sort(key=lambda a: (a.cue.start, a.content.start))
     _link_nesting(found)
     return found
@@ -600,6 +603,73 @@ def _token_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     if tok.pos_ in {"VERB", "AUX"}:
         return verb_candidate(tok, quotes)
     return None
+
+
+# "WALLACE: Let's start ...", "Pat Caddell: Voters Worried ..." (transcripts, headlines)
+_SPEAKER_LINE = re.compile(
+    r"^[ \t]*[\"“]?[ \t]*(?P<source>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*"
+    r"(?P<cue>:)[ \t]+(?P<content>\S[^\n]*)$",
+    re.MULTILINE,
+)
+# "“We deserve better.” ― Carla Sanchez" (quotes collected from readers or posts)
+_DASH_LINE = re.compile(
+    r"^[ \t]*(?P<content>[\"“][^\n]+[\"”])[ \t]*(?P<cue>[―—–]|--)[ \t]*"
+    r"(?P<source>[A-Z][^\n]{0,60}?)[ \t.]*$",
+    re.MULTILINE,
+)
+# Line labels that look like a speaker but are not: "UPDATE: ...", "Watch: ..."
+LINE_LABELS = {
+    "update",
+    "updated",
+    "note",
+    "editor's note",
+    "watch",
+    "read",
+    "related",
+    "photo",
+    "video",
+    "source",
+    "sources",
+    "correction",
+    "clarification",
+    "q",
+    "a",
+    "live",
+}
+
+
+def _line_attributions(doc: Doc) -> list[RawAttribution]:
+    """Attributions that the layout makes, not the grammar: a speaker's name and a colon
+    opening a line (transcripts, "Name: claim" headlines) and a quote signed with a dash."""
+    found: list[RawAttribution] = []
+    text = doc.text
+    for pattern, kind in ((_SPEAKER_LINE, "speaker-line"), (_DASH_LINE, "signed-quote")):
+        for m in pattern.finditer(text):
+            if m.group("source").lower() in LINE_LABELS:
+                continue
+            spans = {
+                role: doc.char_span(m.start(role), m.end(role), alignment_mode="expand")
+                for role in ("source", "cue", "content")
+            }
+            source, cue, content = spans["source"], spans["cue"], spans["content"]
+            if source is None or cue is None or content is None:
+                continue
+            content = _trim(doc, content.start, content.end)
+            if len(content) == 0 or any(t.pos_ in {"VERB", "AUX"} for t in source):
+                continue
+            found.append(
+                RawAttribution(
+                    cue=cue,
+                    cue_lemma=cue.text,
+                    cue_kind=kind,
+                    cue_certainty="asserted",
+                    content=content,
+                    style="direct",
+                    source=_trim(doc, source.start, source.end),
+                    hedges=_hedges(content),
+                )
+            )
+    return found
 
 
 def _sentence_attributions(

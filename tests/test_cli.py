@@ -553,3 +553,23 @@ def test_demo_twice_stores_the_document_once(tmp_path: Path) -> None:
     assert _count(db, "claims") == claims_after_first
     assert _count(db, "attributions") == attributions_after_first
     assert not (tmp_path / "claimledger-demo.sqlite").exists()
+
+
+def test_eval_polnear_scores_each_publisher_apart(tmp_path: Path) -> None:
+    split = tmp_path / "dev"
+    (split / "text").mkdir(parents=True)
+    (split / "attributions").mkdir()
+    text = "Officials said that the bridge fell.\n"
+    ann = (
+        "T1\tSource 0 9\tOfficials\nT2\tCue 10 14\tsaid\nT3\tContent 15 35\tthat the bridge fell\n"
+        "E1\tAttribution:T2 Cue:T2 Content:T3 Source:T1\n"
+    )
+    for name in ("nyt_2016-01-01_a", "nyt_2016-01-02_b", "politico_2016-01-01_c"):
+        (split / "text" / f"{name}.txt").write_text(text, encoding="utf-8")
+        (split / "attributions" / f"{name}_x.ann").write_text(ann, encoding="utf-8")
+    result = run_cli("eval", "polnear", split, "--by-publisher", "--markdown", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "### PolNeAR dev — nyt" in result.stdout
+    assert "### PolNeAR dev — politico" in result.stdout
+    assert "· 2 documents" in result.stdout and "· 1 documents" in result.stdout
+    assert "| claimledger | 1.000 | 1.000 | 1.000 |" in result.stdout

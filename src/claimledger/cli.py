@@ -276,6 +276,11 @@ def eval_group() -> None:
     is_flag=True,
     help="Print a BENCHMARKS.md section instead of a table.",
 )
+@click.option(
+    "--by-publisher",
+    is_flag=True,
+    help="One table per publisher (the file name's prefix before '_').",
+)
 def eval_polnear(
     folder: Path,
     split: str,
@@ -283,27 +288,40 @@ def eval_polnear(
     limit: int | None,
     workers: int,
     as_markdown: bool,
+    by_publisher: bool,
 ) -> None:
     """Score attribution extraction on a PolNeAR split (token P/R/F1 per role,
     attribution F1 with content Jaccard >= 0.5 and strict, source accuracy)."""
     import platform
 
-    from claimledger.evaluation.polnear import SYSTEMS, evaluate, load_split, markdown
+    from claimledger.evaluation.polnear import SYSTEMS, Article, evaluate, load_split, markdown
     from claimledger.nlp.pipeline import load_pipeline
 
     split_dir = folder if (folder / "text").is_dir() else folder / split
     articles = load_split(split_dir)[:limit]
     chosen = {name: SYSTEMS[name] for name in (systems or tuple(SYSTEMS))}
     nlp = load_pipeline()
+    groups: dict[str, list[Article]] = {"": articles}
+    if by_publisher:
+        groups = {}
+        for article in articles:
+            groups.setdefault(article.name.split("_", 1)[0], []).append(article)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    text = ""
     with Progress(
         console=err_console, transient=True, disable=not err_console.is_terminal
     ) as progress:
         task = progress.add_task(f"scoring {split_dir.name}", total=len(articles))
-        scores = evaluate(
-            articles, nlp, chosen, n_process=workers, on_document=lambda: progress.advance(task)
-        )
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    text = markdown(scores, title=f"PolNeAR {split_dir.name}", machine=machine)
+        for group, members in groups.items():
+            scores = evaluate(
+                members,
+                nlp,
+                chosen,
+                n_process=workers,
+                on_document=lambda: progress.advance(task),
+            )
+            title = f"PolNeAR {split_dir.name}" + (f" — {group}" if group else "")
+            text += ("\n" if text else "") + markdown(scores, title=title, machine=machine)
     if as_markdown:
         sys.stdout.write(text)
         return

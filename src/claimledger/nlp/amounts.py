@@ -1,0 +1,445 @@
+"""How much a figure says, as an interval: "more than 12,000", "10,000 to 12,000",
+"dozens", "one-third", "30%".
+
+:func:`parse_amount` reads one figure phrase (the number with the words that hedge or
+bound it) and returns an :class:`Amount`: the interval ``[low, high]`` it allows
+(``high`` None when it has no upper bound), whether it is approximate, and what kind of
+number it is (a count, a fraction or percentage of something else, an ordinal, a year).
+The conventions are documented, with examples, in ``docs/normalisation.md``:
+
+=====================================  ===========================  ==========
+phrase                                 interval                     approx
+=====================================  ===========================  ==========
+12,000                                 [12000, 12000]               no
+about / around / some 12,000           [10800, 13200] (±10 %)       yes
+nearly / almost 12,000                 [10800, 12000]               yes
+more than / over 12,000                [12000, None] (open)         no
+at least 12,000                        [12000, None]                no
+up to / at most / as many as 12,000    [0, 12000]                   no
+fewer than / under 12,000              [0, 12000] (open)            no
+10,000 to 12,000                       [10000, 12000]               no
+dozens                                 [24, 99]                     yes
+several thousand                       [3000, 9000]                 yes
+=====================================  ===========================  ==========
+
+The phrase is parsed from its words alone; whether "2024" in a sentence is a year is the
+caller's to decide from context (``in 2024`` is read as a year here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+AmountKind = Literal["count", "fraction", "ordinal", "year"]
+Bound = Literal["exact", "approx", "below", "above", "at_least", "at_most", "range", "vague"]
+
+APPROX_SPREAD = 0.10  # "about N" allows N ± 10 %
+
+# Words before a figure, longest first when matched; each says how the figure bounds the
+# true value.
+MODIFIERS: dict[str, Bound] = {
+    "about": "approx",
+    "around": "approx",
+    "approximately": "approx",
+    "approx.": "approx",
+    "approx": "approx",
+    "roughly": "approx",
+    "some": "approx",
+    "circa": "approx",
+    "c.": "approx",
+    "an estimated": "approx",
+    "estimated": "approx",
+    "an approximate": "approx",
+    "~": "approx",
+    "close to": "below",
+    "nearly": "below",
+    "almost": "below",
+    "just under": "below",
+    "just short of": "below",
+    "more than": "above",
+    "over": "above",
+    "above": "above",
+    "upwards of": "above",
+    "in excess of": "above",
+    "greater than": "above",
+    "north of": "above",
+    "just over": "above",
+    "at least": "at_least",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "a minimum of": "at_least",
+    "not less than": "at_least",
+    "up to": "at_most",
+    "at most": "at_most",
+    "as many as": "at_most",
+    "no more than": "at_most",
+    "a maximum of": "at_most",
+    "not more than": "at_most",
+    "fewer than": "at_most",
+    "less than": "at_most",
+    "under": "at_most",
+    "below": "at_most",
+    "exactly": "exact",
+    "precisely": "exact",
+    "a total of": "exact",
+}
+
+UNITS_SMALL = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
+SUFFIXES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
+ORDINAL_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "twentieth": 20,
+    "hundredth": 100,
+}
+# Denominators of fractions: "a third", "two-thirds", "three quarters".
+DENOMINATORS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fourth": 4,
+    "fourths": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "eighth": 8,
+    "eighths": 8,
+    "tenth": 10,
+    "tenths": 10,
+}
+# Vague amounts: (low, high) per unit of the scale that follows ("several thousand").
+VAGUE = {
+    "a couple of": (2, 2),
+    "a couple": (2, 2),
+    "a few": (2, 5),
+    "few": (2, 5),
+    "several": (3, 9),
+    "a handful of": (2, 6),
+    "a dozen": (12, 12),
+    "dozens of": (24, 99),
+    "dozens": (24, 99),
+    "scores of": (40, 199),
+    "hundreds of": (200, 999),
+    "hundreds": (200, 999),
+    "thousands of": (2_000, 9_999),
+    "thousands": (2_000, 9_999),
+    "tens of thousands of": (20_000, 99_999),
+    "tens of thousands": (20_000, 99_999),
+    "hundreds of thousands of": (200_000, 999_999),
+    "hundreds of thousands": (200_000, 999_999),
+    "millions of": (2_000_000, 9_999_999),
+    "millions": (2_000_000, 9_999_999),
+}
+YEAR_PREPS = {"in", "since", "by", "until", "till", "from", "during", "of"}
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_NUMBER = re.compile(
+    r"^(?P<num>\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<suffix>k|mn|m|bn|b)?$"
+)
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_PERCENT = re.compile(r"^(?P<num>.+?)\s*(?:%|per ?cent|percent|pct)$")
+_SLASH_FRACTION = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+_RANGE = re.compile(
+    r"^(?:between\s+(?P<a1>.+?)\s+and\s+(?P<b1>.+)"
+    r"|from\s+(?P<a2>.+?)\s+to\s+(?P<b2>.+)"
+    r"|(?P<a3>.+?)\s*(?:\s-\s|-|\s(?:to|or)\s)\s*(?P<b3>.+))$"
+)
+
+
+class AmountError(ValueError):
+    """The phrase is not a figure this module can read."""
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An interval of values a figure allows. ``high`` None: no upper bound."""
+
+    low: float
+    high: float | None
+    approx: bool
+    kind: AmountKind
+    bound: Bound
+    value: float  # the figure as stated: 12000 in "more than 12,000", 0.5 in "half"
+
+    def __post_init__(self) -> None:
+        if self.high is not None and self.low > self.high:
+            raise AmountError(f"interval [{self.low}, {self.high}] has low above high")
+
+
+def _normalise(text: str) -> str:
+    text = _DASHES.sub("-", text.replace("\u00a0", " ").replace("\u202f", " "))
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+def _digits(word: str) -> float | None:
+    m = _NUMBER.match(word)
+    if m is None:
+        return None
+    value = float(re.sub(r"[, \u00a0\u202f]", "", m.group("num")))
+    suffix = m.group("suffix")
+    return value * SUFFIXES[suffix] if suffix else value
+
+
+def parse_number(text: str) -> float | None:
+    """A cardinal number in digits, words or both: "12,000", "11 000", "12k", "1.5 million",
+    "twelve thousand", "twenty-five", "a hundred and twenty". None if it is not one.
+
+    Written here rather than taken from text2num/number-parser: those read words only
+    (not "1.5 million" or "12k") and read "a" or ordinals as numbers in running text.
+    """
+    text = _normalise(text)
+    if not text:
+        return None
+    whole = _digits(text.replace(" ", "")) if re.fullmatch(r"[\d., ]+", text) else None
+    if whole is not None and re.fullmatch(r"\d{1,3}(?: \d{3})+", text):
+        return whole  # "11 000": a space as thousands separator
+    words = [w for w in re.split(r"[\s-]+", text) if w]
+    total = 0.0
+    current: float | None = None
+    seen = False
+    for i, word in enumerate(words):
+        if word == "and" and current is not None:
+            continue
+        if word in {"a", "an"} and i == 0 and len(words) > 1 and words[1] in SCALES:
+            current = 1.0
+            continue
+        digits = _digits(word)
+        if digits is not None:
+            if current is not None and not word.endswith(tuple(SUFFIXES)):
+                return None  # "12 000" handled above; "3 4" is two numbers
+            current = digits
+            seen = True
+            continue
+        if word in UNITS_SMALL:
+            small = UNITS_SMALL[word]
+            if current is not None and not (
+                current % 100 == 0 or (current % 10 == 0 and current < 100 and small < 10)
+            ):
+                return None  # "twenty thirty", "five six"
+            current = (current or 0.0) + small
+            seen = True
+            continue
+        if word in SCALES:
+            scale = SCALES[word]
+            if current is None:
+                return None
+            if scale == 100:
+                current *= scale
+            else:
+                total += current * scale
+                current = None
+            seen = True
+            continue
+        return None
+    if not seen:
+        return None
+    return total + (current or 0.0)
+
+
+def _fraction(text: str) -> float | None:
+    """ "half", "a third", "one-third", "two-thirds", "three quarters", "3/4"."""
+    m = _SLASH_FRACTION.match(text)
+    if m is not None and int(m.group(2)) > 0:
+        return int(m.group(1)) / int(m.group(2))
+    words = [w for w in re.split(r"[\s-]+", text) if w and w != "of"]
+    if not words or words[-1] not in DENOMINATORS:
+        return None
+    denominator = DENOMINATORS[words[-1]]
+    head = words[:-1]
+    if not head and words[-1] in ORDINAL_WORDS:
+        return None  # "third" alone is an ordinal; "a third" is a fraction
+    if not head or head in (["a"], ["an"], ["one"]):
+        numerator = 1.0
+    else:
+        parsed = parse_number(" ".join(head))
+        if parsed is None:
+            return None
+        numerator = parsed
+    if words[-1] in {"half", "halves"} and head and head not in (["a"], ["one"]):
+        return None if numerator != 2 else 1.0  # "two halves"
+    singular = {"third", "quarter", "fourth", "fifth", "sixth", "eighth", "tenth"}
+    if words[-1] in singular and numerator != 1:
+        return None  # "two third" is not English
+    return numerator / denominator
+
+
+def _split_modifier(text: str) -> tuple[Bound | None, str]:
+    for phrase in sorted(MODIFIERS, key=len, reverse=True):
+        if text.startswith(phrase + " ") or (phrase == "~" and text.startswith("~")):
+            return MODIFIERS[phrase], text[len(phrase) :].strip()
+    return None, text
+
+
+def _apply(bound: Bound | None, value: float, kind: AmountKind) -> Amount:
+    spread = value * APPROX_SPREAD
+    match bound:
+        case None | "exact":
+            return Amount(value, value, False, kind, "exact", value)
+        case "approx":
+            return Amount(value - spread, value + spread, True, kind, "approx", value)
+        case "below":
+            return Amount(value - spread, value, True, kind, "below", value)
+        case "above":
+            return Amount(value, None if kind == "count" else 1.0, False, kind, "above", value)
+        case "at_least":
+            return Amount(value, None if kind == "count" else 1.0, False, kind, "at_least", value)
+        case "at_most":
+            return Amount(0.0, value, False, kind, "at_most", value)
+    raise AmountError(f"unknown bound {bound!r}")
+
+
+def _vague(text: str) -> Amount | None:
+    for phrase in sorted(VAGUE, key=len, reverse=True):
+        if text == phrase or text.startswith(phrase + " "):
+            rest = text[len(phrase) :].strip()
+            scale = 1.0
+            if rest:
+                if rest.removesuffix(" of") not in SCALES:
+                    return None
+                scale = SCALES[rest.removesuffix(" of")]
+            low, high = VAGUE[phrase]
+            exact = low == high
+            return Amount(
+                float(low * scale),
+                float(high * scale),
+                not exact,
+                "count",
+                "exact" if exact else "vague",
+                (low + high) / 2 * scale,
+            )
+    return None
+
+
+def _single(text: str) -> Amount:
+    """One figure with its modifier, no range."""
+    bound, rest = _split_modifier(text)
+    if not rest:
+        raise AmountError(f"{text!r} has no figure after its modifier")
+    vague = _vague(rest)
+    if vague is not None:
+        return vague if bound is None else _apply(bound, vague.value, "count")
+    percent = _PERCENT.match(rest)
+    if percent is not None:
+        number = parse_number(percent.group("num"))
+        if number is None:
+            raise AmountError(f"{text!r}: {percent.group('num')!r} is not a number")
+        return _apply(bound, number / 100, "fraction")
+    fraction = _fraction(rest)
+    if fraction is not None:
+        return _apply(bound, fraction, "fraction")
+    ordinal = _ORDINAL_DIGITS.match(rest)
+    if ordinal is not None or rest in ORDINAL_WORDS:
+        value = float(ordinal.group(1)) if ordinal is not None else float(ORDINAL_WORDS[rest])
+        return Amount(value, value, False, "ordinal", "exact", value)
+    number = parse_number(rest)
+    if number is None:
+        raise AmountError(f"{text!r} is not a figure")
+    return _apply(bound, number, "count")
+
+
+def _scale_of(text: str) -> float:
+    last = text.split()[-1] if text.split() else ""
+    if last in SCALES:
+        return SCALES[last]
+    m = _NUMBER.match(last)
+    if m is not None and m.group("suffix"):
+        return SUFFIXES[m.group("suffix")]
+    return 1.0
+
+
+def _range(a: str, b: str) -> Amount | None:
+    """ "10,000 to 12,000": the ends as stated; an approximation word marks the range as
+    approximate but does not widen it. None when the two ends are not figures of one kind."""
+    if _PERCENT.match(b) is not None and _PERCENT.match(a) is None:
+        a += "%"  # "10-15%": both ends are percentages
+    try:
+        first, second = _single(a), _single(b)
+    except AmountError:
+        return None
+    if first.kind != second.kind or first.kind == "ordinal":
+        return None
+    low, high = first.value, second.value
+    scale = _scale_of(b)
+    if scale > 1 and _scale_of(a) == 1 and first.value * scale <= high:
+        low = first.value * scale  # "1.5 to 2 million", "10 to 12 thousand"
+    if low > high:
+        raise AmountError(f"{a} to {b}: the range runs backwards")
+    return Amount(low, high, first.approx or second.approx, first.kind, "range", (low + high) / 2)
+
+
+def parse_amount(text: str) -> Amount:
+    """The interval one figure phrase allows. Raises :class:`AmountError` when the phrase
+    is not a figure ("the soldiers", "2G")."""
+    norm = _normalise(text)
+    if not norm:
+        raise AmountError("empty figure")
+    words = norm.split()
+    if len(words) == 2 and words[0] in YEAR_PREPS and re.fullmatch(r"1[89]\d\d|20\d\d", words[1]):
+        year = float(words[1])
+        return Amount(year, year, False, "year", "exact", year)
+    try:
+        return _single(norm)
+    except AmountError:
+        pass
+    m = _RANGE.match(norm)
+    if m is not None:
+        found = _range(
+            m.group("a1") or m.group("a2") or m.group("a3"),
+            m.group("b1") or m.group("b2") or m.group("b3"),
+        )
+        if found is not None:
+            return found
+    raise AmountError(f"{text!r} is not a figure")

@@ -42,6 +42,8 @@ CASES: list[tuple[str, float, float | None, bool, str]] = [
     ("one", 1, 1, False, "count"),
     ("zero", 0, 0, False, "count"),
     ("a dozen", 12, 12, False, "count"),
+    ("two dozen", 24, 24, False, "count"),
+    ("several dozen", 36, 108, True, "count"),
     ("a couple of", 2, 2, False, "count"),
     # approximations: ±10 %
     ("about 12,000", 10_800, 13_200, True, "count"),

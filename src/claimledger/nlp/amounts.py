@@ -117,6 +117,7 @@ UNITS_SMALL = {
     "ninety": 90,
 }
 SCALES = {
+    "dozen": 12,
     "hundred": 100,
     "thousand": 1_000,
     "million": 1_000_000,
@@ -167,7 +168,6 @@ VAGUE = {
     "few": (2, 5),
     "several": (3, 9),
     "a handful of": (2, 6),
-    "a dozen": (12, 12),
     "dozens of": (24, 99),
     "dozens": (24, 99),
     "scores of": (40, 199),
@@ -253,7 +253,7 @@ def parse_number(text: str) -> float | None:
     for i, word in enumerate(words):
         if word == "and" and current is not None:
             continue
-        if word in {"a", "an"} and i == 0 and len(words) > 1 and words[1] in SCALES:
+        if word in {"a", "an"} and i == 0 and len(words) > 1 and words[1] in SCALES:  # "a dozen"
             current = 1.0
             continue
         digits = _digits(word)
@@ -276,8 +276,8 @@ def parse_number(text: str) -> float | None:
             scale = SCALES[word]
             if current is None:
                 return None
-            if scale == 100:
-                current *= scale
+            if scale < 1_000:
+                current *= scale  # "two dozen", "three hundred" (more may follow)
             else:
                 total += current * scale
                 current = None

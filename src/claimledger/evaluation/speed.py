@@ -17,6 +17,7 @@ from pathlib import Path
 
 from claimledger.evaluation.polnear import load_split
 from claimledger.extract import analyze_doc
+from claimledger.nlp import PROFILES
 from claimledger.nlp.pipeline import load_model, load_pipeline
 from claimledger.records import Document, document_id
 
@@ -27,18 +28,20 @@ def _timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def _extract_all(texts: list[str]) -> int:
-    nlp = load_pipeline()
+def _extract_all(texts: list[str], profile: str = "fast") -> int:
+    nlp = load_pipeline(profile)
     count = 0
     for text, doc in zip(texts, nlp.pipe(texts), strict=True):
         count += len(analyze_doc(doc, Document(id=document_id(text), text=text)).attributions)
     return count
 
 
-def _in_workers(fn: Callable[[list[str]], int], texts: list[str], workers: int) -> int:
+def _in_workers(
+    fn: Callable[[list[str], str], int], texts: list[str], workers: int, profile: str
+) -> int:
     chunks = [texts[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return sum(pool.map(fn, chunks))
+        return sum(pool.map(fn, chunks, [profile] * workers))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,19 +49,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("split", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="best of N timings")
+    parser.add_argument("--profile", choices=PROFILES, default="fast")
     args = parser.parse_args(argv)
     texts = [a.text for a in load_split(args.split)]
     words = sum(len(t.split()) for t in texts)
     # Model loading is start-up cost, not per-document cost: load both before timing.
     bare = load_model()
-    load_pipeline()
+    load_pipeline(args.profile)
     parse = min(_timed(lambda: sum(len(d) for d in bare.pipe(texts))) for _ in range(args.repeat))
-    ours = min(_timed(lambda: _extract_all(texts)) for _ in range(args.repeat))
+    ours = min(_timed(lambda: _extract_all(texts, args.profile)) for _ in range(args.repeat))
     parallel = min(
-        _timed(lambda: _in_workers(_extract_all, texts, args.workers)) for _ in range(args.repeat)
+        _timed(lambda: _in_workers(_extract_all, texts, args.workers, args.profile))
+        for _ in range(args.repeat)
     )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"### Extraction speed — {args.split.name} ({len(texts)} documents, {words:,} words)\n")
+    profile = "" if args.profile == "fast" else f", {args.profile} profile"
+    print(
+        f"### Extraction speed — {args.split.name} ({len(texts)} documents, "
+        f"{words:,} words{profile})\n"
+    )
     print(f"{dt.date.today().isoformat()} · {machine} · best of {args.repeat}\n")
     print("| run | seconds | words/s | × parse alone |")
     print("| --- | --- | --- | --- |")

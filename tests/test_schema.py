@@ -224,7 +224,7 @@ def test_the_schema_rejects_drift(validator: Draft202012Validator, demo: Any) ->
 
     bad = [
         mutated([], "extra", 1),
-        mutated([], "schema_version", "2.0"),
+        mutated([], "schema_version", "1.0"),
         mutated(["document"], "published", "2025-02-30"),
         mutated(["attributions", 0], "style", "quoted"),
         mutated(["attributions", 0], "certainty", "certain"),

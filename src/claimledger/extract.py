@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
+from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR, TIME_SPANS_KEY, RawAttribution, RawVia
 from claimledger.nlp.pipeline import load_pipeline
 from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
@@ -342,53 +343,72 @@ def _merge(spans: Iterable[tuple[int, int]]) -> Spans:
 def _quantity(
     figure: RawFigure, earlier: list[Claim], raw_of: dict[str, RawFigure]
 ) -> Quantity | None:
+    """The figure as an interval (docs/normalisation.md): "about 12,000" is
+    [10800, 13200]; a fraction of a base is its share's interval times the base's."""
     spans = _spans(figure.tokens)
-    if figure.fraction is None:
-        assert figure.value is not None
-        low = figure.value
-        high: float | None = figure.value
-        if figure.low_bound:
-            high = None
-        elif figure.high_bound:
-            low = 0.0
+    own = figure.amount
+    if own.kind != "fraction":
         return Quantity(
-            low=low,
-            high=high,
-            approx=figure.approx,
+            low=own.low,
+            high=own.high,
+            approx=own.approx,
             text=figure.tokens.text,
             spans=spans,
             unit=figure.unit,
+            value=own.value,
+            bound=own.bound,
         )
-    base_claim = resolve_fraction_base(figure, earlier)
-    if base_claim is None:
-        fraction = round(figure.fraction, 6)
+    fraction = round(own.value, 6)
+    base: Base | None = None
+    base_amount = figure.base_amount
+    unit = "count"
+    if figure.base is not None and base_amount is not None:
+        base = Base(
+            value=base_amount.value,
+            text=figure.base.text,
+            spans=_spans(figure.base),
+            claim=None,
+        )
+    else:
+        base_claim = resolve_fraction_base(figure, earlier)
+        if base_claim is not None:
+            bq = base_claim.quantity
+            base_amount = Amount(
+                bq.low,
+                bq.high,
+                bq.approx,
+                "count",
+                bq.bound,
+                bq.value if bq.value is not None else bq.low,
+            )
+            base = Base(value=base_amount.value, text=bq.text, spans=bq.spans, claim=base_claim.id)
+            unit = bq.unit
+    if base is None or base_amount is None:
         return Quantity(
-            low=fraction,
-            high=fraction,
-            approx=figure.approx,
+            low=round(own.low, 6),
+            high=round(own.high, 6) if own.high is not None else None,
+            approx=own.approx,
             text=figure.tokens.text,
             spans=spans,
             unit="fraction",
             fraction=fraction,
+            value=fraction,
+            bound=own.bound,
         )
-    bq = base_claim.quantity
-    low = round(figure.fraction * bq.low, 6)
-    high = round(figure.fraction * bq.high, 6) if bq.high is not None else None
-    base = Base(
-        value=bq.low if bq.high == bq.low else (bq.low + (bq.high or bq.low)) / 2,
-        text=bq.text,
-        spans=bq.spans,
-        claim=base_claim.id,
-    )
+    high = None
+    if own.high is not None and base_amount.high is not None:
+        high = round(own.high * base_amount.high, 6)
     return Quantity(
-        low=low,
+        low=round(own.low * base_amount.low, 6),
         high=high,
-        approx=figure.approx or bq.approx,
+        approx=own.approx or base_amount.approx,
         text=figure.tokens.text,
         spans=spans,
-        unit=bq.unit,
-        fraction=round(figure.fraction, 6),
+        unit=unit,
+        fraction=fraction,
         base=base,
+        value=round(own.value * base_amount.value, 6),
+        bound=own.bound if own.bound != "exact" else base_amount.bound,
     )
 
 

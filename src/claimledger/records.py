@@ -13,13 +13,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 SpanPair = tuple[int, int]
 Spans = tuple[SpanPair, ...]
 
 Style = Literal["direct", "indirect", "mixed", "according-to", "unattributed"]
 Certainty = Literal["asserted", "likely", "believed", "possible", "denied"]
+# How a stated figure bounds the true value (docs/normalisation.md): "about N" is approx,
+# "nearly N" below, "more than N" above, "at least N" at_least, "up to N" at_most.
+Bound = Literal["exact", "approx", "below", "above", "at_least", "at_most", "range", "vague"]
 SourceKind = Literal["person", "organization", "group", "outlet", "document", "unknown"]
 Measure = Literal[
     "deployed",
@@ -173,6 +176,8 @@ class Quantity:
     unit: str = "count"
     fraction: float | None = None
     base: Base | None = None
+    value: float | None = None  # the figure as stated: 12000 in "about 12,000"
+    bound: Bound = "exact"
 
 
 @dataclass(frozen=True)

@@ -18,21 +18,27 @@ def format_number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+BOUND_WORDS = {
+    "approx": "≈",
+    "below": "nearly ",
+    "above": "more than ",
+    "at_least": "at least ",
+    "at_most": "at most ",
+}
+
+
 def format_quantity(q: Quantity) -> str:
-    """ "≈12,000", "4,000 (one-third of 12,000)", "≈3 weeks", "more than 500"."""
-    mark = "≈" if q.approx else ""
-    if q.high is None:
-        core = f"more than {format_number(q.low)}"
-    elif q.low == 0 and q.high > 0 and q.unit != "fraction" and q.text.lower().startswith("up"):
-        core = f"up to {format_number(q.high)}"
-    elif q.low == q.high:
-        core = f"{mark}{format_number(q.low)}"
-    else:
-        core = f"{mark}{format_number(q.low)}–{format_number(q.high)}"
+    """ "≈12,000", "4,000 (one-third of 12,000)", "≈3 weeks", "more than 500": the figure
+    as stated with its bound; the interval itself is in the JSON."""
     if q.unit == "fraction":
         return f"{q.text} (of an unknown total)"
-    if q.unit not in {"count", "fraction"}:
-        core += f" {q.unit}{'s' if q.low != 1 else ''}"
+    value = q.value if q.value is not None else q.low
+    if q.bound in {"range", "vague"} and q.high is not None:
+        core = f"{'≈' if q.approx else ''}{format_number(q.low)}–{format_number(q.high)}"
+    else:
+        core = f"{BOUND_WORDS.get(q.bound, '')}{format_number(value)}"
+    if q.unit != "count":
+        core += f" {q.unit}{'s' if value != 1 else ''}"
     if q.fraction is not None and q.base is not None:
         core += f" ({q.text} of {format_number(q.base.value)})"
     return core

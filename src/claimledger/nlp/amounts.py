@@ -32,8 +32,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from claimledger.records import Bound
+
 AmountKind = Literal["count", "fraction", "ordinal", "year"]
-Bound = Literal["exact", "approx", "below", "above", "at_least", "at_most", "range", "vague"]
 
 APPROX_SPREAD = 0.10  # "about N" allows N ± 10 %
 
@@ -168,6 +169,7 @@ VAGUE = {
     "few": (2, 5),
     "several": (3, 9),
     "a handful of": (2, 6),
+    "a handful": (2, 6),
     "dozens of": (24, 99),
     "dozens": (24, 99),
     "scores of": (40, 199),
@@ -318,6 +320,16 @@ def _fraction(text: str) -> float | None:
     return numerator / denominator
 
 
+def bound_of(words: list[str]) -> tuple[Bound | None, int]:
+    """The bound the last words before a figure set, and how many words say it:
+    ["said", "no", "more", "than"] → ("at_most", 3)."""
+    for k in range(min(len(words), 4), 0, -1):
+        phrase = " ".join(words[-k:])
+        if phrase in MODIFIERS:
+            return MODIFIERS[phrase], k
+    return None, 0
+
+
 def _split_modifier(text: str) -> tuple[Bound | None, str]:
     for phrase in sorted(MODIFIERS, key=len, reverse=True):
         if text.startswith(phrase + " ") or (phrase == "~" and text.startswith("~")):
@@ -325,7 +337,9 @@ def _split_modifier(text: str) -> tuple[Bound | None, str]:
     return None, text
 
 
-def _apply(bound: Bound | None, value: float, kind: AmountKind) -> Amount:
+def bounded(bound: Bound | None, value: float, kind: AmountKind = "count") -> Amount:
+    """The interval a figure ``value`` allows under ``bound`` (the table in
+    docs/normalisation.md): "about 12,000" is [10800, 13200]."""
     spread = value * APPROX_SPREAD
     match bound:
         case None | "exact":
@@ -372,16 +386,16 @@ def _single(text: str) -> Amount:
         raise AmountError(f"{text!r} has no figure after its modifier")
     vague = _vague(rest)
     if vague is not None:
-        return vague if bound is None else _apply(bound, vague.value, "count")
+        return vague if bound is None else bounded(bound, vague.value, "count")
     percent = _PERCENT.match(rest)
     if percent is not None:
         number = parse_number(percent.group("num"))
         if number is None:
             raise AmountError(f"{text!r}: {percent.group('num')!r} is not a number")
-        return _apply(bound, number / 100, "fraction")
+        return bounded(bound, number / 100, "fraction")
     fraction = _fraction(rest)
     if fraction is not None:
-        return _apply(bound, fraction, "fraction")
+        return bounded(bound, fraction, "fraction")
     ordinal = _ORDINAL_DIGITS.match(rest)
     if ordinal is not None or rest in ORDINAL_WORDS:
         value = float(ordinal.group(1)) if ordinal is not None else float(ORDINAL_WORDS[rest])
@@ -389,7 +403,7 @@ def _single(text: str) -> Amount:
     number = parse_number(rest)
     if number is None:
         raise AmountError(f"{text!r} is not a figure")
-    return _apply(bound, number, "count")
+    return bounded(bound, number, "count")
 
 
 def _scale_of(text: str) -> float:

@@ -8,11 +8,21 @@ its predicate, so "2G phones" or "AK-12" are never taken for counts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
-from claimledger.nlp.amounts import SCALES, SUFFIXES
+from claimledger.nlp.amounts import (
+    SCALES,
+    SUFFIXES,
+    Amount,
+    AmountError,
+    AmountKind,
+    bound_of,
+    bounded,
+    parse_amount,
+)
 from claimledger.nlp.amounts import parse_number as parse_cardinal
 from claimledger.records import Measure
 
@@ -28,22 +38,6 @@ FRACTION_NOUNS = {
     "tenth": 0.1,
     "tenths": 0.1,
 }
-APPROX_WORDS = {
-    "around",
-    "about",
-    "approximately",
-    "roughly",
-    "some",
-    "nearly",
-    "almost",
-    "circa",
-    "approx",
-    "estimated",
-    "an",
-    "~",
-}
-LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of", "in excess of"}
-UPPER_BOUND = {"fewer than", "less than", "up to", "under", "at most", "below"}
 SUBJECT_SYNONYMS = {
     "troops": "soldiers",
     "forces": "soldiers",
@@ -54,7 +48,16 @@ SUBJECT_SYNONYMS = {
     "soldier": "soldiers",
     "troop": "soldiers",
     "people": "people",
+    "force": "soldiers",
 }
+PERCENT_WORDS = {"%", "percent", "per", "cent", "pct"}
+# Vague amounts that stand for the count themselves: "dozens of soldiers", "several
+# soldiers", "a handful of troops" (amounts.VAGUE gives their intervals).
+VAGUE_HEADS = {"dozens", "hundreds", "thousands", "millions", "scores", "several", "few"}
+VAGUE_HEADS |= {"couple", "handful"}
+# A range after one of these is a change, not an interval: "rose from 100 to 200".
+CHANGE_WORDS = {"up", "down", "rose", "risen", "rising", "fell", "fallen", "falling"}
+CHANGE_WORDS |= {"increased", "decreased", "grew", "jumped", "climbed", "dropped", "went"}
 UNITS = {
     "day": "day",
     "days": "day",
@@ -120,11 +123,7 @@ class RawFigure:
     """A figure found in a content span, before resolution against other claims."""
 
     tokens: Span  # the whole expression: "approximately half", "around 12,000"
-    value: float | None  # absolute value, None for a fraction
-    fraction: float | None
-    approx: bool
-    low_bound: bool  # "more than N": N is a lower bound
-    high_bound: bool  # "up to N": N is an upper bound
+    amount: Amount  # its interval: a count, or for a fraction the share of its base
     unit: str
     subject: Span | None
     subject_key: str
@@ -132,6 +131,17 @@ class RawFigure:
     measure_tokens: Span | None
     negated: bool
     anchor: Token  # the noun or duration the figure attaches to
+    base: Span | None = None  # a base stated in the fraction's phrase: "half of the 12,000"
+    base_amount: Amount | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        return self.amount.value if self.amount.kind == "fraction" else None
+
+    @property
+    def value(self) -> float | None:
+        """The count as stated; None for a fraction."""
+        return self.amount.value if self.amount.kind == "count" else None
 
 
 def parse_number(tokens: list[str]) -> float | None:
@@ -145,44 +155,36 @@ def _number_tokens(tok: Token) -> list[Token]:
     parts = [tok]
     if _suffix_after(tok) is not None:
         parts.append(tok.doc[tok.i + 1])
-    for c in tok.children:
-        if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in SCALES):
-            parts.append(c)
+    number_parts = {
+        c.i
+        for c in tok.children
+        if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in SCALES)
+    }
+    # only the parts written next to it: "12 million", not the 100 of "100 to 200"
+    i = tok.i - 1
+    while i in number_parts:
+        parts.append(tok.doc[i])
+        i -= 1
+    i = tok.i + 1
+    while i in number_parts:
+        parts.append(tok.doc[i])
+        i += 1
     return sorted(parts, key=lambda t: t.i)
 
 
-def _approximation(tok: Token) -> tuple[bool, bool, bool, list[Token]]:
-    """Hedge words on a number: (approx, lower bound, upper bound, the tokens)."""
-    doc = tok.doc
-    heads = [c for c in tok.children if c.dep_ in {"advmod", "quantmod", "amod"} and c.i < tok.i]
-    mods = sorted({t for m in heads for t in m.subtree}, key=lambda t: t.i)
-    # "more than" is two tokens hung on the number; read the two tokens before the figure.
-    start = min([tok.i, *(m.i for m in mods)])
-    before2 = doc[max(start - 2, tok.sent.start) : start].text.lower()
-    before1 = doc[start - 1].lower_ if start > tok.sent.start else ""
-    words = " ".join(m.lower_ for m in mods)
-    flipped = words.startswith("no ") or before1 == "no"
-    words = words.removeprefix("no ")
-    approx = any(m.lower_ in APPROX_WORDS - {"an"} for m in mods) or before1 in {"around", "about"}
-    low = words in LOWER_BOUND or before2 in LOWER_BOUND
-    high = words in UPPER_BOUND or before2 in UPPER_BOUND
-    if flipped:
-        # "no more than 50" is at most 50; "no fewer than 50" is at least 50
-        low, high = high, low
-    if any(m.lower_ in {"nearly", "almost"} for m in mods):
-        approx = True
-    return approx, low, high, mods
-
-
-def _subject_of_noun(noun: Token) -> tuple[Span, str]:
-    """ "North Korean soldiers" (modifiers kept, determiners and numbers dropped)."""
+def _subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]:
+    """ "North Korean soldiers" (modifiers kept; determiners, numbers and the ``figure``'s
+    own tokens, such as "an estimated 2,000", dropped)."""
+    taken = set(figure)
     doc = noun.doc
     start = noun.i
     for c in noun.lefts:
         if c.dep_ in {"amod", "compound", "nmod"} and not c.like_num:
             start = min(start, c.left_edge.i)
     while start < noun.i and (
-        doc[start].like_num
+        start in taken
+        or _SUFFIXED.match(doc[start].text) is not None
+        or doc[start].like_num
         or doc[start].is_punct
         or (start > 0 and doc[start - 1].like_num and _suffix_after(doc[start - 1]) is not None)
     ):
@@ -204,7 +206,13 @@ def _predicate(noun: Token) -> Token | None:
             head = head.head
             if head.pos_ == "NOUN":
                 return _predicate(head)
-        return head if head.pos_ in {"VERB", "AUX"} else None
+        if head.pos_ in {"VERB", "AUX"} and not (node.dep_ == "pobj" and _subject(head)):
+            return head
+    # The parser hung the noun elsewhere ("said between 10 and 12 soldiers were
+    # deployed"): a subjectless verb right after it is its predicate.
+    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if after is not None and after.dep_ in {"aux", "auxpass"} and _subject(after.head) is None:
+        return after.head
     return None
 
 
@@ -277,6 +285,53 @@ def _glued_to_letters(tok: Token) -> bool:
     return after is not None and after.lower_ not in SUFFIXES
 
 
+def read_amount(
+    doc_span: Span, kind: AmountKind = "count", skip: Iterable[int] = ()
+) -> tuple[Amount, Span] | None:
+    """The longest phrase around ``doc_span`` (up to five words before it, three after,
+    within its sentence) that :func:`claimledger.nlp.amounts.parse_amount` reads as a
+    figure of ``kind``: "between 10,000 and 12,000", "several thousand", "nearly half".
+    A range after a word of change ("rose from 100 to 200") is not an interval."""
+    doc = doc_span.doc
+    sent = doc_span.sent
+    banned = set(skip)
+    best: tuple[Amount, Span] | None = None
+    for start in range(max(sent.start, doc_span.start - 5), doc_span.start + 1):
+        for end in range(min(sent.end, doc_span.end + 3), doc_span.end - 1, -1):
+            if best is not None and end - start <= len(best[1]):
+                break
+            if doc[end - 1].lower_ == "of" or banned.intersection(range(start, end)):
+                continue
+            try:
+                amount = parse_amount(doc[start:end].text)
+            except AmountError:
+                continue
+            if amount.kind != kind:
+                continue
+            if amount.bound == "range" and _after_change(doc, start):
+                continue
+            best = (amount, doc[start:end])
+    return best
+
+
+def _after_change(doc: Doc, start: int) -> bool:
+    """ "rose (from) 100 to 200", "up from 100 to 200": the words before say it changed."""
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    if before and before[-1] == "from":
+        before.pop()
+    return bool(before) and before[-1] in CHANGE_WORDS
+
+
+def _vague_noun(tok: Token) -> Token | None:
+    """The noun a vague amount counts: "dozens of soldiers", "several soldiers"."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None:
+        return next((c for c in of.children if c.dep_ == "pobj"), None)
+    if tok.dep_ in {"amod", "nummod"} and tok.head.pos_ in {"NOUN", "PROPN"}:
+        return tok.head
+    return None
+
+
 def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
     """Counts and fractions in a content span. ``skip``: token indices of time expressions."""
     figures: list[RawFigure] = []
@@ -286,19 +341,23 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
         if tok.i in skip or tok.i in seen:
             continue
         low = tok.lower_
-        fraction: float | None = None
-        value: float | None = None
-        expr_tokens: list[Token] = []
         noun: Token | None = None
         elided_from: RawFigure | None = None
-        if (
-            low in FRACTION_NOUNS
-            or (tok.text.endswith("%") and len(tok) > 1)
-            or (low in {"percent", "per"})
-        ):
-            fraction, noun, expr_tokens = _fraction(tok)
-            if fraction is None or noun is None:
+        base: tuple[Amount, Span] | None = None
+        core: list[Token]
+        kind: AmountKind = "count"
+        if low in FRACTION_NOUNS or low in PERCENT_WORDS or (low.endswith("%") and len(tok) > 1):
+            found = _fraction(tok)
+            if found is None:
                 continue
+            core, noun = found
+            kind = "fraction"
+            base = _stated_base(noun, skip | seen)
+        elif low in VAGUE_HEADS:
+            noun = _vague_noun(tok)
+            if noun is None:
+                continue
+            core = [tok]
         elif (
             tok.like_num
             and tok.dep_ in {"nsubj", "nsubjpass"}
@@ -306,48 +365,39 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
             and figures[-1].anchor.sent == tok.sent
         ):
             # The counted noun is elided and taken from the figure before it.
-            expr_tokens = _number_tokens(tok)
-            value = parse_number([t.text for t in expr_tokens])
-            if value is None:
-                continue
+            core = _number_tokens(tok)
             noun = tok
             elided_from = figures[-1]
         elif (
             (tok.like_num and tok.dep_ == "nummod")
             or (_SUFFIXED.match(tok.text) and tok.dep_ in {"nummod", "compound"})
         ) and tok.head != tok:
-            if tok.head.pos_ not in {"NOUN", "PROPN"}:
+            if tok.head.pos_ not in {"NOUN", "PROPN"} or _glued_to_letters(tok):
                 continue
-            if _glued_to_letters(tok):
-                continue
-            if tok.head.lower_ in FRACTION_NOUNS:
-                continue  # the "one" of "one-third" is part of the fraction
+            if tok.head.lower_ in FRACTION_NOUNS or tok.head.lower_ in PERCENT_WORDS:
+                continue  # the "one" of "one-third", the "30" of "30 %"
             if tok.head.lower_ in UNITS or tok.head.i in skip:
                 continue  # durations are read from time expressions
-            parts = _number_tokens(tok)
-            value = parse_cardinal("".join(t.text_with_ws for t in parts).strip())
-            if value is None:
-                continue
+            core = _number_tokens(tok)
             noun = tok.head
-            expr_tokens = parts
         else:
             continue
-        approx, low_bound, high_bound, mods = _approximation(tok)
-        expr_tokens = sorted({*expr_tokens, *mods}, key=lambda t: t.i)
-        seen.update(t.i for t in expr_tokens)
+        read = read_amount(doc[core[0].i : core[-1].i + 1], kind, skip | seen)
+        if read is None:
+            continue
+        amount, phrase = read
+        seen.update(range(phrase.start, phrase.end))
+        if base is not None:
+            seen.update(range(base[1].start, base[1].end))
         if elided_from is not None:
             subject, key = elided_from.subject, elided_from.subject_key
         else:
-            subject, key = _subject_of_noun(noun)
+            subject, key = _subject_of_noun(noun, range(phrase.start, phrase.end))
         measure, measure_tokens, negated = _measure(noun)
         figures.append(
             RawFigure(
-                tokens=doc[expr_tokens[0].i : expr_tokens[-1].i + 1],
-                value=value,
-                fraction=fraction,
-                approx=approx,
-                low_bound=low_bound,
-                high_bound=high_bound,
+                tokens=phrase,
+                amount=amount,
                 unit="count",
                 subject=subject,
                 subject_key=key,
@@ -355,48 +405,53 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
                 measure_tokens=measure_tokens,
                 negated=negated,
                 anchor=noun,
+                base=base[1] if base is not None else None,
+                base_amount=base[0] if base is not None else None,
             )
         )
     return figures
 
 
-def _fraction(tok: Token) -> tuple[float | None, Token | None, list[Token]]:
-    """ "one-third of these soldiers", "half of the soldiers", "30% of the force"."""
+def _fraction(tok: Token) -> tuple[list[Token], Token] | None:
+    """The words of a fraction and the noun it is a fraction of: "one-third of these
+    soldiers", "half of the soldiers", "30% of the force", "30 percent of the troops"."""
     doc = tok.doc
     low = tok.lower_
     parts = [tok]
     if low in FRACTION_NOUNS:
-        base = FRACTION_NOUNS[low]
         numer = next(
             (c for c in tok.children if c.dep_ in {"nummod", "quantmod"} and c.like_num), None
         )
         if numer is None and tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].like_num:
             numer = doc[tok.i - 2]
         if numer is not None:
-            n = parse_number([numer.text])
-            if n is None:
-                return None, None, []
-            base *= n
             parts = list(doc[numer.i : tok.i + 1])
-    elif tok.text.endswith("%"):
-        n = parse_number([tok.text[:-1]])
-        if n is None:
-            return None, None, []
-        base = n / 100
-    else:
-        num = next((c for c in tok.children if c.like_num), None) or (
-            doc[tok.i - 1] if tok.i > 0 and doc[tok.i - 1].like_num else None
-        )
-        n = parse_number([num.text]) if num is not None else None
-        if n is None or num is None:
-            return None, None, []
-        base = n / 100
-        parts = [num, tok]
-    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    elif low in PERCENT_WORDS:
+        if low == "per":
+            if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "cent":
+                return None
+            tok = doc[tok.i + 1]
+        num = next((c for c in tok.children if c.like_num), None)
+        start = parts[0].i
+        if num is None and start > 0 and doc[start - 1].like_num:
+            num = doc[start - 1]
+        if num is None:
+            return None
+        parts = list(doc[num.i : tok.i + 1])
+    of = next((c for t in parts for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of is None:
-        return None, None, []
+        return None
     noun = next((c for c in of.children if c.dep_ == "pobj"), None)
-    return base, noun, parts
+    return (parts, noun) if noun is not None else None
+
+
+def _stated_base(noun: Token, skip: set[int]) -> tuple[Amount, Span] | None:
+    """A count written into the fraction's own phrase: "half of the 12,000 troops"."""
+    number = next((c for c in noun.children if c.dep_ == "nummod" and c.like_num), None)
+    if number is None or number.i in skip:
+        return None
+    parts = _number_tokens(number)
+    return read_amount(noun.doc[parts[0].i : parts[-1].i + 1], "count", skip)
 
 
 def find_durations(content: Span, time_spans: list[Span]) -> list[RawFigure]:
@@ -430,15 +485,11 @@ def find_durations(content: Span, time_spans: list[Span]) -> list[RawFigure]:
         if who is None or who.pos_ == "PRON":
             continue
         subject, key = _subject_of_noun(who)
-        approx = any(t.lower_ in APPROX_WORDS for t in span)
+        bound, _ = bound_of([t.lower_ for t in span if t.i < num_toks[0].i])
         figures.append(
             RawFigure(
                 tokens=span,
-                value=value,
-                fraction=None,
-                approx=approx,
-                low_bound=False,
-                high_bound=False,
+                amount=bounded(bound, value, "count"),
                 unit=UNITS[unit_tok.lower_],
                 subject=subject,
                 subject_key=key,

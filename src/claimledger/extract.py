@@ -29,6 +29,7 @@ from claimledger.records import (
     Analysis,
     Attribution,
     Base,
+    Certainty,
     Channel,
     Claim,
     Content,
@@ -74,6 +75,30 @@ def analyze(
         published=published,
     )
     return analyze_doc(load_pipeline(profile)(text), document)
+
+
+NEGATIONS = {"not", "n't", "never"}
+
+
+HEARSAY_SOURCES = {"report", "rumor", "rumour", "account"}
+UNCONFIRMED = {"unconfirmed", "unverified"}
+
+
+def _cue_level(raw: RawAttribution) -> Certainty:
+    """The certainty the cue and its source convey. Negation: a source that "did not
+    confirm" something does not assert it (denied); one that "did not deny" it leaves it
+    possible. Hearsay: "according to reports" is reported, "unconfirmed reports" possible."""
+    level = raw.cue_certainty
+    if any(t.dep_ == "neg" or t.lower_ in NEGATIONS for t in raw.cue):
+        level = "possible" if level == "denied" else "denied"
+    if raw.source is not None:
+        if any(t.lower_ in UNCONFIRMED for t in raw.source):
+            level = weakest(level, "possible")
+        elif raw.source.root.lemma_.lower() in HEARSAY_SOURCES and not any(
+            t.pos_ == "PROPN" for t in raw.source
+        ):
+            level = weakest(level, "reported")  # reports by no one named
+    return level
 
 
 def _spans(*spans: Span | None) -> Spans:
@@ -223,7 +248,7 @@ class _Builder:
             if channel is None:
                 channel = previous.channel
         hedges = tuple(Hedge(text=s.text, spans=_spans(s), level=level) for s, level in raw.hedges)
-        certainty = weakest(raw.cue_certainty, *(h.level for h in hedges))
+        certainty = weakest(_cue_level(raw), *(h.level for h in hedges))
         self.attributions.append(
             Attribution(
                 id=f"a{index + 1}",

@@ -19,7 +19,7 @@ SpanPair = tuple[int, int]
 Spans = tuple[SpanPair, ...]
 
 Style = Literal["direct", "indirect", "mixed", "according-to", "unattributed"]
-Certainty = Literal["asserted", "likely", "believed", "possible", "denied"]
+Certainty = Literal["asserted", "likely", "believed", "reported", "possible", "denied"]
 # How a stated figure bounds the true value (docs/normalisation.md): "about N" is approx,
 # "nearly N" below, "more than N" above, "at least N" at_least, "up to N" at_most.
 Bound = Literal["exact", "approx", "below", "above", "at_least", "at_most", "range", "vague"]
@@ -37,7 +37,14 @@ Measure = Literal[
 ]
 
 # Strongest commitment first: combining two certainties keeps the weaker one.
-CERTAINTY_ORDER: tuple[Certainty, ...] = ("asserted", "likely", "believed", "possible", "denied")
+CERTAINTY_ORDER: tuple[Certainty, ...] = (
+    "asserted",
+    "likely",
+    "believed",
+    "reported",
+    "possible",
+    "denied",
+)
 
 
 def weakest(*levels: Certainty) -> Certainty:

@@ -622,15 +622,26 @@ def _stated_time(verb: Token, times: list[Span], exclude: Iterable[Span]) -> Spa
 
 
 def _hedges(content: Span) -> list[tuple[Span, Certainty]]:
+    """Words in the content that weaken it (lexicon.HEDGE_WORDS and the phrases below)."""
     doc = content.doc
     found: list[tuple[Span, Certainty]] = []
     for tok in content:
-        level = HEDGE_WORDS.get(tok.lower_)
+        low = tok.lower_
+        level = HEDGE_WORDS.get(low)
+        start = tok.i
+        if low == "certainly" and tok.i > 0 and doc[tok.i - 1].lower_ in {"almost", "nearly"}:
+            level, start = "likely", tok.i - 1
+        elif tok.lemma_.lower() in {"appear", "seem"} and any(
+            c.dep_ == "xcomp" for c in tok.children
+        ):
+            level = "likely"  # "the troops appear to have withdrawn"
+        elif low == "possible" and tok.dep_ == "acomp":
+            level = "possible"  # "it is possible that ..."
         if level is None:
             continue
-        if tok.lower_ in {"may", "might", "could"} and tok.tag_ != "MD":
+        if low in {"may", "might", "could", "must"} and tok.tag_ != "MD":
             continue
-        found.append((doc[tok.i : tok.i + 1], level))
+        found.append((doc[start : tok.i + 1], level))
     return found
 
 
@@ -981,17 +992,35 @@ def noun_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
 
 
 def _impersonal(tok: Token) -> RawAttribution | None:
-    """ "It is believed that ..." — a hedged statement with no source, kept as such."""
+    """ "It is believed that ..." and "The troops are believed to have withdrawn" — a
+    hedged statement with no source, kept as such. In the second the content is in two
+    parts: the subject and the to-clause."""
     lemma = tok.lemma_.lower()
     if lemma not in IMPERSONAL_CUES or tok.tag_ != "VBN":
         return None
     subj = next((c for c in tok.children if c.dep_ in {"nsubjpass", "expl"}), None)
-    if subj is None or subj.lower_ != "it" or _agent_of(tok) is not None:
+    if subj is None or _agent_of(tok) is not None:
         return None
-    comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-    if comp is None:
-        return None
-    content = _trim(tok.doc, comp.left_edge.i, _extend_over_siblings(tok, comp.right_edge.i + 1))
+    more: list[Span] = []
+    if subj.lower_ == "it":
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None:
+            return None
+        end = _extend_over_siblings(tok, comp.right_edge.i + 1)
+        content = _trim(tok.doc, comp.left_edge.i, end)
+    else:
+        raised = next(
+            (
+                c
+                for c in tok.children
+                if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
+            ),
+            None,
+        )
+        if raised is None or (subj.pos_ == "PRON" and subj.lower_ in FIRST_PERSON):
+            return None
+        content = tok.doc[subj.left_edge.i : subj.right_edge.i + 1]
+        more = [_trim(tok.doc, raised.left_edge.i, raised.right_edge.i + 1)]
     cue = _cue_span(tok)
     level = IMPERSONAL_CUES[lemma]
     return RawAttribution(
@@ -1002,7 +1031,8 @@ def _impersonal(tok: Token) -> RawAttribution | None:
         content=content,
         style="unattributed",
         source=None,
-        hedges=_hedges(content),
+        hedges=[h for part in (content, *more) for h in _hedges(part)],
+        content_more=more,
     )
 
 

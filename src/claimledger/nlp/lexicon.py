@@ -129,8 +129,8 @@ IMPERSONAL_CUES: dict[str, Certainty] = {
     "believe": "believed",
     "think": "believed",
     "understand": "believed",
-    "say": "believed",
-    "report": "believed",
+    "say": "reported",  # hearsay: "it is said", "he is said to have"
+    "report": "reported",
     "rumor": "possible",
     "rumour": "possible",
     "expect": "likely",
@@ -143,13 +143,20 @@ IMPERSONAL_CUES: dict[str, Certainty] = {
     "claim": "possible",
 }
 
-# Hedges inside the content, by the certainty they leave.
+# Hedges inside the content, by the certainty they leave. Also read as hedges (see
+# attribution._hedges): "almost certainly" (likely), "appear to" / "seem to" (likely), and
+# "possible" as a predicate ("it is possible that", possible).
 HEDGE_WORDS: dict[str, Certainty] = {
     "likely": "likely",
     "probably": "likely",
     "presumably": "likely",
     "apparently": "likely",
-    "reportedly": "believed",
+    "seemingly": "likely",
+    "must": "likely",  # "must have withdrawn": an inference, not an observation
+    "reportedly": "reported",
+    "supposedly": "reported",
+    "purportedly": "reported",
+    "unconfirmed": "possible",
     "allegedly": "possible",
     "possibly": "possible",
     "perhaps": "possible",

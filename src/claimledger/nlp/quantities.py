@@ -115,6 +115,9 @@ MEASURE_STATES: dict[str, Measure] = {
     "captive": "captured",
     "absent": "absent",
 }
+# Verbs that lend their subject to a to-clause: "500 troops are believed to have been killed".
+RAISING = {"believe", "say", "report", "think", "expect", "estimate", "allege", "know"}
+RAISING |= {"seem", "appear", "understand", "assume", "suspect", "fear"}
 PRESENCE_WORDS = {"present", "see", "spot", "observe", "be", "deploy", "fight"}
 
 
@@ -207,6 +210,9 @@ def _predicate(noun: Token) -> Token | None:
             if head.pos_ == "NOUN":
                 return _predicate(head)
         if head.pos_ in {"VERB", "AUX"} and not (node.dep_ == "pobj" and _subject(head)):
+            raised = next((c for c in head.children if c.dep_ == "xcomp"), None)
+            if node.dep_ == "nsubjpass" and raised is not None and head.lemma_ in RAISING:
+                return raised  # "500 troops are believed to have been killed"
             return head
     # The parser hung the noun elsewhere ("said between 10 and 12 soldiers were
     # deployed"): a subjectless verb right after it is its predicate.

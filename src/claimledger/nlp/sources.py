@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from claimledger.nlp.gazetteer import default_gazetteer
 from claimledger.nlp.lexicon import (
     GROUP_NOUNS,
     GROUP_PRONOUNS,
-    KNOWN_OUTLETS,
     OUTLET_ANAPHORS,
     OUTLET_WORDS,
     PERSON_PRONOUNS,
@@ -106,6 +106,7 @@ class EntityDraft:
     roles: list[str] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    canonical: bool = False  # named by the gazetteer: a longer mention does not rename it
 
     def tokens(self) -> set[str]:
         return {t for alias in [self.name, *self.aliases] for t in _name_tokens(alias)}
@@ -113,7 +114,8 @@ class EntityDraft:
     def note(self, text: str, span: Span, role: str | None, affiliation: str | None) -> None:
         if text != self.name and text not in self.aliases:
             self.aliases.append(text)
-        if len(_name_tokens(text)) > len(_name_tokens(self.name)) and self.kind == "person":
+        longer = len(_name_tokens(text)) > len(_name_tokens(self.name))
+        if longer and self.kind == "person" and not self.canonical:
             self.aliases.append(self.name)
             self.aliases.remove(text)
             self.name = text
@@ -131,7 +133,8 @@ def _name_tokens(text: str) -> list[str]:
     return [t for t in text.lower().replace("-", " - ").split() if t not in skip]
 
 
-def _strip_det(span: Span) -> Span:
+def strip_det(span: Span) -> Span:
+    """The phrase without its leading determiners, quantifiers and punctuation."""
     start = span.start
     while start < span.end - 1 and (
         span.doc[start].lower_ in QUANTIFIERS or span.doc[start].is_punct
@@ -163,10 +166,12 @@ def _head(span: Span) -> Token:
 
 
 def is_outlet_name(text: str) -> bool:
+    """An outlet by the gazetteer ("CNN") or by an outlet word in a capitalised name
+    ("Kyiv Independent", "Korean News Agency")."""
+    entry = default_gazetteer().lookup(text)
+    if entry is not None:
+        return entry.kind == "outlet"
     words = text.lower().removeprefix("the ").split()
-    joined = " ".join(words)
-    if joined in KNOWN_OUTLETS or (words and words[0] in KNOWN_OUTLETS and len(words) == 1):
-        return True
     return any(w in OUTLET_WORDS for w in words[1:] + words[:1]) and text[:1].isupper()
 
 
@@ -198,7 +203,7 @@ def _role_and_affiliation(part: Span) -> tuple[str | None, str | None]:
     pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return role, None
-    aff = _strip_det(doc[pobj.left_edge.i : min(pobj.right_edge.i + 1, part.end)])
+    aff = strip_det(doc[pobj.left_edge.i : min(pobj.right_edge.i + 1, part.end)])
     return role, aff.text or None
 
 
@@ -217,7 +222,7 @@ def _name_with_titles(part: Span) -> tuple[Span, str | None, str | None]:
         if c.dep_ == "prep" and c.lower_ == "of" and part.start <= c.i < part.end:
             pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
             if pobj is not None:
-                affiliation = _strip_det(doc[pobj.left_edge.i : pobj.right_edge.i + 1]).text
+                affiliation = strip_det(doc[pobj.left_edge.i : pobj.right_edge.i + 1]).text
             break
         if c.dep_ in {"compound", "flat"} or (c.pos_ == "PROPN" and c.i == end):
             end = c.i + 1
@@ -255,7 +260,7 @@ def analyse_source(span: Span) -> SourceAnalysis:
     # No proper name: a group ("Ukrainian military officials") or a bare description.
     part = parts[0]
     head = _head(part)
-    name = _strip_det(doc[part.start : head.i + 1])
+    name = strip_det(doc[part.start : head.i + 1])
     lemma = head.lemma_.lower()
     plural = head.tag_ in {"NNS", "NNPS"}
     if head.lower_ in PERSON_ROLES and not plural:
@@ -304,18 +309,33 @@ class EntityRegistry:
         self._mentions: list[tuple[int, EntityDraft, bool]] = []  # (token, entity, is_subject)
 
     def mention(
-        self, name: Span, kind: SourceKind, role: str | None = None, affiliation: str | None = None
+        self,
+        name: Span,
+        kind: SourceKind,
+        role: str | None = None,
+        affiliation: str | None = None,
+        canonical: str | None = None,
     ) -> EntityDraft:
+        """The entity a name refers to, made or found. ``canonical``: the gazetteer's name
+        for it, under which every alias ("SSO", "Special Operations Forces of Ukraine")
+        is one entity."""
         text = name.text
         tokens = set(_name_tokens(text))
         entity = None
-        for e in reversed(self.entities):
+        if canonical is not None:
+            entity = next((e for e in self.entities if e.name == canonical), None)
+        for e in reversed(self.entities if entity is None else []):
             compatible = e.kind == kind or "unknown" in {e.kind, kind}
             if compatible and tokens and (tokens <= e.tokens() or e.tokens() <= tokens):
                 entity = e
                 break
         if entity is None:
-            entity = EntityDraft(id=f"e{len(self.entities) + 1}", name=text, kind=kind)
+            entity = EntityDraft(
+                id=f"e{len(self.entities) + 1}",
+                name=canonical or text,
+                kind=kind,
+                canonical=canonical is not None,
+            )
             self.entities.append(entity)
         elif entity.kind == "unknown":
             entity.kind = kind

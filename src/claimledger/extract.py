@@ -506,6 +506,9 @@ def _claim_time(
     """When the figure holds: a time expression on its own verb ("were deployed last
     month"); else durations end at the statement date and counts hold as of it."""
     stated = attribution.stated
+    # A statement made on a known day: "last month", "in the past week", "two days later"
+    # and durations in what was said count from that day, not from publication.
+    said_on = stated.end if stated is not None and stated.granularity == "day" else None
     verb = figure.measure_tokens.root if figure.measure_tokens is not None else None
     if verb is not None and figure.measure != "absent":
         for span in times:
@@ -515,10 +518,9 @@ def _claim_time(
             while node.head != node and steps < 4 and node != verb:
                 node, steps = node.head, steps + 1
             if node == verb:
-                return _time_ref(span, published)
+                return _time_ref(span, said_on or published, anchor_end=said_on)
     if figure.measure == "absent":
-        anchor = stated.end if stated is not None and stated.granularity == "day" else None
-        if anchor is None and stated is None:
+        if said_on is None and stated is None:
             return _time_ref(figure.tokens, None, anchor_end=None)
-        return _time_ref(figure.tokens, published, anchor_end=anchor)
+        return _time_ref(figure.tokens, published, anchor_end=said_on)
     return stated

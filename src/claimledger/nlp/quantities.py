@@ -120,6 +120,9 @@ MEASURE_STATES: dict[str, Measure] = {
 # Verbs that lend their subject to a to-clause: "500 troops are believed to have been killed".
 RAISING = {"believe", "say", "report", "think", "expect", "estimate", "allege", "know"}
 RAISING |= {"seem", "appear", "understand", "assume", "suspect", "fear"}
+# A stretch of time up to the statement: "for three weeks", "in the past three weeks".
+STRETCH_OPENINGS = {"in the past", "over the past", "during the past", "in the last"}
+STRETCH_OPENINGS |= {"over the last", "during the last", "within the past"}
 CAPTIVE_WORDS = {"prisoner", "prisoners", "captive", "captives", "hostage", "hostages"}
 # Verbs that state a total: "losses reached 1,200", "casualties exceeded 5,000".
 TOTAL_VERBS = {"reach", "total", "exceed", "top", "surpass", "stand", "number", "climb", "rise"}
@@ -500,10 +503,13 @@ def _stated_base(noun: Token, skip: set[int]) -> tuple[Amount, Span] | None:
 
 
 def find_durations(content: Span, time_spans: list[Span]) -> list[RawFigure]:
-    """ "have not been present ... for approximately three weeks": an absence with a length."""
+    """ "have not been present ... for approximately three weeks", "have not been seen in
+    the past three weeks": an absence with a length."""
     figures: list[RawFigure] = []
     for span in time_spans:
-        if span.start < content.start or span.end > content.end or span[0].lower_ != "for":
+        opening = " ".join(t.lower_ for t in span[:3])
+        stretch = span[0].lower_ == "for" or opening in STRETCH_OPENINGS
+        if span.start < content.start or span.end > content.end or not stretch:
             continue
         unit_tok = next((t for t in span if t.lower_ in UNITS), None)
         num_toks = [t for t in span if t.like_num]

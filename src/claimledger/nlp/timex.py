@@ -4,20 +4,22 @@ publication date, never inventing a year the text and the publication date do no
 from __future__ import annotations
 
 import datetime
+import itertools
+import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 
 import dateparser
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 Granularity = Literal["day", "week", "month", "year"]
-Kind = Literal["point", "since", "duration"]
+Kind = Literal["point", "since", "duration", "range"]
 
 SPAN_KEY: Final = "claimledger_time"
 """Key of ``doc.spans`` that the ``claimledger_timex`` component fills."""
@@ -30,15 +32,22 @@ class TimeValue:
     ``value`` is ISO 8601 at the expression's granularity ("2025-01-31", "2025-W04",
     "2025-01", "2025"); "--01-31" / "--11" when month (and day) are known but the year is
     not; None when nothing can be pinned down. ``start``/``end`` bound the interval covered,
-    both inclusive. Part-of-period expressions ("mid-January", "earlier this month") keep
-    the granularity and value of the enclosing period and narrow ``start``/``end``
-    (early = days 1-10, mid = 11-20, late = 21-end). ``granularity`` is what the expression
-    would resolve to even when it cannot be resolved; None only for text not understood.
+    both inclusive. Part-of-period expressions ("mid-January", "earlier this month", "the
+    end of last year", "the first week of January") keep the granularity and value of the
+    enclosing period and narrow ``start``/``end`` (thirds: early = days 1-10, mid = 11-20,
+    late = 21-end of a month; January-April, May-August, September-December of a year;
+    Monday-Tuesday, Wednesday-Thursday, Friday-Sunday of a week). Periods with exact
+    bounds of their own have an ISO interval as value: a weekend "2025-02-01/2025-02-02"
+    (granularity day); a quarter, half-year or season "2025-01/2025-03" (granularity
+    month, "--01/--03" without a year). ``granularity`` is what the expression would
+    resolve to even when it cannot be resolved; None only for text not understood.
 
     ``kind == "since"``: ``value``/``granularity`` describe the starting point, ``start`` is
     its first day, ``end`` the statement date (``anchor_end``) or else the publication date.
     ``kind == "duration"``: ``end`` is ``anchor_end`` or else the publication date,
     ``start = end - duration``, ``value`` the ISO interval "start/end", granularity "day".
+    ``kind == "range"``: a written range of days ("January 5-10"), ``value`` the ISO
+    interval "2025-01-05/2025-01-10" ("--01-05/--01-10" without a year), granularity "day".
     """
 
     text: str
@@ -73,6 +82,15 @@ _HEDGE_WORDS: Final = ("approximately", "about", "around", "nearly", "almost", "
 _HEDGE_PAIRS: Final = (("more", "than"), ("less", "than"), ("at", "least"))
 _UNITS: Final = ("day", "week", "month", "year")
 _PARTS: Final = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+_PART_INDEX: Final = {"early": 0, "mid": 1, "late": 2}
+# "the beginning of X" is read as "early X", "the middle of X" as "mid X", "the end of X" as
+# "late X": one convention for all three, rather than a narrower one for "end" alone.
+_EDGES: Final = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}
+_TIMES_OF_DAY: Final = ("morning", "afternoon", "evening", "night")
+_ORDINALS: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+# Northern-hemisphere meteorological seasons: the month each begins in; each lasts 3 months.
+_SEASONS: Final = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_STEPS: Final = {"last": -1, "this": 0, "next": 1}
 
 # --- resolution --------------------------------------------------------------------------------
 
@@ -89,11 +107,22 @@ _NUM_RE: Final = rf"(?P<n>\d{{1,3}}|{_alternation(_NUMBERS)})"
 _UNIT_RE: Final = rf"(?P<unit>{_alternation(_UNITS)})s?"
 _HEDGE_RE: Final = _alternation([*_HEDGE_WORDS, *(" ".join(pair) for pair in _HEDGE_PAIRS)])
 _YEAR_OR_REL: Final = rf"(?:,? {_YEAR_RE}| (?:of )?(?P<rel>last|this) year)?"
+_TIME_OF_DAY_RE: Final = rf"(?: (?:{_alternation(_TIMES_OF_DAY)}))?"
 
 
-_DEICTIC: Final = re.compile(r"(?P<word>yesterday|today|tonight)")
-_WEEKDAY_ONLY: Final = re.compile(_WEEKDAY_RE)
+_DEICTIC: Final = re.compile(
+    rf"(?:(?:earlier|later) )?(?P<word>yesterday|today|tonight|tomorrow){_TIME_OF_DAY_RE}"
+    r"|(?P<this>this) (?:morning|afternoon|evening)"
+    r"|(?P<last>last) (?:night|evening)"
+    r"|the day before yesterday"
+)
+_DAY_OFFSETS: Final = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
+_WEEKDAY_PHRASE: Final = re.compile(
+    rf"(?:(?P<rel>last|this|next) |(?:early|late) )?{_WEEKDAY_RE}{_TIME_OF_DAY_RE}"
+)
+_WEEKEND: Final = re.compile(r"(?:(?P<rel>last|this|next) |the )weekend")
 _RELATIVE_UNIT: Final = re.compile(r"(?P<rel>last|this|next) (?P<unit>week|month|year)")
+_RELATIVE_QUARTER: Final = re.compile(r"(?P<rel>last|this|next) quarter")
 _PART_OF_THIS: Final = re.compile(r"(?P<part>earlier|later) this (?P<unit>week|month|year)")
 _AGO: Final = re.compile(rf"(?:(?:{_HEDGE_RE}) )?{_NUM_RE} {_UNIT_RE} ago")
 _DATE_MONTH_DAY: Final = re.compile(
@@ -102,15 +131,70 @@ _DATE_MONTH_DAY: Final = re.compile(
 _DATE_DAY_MONTH: Final = re.compile(
     rf"(?:{_WEEKDAY_RE},? )?(?:the )?{_DAY_RE} (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE})?"
 )
-_PART_OF_MONTH: Final = re.compile(rf"(?P<part>early|mid|late)[- ]?{_MONTH_RE}{_YEAR_OR_REL}")
+_PART: Final = re.compile(
+    r"(?:(?P<part>early|mid|late)[- ]?|(?:the )?(?P<edge>beginning|start|middle|end) of )"
+    r"(?P<rest>.+)"
+)
+_WEEK_OF: Final = re.compile(
+    r"(?:the )?(?P<ord>first|second|third|fourth|last|final) week of (?P<rest>.+)"
+)
+_HALF_OR_QUARTER: Final = re.compile(
+    r"(?:the )?(?P<ord>first|second|third|fourth|last|final) (?P<what>half|quarter)"
+    r"(?: of (?P<rest>.+))?"
+)
+_HALF_OR_QUARTER_CODE: Final = re.compile(r"(?P<letter>[qh])(?P<n>[1-4])(?:,? (?P<rest>.+))?")
+_SEASON: Final = re.compile(
+    rf"(?:(?P<rel>last|this|next) |the )?(?P<season>{_alternation(_SEASONS)})"
+    rf"(?:(?: of)? {_YEAR_RE}|(?: of)? (?P<yrel>last|this|next) year)?"
+)
 _MONTH_YEAR: Final = re.compile(rf"{_MONTH_RE}{_YEAR_OR_REL}")
 _YEAR_ONLY: Final = re.compile(_YEAR_RE)
 _SINCE: Final = re.compile(r"since (?P<rest>.+)")
 _DURATION: Final = re.compile(
     rf"(?:for )?(?P<det>the (?:past|last) )?(?:(?:{_HEDGE_RE}) )?(?:{_NUM_RE} )?"
-    r"(?P<unit>day|week|month|year)(?P<plural>s)?"
+    r"(?P<unit>hour|day|week|month|year)(?P<plural>s)?"
 )
-_LEADING_PREPOSITION: Final = re.compile(r"^(?:on|in|at|during)\s+(?=\S)", re.IGNORECASE)
+_VAGUE_DURATION: Final = re.compile(
+    r"(?:for )?(?:the (?:past|last) (?:few|several)|recent) (?:day|week|month|year)s"
+)
+_ANAPHORIC: Final = re.compile(
+    rf"(?:(?:{_HEDGE_RE}) )?{_NUM_RE} {_UNIT_RE} (?P<dir>earlier|later|before|after)"
+    r"|the (?P<unit2>day|week|month|year) (?P<dir2>before|after)"
+    r"|the (?P<dir3>previous|following) (?P<unit3>day|week|month|year)"
+    r"|the (?P<dir4>next) (?P<unit4>day)"
+)
+_DIRECTIONS: Final = {
+    "earlier": -1, "before": -1, "previous": -1, "later": 1, "after": 1, "following": 1, "next": 1
+}  # fmt: skip
+_THE_PERIOD: Final = re.compile(r"the (?P<unit>week|month|year)")
+
+
+def _range_patterns() -> tuple[re.Pattern[str], ...]:
+    """Written ranges of days. "and" makes a range only after "between": "on January 5 and
+    10" is two days. Each form is its own regex: a group name may occur once per regex."""
+    months = _alternation(_MONTHS)
+    th = r"(?:st|nd|rd|th)?"
+    year1, year2 = r"(?:,? (?P<y1>\d{4}))?", r"(?:,? (?P<y2>\d{4}))?"
+    month_first = (
+        rf"(?P<m1>{months})\.? (?P<d1>\d{{1,2}}){th}{year1}SEP"
+        rf"(?:(?P<m2>{months})\.? )?(?P<d2>\d{{1,2}}){th}{year2}"
+    )
+    day_first = (
+        rf"(?:the )?(?P<d1>\d{{1,2}}){th}(?: (?:of )?(?P<m1>{months})\.?{year1})?SEP"
+        rf"(?:the )?(?P<d2>\d{{1,2}}){th} (?:of )?(?P<m2>{months})\.?{year2}"
+    )
+    joined = r"(?:-| to | through | until | till )"
+    return tuple(
+        re.compile(prefix + form.replace("SEP", sep))
+        for form in (month_first, day_first)
+        for prefix, sep in (("between ", " and "), ("(?:from )?", joined))
+    )
+
+
+_RANGES: Final = _range_patterns()
+_LEADING_PREPOSITION: Final = re.compile(
+    r"^(?:on|in|at|during|by|throughout|(?:over|within)(?=\s+the\s))\s+(?=\S)", re.IGNORECASE
+)
 
 
 def _normalise(text: str) -> str:
@@ -130,6 +214,14 @@ def _dateparser_date(text: str, base: datetime.date | None) -> datetime.date | N
         settings["RELATIVE_BASE"] = datetime.datetime.combine(base, datetime.time())
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date() if parsed is not None else None
+
+
+def _dateparser_day(phrase: str, base: datetime.date, expected: datetime.date) -> datetime.date:
+    """dateparser's day for a day-relative ``phrase`` ("yesterday", "tomorrow", "3 days ago",
+    "in 2 days", "next friday", a bare weekday), which it reads right; ``expected`` (our
+    rule) wins where a version or setting reads it otherwise, so the convention is ours."""
+    parsed = _dateparser_date(phrase, base)
+    return parsed if parsed == expected else expected
 
 
 def _month_end(year: int, month: int) -> datetime.date:
@@ -164,6 +256,11 @@ def _unknown(text: str, granularity: Granularity | None, kind: Kind = "point") -
 
 def _day(text: str, day: datetime.date) -> TimeValue:
     return _point(text, day.isoformat(), day, day, "day", True)
+
+
+def _days(text: str, start: datetime.date, end: datetime.date, kind: Kind = "point") -> TimeValue:
+    """A run of whole days with its own bounds: a weekend, a written range."""
+    return TimeValue(text, f"{start}/{end}", start, end, "day", True, kind)
 
 
 def _week(
@@ -201,6 +298,19 @@ def _month(
     )
 
 
+def _months(text: str, year: int, first_month: int, count: int) -> TimeValue:
+    """``count`` whole months from ``first_month`` of ``year``: a quarter, half or season."""
+    first = datetime.date(year, first_month, 1)
+    last = _add_months(first, count - 1)
+    value = f"{first.year:04d}-{first.month:02d}/{last.year:04d}-{last.month:02d}"
+    return _point(text, value, first, _month_end(last.year, last.month), "month", True)
+
+
+def _year_less_months(text: str, first_month: int, count: int) -> TimeValue:
+    last_month = (first_month + count - 2) % 12 + 1
+    return _point(text, f"--{first_month:02d}/--{last_month:02d}", None, None, "month", False)
+
+
 def _year(
     text: str, year: int, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> TimeValue:
@@ -228,6 +338,15 @@ def _period(
     return _year(text, day.year, start, end)
 
 
+def _shifted_period(text: str, unit: str, base: datetime.date, step: int) -> TimeValue:
+    """The calendar week, month or year ``step`` periods from the one holding ``base``."""
+    if unit == "week":
+        return _period(text, unit, base + datetime.timedelta(weeks=step))
+    if unit == "month":
+        return _period(text, unit, _add_months(base.replace(day=1), step))
+    return _period(text, unit, datetime.date(base.year + step, 1, 1))
+
+
 _GRANULARITY: Final[dict[str, Granularity]] = {
     "day": "day", "week": "week", "month": "month", "year": "year"
 }  # fmt: skip
@@ -235,6 +354,15 @@ _GRANULARITY: Final[dict[str, Granularity]] = {
 
 def _unit_granularity(unit: str) -> Granularity:
     return _GRANULARITY[unit]
+
+
+def _is_interval(value: TimeValue) -> bool:
+    return value.kind != "point" or (value.value is not None and "/" in value.value)
+
+
+def _this_period(rest: str) -> str:
+    """ "the end of the month": the period holding the reference date."""
+    return _THE_PERIOD.sub(r"this \g<unit>", rest) if _THE_PERIOD.fullmatch(rest) else rest
 
 
 def _most_recent_month_day(month: int, day: int, published: datetime.date) -> datetime.date | None:
@@ -300,6 +428,46 @@ def _resolve_date(text: str, match: re.Match[str], published: datetime.date | No
     return _day(text, resolved)
 
 
+def _resolve_range(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
+    # dateparser reads "January 5-10" as 5 January 2010 and has no notion of a range at all.
+    first_month = _MONTHS[match["m1"] or match["m2"]]
+    last_month = _MONTHS[match["m2"] or match["m1"]]
+    first_day, last_day = int(match["d1"]), int(match["d2"])
+    unknown = _unknown(text, "day", "range")
+    if any(
+        not 1 <= day <= _month_end(2000, month).day
+        for month, day in ((first_month, first_day), (last_month, last_day))
+    ) or (first_month == last_month and first_day > last_day):
+        return unknown
+    wraps = int(last_month < first_month)  # "December 28 to January 3" runs into a new year
+    first_year = int(match["y1"]) if match["y1"] is not None else None
+    last_year = int(match["y2"]) if match["y2"] is not None else None
+    if first_year is None and last_year is not None:
+        first_year = last_year - wraps
+    elif last_year is None and first_year is not None:
+        last_year = first_year + wraps
+    try:
+        if first_year is not None and last_year is not None:
+            start = datetime.date(first_year, first_month, first_day)
+            end = datetime.date(last_year, last_month, last_day)
+            return unknown if end < start else _days(text, start, end, "range")
+    except ValueError:  # 29 February in a common year
+        return unknown
+    if published is None:
+        value = f"--{first_month:02d}-{first_day:02d}/--{last_month:02d}-{last_day:02d}"
+        return TimeValue(text, value, None, None, "day", False, "range")
+    # The year-less rule for a single date: the latest start on or before publication.
+    for year in range(published.year, published.year - 9, -1):
+        try:
+            start = datetime.date(year, first_month, first_day)
+            end = datetime.date(year + wraps, last_month, last_day)
+        except ValueError:
+            continue
+        if start <= published:
+            return _days(text, start, end, "range")
+    return unknown
+
+
 def _resolve_month(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
     month = _MONTHS[match["month"]]
     groups = match.groupdict()
@@ -315,53 +483,230 @@ def _resolve_month(text: str, match: re.Match[str], published: datetime.date | N
             year = published.year if month <= published.month else published.year - 1
     if year is None:
         return _point(text, f"--{month:02d}", None, None, "month", False)
-    part = groups.get("part")
-    if part is None:
-        return _month(text, year, month)
-    first, last = _PARTS[part]
-    month_end = _month_end(year, month)
-    start = datetime.date(year, month, first)
-    return _month(text, year, month, start, month_end.replace(day=min(last, month_end.day)))
+    return _month(text, year, month)
 
 
-def _resolve_weekday(text: str, weekday: str, published: datetime.date) -> TimeValue:
+def _resolve_weekday(
+    text: str, weekday: str, rel: str | None, published: datetime.date
+) -> TimeValue:
     wanted = _WEEKDAYS.index(weekday)
-    expected = published - datetime.timedelta(days=(published.weekday() - wanted - 1) % 7 + 1)
-    parsed = _dateparser_date(weekday, published)
-    # dateparser takes the weekday strictly before the base; keep it only if it agrees.
-    return _day(text, parsed if parsed == expected else expected)
+    if rel == "this":
+        # The day of the publication week (Monday to Sunday). dateparser reads "this Tuesday"
+        # as the coming Tuesday even when this week's Tuesday has passed.
+        return _day(text, _week_start(published) + datetime.timedelta(days=wanted))
+    if rel == "next":
+        # The first such day after publication, as dateparser reads "next Friday".
+        ahead = (wanted - published.weekday() - 1) % 7 + 1
+        expected = published + datetime.timedelta(days=ahead)
+        return _day(text, _dateparser_day(f"next {weekday}", published, expected))
+    # Bare and "last": the latest such day strictly before publication, as dateparser reads
+    # a bare weekday; "last Monday" is the same day as "Monday", not the one a week earlier.
+    back = (published.weekday() - wanted - 1) % 7 + 1
+    expected = published - datetime.timedelta(days=back)
+    return _day(text, _dateparser_day(weekday, published, expected))
 
 
-def _resolve_point(text: str, s: str, published: datetime.date | None) -> TimeValue:
-    if m := _DATE_MONTH_DAY.fullmatch(s) or _DATE_DAY_MONTH.fullmatch(s):
-        return _resolve_date(text, m, published)
-    if m := _PART_OF_MONTH.fullmatch(s) or _MONTH_YEAR.fullmatch(s):
+def _resolve_deictic(text: str, match: re.Match[str], published: datetime.date) -> TimeValue:
+    # Times of day ("this morning", "last night", "yesterday evening") keep the day only.
+    if match["word"] is not None:
+        offset = _DAY_OFFSETS[match["word"]]
+    elif match["this"] is not None:
+        offset = 0
+    else:
+        offset = -1 if match["last"] is not None else -2  # "the day before yesterday"
+    expected = published + datetime.timedelta(days=offset)
+    phrase = {-2: "2 days ago", -1: "yesterday", 0: "today", 1: "tomorrow"}[offset]
+    return _day(text, _dateparser_day(phrase, published, expected))
+
+
+def _resolve_weekend(text: str, rel: str | None, published: datetime.date) -> TimeValue:
+    # dateparser returns nothing for "weekend". Saturday and Sunday; "last/this/next weekend"
+    # belong to the previous/publication/next ISO week, "the weekend" is the latest one that
+    # has begun by publication (the current one when published on a Saturday or Sunday).
+    if rel is None:
+        saturday = published - datetime.timedelta(days=(published.weekday() - 5) % 7)
+    else:
+        saturday = _week_start(published) + datetime.timedelta(days=5 + 7 * _STEPS[rel])
+    return _days(text, saturday, saturday + datetime.timedelta(days=1))
+
+
+def _narrow(text: str, whole: TimeValue, part: str) -> TimeValue:
+    """The early, mid or late third of a week, month or year (see :class:`TimeValue`)."""
+    if whole.start is None or whole.end is None:  # nothing to narrow: keep what is known
+        return replace(whole, text=text)
+    index = _PART_INDEX[part]
+    if whole.granularity == "week":
+        first, last = ((0, 1), (2, 3), (4, 6))[index]
+        monday = _week_start(whole.start)
+        start = monday + datetime.timedelta(days=first)
+        end = monday + datetime.timedelta(days=last)
+    elif whole.granularity == "month":
+        first, last = _PARTS[part]
+        month_end = _month_end(whole.start.year, whole.start.month)
+        start = whole.start.replace(day=first)
+        end = month_end.replace(day=min(last, month_end.day))
+    else:
+        first_month = 4 * index + 1
+        start = datetime.date(whole.start.year, first_month, 1)
+        end = _month_end(whole.start.year, first_month + 3)
+    return replace(whole, text=text, start=start, end=end)
+
+
+def _resolve_part(
+    text: str,
+    match: re.Match[str],
+    published: datetime.date | None,
+    reference: datetime.date | None,
+) -> TimeValue | None:
+    # dateparser drops "early"/"mid"/"late" and "the end of" (or fails on them altogether).
+    rest = _this_period(match["rest"])
+    whole = _resolve_point(text, rest, published, reference)
+    # Days have no parts here ("late Monday" is read as a weekday phrase before this).
+    if whole.granularity in (None, "day") or _is_interval(whole):
+        return None
+    return _narrow(text, whole, match["part"] or _EDGES[match["edge"]])
+
+
+def _resolve_week_of(
+    text: str,
+    match: re.Match[str],
+    published: datetime.date | None,
+    reference: datetime.date | None,
+) -> TimeValue | None:
+    # "the first week of January" is 1-7 January (not ISO week 1), "the last week" its last
+    # seven days; the value stays the month's.
+    whole = _resolve_point(text, _this_period(match["rest"]), published, reference)
+    if whole.granularity != "month" or _is_interval(whole):
+        return None
+    if whole.start is None or whole.end is None:
+        return replace(whole, text=text)
+    month_end = _month_end(whole.start.year, whole.start.month)
+    if match["ord"] in ("last", "final"):
+        start = month_end - datetime.timedelta(days=6)
+    else:
+        start = whole.start.replace(day=1) + datetime.timedelta(weeks=_ORDINALS[match["ord"]] - 1)
+    return replace(whole, text=text, start=start, end=start + datetime.timedelta(days=6))
+
+
+def _resolve_half_or_quarter(
+    text: str,
+    size: int,
+    index: int,
+    rest: str | None,
+    published: datetime.date | None,
+    reference: datetime.date | None,
+) -> TimeValue | None:
+    # dateparser reads "Q1 2025" as 1 January and knows no halves.
+    if not 1 <= index <= 12 // size:
+        return None
+    first_month = (index - 1) * size + 1
+    if rest is None:
+        if published is None:
+            return _year_less_months(text, first_month, size)
+        # The most recent such quarter (half) that has begun by publication, as for months.
+        year = published.year if first_month <= published.month else published.year - 1
+        return _months(text, year, first_month, size)
+    whole = _resolve_point(text, _this_period(rest), published, reference)
+    if whole.granularity != "year" or _is_interval(whole):
+        return None
+    if whole.start is None:
+        return _year_less_months(text, first_month, size)
+    return _months(text, whole.start.year, first_month, size)
+
+
+def _resolve_season(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
+    # dateparser knows no seasons. A season is named by the year it begins in: "winter
+    # 2024" is December 2024 to February 2025.
+    first_month = _SEASONS[match["season"]]
+    if match["year"] is not None:
+        return _months(text, int(match["year"]), first_month, 3)
+    if published is None:
+        return _year_less_months(text, first_month, 3)
+    if match["yrel"] is not None:
+        return _months(text, published.year + _STEPS[match["yrel"]], first_month, 3)
+    around = [
+        _months(text, year, first_month, 3)
+        for year in range(published.year - 2, published.year + 2)
+    ]
+    rel = match["rel"]
+    if rel == "last":  # the latest that has ended before publication
+        found = [s for s in around if s.end is not None and s.end < published][-1]
+    elif rel == "next":  # the first that begins after publication
+        found = next(s for s in around if s.start is not None and s.start > published)
+    elif rel == "this":  # the one under way, else the one beginning in the publication year
+        found = next(
+            (
+                s
+                for s in around
+                if s.start is not None and s.end is not None and s.start <= published <= s.end
+            ),
+            next(s for s in around if s.start is not None and s.start.year == published.year),
+        )
+    else:  # "the spring", "in spring": the latest that has begun by publication
+        found = [s for s in around if s.start is not None and s.start <= published][-1]
+    return found
+
+
+def _resolve_anaphoric(
+    text: str, match: re.Match[str], reference: datetime.date | None
+) -> TimeValue:
+    # "a week earlier", "the day before", "the following month": counted from the reference
+    # date (the statement date, else the publication date), not from the date the text may
+    # have named before, which this function is not given.
+    unit: str = match["unit"] or match["unit2"] or match["unit3"] or match["unit4"]
+    direction: str = match["dir"] or match["dir2"] or match["dir3"] or match["dir4"]
+    if reference is None:
+        return _unknown(text, _unit_granularity(unit))
+    step = _DIRECTIONS[direction] * (_number(match["n"]) if match["n"] is not None else 1)
+    if unit == "day":
+        expected = reference + datetime.timedelta(days=step)
+        phrase = f"{-step} days ago" if step < 0 else f"in {step} days"
+        return _day(text, _dateparser_day(phrase, reference, expected))
+    # As for "ago": the calendar period, not a falsely precise day.
+    return _shifted_period(text, unit, reference, step)
+
+
+def _resolve_point(
+    text: str,
+    s: str,
+    published: datetime.date | None,
+    reference: datetime.date | None = None,
+) -> TimeValue:
+    for pattern in (_DATE_MONTH_DAY, _DATE_DAY_MONTH):
+        if m := pattern.fullmatch(s):
+            return _resolve_date(text, m, published)
+    for pattern in _RANGES:
+        if m := pattern.fullmatch(s):
+            return _resolve_range(text, m, published)
+    if m := _MONTH_YEAR.fullmatch(s):
         return _resolve_month(text, m, published)
     if m := _YEAR_ONLY.fullmatch(s):
         return _year(text, int(m["year"]))
     if m := _DEICTIC.fullmatch(s):
+        return _unknown(text, "day") if published is None else _resolve_deictic(text, m, published)
+    if m := _WEEKDAY_PHRASE.fullmatch(s):
         if published is None:
             return _unknown(text, "day")
-        offset = 1 if m["word"] == "yesterday" else 0
-        expected = published - datetime.timedelta(days=offset)
-        parsed = _dateparser_date(m["word"], published)
-        return _day(text, parsed if parsed == expected else expected)
-    if m := _WEEKDAY_ONLY.fullmatch(s):
-        if published is None:
-            return _unknown(text, "day")
-        return _resolve_weekday(text, m["weekday"], published)
+        return _resolve_weekday(text, m["weekday"], m["rel"], published)
+    if m := _WEEKEND.fullmatch(s):
+        return (
+            _unknown(text, "day")
+            if published is None
+            else _resolve_weekend(text, m["rel"], published)
+        )
     # Week/month/year-relative phrases: dateparser turns "last week" into the single day
     # seven days back, whereas we want the whole calendar period before the published one.
     if m := _RELATIVE_UNIT.fullmatch(s):
         unit: str = m["unit"]
         if published is None:
             return _unknown(text, _unit_granularity(unit))
-        step = {"last": -1, "this": 0, "next": 1}[m["rel"]]
-        if unit == "week":
-            return _period(text, unit, published + datetime.timedelta(weeks=step))
-        if unit == "month":
-            return _period(text, unit, _add_months(published.replace(day=1), step))
-        return _period(text, unit, datetime.date(published.year + step, 1, 1))
+        return _shifted_period(text, unit, published, _STEPS[m["rel"]])
+    if m := _RELATIVE_QUARTER.fullmatch(s):
+        if published is None:
+            return _unknown(text, "month")
+        quarter_start = datetime.date(published.year, (published.month - 1) // 3 * 3 + 1, 1)
+        first = _add_months(quarter_start, 3 * _STEPS[m["rel"]])
+        return _months(text, first.year, first.month, 3)
     if m := _PART_OF_THIS.fullmatch(s):
         unit = m["unit"]
         if published is None:
@@ -377,23 +722,43 @@ def _resolve_point(text: str, s: str, published: datetime.date | None) -> TimeVa
             return _unknown(text, _unit_granularity(unit))
         if unit == "day":
             expected = published - datetime.timedelta(days=n)
-            parsed = _dateparser_date(f"{n} days ago", published)
-            return _day(text, parsed if parsed == expected else expected)
+            return _day(text, _dateparser_day(f"{n} days ago", published, expected))
         # dateparser would give one day N weeks/months/years back; the text only names the
         # calendar period, so that period is returned rather than a falsely precise day.
-        if unit == "week":
-            return _period(text, unit, published - datetime.timedelta(weeks=n))
-        if unit == "month":
-            return _period(text, unit, _add_months(published.replace(day=1), -n))
-        return _period(text, unit, datetime.date(published.year - n, 1, 1))
+        return _shifted_period(text, unit, published, -n)
+    if (m := _PART.fullmatch(s)) and (tv := _resolve_part(text, m, published, reference)):
+        return tv
+    if (m := _WEEK_OF.fullmatch(s)) and (tv := _resolve_week_of(text, m, published, reference)):
+        return tv
+    if m := _HALF_OR_QUARTER.fullmatch(s):
+        size = 6 if m["what"] == "half" else 3
+        ordinal: str = m["ord"]
+        # "the last quarter" alone may be the previous quarter or the fourth: left unresolved.
+        if ordinal in ("last", "final") and m["rest"] is None:
+            return _unknown(text, "month")
+        index = 12 // size if ordinal in ("last", "final") else _ORDINALS[ordinal]
+        if tv := _resolve_half_or_quarter(text, size, index, m["rest"], published, reference):
+            return tv
+    if m := _HALF_OR_QUARTER_CODE.fullmatch(s):
+        size = 3 if m["letter"] == "q" else 6
+        if tv := _resolve_half_or_quarter(text, size, int(m["n"]), m["rest"], published, reference):
+            return tv
+    if m := _SEASON.fullmatch(s):
+        return _resolve_season(text, m, published)
+    if m := _ANAPHORIC.fullmatch(s):
+        return _resolve_anaphoric(text, m, reference)
     return _unknown(text, None)
 
 
 def _resolve_since(
-    text: str, rest: str, published: datetime.date | None, anchor_end: datetime.date | None
+    text: str,
+    rest: str,
+    published: datetime.date | None,
+    anchor_end: datetime.date | None,
 ) -> TimeValue:
-    # "since" is not handed to dateparser: it reads "since November" as a single date.
-    point = _resolve_point(text, rest, published)
+    # "since" is not handed to dateparser: it returns nothing for "since November", and at
+    # best one date for what follows "since", never an interval up to the statement.
+    point = _resolve_point(text, rest, published, anchor_end or published)
     end = anchor_end or published
     if point.start is not None and end is not None and end < point.start:
         end = None  # a starting point after the reference date cannot be closed by it
@@ -408,16 +773,18 @@ def _resolve_duration(text: str, match: re.Match[str], end: datetime.date | None
         return _unknown(text, "day", "duration")
     n = 1 if match["n"] is None else _number(match["n"])
     unit = match["unit"]
-    if unit == "day":
-        start = end - datetime.timedelta(days=n)
-    elif unit == "week":
-        start = end - datetime.timedelta(weeks=n)
-    elif unit == "month":
-        start = _add_months(end, -n)
-    else:
-        start = _add_months(end, -12 * n)
     # Both ends are inclusive: "for three weeks" up to Jan 31 is the 21 days Jan 11..31.
-    start += datetime.timedelta(days=1)
+    if unit == "hour":
+        # The time of day is unknown: every day the last N hours can reach back into.
+        start = end - datetime.timedelta(days=math.ceil(n / 24))
+    elif unit == "day":
+        start = end - datetime.timedelta(days=n - 1)
+    elif unit == "week":
+        start = end - datetime.timedelta(weeks=n) + datetime.timedelta(days=1)
+    elif unit == "month":
+        start = _add_months(end, -n) + datetime.timedelta(days=1)
+    else:
+        start = _add_months(end, -12 * n) + datetime.timedelta(days=1)
     value = f"{start.isoformat()}/{end.isoformat()}"
     return TimeValue(text, value, start, end, "day", True, "duration")
 
@@ -427,21 +794,27 @@ def resolve_time(
 ) -> TimeValue:
     """Resolve one time expression (as found by :func:`find_time_spans`).
 
-    Calendar-relative expressions are resolved against ``published``; ``anchor_end`` (the
-    date of the statement the expression occurs in) closes durations and "since" intervals
-    and defaults to ``published``. A year is never guessed: without one in the text and
-    without ``published`` the value stays year-less ("--01-31") or None.
+    Calendar-relative expressions ("yesterday", "last week", "three weeks ago") are
+    resolved against ``published``. ``anchor_end`` (the date of the statement the
+    expression occurs in) closes durations and "since" intervals, and is the date that
+    anaphoric expressions ("a week earlier", "the day before") count from; it defaults to
+    ``published``. A year is never guessed: without one in the text and without
+    ``published`` the value stays year-less ("--01-31") or None.
     """
     shown = _LEADING_PREPOSITION.sub("", text.strip().rstrip(",;:!?").strip())
     s = _normalise(shown)
     try:
         if m := _SINCE.fullmatch(s):
             return _resolve_since(shown, m["rest"], published, anchor_end)
+        if _VAGUE_DURATION.fullmatch(s):
+            # "in recent weeks", "the past few days": no convention for how far back they
+            # reach; found, so their words are never read as counts, but left unresolved.
+            return _unknown(shown, "day", "duration")
         # Without a number only "the past/last <unit>" is a duration: a bare "year" is not.
         m = _DURATION.fullmatch(s)
         if m and (m["n"] is not None or (m["det"] is not None and m["plural"] is None)):
             return _resolve_duration(shown, m, anchor_end or published)
-        return _resolve_point(shown, s, published)
+        return _resolve_point(shown, s, published, anchor_end or published)
     except (ValueError, OverflowError):  # arithmetic past year 1 or 9999
         return _unknown(shown, None)
 
@@ -450,24 +823,42 @@ def resolve_time(
 
 _Pattern = list[dict[str, Any]]
 
+# Match labels and what find_time_spans checks for each (see there).
+_PLAIN: Final = "TIME"
+_AFTER_PREPOSITION: Final = "TIME_AFTER_PREPOSITION"  # "in 2024": the preposition is dropped
+_MAY_MODIFY: Final = "TIME_MAY_MODIFY"  # "early 2024", "January 5-10": not "... 2000 cases"
+_NOT_BEFORE_OF: Final = "TIME_NOT_BEFORE_OF"  # "the summer", not "the fall of Avdiivka"
+_ANAPHORIC_LABEL: Final = "TIME_ANAPHORIC"  # "the day before", not "the day before the vote"
+
 
 def _lower(*words: str) -> dict[str, Any]:
     return {"LOWER": words[0]} if len(words) == 1 else {"LOWER": {"IN": list(words)}}
 
 
-def _patterns() -> list[_Pattern]:
+def _optional(token: dict[str, Any]) -> dict[str, Any]:
+    return {**token, "OP": "?"}
+
+
+def _patterns() -> dict[str, list[_Pattern]]:
     # Month names must not be all lower case, so the modal "may" and the verb "march" stay out.
     month_forms = [*_MONTHS, *(f"{abbr}." for abbr in _MONTH_ABBREVIATIONS)]
     month: dict[str, Any] = {"LOWER": {"IN": month_forms}, "IS_LOWER": False}
-    day: dict[str, Any] = {"TEXT": {"REGEX": r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?$"}}
+    day_re = r"(0?[1-9]|[12]\d|3[01])"
+    day: dict[str, Any] = {"TEXT": {"REGEX": rf"^{day_re}(st|nd|rd|th)?$"}}
+    day_range: dict[str, Any] = {"TEXT": {"REGEX": rf"^{day_re}[\u2013\u2014-]{day_re}$"}}
     year: dict[str, Any] = {"TEXT": {"REGEX": r"^(1[89]|20|21)\d\d$"}}
     comma: dict[str, Any] = {"ORTH": ","}
+    dash: dict[str, Any] = {"ORTH": {"IN": ["-", "\u2013", "\u2014"]}}
     weekday = _lower(*_WEEKDAYS)
     number: dict[str, Any] = {"LOWER": {"REGEX": rf"^(\d{{1,3}}|{_alternation(_NUMBERS)})$"}}
     unit = _lower(*_UNITS, *(f"{u}s" for u in _UNITS))
     singular_unit = _lower(*_UNITS)
+    plural_unit = _lower(*(f"{u}s" for u in _UNITS))
     this_or_last = _lower("this", "last")
+    relative = _lower("last", "this", "next")
     year_word = _lower("year")
+    the = _lower("the")
+    time_of_day = _lower(*_TIMES_OF_DAY)
 
     with_year: list[_Pattern] = [[], [year], [comma, year]]
     dates: list[_Pattern] = []
@@ -484,25 +875,132 @@ def _patterns() -> list[_Pattern]:
         [_lower(*_PARTS), {"ORTH": "-", "OP": "?"}, month, *tail]
         for tail in [[], [year], [this_or_last, year_word]]
     ]
-    hedges: list[_Pattern] = [[], [_lower(*_HEDGE_WORDS)]]
-    hedges += [[_lower(first), _lower(second)] for first, second in _HEDGE_PAIRS]
-    agos: list[_Pattern] = [[*hedge, number, unit, _lower("ago")] for hedge in hedges]
+    parts += [[_lower(*_PARTS), _optional(dash), relative, singular_unit]]
+    a_month = [[month], *months]  # "January", "January 2025", "January last year"
+    a_year = [[year], [relative, year_word], [the, year_word]]
+    edges = [
+        [_optional(the), _lower(*_EDGES), _lower("of"), *period]
+        for period in [*a_month, *a_year, [relative, singular_unit], [the, singular_unit]]
+    ]
+    weeks_of = [
+        [the, _lower("first", "second", "third", "fourth", "last", "final"), _lower("week"),
+         _lower("of"), *period]
+        for period in [*a_month, [relative, _lower("month")], [the, _lower("month")]]
+    ]  # fmt: skip
+    halves_and_quarters: list[_Pattern] = [
+        [the, _lower("first", "second"), _lower("half"), _lower("of"), *period] for period in a_year
+    ]
+    halves_and_quarters += [
+        [the, _lower(*_ORDINALS, "last", "final"), _lower("quarter"), _lower("of"), *period]
+        for period in a_year
+    ]
+    code: dict[str, Any] = {"TEXT": {"REGEX": r"^(Q[1-4]|H[12])$"}}
+    halves_and_quarters += [[code, year], [code, comma, year], [relative, _lower("quarter")]]
+    seasons: list[_Pattern] = [
+        [_optional(the), _lower(*_SEASONS), *of, year] for of in ([], [_lower("of")])
+    ]
+    seasons += [[_lower(*_SEASONS), relative, year_word]]
+    ago_hedges: list[_Pattern] = [[], [_lower(*_HEDGE_WORDS)]]
+    ago_hedges += [[_lower(first), _lower(second)] for first, second in _HEDGE_PAIRS]
+    agos: list[_Pattern] = [[*hedge, number, unit, _lower("ago")] for hedge in ago_hedges]
     simple: list[_Pattern] = [
         [weekday],
-        [_lower("yesterday", "today", "tonight")],
+        [_lower("yesterday", "today", "tonight", "tomorrow")],
         [_lower("last", "this", "next"), singular_unit],
         [_lower("earlier", "later"), _lower("this"), singular_unit],
+        # weekdays and days with a time of day, "last night", "the weekend"
+        [relative, weekday],
+        [_optional(relative), weekday, time_of_day],
+        [_lower("early", "late"), weekday],
+        [_lower("yesterday", "today", "tomorrow"), time_of_day],
+        [_lower("this"), _lower("morning", "afternoon", "evening")],
+        [_lower("last"), _lower("night", "evening")],
+        [_lower("earlier", "later"), _lower("today")],
+        [the, _lower("day"), _lower("before"), _lower("yesterday")],
+        [_lower("the", "last", "this", "next"), _lower("weekend")],
     ]
-    points = dates + months + parts + agos + simple
+    ranges: list[_Pattern] = [[month, day_range, *tail] for tail in with_year]
+    ranges += [[day_range, month, *tail] for tail in with_year]
+    joined = [[dash], [_lower("to", "through", "until", "till")]]
+    for (opening, closing), first_tail, last_tail in itertools.product(
+        [([_optional(_lower("from"))], joined), ([_lower("between")], [[_lower("and")]])],
+        with_year,
+        with_year,
+    ):
+        for join in closing:
+            ranges += [
+                [*opening, month, day, *first_tail, *join, _optional(month), day, *last_tail],
+                [*opening, _optional(the), day, *join, _optional(the), day, _optional(_lower("of")),
+                 month, *last_tail],
+                [*opening, _optional(the), day, _optional(_lower("of")), month, *first_tail, *join,
+                 _optional(the), day, _optional(_lower("of")), month, *last_tail],
+            ]  # fmt: skip
+    points = dates + months + parts + edges + weeks_of + halves_and_quarters + seasons
+    points += agos + simple
     since = [[_lower("since"), *point] for point in [*points, [month], [year]]]
-    the_past = [_lower("the"), _lower("past", "last")]
+    the_past = [the, _lower("past", "last")]
     durations = [
         [_lower("for"), *determiner, *hedge, number, unit]
         for determiner in ([], the_past)
-        for hedge in hedges
+        for hedge in ago_hedges
     ]
     durations.append([_lower("for"), *the_past, singular_unit])
-    return points + since + durations
+    hours = _lower("hour", "hours")
+    durations += [[_lower("for"), number, hours], [_lower("recent"), plural_unit]]
+    durations += [
+        [
+            _lower("for", "in", "over", "during", "within", "throughout"),
+            _lower("recent"),
+            plural_unit,
+        ]
+    ]
+    stretches = [
+        [*preposition, *the_past, *amount]
+        for preposition in ([], [_lower("for", "in", "over", "during", "within", "throughout")])
+        for amount in (
+            [singular_unit],
+            [_lower("hour")],
+            [number, unit],
+            [number, hours],
+            [_lower("few", "several"), plural_unit],
+        )
+    ]
+    anaphoric: list[_Pattern] = [
+        [*hedge, number, unit, _lower("earlier", "later", "before", "after")]
+        for hedge in ago_hedges
+    ]
+    anaphoric += [
+        [the, singular_unit, _lower("before", "after")],
+        [the, _lower("previous", "following"), singular_unit],
+        [the, _lower("next"), _lower("day")],
+    ]
+    bare_seasons: list[_Pattern] = [
+        [_lower("the", "this", "last", "next"), _lower(*(s for s in _SEASONS if s != "fall"))],
+        [relative, _lower("fall")],
+        [the, _lower(*_ORDINALS), _lower("quarter")],
+    ]
+    year_parts: list[_Pattern] = [
+        [_lower(*_PARTS), _optional(dash), year],
+        [{"LOWER": {"REGEX": r"^(early|mid|late)-(1[89]|20|21)\d\d$"}}],
+    ]
+    return {
+        _PLAIN: points + since + durations,
+        _AFTER_PREPOSITION: [
+            [_lower("in", "during", "throughout", "by"), year],
+            [_lower("in"), _lower(*(s for s in _SEASONS if s != "fall"))],
+        ],
+        _MAY_MODIFY: [
+            *year_parts,
+            *([_lower("since"), *point] for point in year_parts),
+            *ranges,
+        ],
+        _NOT_BEFORE_OF: [
+            *stretches,
+            *bare_seasons,
+            *([_lower("since"), *point] for point in bare_seasons),
+        ],
+        _ANAPHORIC_LABEL: anaphoric,
+    }
 
 
 _MATCHERS: dict[int, Matcher] = {}
@@ -513,9 +1011,52 @@ def _matcher(vocab: Vocab) -> Matcher:
     matcher = _MATCHERS.get(id(vocab))
     if matcher is None:
         matcher = Matcher(vocab)
-        matcher.add("TIME", _patterns())
+        for label, patterns in _patterns().items():
+            matcher.add(label, patterns)
         _MATCHERS[id(vocab)] = matcher
     return matcher
+
+
+_CLAUSE_WORDS: Final = frozenset(
+    ("and", "but", "or", "when", "while", "as", "that", "he", "she", "they", "it", "we", "i")
+)
+
+
+def _modifies_what_follows(token: Token) -> bool:
+    """Per the parse (when there is one): "2000" in "in 2000 cases", "summer" in "the summer
+    offensive" describe the next noun and are no time."""
+    return token.dep_ in ("nummod", "compound", "amod", "nmod") and token.head.i > token.i
+
+
+def _keep(span: Span, label: str) -> bool:
+    doc = span.doc
+    following = doc[span.end] if span.end < len(doc) else None
+    previous = doc[span.start - 1].lower_ if span.start > 0 else ""
+    # "over the last year" / "the next week" mean a stretch up to or from now, not the
+    # previous or following calendar period ("the last year" is found whole, as a stretch).
+    if span[0].lower_ in ("last", "next") and previous == "the":
+        return False
+    if label in (_AFTER_PREPOSITION, _MAY_MODIFY, _NOT_BEFORE_OF) and _modifies_what_follows(
+        span[-1]
+    ):
+        return False
+    # "the last day of the talks", "the fall of Avdiivka", "the third quarter of the budget"
+    before_of = following is not None and following.lower_ == "of"
+    if label in (_AFTER_PREPOSITION, _NOT_BEFORE_OF) and before_of:
+        return False
+    if label != _ANAPHORIC_LABEL or following is None:
+        return True
+    if span[-1].lower_ in ("earlier", "later"):
+        return following.lower_ != "than"  # "a month earlier than planned"
+    if span[-1].lower_ in ("before", "after"):
+        # "two days before the vote" counts from the vote, not from a date we know; only a
+        # "before"/"after" that ends its phrase is kept.
+        return bool(
+            following.is_punct
+            or following.lower_ in _CLAUSE_WORDS
+            or following.pos_ in ("VERB", "AUX", "ADV", "CCONJ", "SCONJ", "PRON")
+        )
+    return True
 
 
 def find_time_spans(doc_or_span: Doc | Span) -> list[Span]:
@@ -525,11 +1066,11 @@ def find_time_spans(doc_or_span: Doc | Span) -> list[Span]:
     doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
     spans = []
     for span in _matcher(doc.vocab)(doc_or_span, as_spans=True):
-        previous = doc[span.start - 1].lower_ if span.start > 0 else ""
-        # "over the last year" / "the next week" mean a stretch up to or from now, not the
-        # previous or following calendar period.
-        if span[0].lower_ in ("last", "next") and previous == "the":
+        label = span.label_
+        if not _keep(span, label):
             continue
+        if label == _AFTER_PREPOSITION:
+            span = doc[span.start + 1 : span.end]  # "in 2024" is found as "2024"
         spans.append(span)
     return sorted(filter_spans(spans), key=lambda span: span.start)
 

@@ -110,6 +110,7 @@ EQUIPMENT = [
     ("Two M777 howitzers and a T-72 tank were destroyed.", ["M777", "T-72"]),
     ("Lancet drones hit the depot.", ["Lancet"]),
     ("Leopard 2 tanks arrived.", ["Leopard 2"]),
+    ("Soldiers wore PVS-14 goggles.", ["PVS-14"]),
     ("A Shahed-136 drone was shot down.", ["Shahed-136"]),
     ("FGM-148 launchers were delivered.", ["Javelin"]),
     # not equipment
@@ -163,6 +164,8 @@ def test_a_user_gazetteer_extends_the_shipped_one(tmp_path: Path) -> None:
         ('[[entity]]\nname = "X"\nkind = "outlet"\naliases = "Y"\n', "aliases must be a list"),
         ('[[entity]]\nname = "X"\nkind = "outlet"\nalias = ["Y"]\n', "unknown keys"),
         ("[[entity]\n", "not valid TOML"),
+        ('[[entity]]\nname = "X"\nkind = "equipment"\naliases = [" "]\n', "is empty"),
+        ('[[entities]]\nname = "X"\nkind = "outlet"\n', "unknown top-level keys"),
     ],
 )
 def test_a_bad_gazetteer_is_refused_with_a_clear_message(
@@ -210,4 +213,14 @@ def test_normalising_a_name_is_idempotent(name: str) -> None:
 )
 def test_lookup_ignores_case_article_and_spacing(name: str, prefix: str) -> None:
     names = Gazetteer(load_gazetteer().entries)
+    assert names.lookup(name) is not None
     assert names.lookup(prefix + name.upper()) == names.lookup(name)
+
+
+def test_extending_a_gazetteer_finds_the_new_equipment() -> None:
+    names = Gazetteer(load_gazetteer().entries)
+    text = "Ukraine fired HIMARS and Krasnopol shells."
+    assert [e.name for e in analyze(text, gazetteer=names).entities] == ["HIMARS"]
+    names.extend([GazetteerEntry("Krasnopol", "equipment")])
+    found = [e.name for e in analyze(text, gazetteer=names).entities]
+    assert found == ["HIMARS", "Krasnopol"]

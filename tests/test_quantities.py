@@ -268,6 +268,9 @@ def test_negated_bounds_flip(text: str, low: float, high: float | None) -> None:
          "2025-01-21"),
         # no day for the statement: publication is the reference
         ("Syrskyi said 300 soldiers were deployed last month.", "2025-01"),
+        # a statement over several days has no one day to count from
+        ("Syrskyi said over the weekend that 300 soldiers were deployed last month.",
+         "2025-01"),
     ],
 )  # fmt: skip
 def test_event_time_counts_from_the_statement_date(text: str, value: str) -> None:

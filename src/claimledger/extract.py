@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
+from claimledger.errors import InputError
 from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR, TIME_SPANS_KEY, RawAttribution, RawVia
 from claimledger.nlp.gazetteer import Gazetteer, default_gazetteer
@@ -80,7 +81,13 @@ def analyze(
         title=title,
         published=published,
     )
-    return analyze_doc(load_pipeline(profile)(text), document, gazetteer)
+    nlp = load_pipeline(profile)
+    if len(text) > nlp.max_length:
+        raise InputError(
+            f"{path or 'the text'} has {len(text):,} characters, more than the "
+            f"{nlp.max_length:,} the parser takes; split it into articles"
+        )
+    return analyze_doc(nlp(text), document, gazetteer)
 
 
 NEGATIONS = {"not", "n't", "never"}
@@ -508,7 +515,8 @@ def _claim_time(
     stated = attribution.stated
     # A statement made on a known day: "last month", "in the past week", "two days later"
     # and durations in what was said count from that day, not from publication.
-    said_on = stated.end if stated is not None and stated.granularity == "day" else None
+    one_day = stated is not None and stated.granularity == "day" and stated.start == stated.end
+    said_on = stated.end if stated is not None and one_day else None
     verb = figure.measure_tokens.root if figure.measure_tokens is not None else None
     if verb is not None and figure.measure != "absent":
         for span in times:

@@ -28,6 +28,7 @@ caller's to decide from context (``in 2024`` is read as a year here).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -236,6 +237,13 @@ def _digits(word: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
+    """The value of a number written in digits, words or both ("12,000", "twelve
+    thousand", "1.5 million", "12k"); None when it is not one, or too large to be finite."""
+    value = _parse_number(text)
+    return value if value is None or math.isfinite(value) else None
+
+
+def _parse_number(text: str) -> float | None:
     """A cardinal number in digits, words or both: "12,000", "11 000", "12k", "1.5 million",
     "twelve thousand", "twenty-five", "a hundred and twenty". None if it is not one.
 

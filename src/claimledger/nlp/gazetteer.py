@@ -31,7 +31,7 @@ EQUIPMENT_NOUNS = {
     "drone", "missile", "rocket", "launcher", "jet", "fighter", "aircraft", "plane",
     "helicopter", "system", "howitzer", "artillery", "vehicle", "carrier", "radar", "round",
     "shell", "grenade", "mortar", "munition", "bomb", "torpedo", "warship", "ship",
-    "submarine", "interceptor", "battery", "device", "camera", "goggles", "station",
+    "submarine", "interceptor", "battery", "device", "camera", "goggle", "station",
 }  # fmt: skip
 # "COVID-19 pandemic", "G-7 summit": designator-shaped names that are not equipment never
 # reach here, because their noun is not an equipment noun.
@@ -60,7 +60,7 @@ def normalise_name(text: str) -> str:
     """The form names are matched in: "The  Kyiv–Independent" → "kyiv-independent"."""
     text = _DASHES.sub("-", unicodedata.normalize("NFKC", text)).casefold()
     words = text.replace("’", "'").split()
-    if words and words[0] == "the":
+    while words and words[0] == "the":
         words = words[1:]
     return " ".join(words)
 
@@ -74,6 +74,7 @@ class Gazetteer:
         self.extend(entries)
 
     def extend(self, entries: Iterable[GazetteerEntry]) -> None:
+        self.__dict__.pop("_equipment_pattern", None)  # rebuilt with the new names
         for entry in entries:
             self.entries.append(entry)
             for name in (entry.name, *entry.aliases):
@@ -134,6 +135,11 @@ def _entries(data: object, origin: str) -> list[GazetteerEntry]:
     kinds = set(get_args(EntityKind))
     if not isinstance(data, dict) or not isinstance(data.get("entity", []), list):
         raise GazetteerError(f"{origin}: expected [[entity]] tables")
+    if set(data) - {"entity"}:
+        raise GazetteerError(
+            f"{origin}: unknown top-level keys {sorted(set(data) - {'entity'})}; "
+            "write each entry as an [[entity]] table"
+        )
     entries = []
     for n, item in enumerate(data.get("entity", []), start=1):
         where = f"{origin}: entity {n}"
@@ -149,6 +155,8 @@ def _entries(data: object, origin: str) -> list[GazetteerEntry]:
             raise GazetteerError(f"{where} ({name}): kind must be one of {sorted(kinds)}")
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise GazetteerError(f"{where} ({name}): aliases must be a list of strings")
+        if not all(normalise_name(a) for a in aliases) or not normalise_name(name):
+            raise GazetteerError(f"{where} ({name}): a name or alias is empty")
         known = cast(EntityKind, kind)
         entries.append(GazetteerEntry(name.strip(), known, tuple(a.strip() for a in aliases)))
     return entries

@@ -507,9 +507,10 @@ def find_durations(content: Span, time_spans: list[Span]) -> list[RawFigure]:
     the past three weeks": an absence with a length."""
     figures: list[RawFigure] = []
     for span in time_spans:
+        if span.start < content.start or span.end > content.end:
+            continue
         opening = " ".join(t.lower_ for t in span[:3])
-        stretch = span[0].lower_ == "for" or opening in STRETCH_OPENINGS
-        if span.start < content.start or span.end > content.end or not stretch:
+        if span[0].lower_ != "for" and opening not in STRETCH_OPENINGS:
             continue
         unit_tok = next((t for t in span if t.lower_ in UNITS), None)
         num_toks = [t for t in span if t.like_num]

@@ -198,7 +198,7 @@ _LEADING_PREPOSITION: Final = re.compile(
 
 
 def _normalise(text: str) -> str:
-    s = text.lower().replace("\u2013", "-").replace("\u2014", "-")
+    s = re.sub("[\u2010-\u2015\u2212]", "-", text.lower())  # every dash is a hyphen
     s = re.sub(r"\s*-\s*", "-", s)
     s = re.sub(r"\s*,\s*", ", ", s)
     return " ".join(s.split()).rstrip(".").strip()
@@ -772,6 +772,8 @@ def _resolve_duration(text: str, match: re.Match[str], end: datetime.date | None
     if end is None:
         return _unknown(text, "day", "duration")
     n = 1 if match["n"] is None else _number(match["n"])
+    if n == 0:
+        return _unknown(text, "day", "duration")  # "for 0 days" is no stretch at all
     unit = match["unit"]
     # Both ends are inclusive: "for three weeks" up to Jan 31 is the 21 days Jan 11..31.
     if unit == "hour":

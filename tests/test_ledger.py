@@ -1,4 +1,4 @@
-"""The embedded ledger: a real SQLite file in a temp dir."""
+"""The ledger, on a real SQLite file and a real PostgreSQL database (``ledger_target``)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,24 @@ from claimledger.errors import LedgerError
 from claimledger.extract import analyze
 from claimledger.ledger import Ledger
 from claimledger.ledger import store as store_module
+from claimledger.ledger.store import minhash_of
 from claimledger.records import Analysis
 
 SEED = resources.files("claimledger.data").joinpath("kursk-north-korean-troops.txt")
+
+WIRE = (
+    "KYIV (Wire) - Ukraine's military said on Monday that about 300 North Korean soldiers "
+    "were killed in the Kursk region last week, and that 40 more were captured. The "
+    "general staff said the troops had been sent to the front in November. A spokesman "
+    "for the army said Russian forces had lost 1,200 soldiers in the same battles, "
+    "according to figures it did not detail. Moscow has not commented on the claims."
+)
+# The same wire story as another site carried it: a new headline line, one word changed.
+WIRE_COPY = "Ukraine says 300 North Korean troops killed\n" + WIRE.replace("detail", "publish")
+OTHER = (
+    "Russia's defence ministry said on Tuesday that its forces had captured two villages "
+    "in the Donetsk region and that Ukrainian losses exceeded 500 soldiers over the week."
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +38,8 @@ def seed() -> Analysis:
     return analyze(SEED.read_text("utf-8"), published=dt.date(2025, 2, 1))
 
 
-def test_storing_twice_replaces_and_never_duplicates(tmp_path: Path, seed: Analysis) -> None:
-    with Ledger(tmp_path / "l.sqlite") as ledger:
+def test_storing_twice_replaces_and_never_duplicates(ledger_target: str, seed: Analysis) -> None:
+    with Ledger(ledger_target) as ledger:
         assert ledger.store(seed) is True
         first = ledger.counts()
         assert ledger.store(seed) is False
@@ -37,19 +52,24 @@ def test_storing_twice_replaces_and_never_duplicates(tmp_path: Path, seed: Analy
     }
 
 
-def test_claims_read_back_as_json(tmp_path: Path, seed: Analysis) -> None:
-    with Ledger(tmp_path / "l.sqlite") as ledger:
+def test_claims_read_back_as_json(ledger_target: str, seed: Analysis) -> None:
+    with Ledger(ledger_target) as ledger:
         ledger.store(seed)
         claims = list(ledger.claims())
-    assert [c["id"] for c in claims] == [c.id for c in seed.claims]
-    assert all(c["document"] == seed.document.id for c in claims)
+    assert claims == [{**c, "document": seed.document.id} for c in seed.to_json()["claims"]]
+
+
+def test_a_ledger_reopens_with_its_contents(ledger_target: str, seed: Analysis) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+    with Ledger(ledger_target) as again:
+        assert again.counts()["claims"] == len(seed.claims)
 
 
 def test_a_failure_mid_store_leaves_the_previous_version_intact(
-    tmp_path: Path, seed: Analysis, monkeypatch: pytest.MonkeyPatch
+    ledger_target: str, seed: Analysis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "l.sqlite"
-    with Ledger(path) as ledger:
+    with Ledger(ledger_target) as ledger:
         ledger.store(seed)
         before = ledger.counts()
         real_dumps = store_module.json.dumps
@@ -64,11 +84,64 @@ def test_a_failure_mid_store_leaves_the_previous_version_intact(
             ledger.store(seed)
         monkeypatch.undo()
         assert ledger.counts() == before
+        assert ledger.search_documents("Syrskyi") == [seed.document.id]
+
+
+def test_a_wire_copy_is_linked_to_the_first_report(ledger_target: str) -> None:
+    wire, copy, other = (analyze(text) for text in (WIRE, WIRE_COPY, OTHER))
+    with Ledger(ledger_target) as ledger:
+        assert ledger.store_analysis(wire).duplicate_of is None
+        stored = ledger.store_analysis(copy)
+        assert ledger.store_analysis(other).duplicate_of is None
+        assert stored.duplicate_of == wire.document.id
+        assert stored.similarity is not None and stored.similarity >= 0.7
+        assert ledger.duplicates() == [(copy.document.id, wire.document.id, stored.similarity)]
+        # storing the copy again changes nothing
+        ledger.store(copy)
+        assert len(ledger.duplicates()) == 1
+    # a new process (a fresh index built from the stored signatures) still links copies
+    with Ledger(ledger_target) as again:
+        third = analyze(WIRE_COPY.replace("Monday", "Monday evening"))
+        assert again.store_analysis(third).duplicate_of == wire.document.id
+
+
+def test_minhash_is_the_same_in_every_run() -> None:
+    a, b = minhash_of(WIRE), minhash_of(WIRE)
+    assert list(a.hashvalues) == list(b.hashvalues)
+    assert minhash_of(WIRE).jaccard(minhash_of(OTHER)) < 0.2
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("Syrskyi", True),
+        ("syrskyi kursk", True),
+        ('"Syrskyi" OR 1=1; DROP TABLE documents; --', False),
+        ("Syrskyi* (", True),  # FTS syntax characters are not read as syntax
+        ("Syrskyi NEAR", False),  # every word must be there, and NEAR is a word here
+        ("", False),
+    ],
+)
+def test_full_text_search_takes_plain_words(
+    ledger_target: str, seed: Analysis, words: str, found: bool
+) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        assert ledger.search_documents(words) == ([seed.document.id] if found else [])
+        assert ledger.counts()["documents"] == 1
+
+
+def test_claims_are_searchable_by_what_was_said(ledger_target: str, seed: Analysis) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        found = ledger.search_claims("wounded killed")
+    assert found == [(seed.document.id, "c7")]
 
 
 def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
-    Ledger(path).close()
+    with Ledger(path) as ledger, ledger.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
@@ -80,3 +153,24 @@ def test_a_file_that_is_not_a_ledger_is_refused_in_one_line(tmp_path: Path) -> N
     with pytest.raises(LedgerError) as info:
         Ledger(path)
     assert "notes.sqlite" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_ledger_from_before_migrations_is_refused_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, text TEXT)")
+    db.execute("INSERT INTO documents VALUES ('x', 'kept')")
+    db.commit()
+    db.close()
+    with pytest.raises(LedgerError, match="earlier development version"):
+        Ledger(path)
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT text FROM documents").fetchall() == [("kept",)]
+    db.close()
+
+
+@pytest.mark.parametrize("url", ["mysql://nobody@127.0.0.1/x", "nonsense://"])
+def test_an_unusable_database_url_is_refused_in_one_line(url: str) -> None:
+    with pytest.raises(LedgerError) as info:
+        Ledger(url)
+    assert "\n" not in str(info.value)

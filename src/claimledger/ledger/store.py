@@ -1,105 +1,155 @@
-"""The embedded ledger: one SQLite file (WAL, foreign keys) holding documents, entities,
-attributions and claims. Storing an analysis is one transaction and idempotent: a
-document's id is the hash of its text, and analysing it again replaces its rows."""
+"""The ledger: documents, entities, attributions and claims in one database.
+
+The embedded default is one SQLite file (WAL, foreign keys, FTS5 full-text search); the
+same code runs on PostgreSQL given a database URL (``postgresql+psycopg://...``). The
+schema is created and upgraded by the Alembic migrations in ``ledger/migrations``.
+
+Storing an analysis is one transaction and idempotent: a document's id is the hash of its
+normalised text, and analysing it again replaces its rows. A document whose text is a
+near-copy of one stored before (MinHash over word shingles) is linked to it in
+``near_duplicates``, so the same wire report carried by ten sites is one source, not ten.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from datasketch import MinHash, MinHashLSH
+from sqlalchemy.engine import Connection, Engine
+
 from claimledger.errors import LedgerError
+from claimledger.ledger import tables as t
 from claimledger.records import Analysis
 
-SCHEMA_VERSION = 1
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,
-    path TEXT,
-    url TEXT,
-    outlet TEXT,
-    title TEXT,
-    published TEXT,
-    format TEXT NOT NULL,
-    text TEXT NOT NULL,
-    analysed_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS entities (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (document_id, id)
-);
-CREATE TABLE IF NOT EXISTS attributions (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    style TEXT NOT NULL,
-    source TEXT,
-    source_entity TEXT,
-    cue TEXT NOT NULL,
-    stated TEXT,
-    certainty TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (document_id, id)
-);
-CREATE TABLE IF NOT EXISTS claims (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    id TEXT NOT NULL,
-    attribution_id TEXT,
-    subject TEXT NOT NULL,
-    measure TEXT NOT NULL,
-    low REAL,
-    high REAL,
-    approx INTEGER NOT NULL,
-    as_of TEXT,
-    certainty TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (document_id, id),
-    FOREIGN KEY (document_id, attribution_id) REFERENCES attributions(document_id, id)
-);
-CREATE INDEX IF NOT EXISTS claims_subject_measure ON claims(subject, measure);
-"""
+# Near-duplicates: 3-word shingles, 128 permutations, linked at estimated Jaccard ≥ 0.7
+# (a wire story with a new headline and a changed word scores about 0.85).
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+DUPLICATE_THRESHOLD = 0.7
+_SEED = 1  # MinHash permutations must be the same in every process and every run
+_SCHEME = "affine32"  # datasketch 2's hashing scheme, named so stored signatures stay valid
+_WORD = re.compile(r"\w+")
 
 
-# Fixed statements per table: no SQL is ever built from values.
-_COUNT_QUERIES = {
-    "documents": "SELECT count(*) FROM documents",
-    "entities": "SELECT count(*) FROM entities",
-    "attributions": "SELECT count(*) FROM attributions",
-    "claims": "SELECT count(*) FROM claims",
-}
+def database_url(target: str | Path) -> str:
+    """A SQLAlchemy URL for a file path (SQLite) or a URL given as such."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text)}"
+
+
+def minhash_of(text: str) -> MinHash:
+    """The MinHash of a text's word 3-shingles (lower-cased), seeded for repeatability."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    shingles = {
+        " ".join(words[i : i + SHINGLE_WORDS])
+        for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
+    }
+    signature = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    signature.update_batch([s.encode("utf-8") for s in shingles])
+    return signature
+
+
+def _signature_bytes(signature: MinHash) -> bytes:
+    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
+
+
+def _signature(data: bytes) -> MinHash:
+    return MinHash(
+        num_perm=NUM_PERM,
+        seed=_SEED,
+        hashvalues=np.frombuffer(data, dtype=np.uint64),
+        scheme=_SCHEME,
+    )
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing one analysis did."""
+
+    document_id: str
+    new: bool  # False: the document was there and its rows were replaced
+    duplicate_of: str | None  # the earlier document it is a near-copy of
+    similarity: float | None
+
+
+def _migrations() -> Config:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("claimledger.ledger").joinpath("migrations"))
+    )
+    return config
 
 
 class Ledger:
-    """A ledger file. Use as a context manager, or call :meth:`close`."""
+    """A ledger database: a SQLite file path or a database URL. Use as a context manager,
+    or call :meth:`close`."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, target: str | Path) -> None:
+        self.url = database_url(target)
+        self.name = str(target)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise LedgerError(
-                    f"{self.path}: ledger schema version {version} is newer than this "
-                    f"claimledger understands ({SCHEMA_VERSION}); upgrade claimledger"
-                )
-            self._db.executescript(SCHEMA)
-            self._db.execute("PRAGMA user_version=1")  # == SCHEMA_VERSION
-        except sqlite3.DatabaseError as exc:
+            self.engine: Engine = sa.create_engine(self.url)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise LedgerError(f"{self.name}: not a usable database URL ({exc})") from exc
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        elif self.engine.dialect.name != "postgresql":
             raise LedgerError(
-                f"{self.path}: cannot open as a claimledger ledger ({exc}); "
-                "give a new file name or an existing ledger"
+                f"{self.name}: claimledger stores ledgers in SQLite or PostgreSQL, "
+                f"not {self.engine.dialect.name}"
+            )
+        try:
+            with self.engine.begin() as conn:
+                self._upgrade(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            self.engine.dispose()
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise LedgerError(
+                f"{self.name}: cannot open as a claimledger ledger ({reason}); "
+                "give a new file name, an existing ledger or a reachable database URL"
             ) from exc
+        self._lsh: MinHashLSH | None = None
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _upgrade(self, conn: Connection) -> None:
+        config = _migrations()
+        head = ScriptDirectory.from_config(config).get_current_head()
+        current = MigrationContext.configure(conn).get_current_revision()
+        names = sa.inspect(conn).get_table_names()
+        if current is None and "documents" in names:
+            raise LedgerError(
+                f"{self.name}: this ledger was written by an earlier development version "
+                "of claimledger and has no migration history; analyse into a new file"
+            )
+        if current is not None and current != head:
+            known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+            if current not in known:
+                raise LedgerError(
+                    f"{self.name}: ledger schema revision {current} is newer than this "
+                    "claimledger understands; upgrade claimledger"
+                )
+        if current != head:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
 
     def __enter__(self) -> Ledger:
         return self
@@ -113,102 +163,270 @@ class Ledger:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        self.engine.dispose()
+
+    # --- writing -------------------------------------------------------------------------
 
     def store(self, analysis: Analysis) -> bool:
         """Store one analysis in a single transaction; returns False if the document was
         already there (its rows are replaced, never duplicated)."""
+        return self.store_analysis(analysis).new
+
+    def store_analysis(self, analysis: Analysis) -> Stored:
+        """Store one analysis in a single transaction, linking it to an earlier
+        near-copy. A failure anywhere leaves the ledger as it was."""
         data = analysis.to_json()
         doc = data["document"]
-        db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            existed = (
-                db.execute("SELECT 1 FROM documents WHERE id = ?", (doc["id"],)).fetchone()
-                is not None
+        signature = minhash_of(doc["text"])
+        lsh = self._index()
+        with self.engine.begin() as conn:
+            existed = conn.execute(
+                sa.select(t.documents.c.id).where(t.documents.c.id == doc["id"])
+            ).first()
+            self._delete(conn, doc["id"])
+            conn.execute(
+                t.documents.insert(),
+                {
+                    "id": doc["id"],
+                    "path": doc["path"],
+                    "url": doc["url"],
+                    "outlet": doc["outlet"],
+                    "title": doc["title"],
+                    "published": analysis.document.published,
+                    "format": doc["format"],
+                    "text": doc["text"],
+                    "analysed_at": dt.datetime.now(dt.UTC),
+                    "minhash": _signature_bytes(signature),
+                },
             )
-            db.execute("DELETE FROM documents WHERE id = ?", (doc["id"],))
-            db.execute(
-                "INSERT INTO documents (id, path, url, outlet, title, published, format, text,"
-                " analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc["id"],
-                    doc["path"],
-                    doc["url"],
-                    doc["outlet"],
-                    doc["title"],
-                    doc["published"],
-                    doc["format"],
-                    doc["text"],
-                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                ),
+            duplicate = self._nearest_copy(conn, doc["id"], signature, lsh)
+            if duplicate is not None:
+                conn.execute(
+                    t.near_duplicates.insert(),
+                    {
+                        "document_id": doc["id"],
+                        "duplicate_of": duplicate[0],
+                        "similarity": duplicate[1],
+                    },
+                )
+            self._insert_rows(conn, data)
+        if doc["id"] not in lsh.keys:
+            lsh.insert(doc["id"], signature)
+        return Stored(
+            document_id=doc["id"],
+            new=existed is None,
+            duplicate_of=duplicate[0] if duplicate else None,
+            similarity=duplicate[1] if duplicate else None,
+        )
+
+    def _delete(self, conn: Connection, document_id: str) -> None:
+        conn.execute(t.documents.delete().where(t.documents.c.id == document_id))
+        if self.dialect == "sqlite":
+            conn.execute(
+                sa.text("DELETE FROM documents_fts WHERE document_id = :id"), {"id": document_id}
             )
-            db.executemany(
-                "INSERT INTO entities (document_id, id, name, kind, payload)"
-                " VALUES (?, ?, ?, ?, ?)",
+            conn.execute(
+                sa.text("DELETE FROM claims_fts WHERE document_id = :id"), {"id": document_id}
+            )
+
+    def _insert_rows(self, conn: Connection, data: dict[str, Any]) -> None:
+        doc_id = data["document"]["id"]
+        if data["entities"]:
+            conn.execute(
+                t.entities.insert(),
                 [
-                    (doc["id"], e["id"], e["name"], e["kind"], json.dumps(e))
+                    {
+                        "document_id": doc_id,
+                        "id": e["id"],
+                        "name": e["name"],
+                        "kind": e["kind"],
+                        "payload": json.dumps(e),
+                    }
                     for e in data["entities"]
                 ],
             )
-            db.executemany(
-                "INSERT INTO attributions (document_id, id, seq, style, source, source_entity,"
-                " cue, stated, certainty, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        content_of = {a["id"]: a["content"]["text"] for a in data["attributions"]}
+        if data["attributions"]:
+            conn.execute(
+                t.attributions.insert(),
                 [
-                    (
-                        doc["id"],
-                        a["id"],
-                        seq,
-                        a["style"],
-                        a["source"]["text"] if a["source"] else None,
-                        a["source"]["entity"] if a["source"] else None,
-                        a["cue"]["text"],
-                        a["stated"]["value"] if a["stated"] else None,
-                        a["certainty"],
-                        json.dumps(a),
-                    )
+                    {
+                        "document_id": doc_id,
+                        "id": a["id"],
+                        "seq": seq,
+                        "style": a["style"],
+                        "source": a["source"]["text"] if a["source"] else None,
+                        "source_entity": a["source"]["entity"] if a["source"] else None,
+                        "cue": a["cue"]["text"],
+                        "stated": a["stated"]["value"] if a["stated"] else None,
+                        "stated_start": _date(a["stated"], "start"),
+                        "stated_end": _date(a["stated"], "end"),
+                        "certainty": a["certainty"],
+                        "payload": json.dumps(a),
+                    }
                     for seq, a in enumerate(data["attributions"])
                 ],
             )
-            db.executemany(
-                "INSERT INTO claims (document_id, id, attribution_id, subject, measure, low,"
-                " high, approx, as_of, certainty, payload)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        doc["id"],
-                        c["id"],
-                        c["attribution"],
-                        c["subject"]["key"],
-                        c["measure"],
-                        c["quantity"]["low"],
-                        c["quantity"]["high"],
-                        int(c["quantity"]["approx"]),
-                        c["time"]["value"] if c["time"] else None,
-                        c["certainty"],
-                        json.dumps(c),
-                    )
-                    for c in data["claims"]
-                ],
+        rows = [
+            {
+                "document_id": doc_id,
+                "id": c["id"],
+                "seq": seq,
+                "attribution_id": c["attribution"],
+                "subject": c["subject"]["key"],
+                "measure": c["measure"],
+                "low": c["quantity"]["low"],
+                "high": c["quantity"]["high"],
+                "value": c["quantity"]["value"],
+                "bound": c["quantity"]["bound"],
+                "approx": c["quantity"]["approx"],
+                "unit": c["quantity"]["unit"],
+                "polarity": c["polarity"],
+                "as_of": c["time"]["value"] if c["time"] else None,
+                "time_start": _date(c["time"], "start"),
+                "time_end": _date(c["time"], "end"),
+                "certainty": c["certainty"],
+                "text": content_of.get(c["attribution"] or "", c["quantity"]["text"]),
+                "payload": json.dumps(c),
+            }
+            for seq, c in enumerate(data["claims"])
+        ]
+        if rows:
+            conn.execute(t.claims.insert(), rows)
+        if self.dialect == "sqlite":
+            conn.execute(
+                sa.text("INSERT INTO documents_fts (document_id, text) VALUES (:id, :text)"),
+                {"id": doc_id, "text": data["document"]["text"]},
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return not existed
+            if rows:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO claims_fts (document_id, claim_id, text)"
+                        " VALUES (:document_id, :id, :text)"
+                    ),
+                    [{"document_id": doc_id, "id": r["id"], "text": r["text"]} for r in rows],
+                )
+
+    # --- near-duplicates -----------------------------------------------------------------
+
+    def _index(self) -> MinHashLSH:
+        """The LSH index of every stored document's signature, built once per ledger."""
+        if self._lsh is None:
+            lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+            with self.engine.connect() as conn:
+                for doc_id, data in conn.execute(
+                    sa.select(t.documents.c.id, t.documents.c.minhash).where(
+                        t.documents.c.minhash.is_not(None)
+                    )
+                ):
+                    lsh.insert(doc_id, _signature(data))
+            self._lsh = lsh
+        return self._lsh
+
+    def _nearest_copy(
+        self, conn: Connection, doc_id: str, signature: MinHash, lsh: MinHashLSH
+    ) -> tuple[str, float] | None:
+        """The earliest-stored other document this one is a near-copy of, if any."""
+        candidates = [c for c in lsh.query(signature) if c != doc_id]
+        if not candidates:
+            return None
+        rows = conn.execute(
+            sa.select(t.documents.c.id, t.documents.c.minhash, t.documents.c.analysed_at)
+            .where(t.documents.c.id.in_(candidates))
+            .order_by(t.documents.c.analysed_at, t.documents.c.id)
+        ).all()
+        for other, data, _ in rows:
+            similarity = float(signature.jaccard(_signature(data)))
+            if similarity >= DUPLICATE_THRESHOLD:
+                # link to the root of a chain of copies, not to another copy
+                root = conn.execute(
+                    sa.select(t.near_duplicates.c.duplicate_of).where(
+                        t.near_duplicates.c.document_id == other
+                    )
+                ).scalar()
+                return (root or other, round(similarity, 4))
+        return None
+
+    # --- reading -------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""
-        return {
-            table: self._db.execute(query).fetchone()[0] for table, query in _COUNT_QUERIES.items()
-        }
+        with self.engine.connect() as conn:
+            return {
+                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for table in (t.documents, t.entities, t.attributions, t.claims)
+            }
 
     def claims(self) -> Iterator[dict[str, Any]]:
         """Every stored claim's JSON, with its document id, in document and claim order."""
-        rows = self._db.execute(
-            "SELECT document_id, payload FROM claims ORDER BY document_id, rowid"
+        query = sa.select(t.claims.c.document_id, t.claims.c.payload).order_by(
+            t.claims.c.document_id, t.claims.c.seq
         )
-        for document_id, payload in rows:
-            claim: dict[str, Any] = json.loads(payload)
-            claim["document"] = document_id
-            yield claim
+        with self.engine.connect() as conn:
+            for document_id, payload in conn.execute(query):
+                claim: dict[str, Any] = json.loads(payload)
+                claim["document"] = document_id
+                yield claim
+
+    def duplicates(self) -> list[tuple[str, str, float]]:
+        """(document, the earlier document it copies, similarity) for every link."""
+        query = sa.select(
+            t.near_duplicates.c.document_id,
+            t.near_duplicates.c.duplicate_of,
+            t.near_duplicates.c.similarity,
+        ).order_by(t.near_duplicates.c.document_id)
+        with self.engine.connect() as conn:
+            return [(a, b, float(s)) for a, b, s in conn.execute(query)]
+
+    def search_documents(self, words: str) -> list[str]:
+        """Ids of documents whose text has all of ``words``, best first."""
+        return self._search("documents", words)
+
+    def search_claims(self, words: str) -> list[tuple[str, str]]:
+        """(document id, claim id) of claims whose statement has all of ``words``."""
+        return [tuple(r.split("/", 1)) for r in self._search("claims", words)]  # type: ignore[misc]
+
+    def _search(self, what: str, words: str) -> list[str]:
+        terms = _WORD.findall(words)
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                # every term quoted: the user's words are never FTS5 syntax
+                match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+                if what == "documents":
+                    sql = (
+                        "SELECT document_id FROM documents_fts WHERE documents_fts MATCH :q"
+                        " ORDER BY rank"
+                    )
+                else:
+                    sql = (
+                        "SELECT document_id || '/' || claim_id FROM claims_fts"
+                        " WHERE claims_fts MATCH :q ORDER BY rank"
+                    )
+                return [row[0] for row in conn.execute(sa.text(sql), {"q": match})]
+            if what == "documents":
+                sql = (
+                    "SELECT id FROM documents WHERE search @@ plainto_tsquery('english', :q)"
+                    " ORDER BY ts_rank(search, plainto_tsquery('english', :q)) DESC, id"
+                )
+            else:
+                sql = (
+                    "SELECT document_id || '/' || id FROM claims"
+                    " WHERE search @@ plainto_tsquery('english', :q)"
+                    " ORDER BY ts_rank(search, plainto_tsquery('english', :q)) DESC, id"
+                )
+            return [row[0] for row in conn.execute(sa.text(sql), {"q": " ".join(terms)})]
+
+
+def _date(time: dict[str, Any] | None, key: str) -> dt.date | None:
+    value = time.get(key) if time else None
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()

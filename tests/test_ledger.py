@@ -174,3 +174,13 @@ def test_an_unusable_database_url_is_refused_in_one_line(url: str) -> None:
     with pytest.raises(LedgerError) as info:
         Ledger(url)
     assert "\n" not in str(info.value)
+
+
+def test_storing_the_original_again_keeps_its_copies_linked(ledger_target: str) -> None:
+    wire, copy = analyze(WIRE), analyze(WIRE_COPY)
+    with Ledger(ledger_target) as ledger:
+        ledger.store(wire)
+        ledger.store(copy)
+        again = ledger.store_analysis(wire)
+        assert (again.new, again.duplicate_of) == (False, None)
+        assert [(a, b) for a, b, _ in ledger.duplicates()] == [(copy.document.id, wire.document.id)]

@@ -265,6 +265,68 @@ def demo(db: Path, fmt: str) -> None:
     )
 
 
+@app.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--db",
+    default="claimledger.sqlite",
+    show_default=True,
+    help="The ledger: a SQLite file, or a database URL (postgresql+psycopg://user@host/db).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that analyse articles; storing stays in this one.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse input files (and JSONL lines) larger than this.",
+)
+@click.option("--profile", type=click.Choice(PROFILES), default="fast", show_default=True)
+def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profile: str) -> None:
+    """Analyse articles into the ledger: .txt and .html files, directories of them, and
+    .jsonl files with one article per line ({"text" or "html", "url", "outlet",
+    "published", "title"}).
+
+    Each article is stored in its own transaction, so an interrupted ingest leaves every
+    article stored whole or not at all; running it again completes it and never
+    duplicates. An input that cannot be read is reported on one line and skipped, and the
+    exit status is then 1.
+    """
+    from claimledger.ingest.run import ingest as run_ingest
+    from claimledger.ledger import Ledger
+
+    with (
+        Ledger(db) as ledger,
+        Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
+    ):
+        task = bar.add_task("ingesting", total=None)
+
+        def progress(stored: object, line: str) -> None:
+            if stored is None:
+                _fail(line)
+            bar.advance(task)
+
+        tally = run_ingest(
+            paths, ledger, workers=workers, profile=profile, max_bytes=max_bytes, progress=progress
+        )
+        counts = ledger.counts()
+    err_console.print(
+        f"{tally.new} new, {tally.replaced} already stored (replaced), "
+        f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed. "
+        f"Ledger {db}: {counts['documents']} document(s), {counts['claims']} claims.",
+        highlight=False,
+        markup=False,
+    )
+    if tally.failed:
+        sys.exit(1)
+
+
 @app.group(name="eval")
 def eval_group() -> None:
     """Measure accuracy on annotated corpora."""

@@ -180,26 +180,33 @@ class Ledger:
         signature = minhash_of(doc["text"])
         lsh = self._index()
         with self.engine.begin() as conn:
-            existed = conn.execute(
-                sa.select(t.documents.c.id).where(t.documents.c.id == doc["id"])
-            ).first()
-            self._delete(conn, doc["id"])
-            conn.execute(
-                t.documents.insert(),
-                {
-                    "id": doc["id"],
-                    "path": doc["path"],
-                    "url": doc["url"],
-                    "outlet": doc["outlet"],
-                    "title": doc["title"],
-                    "published": analysis.document.published,
-                    "format": doc["format"],
-                    "text": doc["text"],
-                    "analysed_at": dt.datetime.now(dt.UTC),
-                    "minhash": _signature_bytes(signature),
-                },
-            )
-            duplicate = self._nearest_copy(conn, doc["id"], signature, lsh)
+            stored_at: dt.datetime | None = conn.execute(
+                sa.select(t.documents.c.analysed_at).where(t.documents.c.id == doc["id"])
+            ).scalar()
+            existed = stored_at is not None
+            first_seen = stored_at or dt.datetime.now(dt.UTC)
+            row = {
+                "path": doc["path"],
+                "url": doc["url"],
+                "outlet": doc["outlet"],
+                "title": doc["title"],
+                "published": analysis.document.published,
+                "format": doc["format"],
+                "text": doc["text"],
+                "minhash": _signature_bytes(signature),
+            }
+            if existed:
+                # Replace what was read from it, but keep the document row: links from
+                # its copies stay, and it keeps its place as the first of them.
+                self._delete_rows(conn, doc["id"])
+                conn.execute(
+                    t.documents.update().where(t.documents.c.id == doc["id"]).values(**row)
+                )
+            else:
+                conn.execute(
+                    t.documents.insert(), {"id": doc["id"], "analysed_at": first_seen, **row}
+                )
+            duplicate = self._nearest_copy(conn, doc["id"], signature, lsh, first_seen)
             if duplicate is not None:
                 conn.execute(
                     t.near_duplicates.insert(),
@@ -214,13 +221,18 @@ class Ledger:
             lsh.insert(doc["id"], signature)
         return Stored(
             document_id=doc["id"],
-            new=existed is None,
+            new=not existed,
             duplicate_of=duplicate[0] if duplicate else None,
             similarity=duplicate[1] if duplicate else None,
         )
 
-    def _delete(self, conn: Connection, document_id: str) -> None:
-        conn.execute(t.documents.delete().where(t.documents.c.id == document_id))
+    def _delete_rows(self, conn: Connection, document_id: str) -> None:
+        """Everything read from a document, and its own near-copy link."""
+        for table in (t.claims, t.attributions, t.entities):
+            conn.execute(table.delete().where(table.c.document_id == document_id))
+        conn.execute(
+            t.near_duplicates.delete().where(t.near_duplicates.c.document_id == document_id)
+        )
         if self.dialect == "sqlite":
             conn.execute(
                 sa.text("DELETE FROM documents_fts WHERE document_id = :id"), {"id": document_id}
@@ -324,9 +336,15 @@ class Ledger:
         return self._lsh
 
     def _nearest_copy(
-        self, conn: Connection, doc_id: str, signature: MinHash, lsh: MinHashLSH
+        self,
+        conn: Connection,
+        doc_id: str,
+        signature: MinHash,
+        lsh: MinHashLSH,
+        first_seen: dt.datetime,
     ) -> tuple[str, float] | None:
-        """The earliest-stored other document this one is a near-copy of, if any."""
+        """The earliest-stored document, stored before this one, that this one is a
+        near-copy of, if any."""
         candidates = [c for c in lsh.query(signature) if c != doc_id]
         if not candidates:
             return None
@@ -335,7 +353,9 @@ class Ledger:
             .where(t.documents.c.id.in_(candidates))
             .order_by(t.documents.c.analysed_at, t.documents.c.id)
         ).all()
-        for other, data, _ in rows:
+        for other, data, seen in rows:
+            if _aware(seen) > _aware(first_seen):
+                break  # a later document may copy this one, not the reverse
             similarity = float(signature.jaccard(_signature(data)))
             if similarity >= DUPLICATE_THRESHOLD:
                 # link to the root of a chain of copies, not to another copy
@@ -344,6 +364,8 @@ class Ledger:
                         t.near_duplicates.c.document_id == other
                     )
                 ).scalar()
+                if root == doc_id:
+                    continue
                 return (root or other, round(similarity, 4))
         return None
 
@@ -417,6 +439,11 @@ class Ledger:
                     " ORDER BY ts_rank(search, plainto_tsquery('english', :q)) DESC, id"
                 )
             return [row[0] for row in conn.execute(sa.text(sql), {"q": " ".join(terms)})]
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back without their zone; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _date(time: dict[str, Any] | None, key: str) -> dt.date | None:

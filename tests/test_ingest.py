@@ -88,4 +88,71 @@ def test_a_bad_jsonl_line_is_one_error_line(tmp_path: Path, line: object, messag
 def test_an_empty_folder_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, output = _ingest(tmp_path / "empty", str(tmp_path / "l.sqlite"))
-    assert code == 1 and "no .txt, .html or .jsonl files" in output
+    assert code == 1 and "no .txt, .html, .jsonl, feed or WARC files" in output
+
+
+RSS = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Frontline Wire</title>
+<item><title>Troops killed</title><link>https://wire.example/1</link>
+<pubDate>Mon, 13 Jan 2025 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;The army said 300 soldiers were killed near Kursk.&lt;/p&gt;
+</description></item>
+<item><title>Prisoners</title><link>https://wire.example/2</link>
+<pubDate>Tue, 14 Jan 2025 10:00:00 GMT</pubDate>
+<description>Officials said 40 soldiers were captured &amp; held.</description></item>
+<item><title>Empty</title><link>https://wire.example/3</link></item>
+</channel></rss>"""
+
+
+def test_a_feed_gives_one_article_per_entry(tmp_path: Path) -> None:
+    feed = tmp_path / "wire.rss"
+    feed.write_text(RSS, encoding="utf-8")
+    db = str(tmp_path / "l.sqlite")
+    code, output = _ingest(feed, db)
+    assert code == 1 and "wire.rss#3: the entry has no content or summary" in output
+    with Ledger(db) as ledger:
+        claims = {(c["measure"], c["quantity"]["value"]) for c in ledger.claims()}
+        assert claims == {("killed", 300), ("captured", 40)}
+        assert ledger.counts()["documents"] == 2
+        with ledger.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT url, outlet, published FROM documents ORDER BY url"
+            ).fetchall()
+    assert [tuple(map(str, r)) for r in rows] == [
+        ("https://wire.example/1", "Frontline Wire", "2025-01-13"),
+        ("https://wire.example/2", "Frontline Wire", "2025-01-14"),
+    ]
+
+
+def test_a_warc_gives_one_article_per_html_response(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        pages = [
+            ("https://a.example/war", "text/html", f"<html><body><p>{WIRE}</p></body></html>"),
+            ("https://a.example/logo.png", "image/png", "PNG"),
+        ]
+        for url, kind, body in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.0")
+            record = writer.create_warc_record(
+                url, "response", payload=BytesIO(body.encode()), http_headers=headers
+            )
+            writer.write_record(record)
+    db = str(tmp_path / "l.sqlite")
+    code, output = _ingest(path, db)
+    assert code == 0, output
+    with Ledger(db) as ledger:
+        assert ledger.counts()["documents"] == 1
+        assert {c["quantity"]["value"] for c in ledger.claims()} == {300, 40}
+
+
+def test_a_file_that_is_not_a_warc_is_one_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.warc"
+    path.write_bytes(b"not a warc at all\n" * 10)
+    code, output = _ingest(path, str(tmp_path / "l.sqlite"))
+    assert code == 1 and "bad.warc: not a WARC file" in output

@@ -1,5 +1,6 @@
-"""What ``claimledger ingest`` reads: article files, directories of them, and JSONL files
-with one article per line. Articles are produced one at a time, so memory stays bounded
+"""What ``claimledger ingest`` reads: article files, directories of them, JSONL files with
+one article per line, RSS/Atom feeds (each entry's content, or its summary) and WARC files
+(their HTML responses). Articles are produced one at a time, so memory stays bounded
 whatever the size of the input; a bad file or line is yielded as an ``InputError`` and the
 rest go on."""
 
@@ -16,6 +17,7 @@ from claimledger.ingest.reader import DEFAULT_MAX_BYTES, LoadedText, load_text, 
 
 ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 JSONL_KEYS = {"text", "html", "url", "outlet", "published", "title"}
 
 
@@ -33,16 +35,18 @@ def iter_articles(
     """Every article under ``paths``, in order: a directory's files sorted by path."""
     for path in map(Path, paths):
         if path.is_dir():
-            files = sorted(
-                f
-                for f in path.rglob("*")
-                if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES
-            )
+            files = sorted(f for f in path.rglob("*") if f.is_file() and _kind(f) is not None)
             if not files:
-                yield InputError(f"{path}: no .txt, .html or .jsonl files in this directory")
+                yield InputError(
+                    f"{path}: no .txt, .html, .jsonl, feed or WARC files in this directory"
+                )
             yield from iter_articles(files, max_bytes=max_bytes)
-        elif path.suffix.lower() in JSONL_SUFFIXES:
+        elif _kind(path) == "jsonl":
             yield from _jsonl(path, max_bytes)
+        elif _kind(path) == "feed":
+            yield from _feed(path, max_bytes)
+        elif _kind(path) == "warc":
+            yield from _warc(path, max_bytes)
         else:
             try:
                 yield Article(read_document(path, max_bytes=max_bytes))
@@ -118,3 +122,120 @@ def _article(raw: bytes, name: str, max_bytes: int) -> Article:
         ),
         outlet=item.get("outlet"),
     )
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in ARTICLE_SUFFIXES:
+        return "article"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
+    if suffix == ".warc" or path.name.lower().endswith(".warc.gz"):
+        return "warc"
+    return None
+
+
+def _feed(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
+    """RSS or Atom: one article per entry, from its content (or else its summary)."""
+    import feedparser
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(f"{path}: cannot be read ({exc.strerror}); check the path")
+        return
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = parsed.get("bozo_exception") or "no entries"
+        yield InputError(f"{path}: not an RSS or Atom feed with entries ({reason})")
+        return
+    outlet = parsed.feed.get("title") or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        name = f"{path}#{number}"
+        contents = entry.get("content") or []
+        body = contents[0].get("value") if contents else entry.get("summary")
+        if not body:
+            yield InputError(f"{name}: the entry has no content or summary")
+            continue
+        published = None
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        if stamp:
+            published = datetime.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+        try:
+            html = body if "<" in body else f"<p>{_escape(body)}</p>"
+            loaded = load_text(html.encode("utf-8"), name=name, max_bytes=max_bytes)
+        except InputError as exc:
+            yield exc
+            continue
+        yield Article(
+            LoadedText(
+                text=loaded.text,
+                format="html",
+                path=name,
+                title=entry.get("title") or loaded.title,
+                published=published or loaded.published,
+                url=entry.get("link") or loaded.url,
+            ),
+            outlet=outlet,
+        )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _warc(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
+    """A WARC file, streamed: one article per HTML response record."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield InputError(f"{path}: cannot be read ({exc.strerror}); check the path")
+        return
+    with handle:
+        if handle.read(5) not in {b"WARC/"} and not _gzip(path):
+            yield InputError(f"{path}: not a WARC file (it must start with 'WARC/')")
+            return
+        handle.seek(0)
+        found = 0
+        try:
+            for number, record in enumerate(ArchiveIterator(handle), start=1):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                kind = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in kind.lower():
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                name = f"{path}#{number}"
+                data = record.content_stream().read(max_bytes + 1)
+                try:
+                    loaded = load_text(data, name=f"{name} ({url})", max_bytes=max_bytes)
+                except InputError as exc:
+                    yield exc
+                    continue
+                found += 1
+                yield Article(
+                    LoadedText(
+                        text=loaded.text,
+                        format="html",
+                        path=name,
+                        title=loaded.title,
+                        published=loaded.published,
+                        url=url or loaded.url,
+                    )
+                )
+        except ArchiveLoadFailed as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else "unreadable record"
+            yield InputError(f"{path}: not a readable WARC file ({reason}); check the file")
+            return
+        if not found:
+            yield InputError(f"{path}: no HTML responses in this WARC file")
+
+
+def _gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"

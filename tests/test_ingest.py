@@ -156,3 +156,33 @@ def test_a_file_that_is_not_a_warc_is_one_error_line(tmp_path: Path) -> None:
     path.write_bytes(b"not a warc at all\n" * 10)
     code, output = _ingest(path, str(tmp_path / "l.sqlite"))
     assert code == 1 and "bad.warc: not a WARC file" in output
+
+
+def test_claims_are_listed_with_filters(corpus: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "l.sqlite")
+    _ingest(corpus, db)
+
+    def listed(*options: str) -> list[dict[str, object]]:
+        result = CliRunner().invoke(app, ["claims", "--db", db, "--format", "jsonl", *options])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.output.splitlines()]
+
+    everything = listed()
+    assert len(everything) == 12
+    killed = listed("--subject", "North Korean", "--measure", "killed")
+    assert sorted(c["quantity"]["value"] for c in killed) == [2, 300, 300, 4000]
+    zelensky = listed("--source", "zelensky")
+    assert {c["id"] for c in zelensky} == {"c4", "c5", "c6"}
+    assert all(c["source"] == "Zelensky" for c in zelensky)
+    recent = listed("--since", "2025-01-01", "--measure", "captured")
+    assert [(c["outlet"], c["quantity"]["value"]) for c in recent] == [("Wire", 40), ("Site B", 40)]
+    assert listed("--subject", "100%_") == []  # LIKE wildcards are plain characters
+
+
+def test_claims_table_and_bad_date(corpus: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "l.sqlite")
+    _ingest(corpus, db)
+    table = CliRunner().invoke(app, ["claims", "--db", db, "--measure", "captured"])
+    assert table.exit_code == 0 and "2 claim(s)" in table.output
+    bad = CliRunner().invoke(app, ["claims", "--db", db, "--since", "yesterday"])
+    assert bad.exit_code == 2 and bad.output.count("\n") == 1

@@ -327,6 +327,75 @@ def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profi
         sys.exit(1)
 
 
+@app.command()
+@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@click.option("--subject", help="Words of what is counted, e.g. 'north korean'.")
+@click.option(
+    "--measure",
+    type=click.Choice(
+        (
+            "deployed",
+            "killed",
+            "wounded",
+            "killed_or_wounded",
+            "captured",
+            "missing",
+            "absent",
+            "withdrawn",
+            "other",
+        )
+    ),
+)
+@click.option("--source", help="Words of the source's name, e.g. 'Zelensky'.")
+@click.option("--since", metavar="DATE", help="Only claims holding on or after this date.")
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
+)
+def claims(
+    db: str,
+    subject: str | None,
+    measure: str | None,
+    source: str | None,
+    since: str | None,
+    fmt: str,
+) -> None:
+    """List the ledger's claims, oldest first, filtered by subject, measure, source and
+    date."""
+    from claimledger.ledger import Ledger
+    from claimledger.report import format_claim_figure
+
+    since_date = _parse_date(since, "--since")
+    with Ledger(db) as ledger:
+        found = list(
+            ledger.find_claims(subject=subject, measure=measure, source=source, since=since_date)
+        )
+    if fmt == "jsonl":
+        sys.stdout.write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in found))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(found)} claim(s)", title_justify="left")
+    for column in ("when", "subject", "measure", "figure", "source", "outlet", "document"):
+        table.add_column(column)
+    for c in found:
+        when = (c["time"] or {}).get("value") or c["published"] or "—"
+        table.add_row(
+            *(
+                Text(str(cell))
+                for cell in (
+                    when,
+                    c["subject"]["text"],
+                    c["measure"] + (" (not)" if c["polarity"] == "negative" else ""),
+                    format_claim_figure(c["quantity"]),
+                    c["source"] or "—",
+                    c["outlet"] or "—",
+                    f"{c['document']}/{c['id']}",
+                )
+            )
+        )
+    Console(highlight=False).print(table)
+
+
 @app.group(name="eval")
 def eval_group() -> None:
     """Measure accuracy on annotated corpora."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef
+from claimledger.records import Analysis, Attribution, Base, Claim, Quantity, Source, TimeRef
 
 NO_WRAP = {"#", "measure", "as of", "certainty"}
 
@@ -168,3 +170,22 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
         console.print(block)
     console.print()
     console.print(claim_table(analysis))
+
+
+def format_claim_figure(quantity: dict[str, Any]) -> str:
+    """:func:`format_quantity` for a claim's quantity as stored (its JSON form)."""
+    base = quantity.get("base")
+    return format_quantity(
+        Quantity(
+            low=quantity["low"],
+            high=quantity["high"],
+            approx=quantity["approx"],
+            text=quantity["text"],
+            spans=(),
+            unit=quantity["unit"],
+            fraction=quantity["fraction"],
+            base=Base(base["value"], base["text"], (), base["claim"]) if base else None,
+            value=quantity["value"],
+            bound=quantity["bound"],
+        )
+    )

@@ -390,6 +390,59 @@ class Ledger:
                 claim["document"] = document_id
                 yield claim
 
+    def find_claims(
+        self,
+        *,
+        subject: str | None = None,
+        measure: str | None = None,
+        source: str | None = None,
+        since: dt.date | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored claims matching every filter given, oldest first, each as its JSON with
+        ``document``, ``source``, ``outlet`` and ``published`` added. ``subject`` and
+        ``source`` match case-insensitive substrings of the subject key and of the source's
+        entity or words; ``since`` keeps claims whose time (else publication) ends on or
+        after that date."""
+        c, a, d = t.claims, t.attributions, t.documents
+        query = (
+            sa.select(
+                c.c.document_id,
+                c.c.payload,
+                a.c.source_entity,
+                a.c.source,
+                d.c.outlet,
+                d.c.published,
+            )
+            .select_from(
+                c.join(d, d.c.id == c.c.document_id).outerjoin(
+                    a, (a.c.document_id == c.c.document_id) & (a.c.id == c.c.attribution_id)
+                )
+            )
+            .order_by(sa.func.coalesce(c.c.time_end, d.c.published), c.c.document_id, c.c.seq)
+        )
+        if subject:
+            query = query.where(c.c.subject.contains(subject.lower(), autoescape=True))
+        if measure:
+            query = query.where(c.c.measure == measure)
+        if source:
+            needle = source.lower()
+            query = query.where(
+                sa.func.lower(a.c.source_entity).contains(needle, autoescape=True)
+                | sa.func.lower(a.c.source).contains(needle, autoescape=True)
+            )
+        if since:
+            query = query.where(sa.func.coalesce(c.c.time_end, d.c.published) >= since)
+        with self.engine.connect() as conn:
+            for document_id, payload, entity, words, outlet, published in conn.execute(query):
+                claim: dict[str, Any] = json.loads(payload)
+                claim.update(
+                    document=document_id,
+                    source=entity or words,
+                    outlet=outlet,
+                    published=published.isoformat() if published else None,
+                )
+                yield claim
+
     def duplicates(self) -> list[tuple[str, str, float]]:
         """(document, the earlier document it copies, similarity) for every link."""
         query = sa.select(

@@ -184,3 +184,18 @@ def test_storing_the_original_again_keeps_its_copies_linked(ledger_target: str) 
         again = ledger.store_analysis(wire)
         assert (again.new, again.duplicate_of) == (False, None)
         assert [(a, b) for a, b, _ in ledger.duplicates()] == [(copy.document.id, wire.document.id)]
+
+
+def test_finding_claims_orders_and_filters_alike_on_both_databases(
+    ledger_target: str, seed: Analysis
+) -> None:
+    wire = analyze(WIRE, published=dt.date(2025, 1, 13))
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        ledger.store(wire)
+        found = [(c["document"], c["id"]) for c in ledger.find_claims(subject="soldiers")]
+        killed = list(ledger.find_claims(measure="killed", source="zelensky"))
+        since = list(ledger.find_claims(since=dt.date(2025, 1, 20)))
+    assert found[0][0] == wire.document.id  # dated 2025-W01/W02, before the seed's claims
+    assert [c["id"] for c in killed] == ["c6"]
+    assert since and all(c["document"] == seed.document.id for c in since)

@@ -418,7 +418,12 @@ class Ledger:
                     a, (a.c.document_id == c.c.document_id) & (a.c.id == c.c.attribution_id)
                 )
             )
-            .order_by(sa.func.coalesce(c.c.time_end, d.c.published), c.c.document_id, c.c.seq)
+            .order_by(
+                # undated claims first, the same on SQLite and PostgreSQL
+                sa.nulls_first(sa.func.coalesce(c.c.time_end, d.c.published)),
+                c.c.document_id,
+                c.c.seq,
+            )
         )
         if subject:
             query = query.where(c.c.subject.contains(subject.lower(), autoescape=True))

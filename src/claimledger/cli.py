@@ -8,7 +8,7 @@ import os
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 from rich.console import Console
@@ -19,7 +19,7 @@ from claimledger.brat import to_brat
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
 from claimledger.nlp import PROFILES
-from claimledger.records import Analysis
+from claimledger.records import Analysis, Measure
 
 FORMATS = ("table", "json", "jsonl", "brat")
 DEMO_ARTICLE = "kursk-north-korean-troops.txt"
@@ -332,19 +332,7 @@ def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profi
 @click.option("--subject", help="Words of what is counted, e.g. 'north korean'.")
 @click.option(
     "--measure",
-    type=click.Choice(
-        (
-            "deployed",
-            "killed",
-            "wounded",
-            "killed_or_wounded",
-            "captured",
-            "missing",
-            "absent",
-            "withdrawn",
-            "other",
-        )
-    ),
+    type=click.Choice(get_args(Measure)),
 )
 @click.option("--source", help="Words of the source's name, e.g. 'Zelensky'.")
 @click.option("--since", metavar="DATE", help="Only claims holding on or after this date.")

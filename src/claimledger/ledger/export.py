@@ -1,0 +1,377 @@
+"""Exports of the ledger's claims: JSON Lines, CSV, Parquet and schema.org ClaimReview.
+
+Every writer takes the rows ``Ledger.find_claims`` yields (a claim's JSON, docs/schema.md,
+with ``document``, ``source``, ``outlet``, ``published`` and optionally ``url``, ``title``,
+``statement``, ``roots``, ``source_kind`` added) and streams them: none holds the whole
+ledger in memory, except ``claimreview``, which holds only the rated claims.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from claimledger.errors import InputError
+from claimledger.records import SCHEMA_VERSION
+
+# The flat (one row per claim) view shared by CSV and Parquet, in column order, with each
+# column's type: "str", "float", "bool" or "date" (an ISO string in ``flat_row``, a date32
+# in Parquet).
+_COLUMN_TYPES: tuple[tuple[str, str], ...] = (
+    ("document", "str"),  # document id
+    ("claim", "str"),  # claim id within the document: c1, c2, ...
+    ("attribution", "str"),  # attribution id within the document, or empty
+    ("subject", "str"),  # the subject's key: "north korean soldiers"
+    ("subject_text", "str"),  # the subject as written
+    ("measure", "str"),
+    ("measure_text", "str"),
+    ("low", "float"),
+    ("high", "float"),  # empty: no upper bound
+    ("value", "float"),
+    ("bound", "str"),
+    ("approx", "bool"),
+    ("unit", "str"),
+    ("fraction", "float"),
+    ("base_value", "float"),  # the figure a fraction is taken of
+    ("base_claim", "str"),  # the claim that stated it
+    ("polarity", "str"),
+    ("time", "str"),  # ISO 8601 at its granularity: 2025-01-31, 2025-W04, 2025-01
+    ("time_text", "str"),
+    ("time_start", "date"),
+    ("time_end", "date"),
+    ("certainty", "str"),
+    ("source", "str"),
+    ("roots", "str"),  # root-source names, joined with "; "
+    ("outlet", "str"),
+    ("published", "date"),
+    ("url", "str"),
+    ("title", "str"),
+    ("figure_text", "str"),  # the quantity as written: "around 12,000"
+    ("statement", "str"),  # the attribution's content
+)
+
+FLAT_COLUMNS: tuple[str, ...] = tuple(name for name, _ in _COLUMN_TYPES)
+
+ROOTS_SEPARATOR = "; "
+
+# A spreadsheet evaluates a cell that starts with one of these as a formula (OWASP "CSV
+# Injection"; NUL is added by ASVS 5.0 V1.2.10). Text from articles is untrusted.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+# JSON leaves these unescaped with ensure_ascii=False, but str.splitlines() and some JSON
+# Lines readers break lines on them; escaped, every record stays on one physical line.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+# Escaped in ClaimReview output so it can be pasted into <script type="application/ld+json">
+# as is: article text containing "</script>" cannot close the element.
+_HTML_SENSITIVE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def flat_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One claim row as the ``FLAT_COLUMNS``: None where missing, numbers as floats, dates
+    as ISO strings, ``roots`` joined with ``"; "``."""
+    subject = _mapping(row.get("subject"))
+    quantity = _mapping(row.get("quantity"))
+    base = _mapping(quantity.get("base"))
+    time = _mapping(row.get("time"))
+    roots = row.get("roots")
+    return {
+        "document": _text(row.get("document")),
+        "claim": _text(row.get("id")),
+        "attribution": _text(row.get("attribution")),
+        "subject": _text(subject.get("key")),
+        "subject_text": _text(subject.get("text")),
+        "measure": _text(row.get("measure")),
+        "measure_text": _text(row.get("measure_text")),
+        "low": _number(quantity.get("low")),
+        "high": _number(quantity.get("high")),
+        "value": _number(quantity.get("value")),
+        "bound": _text(quantity.get("bound")),
+        "approx": None if quantity.get("approx") is None else bool(quantity["approx"]),
+        "unit": _text(quantity.get("unit")),
+        "fraction": _number(quantity.get("fraction")),
+        "base_value": _number(base.get("value")),
+        "base_claim": _text(base.get("claim")),
+        "polarity": _text(row.get("polarity")),
+        "time": _text(time.get("value")),
+        "time_text": _text(time.get("text")),
+        "time_start": _iso_date(time.get("start"), "time.start", row),
+        "time_end": _iso_date(time.get("end"), "time.end", row),
+        "certainty": _text(row.get("certainty")),
+        "source": _text(row.get("source")),
+        "roots": _joined(roots),
+        "outlet": _text(row.get("outlet")),
+        "published": _iso_date(row.get("published"), "published", row),
+        "url": _text(row.get("url")),
+        "title": _text(row.get("title")),
+        "figure_text": _text(quantity.get("text")),
+        "statement": _text(row.get("statement")),
+    }
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+    """Write each row as one line of JSON (the full claim JSON with the added keys, UTF-8
+    text not escaped); return the number of rows."""
+    count = 0
+    for row in rows:
+        out.write(_escape(json.dumps(row, ensure_ascii=False, default=_json_default)))
+        out.write("\n")
+        count += 1
+    return count
+
+
+def guard_cell(value: Any) -> Any:
+    """A CSV cell value with formula injection defused: a string starting with
+    ``= + - @``, tab, CR or NUL gets a leading apostrophe, which spreadsheets read as
+    "this is text". Anything else (negative numbers included) is returned unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+    """Write a header of ``FLAT_COLUMNS`` and one CSV row per claim (RFC 4180: CRLF line
+    ends, so open ``out`` with ``newline=""``); return the number of rows. Empty cells are
+    missing values; text cells are guarded against formula injection (``guard_cell``)."""
+    writer = csv.writer(out)
+    writer.writerow(FLAT_COLUMNS)
+    count = 0
+    for row in rows:
+        flat = flat_row(row)
+        writer.writerow([guard_cell(flat[name]) for name in FLAT_COLUMNS])
+        count += 1
+    return count
+
+
+def parquet_schema() -> Any:
+    """The Arrow schema of the Parquet export: ``FLAT_COLUMNS`` as string, float64, bool
+    and date32 columns, all nullable."""
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
+    return pa.schema(
+        [pa.field(name, types[kind]) for name, kind in _COLUMN_TYPES],
+        metadata={"claimledger.schema_version": SCHEMA_VERSION},
+    )
+
+
+def write_parquet(
+    rows: Iterable[Mapping[str, Any]], path: Path, *, batch_size: int = 10_000
+) -> int:
+    """Write the claims to a Parquet file at ``path`` with ``parquet_schema()``, holding at
+    most ``batch_size`` rows in memory; return the number of rows. No rows still gives a
+    valid file with the schema. The file is written beside ``path`` and moved into place
+    when complete, so a failed export leaves no partial file (and any old file intact)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if batch_size < 1:
+        raise InputError(f"batch size must be at least 1, not {batch_size}")
+    schema = parquet_schema()
+    dates = [name for name, kind in _COLUMN_TYPES if kind == "date"]
+    path = Path(path)
+    # Not tempfile.mkstemp: its 0600 mode would stay on the finished file.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    count = 0
+    try:
+        with pq.ParquetWriter(temporary, schema) as writer:
+            batch: list[dict[str, Any]] = []
+            for row in rows:
+                flat = flat_row(row)
+                for name in dates:
+                    if flat[name] is not None:
+                        flat[name] = dt.date.fromisoformat(flat[name])
+                batch.append(flat)
+                if len(batch) >= batch_size:
+                    writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+                    count += len(batch)
+                    batch = []
+            if batch:
+                writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+                count += len(batch)
+        os.replace(temporary, path)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise InputError(
+                f"cannot write {path}: {error.strerror or error}; check that the folder "
+                "exists and is writable"
+            ) from error
+        raise
+    return count
+
+
+WORST_RATING = 1
+BEST_RATING = 5
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A fact-checker's verdict on one claim, for the ClaimReview export."""
+
+    document: str  # document id
+    claim: str  # claim id within the document
+    verdict: str  # the textual rating, e.g. "False", "Mostly true", "Unproven"
+    value: int  # 1..5 (worst..best)
+    reviewer: str  # the fact-checking organisation's name
+    reviewed: dt.date
+    url: str | None = None  # the fact-check article's URL
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        where = f"rating of claim {self.claim} in document {self.document}"
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            raise InputError(f"{where}: value must be a whole number 1..5, not {self.value!r}")
+        if not WORST_RATING <= self.value <= BEST_RATING:
+            raise InputError(
+                f"{where}: value {self.value} is not within {WORST_RATING}..{BEST_RATING} "
+                f"({WORST_RATING} = worst, {BEST_RATING} = best)"
+            )
+        if not self.verdict.strip():
+            raise InputError(f'{where}: the verdict is empty; give the textual rating ("False")')
+        if not self.reviewer.strip():
+            raise InputError(f"{where}: the reviewer is empty; give the fact-checker's name")
+        if not isinstance(self.reviewed, dt.date):
+            raise InputError(f"{where}: reviewed must be a date, not {self.reviewed!r}")
+
+
+def claimreview(
+    rows: Iterable[Mapping[str, Any]], ratings: Mapping[tuple[str, str], Rating]
+) -> list[dict[str, Any]]:
+    """One schema.org ClaimReview (JSON-LD, with its own ``@context``) per row that has a
+    rating under ``(document, claim id)``, in row order; unrated rows are skipped, as are
+    ratings no row matches."""
+    return list(_claimreviews(rows, ratings))
+
+
+def write_claimreview(
+    rows: Iterable[Mapping[str, Any]],
+    ratings: Mapping[tuple[str, str], Rating],
+    out: IO[str],
+) -> int:
+    """Write the ClaimReviews of the rated claims as a JSON array, ``<``, ``>`` and ``&``
+    escaped so any element can go into a ``<script type="application/ld+json">`` as is;
+    return how many were written (an empty array when none is rated)."""
+    count = 0
+    out.write("[")
+    for review in _claimreviews(rows, ratings):
+        out.write(",\n" if count else "\n")
+        text = json.dumps(review, ensure_ascii=False, indent=2, default=_json_default)
+        out.write(_escape_html(_escape("  " + text.replace("\n", "\n  "))))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _claimreviews(
+    rows: Iterable[Mapping[str, Any]], ratings: Mapping[tuple[str, str], Rating]
+) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        rating = ratings.get((str(row.get("document")), str(row.get("id"))))
+        if rating is not None:
+            yield _review(row, rating)
+
+
+def _review(row: Mapping[str, Any], rating: Rating) -> dict[str, Any]:
+    flat = flat_row(row)
+    claimed = flat["statement"] or flat["figure_text"]
+    if not claimed:
+        raise InputError(
+            f"claim {flat['claim']} in document {flat['document']} has neither a statement "
+            "nor a figure text to review"
+        )
+    item: dict[str, Any] = {"@type": "Claim", "identifier": f"{flat['document']}/{flat['claim']}"}
+    if flat["source"]:
+        kind = "Person" if row.get("source_kind") == "person" else "Organization"
+        item["author"] = {"@type": kind, "name": flat["source"]}
+    if flat["published"]:
+        # When the claim was made: the article's date is the latest it can have been.
+        item["datePublished"] = flat["published"]
+    if flat["url"] or flat["title"] or flat["outlet"]:
+        appearance: dict[str, Any] = {"@type": "NewsArticle"}
+        if flat["url"]:
+            appearance["url"] = flat["url"]
+        if flat["title"]:
+            appearance["headline"] = flat["title"]
+        if flat["published"]:
+            appearance["datePublished"] = flat["published"]
+        if flat["outlet"]:
+            appearance["publisher"] = {"@type": "Organization", "name": flat["outlet"]}
+        item["appearance"] = appearance
+    review: dict[str, Any] = {"@context": "https://schema.org", "@type": "ClaimReview"}
+    if rating.url:
+        review["url"] = rating.url
+    review.update(
+        claimReviewed=claimed,
+        author={"@type": "Organization", "name": rating.reviewer},
+        datePublished=rating.reviewed.isoformat(),
+        reviewRating={
+            "@type": "Rating",
+            "ratingValue": rating.value,
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+            "alternateName": rating.verdict,
+        },
+        itemReviewed=item,
+    )
+    if rating.note:
+        review["reviewBody"] = rating.note
+    return review
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _joined(values: Any) -> str | None:
+    if values is None or isinstance(values, str):
+        return values
+    return ROOTS_SEPARATOR.join(str(v) for v in values)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _iso_date(value: Any, field: str, row: Mapping[str, Any]) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InputError(
+            f"claim {row.get('id')} in document {row.get('document')}: {field} {value!r} "
+            "is not a YYYY-MM-DD date"
+        ) from None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _escape(text: str) -> str:
+    for char, escaped in _LINE_BREAKS.items():
+        text = text.replace(char, escaped)
+    return text
+
+
+def _escape_html(text: str) -> str:
+    for char, escaped in _HTML_SENSITIVE.items():
+        text = text.replace(char, escaped)
+    return text

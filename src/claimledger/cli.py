@@ -249,17 +249,27 @@ def demo(db: Path, fmt: str) -> None:
     analysis = analyze_text(text, published=DEMO_PUBLISHED, path=f"demo/{DEMO_ARTICLE}")
     with Ledger(db) as ledger:
         new = ledger.store(analysis)
+        summary = ledger.reconcile()
+        relations = ledger.relations()
         counts = ledger.counts()
     if fmt == "json":
         sys.stdout.write(json.dumps(analysis.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
     console = Console(highlight=False)
     render_analysis(analysis, console)
+    from claimledger.report import relation_blocks
+
+    console.print(Text("\nAcross the ledger: conflicts and corroboration", style="bold underline"))
+    for block in relation_blocks(
+        [r for r in relations if r["kind"] in ("conflicts", "updates", "corroborates")]
+    ):
+        console.print(block)
     state = "stored" if new else "already in the ledger; replaced, not duplicated"
     console.print(
         f"Document {analysis.document.id} {state}. Ledger {db}: {counts['documents']} "
         f"document(s), {counts['attributions']} attributions, {counts['claims']} claims, "
-        f"{counts['entities']} entities.",
+        f"{counts['entities']} entities; {sum(summary.relations.values())} relations between "
+        f"claims, {_relation_counts(summary.relations)} --kind all --db {db}).",
         highlight=False,
         markup=False,
     )
@@ -315,11 +325,14 @@ def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profi
         tally = run_ingest(
             paths, ledger, workers=workers, profile=profile, max_bytes=max_bytes, progress=progress
         )
+        bar.update(task, description="reconciling")
+        summary = ledger.reconcile()
         counts = ledger.counts()
     err_console.print(
         f"{tally.new} new, {tally.replaced} already stored (replaced), "
         f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed. "
-        f"Ledger {db}: {counts['documents']} document(s), {counts['claims']} claims.",
+        f"Ledger {db}: {counts['documents']} document(s), {counts['claims']} claims, "
+        f"{_relation_counts(summary.relations)} --db {db}).",
         highlight=False,
         markup=False,
     )
@@ -382,6 +395,302 @@ def claims(
             )
         )
     Console(highlight=False).print(table)
+
+
+def _relation_counts(kinds: dict[str, int]) -> str:
+    return ", ".join(f"{kinds.get(k, 0)} {k}" for k in ("conflicts", "updates")) + (
+        " (see: claimledger conflicts"
+    )
+
+
+def _open_ledger(db: str) -> Any:
+    """An existing ledger: a query on a mistyped file name must not create an empty one."""
+    from claimledger.ledger import Ledger
+
+    if "://" not in db and not Path(db).is_file():
+        raise click.UsageError(
+            f"no ledger at {db!r}; create one with 'claimledger ingest FILES --db {db}' "
+            "or give --db an existing ledger"
+        )
+    return Ledger(db)
+
+
+RELATION_KINDS = ("conflicts", "updates", "compatible", "corroborates")
+
+
+@app.command()
+@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@click.option("--subject", help="Words of what is counted, e.g. 'north korean'.")
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice((*RELATION_KINDS, "all")),
+    multiple=True,
+    help="Which relations to list (repeatable)  [default: conflicts and updates]",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
+)
+def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], fmt: str) -> None:
+    """Where the ledger's figures disagree, and why: pairs of claims about one subject
+    that conflict (or, with --kind, that update, corroborate or are compatible), each with
+    its reason and the independent roots behind each side.
+
+    \b
+    Examples:
+      claimledger conflicts --db ledger.sqlite
+      claimledger conflicts --subject 'north korean' --kind all
+    """
+    from claimledger.report import relation_blocks
+
+    wanted = set(RELATION_KINDS) if "all" in kinds else set(kinds or ("conflicts", "updates"))
+    with _open_ledger(db) as ledger:
+        rows = [r for r in ledger.relations(subject=subject) if r["kind"] in wanted]
+    if fmt == "jsonl":
+        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        return
+    order = {k: i for i, k in enumerate(RELATION_KINDS)}
+    rows.sort(key=lambda r: (order[r["kind"]], r["subject"]))
+    console = Console(highlight=False)
+    shown = ", ".join(k for k in RELATION_KINDS if k in wanted)
+    console.print(Text(f"{len(rows)} relation(s) ({shown})\n", style="bold"))
+    for block in relation_blocks(rows):
+        console.print(block)
+
+
+@app.command()
+@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@click.option("--subject", help="Words of what is counted, e.g. 'north korean'.")
+@click.option("--measure", type=click.Choice(get_args(Measure)))
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
+)
+def figures(db: str, subject: str | None, measure: str | None, fmt: str) -> None:
+    """Each figure in the ledger — claims of one subject and measure that corroborate each
+    other — with how many independent root sources stand behind it (wire copies and
+    re-reports of one statement count once)."""
+    from claimledger.report import figure_blocks
+
+    with _open_ledger(db) as ledger:
+        rows = ledger.figures(subject=subject, measure=measure)
+    if fmt == "jsonl":
+        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        return
+    console = Console(highlight=False)
+    console.print(Text(f"{len(rows)} figure(s)\n", style="bold"))
+    for block in figure_blocks(rows):
+        console.print(block)
+
+
+@app.command()
+@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
+)
+def sources(db: str, fmt: str) -> None:
+    """The people, groups and outlets in the ledger, merged across articles ("Syrskyi",
+    "Oleksandr Syrskyi", "Ukraine's commander-in-chief"): the figures each is the root of,
+    the statements it made, the ones it carried as an intermediary, and for whom."""
+    from claimledger.report import sources_table
+
+    with _open_ledger(db) as ledger:
+        rows = ledger.sources()
+    if fmt == "jsonl":
+        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        return
+    Console(highlight=False).print(sources_table(rows, title=f"{len(rows)} source(s)"))
+
+
+@app.command()
+@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@click.option("--subject", required=True, help="Words of what is counted, e.g. 'north korean'.")
+@click.option(
+    "--measure",
+    type=click.Choice(get_args(Measure)),
+    multiple=True,
+    help="Measures to chart (repeatable)  [default: all]",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the chart to this file: .svg or .png.",
+)
+@click.option("--width", type=click.IntRange(min=40), default=100, show_default=True)
+def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, width: int) -> None:
+    """Chart a subject's figures over time, one series per measure, conflicting claims
+    flagged; in the terminal, and with --out as an SVG or PNG file.
+
+    \b
+    Example:
+      claimledger timeline --subject 'north korean' --measure killed --out killed.svg
+    """
+    from claimledger.timeline import render_file, render_terminal
+
+    with _open_ledger(db) as ledger:
+        points = _timeline_points(ledger, subject, measure)
+    if not points:
+        raise click.UsageError(
+            f"no dated claims about {subject!r}"
+            + (f" measuring {', '.join(measure)}" if measure else "")
+            + "; see 'claimledger claims' for what the ledger holds"
+        )
+    title = f"{subject}: " + (", ".join(measure) if measure else "all measures")
+    sys.stdout.write(render_terminal(points, title=title, width=width) + "\n")
+    if out is not None:
+        render_file(points, out, title=title)
+        err_console.print(f"chart written to {out}", highlight=False, markup=False)
+
+
+def _timeline_points(ledger: Any, subject: str, measures: tuple[str, ...]) -> list[Any]:
+    from claimledger.timeline import TimelinePoint
+
+    conflicted = {
+        side["ref"] for r in ledger.conflicts(subject=subject) for side in (r["a"], r["b"])
+    }
+    facts = {
+        (c["document"], c["claim"]): c for f in ledger.figures(subject=subject) for c in f["claims"]
+    }
+    points = []
+    for c in ledger.find_claims(subject=subject):
+        if measures and c["measure"] not in measures:
+            continue
+        fact = facts.get((c["document"], c["id"]))
+        if fact is None or not fact["start"] or c["quantity"]["unit"] not in ("count", "percent"):
+            continue
+        q = c["quantity"]
+        points.append(
+            TimelinePoint(
+                label=f"{c['document'][:8]}/{c['id']}",
+                source=c["source"] or "unattributed",
+                start=dt.date.fromisoformat(fact["start"]),
+                end=dt.date.fromisoformat(fact["end"]),
+                low=q["low"],
+                high=q["high"],
+                value=q["value"],
+                bound=q["bound"],
+                measure=c["measure"],
+                flag="conflicts" if fact["ref"] in conflicted else None,
+            )
+        )
+    return points
+
+
+EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")
+
+
+@app.command()
+@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here instead of stdout (required for parquet).",
+)
+@click.option("--subject", help="Only claims whose subject has these words.")
+@click.option("--measure", type=click.Choice(get_args(Measure)))
+@click.option("--source", help="Only claims from a source with these words in its name.")
+@click.option("--since", metavar="DATE", help="Only claims holding on or after this date.")
+def export(
+    db: str,
+    fmt: str,
+    out: Path | None,
+    subject: str | None,
+    measure: str | None,
+    source: str | None,
+    since: str | None,
+) -> None:
+    """Export the ledger's claims: JSONL (the full claim JSON), CSV or Parquet (one flat
+    row per claim), or ClaimReview (schema.org JSON-LD for the claims rated with
+    'claimledger rate').
+
+    \b
+    Examples:
+      claimledger export --format csv --out claims.csv
+      claimledger export --format claimreview --out reviews.json
+    """
+    from claimledger.ledger import export as formats
+
+    if fmt == "parquet" and out is None:
+        raise click.UsageError("--format parquet writes a binary file: give --out FILE.parquet")
+    since_date = _parse_date(since, "--since")
+    with _open_ledger(db) as ledger:
+        rows = ledger.find_claims(subject=subject, measure=measure, source=source, since=since_date)
+        if fmt == "parquet":
+            assert out is not None
+            count = formats.write_parquet(rows, out)
+        else:
+            stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+            try:
+                if fmt == "jsonl":
+                    count = formats.write_jsonl(rows, stream)
+                elif fmt == "csv":
+                    count = formats.write_csv(rows, stream)
+                else:
+                    count = formats.write_claimreview(rows, ledger.ratings(), stream)
+            finally:
+                if out:
+                    stream.close()
+    what = "rated claim(s)" if fmt == "claimreview" else "claim(s)"
+    err_console.print(
+        f"{count} {what} exported" + (f" to {out}" if out else ""), highlight=False, markup=False
+    )
+
+
+@app.command()
+@click.argument("claim")
+@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@click.option("--verdict", required=True, help="The rating in words, e.g. 'Mostly false'.")
+@click.option(
+    "--value",
+    type=click.IntRange(1, 5),
+    required=True,
+    help="The rating from 1 (false) to 5 (true).",
+)
+@click.option("--reviewer", required=True, help="Your organisation, e.g. 'Example Fact Check'.")
+@click.option("--url", help="The fact-check article's URL (ClaimReview needs one).")
+@click.option("--note", help="A sentence on why.")
+@click.option("--date", "reviewed", metavar="DATE", help="Review date  [default: today]")
+def rate(
+    claim: str,
+    db: str,
+    verdict: str,
+    value: int,
+    reviewer: str,
+    url: str | None,
+    note: str | None,
+    reviewed: str | None,
+) -> None:
+    """Rate a claim as a fact-checker (CLAIM is DOCUMENT/CLAIM as 'claimledger claims'
+    shows it); 'claimledger export --format claimreview' publishes the ratings.
+
+    \b
+    Example:
+      claimledger rate 493db561d9636d49/c6 --verdict Unproven --value 3 --reviewer 'Example'
+    """
+    from claimledger.ledger.export import Rating
+
+    document, _, claim_id = claim.partition("/")
+    if not document or not claim_id:
+        raise click.UsageError(
+            f"{claim!r} is not a claim reference; write DOCUMENT/CLAIM, e.g. 493db561d9636d49/c6"
+        )
+    day = _parse_date(reviewed, "--date") or dt.date.today()
+    with _open_ledger(db) as ledger:
+        ledger.rate(
+            Rating(
+                document=document,
+                claim=claim_id,
+                verdict=verdict,
+                value=value,
+                reviewer=reviewer,
+                reviewed=day,
+                url=url,
+                note=note,
+            )
+        )
+    err_console.print(f"rated {claim}: {verdict} ({value}/5)", highlight=False, markup=False)
 
 
 @app.group(name="eval")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from rich.console import Console, Group
@@ -189,3 +190,96 @@ def format_claim_figure(quantity: dict[str, Any]) -> str:
             bound=quantity["bound"],
         )
     )
+
+
+# --- the ledger's views ----------------------------------------------------------------------
+
+
+def _when(claim: dict[str, Any]) -> str:
+    start, end = claim.get("start"), claim.get("end")
+    if not start:
+        return "undated"
+    shown = start if start == end else f"{start}…{end}"
+    return shown + (" (published)" if claim.get("dated_by") == "publication" else "")
+
+
+def claim_line(claim: dict[str, Any]) -> Text:
+    """One side of a relation on one line: figure, measure, source, time, outlet, ref."""
+    line = Text()
+    line.append(format_claim_figure(claim["quantity"]), style="bold")
+    line.append(f" {claim['measure'].replace('_', ' ')}")
+    line.append(f" — {claim.get('source') or 'unattributed'}")
+    line.append(f" · {_when(claim)}", style="dim")
+    if claim.get("outlet"):
+        line.append(f" · {claim['outlet']}", style="dim")
+    figure = claim.get("figure") or {}
+    if figure:
+        roots = figure["independent"]
+        line.append(f" · {roots} independent root{'s' if roots != 1 else ''}", style="dim")
+    line.append(f" · {claim['ref']}", style="dim")
+    return line
+
+
+KIND_STYLE = {
+    "conflicts": "bold red",
+    "updates": "bold yellow",
+    "compatible": "cyan",
+    "corroborates": "green",
+}
+
+
+def relation_blocks(rows: list[dict[str, Any]]) -> Iterator[Text]:
+    """Each relation as a short block: its kind and subject, the earlier and the later
+    claim, and the reason."""
+    for r in rows:
+        block = Text()
+        block.append(r["kind"].upper(), style=KIND_STYLE.get(r["kind"], ""))
+        block.append(f"  {r['subject']}\n", style="bold")
+        block.append("  ")
+        block.append_text(claim_line(r["a"]))
+        block.append("\n  ")
+        block.append_text(claim_line(r["b"]))
+        block.append("\n  why: ", style="dim")
+        block.append(r["reason"])
+        block.append("\n")
+        yield block
+
+
+def figure_blocks(rows: list[dict[str, Any]]) -> Iterator[Text]:
+    """Each figure: the corroborating claims, and the independent roots behind them."""
+    for f in rows:
+        block = Text()
+        shown = sorted({format_claim_figure(c["quantity"]) for c in f["claims"]})
+        block.append(f"{f['subject']} · {f['measure'].replace('_', ' ')}: ", style="bold")
+        block.append(" / ".join(shown), style="bold")
+        roots = f["independent"]
+        block.append(f"\n  {roots} independent root{'s' if roots != 1 else ''}: ")
+        block.append("; ".join(f["roots"]))
+        for c in f["claims"]:
+            block.append("\n  · ")
+            block.append_text(claim_line({**c, "figure": None}))
+        block.append("\n")
+        yield block
+
+
+def sources_table(rows: list[dict[str, Any]], *, title: str) -> Table:
+    """Sources and intermediaries: what they said, what they carried, for whom."""
+    table = Table(title=title, title_justify="left", show_lines=True)
+    for column in ("source", "kind", "figures", "said", "carried", "docs", "relayed for"):
+        table.add_column(column, no_wrap=column in {"kind", "figures", "said", "carried", "docs"})
+    for s in rows:
+        name = Text(s["name"], style="bold")
+        if s["aliases"]:
+            name.append("\nalso: " + ", ".join(s["aliases"]), style="dim")
+        if s["roles"]:
+            name.append("\n" + ", ".join(s["roles"]), style="dim")
+        table.add_row(
+            name,
+            Text(s["kind"]),
+            Text(str(s["claims"])),
+            Text(str(s["statements"])),
+            Text(str(s["carried"])),
+            Text(str(s["documents"])),
+            Text(", ".join(s["relayed"]) or "—"),
+        )
+    return table

@@ -32,7 +32,9 @@ from datasketch import MinHash, MinHashLSH
 from sqlalchemy.engine import Connection, Engine
 
 from claimledger.errors import LedgerError
+from claimledger.ledger import derive
 from claimledger.ledger import tables as t
+from claimledger.ledger.export import Rating
 from claimledger.records import Analysis
 
 # Near-duplicates: 3-word shingles, 128 permutations, linked at estimated Jaccard ≥ 0.7
@@ -217,6 +219,7 @@ class Ledger:
                     },
                 )
             self._insert_rows(conn, data)
+            _bump_changes(conn)
         if doc["id"] not in lsh.keys:
             lsh.insert(doc["id"], signature)
         return Stored(
@@ -319,6 +322,146 @@ class Ledger:
                     [{"document_id": doc_id, "id": r["id"], "text": r["text"]} for r in rows],
                 )
 
+    # --- reconciliation ------------------------------------------------------------------
+
+    def stale(self) -> bool:
+        """True when documents were stored since the last :meth:`reconcile`."""
+        with self.engine.connect() as conn:
+            state = dict(
+                conn.execute(sa.select(t.ledger_state.c.key, t.ledger_state.c.value)).all()
+            )
+        return bool(
+            state.get("changes") != state.get("reconciled")
+            or state.get("rules") != derive.RULES_VERSION
+        )
+
+    def reconcile(self, *, force: bool = False) -> ReconcileSummary:
+        """Recompute the derived tables (ledger entities, claim facts, figures, relations)
+        from every stored document, in one transaction. Skipped when nothing changed since
+        the last run, unless ``force``."""
+        with self.engine.begin() as conn:
+            changes = conn.execute(
+                sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "changes")
+            ).scalar_one()
+            done = conn.execute(
+                sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "reconciled")
+            ).scalar_one()
+            rules = conn.execute(
+                sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "rules")
+            ).scalar()
+            if changes == done and rules == derive.RULES_VERSION and not force:
+                return self._summary(conn, ran=False)
+            derive.rebuild(conn)
+            conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == "rules"))
+            conn.execute(t.ledger_state.insert(), {"key": "rules", "value": derive.RULES_VERSION})
+            conn.execute(
+                t.ledger_state.update()
+                .where(t.ledger_state.c.key == "reconciled")
+                .values(value=changes)
+            )
+            return self._summary(conn, ran=True)
+
+    def _summary(self, conn: Connection, *, ran: bool) -> ReconcileSummary:
+        def count(table: sa.Table, *where: Any) -> int:
+            query = sa.select(sa.func.count()).select_from(table)
+            for clause in where:
+                query = query.where(clause)
+            return int(conn.execute(query).scalar_one())
+
+        kinds: dict[str, int] = dict(
+            conn.execute(
+                sa.select(t.relations.c.kind, sa.func.count()).group_by(t.relations.c.kind)
+            ).all()
+        )
+        return ReconcileSummary(
+            ran=ran,
+            entities=count(t.ledger_entities),
+            figures=count(t.figures),
+            relations={k: int(v) for k, v in sorted(kinds.items())},
+        )
+
+    def _fresh(self) -> None:
+        if self.stale():
+            self.reconcile()
+
+    def relations(
+        self, *, kind: str | None = None, subject: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Relations between claims (reconciling first if the ledger changed), each with
+        both claims' figure, measure, source, outlet and time."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return derive.relation_rows(conn, kind=kind, subject=subject)
+
+    def conflicts(self, *, subject: str | None = None) -> list[dict[str, Any]]:
+        """The relations of kind ``conflicts``."""
+        return self.relations(kind="conflicts", subject=subject)
+
+    def figures(
+        self, *, subject: str | None = None, measure: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Corroborating figures with their claims and independent root sources."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return derive.figure_rows(conn, subject=subject, measure=measure)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Ledger entities that gave or carried claims, with counts and the roots they
+        relayed."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return derive.source_rows(conn)
+
+    def rate(self, rating: Rating) -> None:
+        """Record (or replace) a fact-checker's rating of one stored claim."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(
+                sa.select(t.claims.c.id).where(
+                    (t.claims.c.document_id == rating.document) & (t.claims.c.id == rating.claim)
+                )
+            ).first()
+            if exists is None:
+                raise LedgerError(
+                    f"no claim {rating.document}/{rating.claim} in {self.name}; "
+                    "see 'claimledger claims --format jsonl' for claim references"
+                )
+            conn.execute(
+                t.ratings.delete().where(
+                    (t.ratings.c.document_id == rating.document)
+                    & (t.ratings.c.claim_id == rating.claim)
+                )
+            )
+            conn.execute(
+                t.ratings.insert(),
+                {
+                    "document_id": rating.document,
+                    "claim_id": rating.claim,
+                    "verdict": rating.verdict,
+                    "value": rating.value,
+                    "reviewer": rating.reviewer,
+                    "reviewed": rating.reviewed,
+                    "url": rating.url,
+                    "note": rating.note,
+                },
+            )
+
+    def ratings(self) -> dict[tuple[str, str], Rating]:
+        """Every rating, by (document id, claim id)."""
+        with self.engine.connect() as conn:
+            return {
+                (r.document_id, r.claim_id): Rating(
+                    document=r.document_id,
+                    claim=r.claim_id,
+                    verdict=r.verdict,
+                    value=r.value,
+                    reviewer=r.reviewer,
+                    reviewed=r.reviewed,
+                    url=r.url,
+                    note=r.note,
+                )
+                for r in conn.execute(sa.select(t.ratings))
+            }
+
     # --- near-duplicates -----------------------------------------------------------------
 
     def _index(self) -> MinHashLSH:
@@ -402,8 +545,11 @@ class Ledger:
         ``document``, ``source``, ``outlet`` and ``published`` added. ``subject`` and
         ``source`` match case-insensitive substrings of the subject key and of the source's
         entity or words; ``since`` keeps claims whose time (else publication) ends on or
-        after that date."""
+        after that date. Each row also carries ``url``, ``title``, ``statement`` (what was
+        said), ``roots`` (the independent origin it traces to) and ``source_kind``."""
+        self._fresh()
         c, a, d = t.claims, t.attributions, t.documents
+        f, le = t.claim_facts, t.ledger_entities
         query = (
             sa.select(
                 c.c.document_id,
@@ -412,11 +558,18 @@ class Ledger:
                 a.c.source,
                 d.c.outlet,
                 d.c.published,
+                d.c.url,
+                d.c.title,
+                c.c.text,
+                f.c.root_name,
+                f.c.source.label("resolved"),
+                le.c.kind,
             )
             .select_from(
-                c.join(d, d.c.id == c.c.document_id).outerjoin(
-                    a, (a.c.document_id == c.c.document_id) & (a.c.id == c.c.attribution_id)
-                )
+                c.join(d, d.c.id == c.c.document_id)
+                .outerjoin(a, (a.c.document_id == c.c.document_id) & (a.c.id == c.c.attribution_id))
+                .outerjoin(f, (f.c.document_id == c.c.document_id) & (f.c.claim_id == c.c.id))
+                .outerjoin(le, le.c.id == f.c.root)
             )
             .order_by(
                 # undated claims first, the same on SQLite and PostgreSQL
@@ -433,18 +586,24 @@ class Ledger:
             needle = source.lower()
             query = query.where(
                 sa.func.lower(a.c.source_entity).contains(needle, autoescape=True)
+                | sa.func.lower(f.c.source).contains(needle, autoescape=True)
                 | sa.func.lower(a.c.source).contains(needle, autoescape=True)
             )
         if since:
             query = query.where(sa.func.coalesce(c.c.time_end, d.c.published) >= since)
         with self.engine.connect() as conn:
-            for document_id, payload, entity, words, outlet, published in conn.execute(query):
-                claim: dict[str, Any] = json.loads(payload)
+            for row in conn.execute(query):
+                claim: dict[str, Any] = json.loads(row.payload)
                 claim.update(
-                    document=document_id,
-                    source=entity or words,
-                    outlet=outlet,
-                    published=published.isoformat() if published else None,
+                    document=row.document_id,
+                    source=row.resolved or row.source_entity or row.source,
+                    outlet=row.outlet,
+                    published=row.published.isoformat() if row.published else None,
+                    url=row.url,
+                    title=row.title,
+                    statement=row.text,
+                    roots=[row.root_name] if row.root_name else [],
+                    source_kind=row.kind,
                 )
                 yield claim
 
@@ -497,6 +656,24 @@ class Ledger:
                     " ORDER BY ts_rank(search, plainto_tsquery('english', :q)) DESC, id"
                 )
             return [row[0] for row in conn.execute(sa.text(sql), {"q": " ".join(terms)})]
+
+
+@dataclass(frozen=True)
+class ReconcileSummary:
+    """What :meth:`Ledger.reconcile` found."""
+
+    ran: bool  # False: nothing had changed since the last run
+    entities: int
+    figures: int
+    relations: dict[str, int]  # kind -> count
+
+
+def _bump_changes(conn: Connection) -> None:
+    conn.execute(
+        t.ledger_state.update()
+        .where(t.ledger_state.c.key == "changes")
+        .values(value=t.ledger_state.c.value + 1)
+    )
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -132,3 +132,123 @@ claims = Table(
 Index("claims_subject_measure", claims.c.subject, claims.c.measure)
 Index("attributions_source_entity", attributions.c.source_entity)
 Index("near_duplicates_of", near_duplicates.c.duplicate_of)
+
+# --- reconciliation (recomputed by Ledger.reconcile from the tables above) ---------------
+
+# Entities merged across documents: "Syrskyi" in one article, "Oleksandr Syrskyi" in another.
+ledger_entities = Table(
+    "ledger_entities",
+    metadata,
+    Column("id", String(12), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON list
+    Column("roles", Text, nullable=False),  # JSON list
+    Column("affiliations", Text, nullable=False),  # JSON list
+    Column("reason", Text, nullable=False),  # why its names were merged
+)
+
+entity_links = Table(
+    "entity_links",
+    metadata,
+    Column("document_id", String(16), primary_key=True),
+    Column("entity_id", String(16), primary_key=True),
+    Column(
+        "ledger_entity",
+        String(12),
+        ForeignKey("ledger_entities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    ForeignKeyConstraint(
+        ["document_id", "entity_id"],
+        ["entities.document_id", "entities.id"],
+        ondelete="CASCADE",
+    ),
+)
+
+# What reconciliation read off each claim: its root source, scope and effective time.
+claim_facts = Table(
+    "claim_facts",
+    metadata,
+    Column("document_id", String(16), primary_key=True),
+    Column("claim_id", String(16), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("measure", String(24), nullable=False),
+    Column("source", Text),  # the ledger entity's name, else the words
+    Column("root", Text, nullable=False),  # a ledger entity id, or "document:<id>"
+    Column("root_name", Text, nullable=False),
+    Column("scope", String(16), nullable=False),  # total / incident / stock / duration
+    Column("start", Date),
+    Column("end", Date),
+    Column("dated_by", String(16)),  # claim / statement / publication
+    Column("figure", Integer, nullable=False),
+    ForeignKeyConstraint(
+        ["document_id", "claim_id"],
+        ["claims.document_id", "claims.id"],
+        ondelete="CASCADE",
+    ),
+)
+
+# Corroborating claims of one subject and measure, with their independent roots.
+figures = Table(
+    "figures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("subject", Text, nullable=False),
+    Column("measure", String(24), nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("independent", Integer, nullable=False),
+    Column("roots", Text, nullable=False),  # JSON list of root names
+)
+
+relations = Table(
+    "relations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("subject", Text, nullable=False),
+    Column("a_document", String(16), nullable=False),
+    Column("a_claim", String(16), nullable=False),
+    Column("b_document", String(16), nullable=False),
+    Column("b_claim", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    ForeignKeyConstraint(
+        ["a_document", "a_claim"], ["claims.document_id", "claims.id"], ondelete="CASCADE"
+    ),
+    ForeignKeyConstraint(
+        ["b_document", "b_claim"], ["claims.document_id", "claims.id"], ondelete="CASCADE"
+    ),
+)
+
+# A fact-checker's verdict on a claim. Kept when the document is analysed again (the
+# claim's id is stable), so it is not tied to the claims table.
+ratings = Table(
+    "ratings",
+    metadata,
+    Column(
+        "document_id",
+        String(16),
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("claim_id", String(16), primary_key=True),
+    Column("verdict", Text, nullable=False),
+    Column("value", Integer, nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("reviewed", Date, nullable=False),
+    Column("url", Text),
+    Column("note", Text),
+)
+
+# Counters: "changes" grows with every stored document, "reconciled" is its value when
+# reconciliation last ran; they differ when the derived tables above are stale.
+ledger_state = Table(
+    "ledger_state",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+Index("relations_kind", relations.c.kind, relations.c.subject)
+Index("claim_facts_figure", claim_facts.c.figure)
+Index("entity_links_ledger_entity", entity_links.c.ledger_entity)

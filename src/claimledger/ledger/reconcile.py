@@ -1,0 +1,644 @@
+"""Reconciliation: claims from many articles lined up against each other.
+
+Everything here works on plain records read from the ledger, never on the database or on
+spaCy objects, so each rule can be tested as a table of cases:
+
+- :func:`resolve_entities` merges the entities of every document into ledger entities
+  ("Syrskyi", "Oleksandr Syrskyi" and "Ukraine's commander-in-chief" are one person);
+- :func:`relate` says how two claims about the same subject relate (corroborates /
+  compatible / conflicts / updates) and why;
+- :func:`reconcile` pairs the claims of each subject group, clusters corroborating claims
+  into figures and counts, for each figure, the independent root sources behind it.
+
+The rules are in docs/reconciliation.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Literal, TypeVar
+
+from claimledger.nlp.gazetteer import normalise_name
+
+T = TypeVar("T")
+RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]
+Scope = Literal["total", "incident", "stock", "duration"]
+DatedBy = Literal["claim", "statement", "publication"]
+
+# Two figures whose times lie within this many days of each other describe the same
+# moment: a wire report of Monday's figure published on Wednesday is not a later figure.
+SAME_TIME_DAYS = 7
+# Figures further apart in time than this are not compared at all (a figure from March
+# says nothing about one from the previous July), unless they come from the same root
+# source: then the later one updates the earlier.
+COMPARE_WITHIN_DAYS = 60
+
+# Counts that only grow: a later running total may be higher, never lower.
+CUMULATIVE = frozenset({"killed", "wounded", "killed_or_wounded", "captured", "missing"})
+# part ⊆ whole: every soldier counted in the part is counted in the whole.
+PART_OF: Mapping[str, frozenset[str]] = {
+    "killed": frozenset({"killed_or_wounded", "deployed"}),
+    "wounded": frozenset({"killed_or_wounded", "deployed"}),
+    "killed_or_wounded": frozenset({"deployed"}),
+    "captured": frozenset({"deployed"}),
+    "missing": frozenset({"deployed"}),
+    "withdrawn": frozenset({"deployed"}),
+}
+# Measures that can show the subject was where an absence claim says it was not.
+PRESENCE = frozenset({"killed", "wounded", "killed_or_wounded", "captured"})
+
+# Words of a statement that make its figure a running total ("have been killed", "so far")
+_TOTAL_WORDS = re.compile(
+    r"\b(?:ha(?:ve|s)\s+(?:been|lost|suffered|sustained|taken)|had\s+been|so\s+far|to\s+date|"
+    r"in\s+total|total(?:led|ed|s)?|toll|overall|since|altogether|cumulative|in\s+all|"
+    r"losses|casualties)\b",
+    re.IGNORECASE,
+)
+
+# Countries and their adjectives, so "Ukraine's commander-in-chief" matches a
+# commander-in-chief "of the Ukrainian Armed Forces".
+_COUNTRIES: Mapping[str, tuple[str, ...]] = {
+    "ukraine": ("ukraine", "ukrainian", "ukrainians", "kyiv"),
+    "russia": ("russia", "russian", "russians", "moscow", "kremlin"),
+    "north korea": ("north korea", "north korean", "pyongyang", "dprk"),
+    "south korea": ("south korea", "south korean", "seoul"),
+    "united states": ("united states", "us", "u.s.", "american", "washington", "pentagon"),
+    "united kingdom": ("united kingdom", "uk", "britain", "british", "london"),
+    "china": ("china", "chinese", "beijing"),
+    "belarus": ("belarus", "belarusian", "minsk"),
+    "nato": ("nato",),
+}
+
+
+# --- entities across documents -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentEntity:
+    """One document's entity, as stored."""
+
+    document: str
+    id: str
+    name: str
+    kind: str
+    roles: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LedgerEntity:
+    """An entity merged across documents."""
+
+    id: str
+    name: str  # the fullest name seen
+    kind: str
+    aliases: tuple[str, ...]  # every other name it appears under
+    roles: tuple[str, ...]
+    affiliations: tuple[str, ...]
+    members: tuple[tuple[str, str], ...]  # (document id, entity id) of each mention
+    reason: str  # why the names were merged, for people to check
+
+
+def _countries(text: str) -> frozenset[str]:
+    words = text.lower().replace("’", "'").replace("'s", "")
+    return frozenset(
+        country
+        for country, forms in _COUNTRIES.items()
+        if any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", words) for form in forms)
+    )
+
+
+def _role_key(role: str) -> str:
+    return re.sub(r"[\s\-]+", " ", role.lower()).strip()
+
+
+_ROLE_NAME = re.compile(
+    r"^(?:the\s+)?(?P<owner>.+?)(?:'s|’s)\s+(?:top\s+|chief\s+|military\s+)?(?P<role>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _role_name(entity: DocumentEntity) -> tuple[str, frozenset[str]] | None:
+    """("commander in chief", {"ukraine"}) for an entity named by its role, such as
+    "Ukraine's commander-in-chief"; None for a name."""
+    if entity.kind not in ("person", "unknown"):
+        return None
+    match = _ROLE_NAME.match(entity.name)
+    if match and not any(w[:1].isupper() for w in match["role"].split()[-1:]):
+        return _role_key(match["role"]), _countries(match["owner"])
+    if entity.roles and entity.name.lower() in {r.lower() for r in entity.roles}:
+        return _role_key(entity.name), _countries(" ".join(entity.affiliations))
+    return None
+
+
+def _person_tokens(name: str) -> list[str]:
+    return [w for w in re.findall(r"[\w'-]+", normalise_name(name)) if w]
+
+
+def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
+    """Merge document entities into ledger entities.
+
+    Names merge when they normalise alike ("the Kyiv Independent" = "Kyiv Independent");
+    a person's surname alone ("Syrskyi") or a shorter full name joins the one person
+    whose name ends with it, if only one does; a person named by role ("Ukraine's
+    commander-in-chief") joins the one person holding that role for that country. An
+    ambiguous surname or role stays its own entity.
+    """
+    items = sorted(entities, key=lambda e: (e.document, e.id))
+    sets: _UnionFind[int] = _UnionFind()
+    reasons: dict[int, str] = {}
+    find = sets.find
+
+    def union(a: int, b: int, reason: str) -> None:
+        ra, rb = find(a), find(b)
+        if sets.union(a, b):
+            reasons[ra] = "; ".join(r for r in (reasons.get(ra), reasons.get(rb), reason) if r)
+
+    # 1. the same normalised name and kind family
+    by_name: dict[tuple[str, str], int] = {}
+    for i, e in enumerate(items):
+        key = (normalise_name(e.name), "equipment" if e.kind == "equipment" else "source")
+        if key in by_name:
+            union(by_name[key], i, "")
+        else:
+            by_name[key] = i
+
+    # 2. people: a shorter name joins the one longer name that ends with it
+    people = [i for i, e in enumerate(items) if e.kind == "person" and _role_name(e) is None]
+    full_names: dict[str, set[str]] = defaultdict(set)  # surname -> the full names
+    for i in people:
+        tokens = _person_tokens(items[i].name)
+        if len(tokens) >= 2:
+            full_names[tokens[-1]].add(" ".join(tokens))
+    name_index = {" ".join(_person_tokens(items[i].name)): i for i in people}
+    for i in people:
+        tokens = _person_tokens(items[i].name)
+        if not tokens:
+            continue
+        candidates = {
+            full
+            for full in full_names.get(tokens[-1], set())
+            if full != " ".join(tokens) and full.endswith(" ".join(tokens))
+        }
+        if len(candidates) == 1:
+            full = candidates.pop()
+            union(name_index[full], i, f"{items[i].name!r} is the surname of {full.title()!r}")
+
+    # 3. a person named by role joins the one person with that role and country
+    holders: dict[str, set[int]] = defaultdict(set)
+    countries_of: dict[int, set[str]] = defaultdict(set)
+    for i in people:
+        countries_of[find(i)] |= _countries(" ".join(items[i].affiliations))
+        for role in items[i].roles:
+            holders[_role_key(role)].add(find(i))
+    for i, e in enumerate(items):
+        named = _role_name(e)
+        if named is None:
+            continue
+        role, countries = named
+        matches = {
+            root
+            for root in holders.get(role, set())
+            if not countries or countries & countries_of[root]
+        }
+        if len(matches) == 1:
+            union(matches.pop(), i, f"{e.name!r} names the holder of that role")
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[find(i)].append(i)
+    merged = []
+    for root, members in groups.items():
+        proper = [items[j] for j in members if _role_name(items[j]) is None] or [
+            items[j] for j in members
+        ]
+        name = max((m.name for m in proper), key=lambda n: (len(_person_tokens(n)), len(n), n))
+        kinds = [items[j].kind for j in members if items[j].kind != "unknown"]
+        kind = max(set(kinds), key=kinds.count) if kinds else "unknown"
+        merged.append(
+            LedgerEntity(
+                id=_ledger_id(kind, name),
+                name=name,
+                kind=kind,
+                aliases=tuple(sorted({items[j].name for j in members} - {name})),
+                roles=_unique(r for j in members for r in items[j].roles),
+                affiliations=_unique(a for j in members for a in items[j].affiliations),
+                members=tuple((items[j].document, items[j].id) for j in members),
+                reason=reasons.get(root, ""),
+            )
+        )
+    return sorted(merged, key=lambda e: e.id)
+
+
+class _UnionFind(Generic[T]):
+    """Disjoint sets of hashable items; the first item of a set stays its root."""
+
+    def __init__(self) -> None:
+        self.parent: dict[T, T] = {}
+
+    def find(self, item: T) -> T:
+        parent = self.parent
+        while parent.setdefault(item, item) != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(self, a: T, b: T) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[rb] = ra
+        return True
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.lower(), value)
+    return tuple(sorted(seen.values()))
+
+
+def _ledger_id(kind: str, name: str) -> str:
+    digest = hashlib.sha256(f"{kind}\x00{normalise_name(name)}".encode()).hexdigest()
+    return "E" + digest[:11]
+
+
+# --- claims -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What reconciliation needs to know of one stored claim."""
+
+    document: str
+    claim: str
+    subject: str
+    measure: str
+    low: float
+    high: float | None
+    value: float | None
+    bound: str
+    unit: str
+    polarity: str
+    start: dt.date | None  # the time the figure holds for
+    end: dt.date | None
+    dated_by: DatedBy | None
+    root: str  # the independent origin: a ledger entity, else the original document
+    root_name: str
+    source: str | None  # who gave the figure, as named
+    statement: str  # what was said (the attribution's content)
+    figure: str  # the figure's words: "one-third of these North Korean soldiers"
+    scope: Scope = "total"
+
+    @property
+    def ref(self) -> str:
+        return f"{self.document}/{self.claim}"
+
+
+def scope_of(measure: str, statement: str, granularity: str | None, unit: str) -> Scope:
+    """How a figure counts: a running ``total`` ("have been killed", "so far"), one
+    ``incident`` ("killed two soldiers while destroying positions" on a given day), a
+    ``stock`` at a moment (deployed, absent), or a ``duration`` (an absence of 3 weeks)."""
+    if unit in ("day", "week", "month", "year") or measure == "absent":
+        return "duration"
+    if measure not in CUMULATIVE:
+        return "stock"
+    if _TOTAL_WORDS.search(statement):
+        return "total"
+    return "incident" if granularity == "day" else "total"
+
+
+@dataclass(frozen=True)
+class Relation:
+    a: str  # the earlier claim's ref, "document/claim"
+    b: str
+    kind: RelationKind
+    reason: str
+
+
+def _figure(c: ClaimFacts) -> str:
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0")
+
+    if c.high is None:
+        return f"more than {num(c.low)}"
+    if c.low == c.high:
+        return num(c.low)
+    shown = f"≈{num(c.value)} " if c.value is not None and c.bound == "approx" else ""
+    return f"{shown}({num(c.low)}–{num(c.high)})"
+
+
+def _when(c: ClaimFacts) -> str:
+    if c.start is None or c.end is None:
+        return "undated"
+    span = c.start.isoformat() if c.start == c.end else f"{c.start}/{c.end}"
+    return span + (" (publication date)" if c.dated_by == "publication" else "")
+
+
+def _gap(a: ClaimFacts, b: ClaimFacts) -> int | None:
+    """Days between two claims' times (0 when they overlap); None if either is undated."""
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return None
+    if a.end < b.start:
+        return (b.start - a.end).days
+    if b.end < a.start:
+        return (a.start - b.end).days
+    return 0
+
+
+def _overlap(a: ClaimFacts, b: ClaimFacts) -> bool:
+    a_high = float("inf") if a.high is None else a.high
+    b_high = float("inf") if b.high is None else b.high
+    return a.low <= b_high and b.low <= a_high
+
+
+def _earlier_first(a: ClaimFacts, b: ClaimFacts) -> tuple[ClaimFacts, ClaimFacts]:
+    def key(c: ClaimFacts) -> tuple[dt.date, str]:
+        return (c.end or dt.date.max, c.ref)
+
+    return (a, b) if key(a) <= key(b) else (b, a)
+
+
+def _inside(day: ClaimFacts, window: ClaimFacts) -> bool:
+    return (
+        day.start is not None
+        and day.end is not None
+        and window.start is not None
+        and window.end is not None
+        and window.start <= day.start
+        and day.end <= window.end
+    )
+
+
+def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
+    """How two claims about the same subject relate, with the reason; None when neither
+    bears on the other (different measures with no rule between them, figures too far
+    apart in time, separate incidents)."""
+    if a.subject != b.subject or a.ref == b.ref:
+        return None
+    first, second = _earlier_first(a, b)
+    gap = _gap(a, b)
+    same_time = gap is None or gap <= SAME_TIME_DAYS
+    when = f"{_when(first)} and {_when(second)}"
+    if a.measure == "absent" or b.measure == "absent":
+        return _relate_absence(a, b, same_time, when)
+    if a.polarity != b.polarity:
+        if a.measure == b.measure and same_time and _overlap(a, b):
+            pos, neg = (a, b) if a.polarity == "positive" else (b, a)
+            return Relation(
+                first.ref,
+                second.ref,
+                "conflicts",
+                f"{pos.source or 'one source'} gives {_figure(pos)} {pos.measure}; "
+                f"{neg.source or 'another'} denies it ({when})",
+            )
+        return None
+    if a.measure == b.measure:
+        return _relate_same_measure(first, second, gap, same_time, when)
+    if b.measure in PART_OF.get(a.measure, frozenset()):
+        return _relate_part(a, b, same_time, when)
+    if a.measure in PART_OF.get(b.measure, frozenset()):
+        return _relate_part(b, a, same_time, when)
+    return None  # e.g. killed and captured: disjoint counts, no constraint between them
+
+
+def _relate_same_measure(
+    first: ClaimFacts, second: ClaimFacts, gap: int | None, same_time: bool, when: str
+) -> Relation | None:
+    measure = first.measure.replace("_", " ")
+    one, two = _figure(first), _figure(second)
+    same_root = first.root == second.root
+    if gap is not None and gap > COMPARE_WITHIN_DAYS and not same_root:
+        return None
+    if "incident" in (first.scope, second.scope):
+        return _relate_incident(first, second, same_time, when)
+    if same_root and gap is not None and gap > SAME_TIME_DAYS:
+        change = (
+            "unchanged"
+            if (first.low, first.high) == (second.low, second.high)
+            else (f"{one} → {two}")
+        )
+        return Relation(
+            first.ref,
+            second.ref,
+            "updates",
+            f"the same source ({first.root_name}) at two dates: {measure} {change} ({when})",
+        )
+    if _overlap(first, second):
+        who = (
+            f"the same source ({first.root_name}), so not independent"
+            if same_root
+            else f"{first.root_name} and {second.root_name}"
+        )
+        return Relation(
+            first.ref,
+            second.ref,
+            "corroborates",
+            f"{measure} {one} and {two} overlap; {who} ({when})",
+        )
+    if same_time:
+        return Relation(
+            first.ref,
+            second.ref,
+            "conflicts",
+            f"{measure} {one} and {two} do not overlap at about the same time ({when})",
+        )
+    if first.measure in CUMULATIVE:
+        later_higher = second.high is None or (first.high is not None and second.low > first.high)
+        if later_higher:
+            return Relation(
+                first.ref,
+                second.ref,
+                "compatible",
+                f"a running total may rise: {measure} {one} then {two} ({when})",
+            )
+        return Relation(
+            first.ref,
+            second.ref,
+            "conflicts",
+            f"a running total cannot fall: {measure} {one} then {two} ({when})",
+        )
+    return Relation(
+        first.ref,
+        second.ref,
+        "compatible",
+        f"{measure} may change over time: {one} then {two} ({when})",
+    )
+
+
+def _relate_incident(
+    first: ClaimFacts, second: ClaimFacts, same_time: bool, when: str
+) -> Relation | None:
+    measure = first.measure.replace("_", " ")
+    if first.scope == "incident" and second.scope == "incident":
+        if first.start == second.start and first.start is not None and _overlap(first, second):
+            return Relation(
+                first.ref,
+                second.ref,
+                "corroborates",
+                f"{measure} {_figure(first)} and {_figure(second)} on the same day",
+            )
+        return None  # separate incidents, or one told two ways: no rule decides
+    incident, total = (first, second) if first.scope == "incident" else (second, first)
+    if total.high is not None and incident.low > total.high and incident is first:
+        return Relation(
+            first.ref,
+            second.ref,
+            "conflicts",
+            f"one incident's {measure} ({_figure(incident)}) exceeds the later running "
+            f"total ({_figure(total)}) ({when})",
+        )
+    return Relation(
+        first.ref,
+        second.ref,
+        "compatible",
+        f"an incident ({_figure(incident)} {measure}) within a running total "
+        f"({_figure(total)}) ({when})",
+    )
+
+
+def _relate_part(part: ClaimFacts, whole: ClaimFacts, same_time: bool, when: str) -> Relation:
+    first, second = _earlier_first(part, whole)
+    rule = f"{part.measure} ≤ {whole.measure}"
+    holds = whole.high is None or part.low <= whole.high
+    figures = f"{_figure(part)} {part.measure.replace('_', ' ')}, {_figure(whole)} " + (
+        whole.measure.replace("_", " ")
+    )
+    if holds:
+        return Relation(first.ref, second.ref, "compatible", f"{rule}: {figures} ({when})")
+    part_later = part.end is not None and whole.end is not None and part.end > whole.end
+    if not same_time and part_later and part.measure in CUMULATIVE:
+        return Relation(
+            first.ref,
+            second.ref,
+            "compatible",
+            f"{rule} at one time, but the {part.measure.replace('_', ' ')} figure is later "
+            f"and may have grown: {figures} ({when})",
+        )
+    return Relation(first.ref, second.ref, "conflicts", f"{rule} broken: {figures} ({when})")
+
+
+def _relate_absence(a: ClaimFacts, b: ClaimFacts, same_time: bool, when: str) -> Relation | None:
+    first, second = _earlier_first(a, b)
+    if a.measure == b.measure == "absent":
+        if not same_time:
+            return None
+        if _overlap(a, b):
+            return Relation(
+                first.ref,
+                second.ref,
+                "corroborates",
+                f"both report an absence of {_figure(first)} and {_figure(second)} "
+                f"{first.unit}s ({when})",
+            )
+        return Relation(
+            first.ref,
+            second.ref,
+            "conflicts",
+            f"absences of {_figure(first)} and {_figure(second)} {first.unit}s ({when})",
+        )
+    absence, other = (a, b) if a.measure == "absent" else (b, a)
+    if other.measure in PRESENCE and other.scope == "incident" and _inside(other, absence):
+        return Relation(
+            first.ref,
+            second.ref,
+            "conflicts",
+            f"{_figure(other)} {other.measure.replace('_', ' ')} on {_when(other)} "
+            f"({other.source or 'unattributed'}) falls inside the absence of "
+            f"{_figure(absence)} {absence.unit}s ({absence.start} to {absence.end}) reported "
+            f"by {absence.source or 'an unattributed report'}",
+        )
+    return None
+
+
+# --- groups, figures and independence -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Claims of one measure that corroborate each other, with the roots behind them."""
+
+    subject: str
+    measure: str
+    claims: tuple[str, ...]
+    roots: tuple[str, ...]  # names of the independent root sources
+
+    @property
+    def independent(self) -> int:
+        return len(self.roots)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    relations: tuple[Relation, ...]
+    figures: tuple[Figure, ...]
+    figure_of: Mapping[str, int] = field(default_factory=dict)  # claim ref -> figure index
+
+
+def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, ClaimFacts]]:
+    """The pairs of one subject's claims worth relating: those within
+    COMPARE_WITHIN_DAYS of each other (undated claims pair with all), and, further apart,
+    consecutive claims of one measure from the same root (for ``updates``)."""
+    dated = sorted((c for c in claims if c.start is not None), key=lambda c: (c.start, c.ref))
+    undated = [c for c in claims if c.start is None]
+    window = dt.timedelta(days=COMPARE_WITHIN_DAYS)
+    for i, a in enumerate(dated):
+        assert a.end is not None
+        for b in dated[i + 1 :]:
+            assert b.start is not None
+            if b.start - a.end > window:
+                break  # sorted by start: every later claim starts later still
+            yield a, b
+    for i, a in enumerate(undated):
+        for b in undated[i + 1 :]:
+            yield a, b
+        for b in dated:
+            yield a, b
+    last: dict[tuple[str, str], ClaimFacts] = {}
+    for c in dated:
+        key = (c.root, c.measure)
+        previous = last.get(key)
+        if (
+            previous is not None
+            and previous.end is not None
+            and c.start is not None
+            and c.start - previous.end > window
+        ):
+            yield previous, c
+        last[key] = c
+
+
+def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:
+    """Relate the claims of each subject, cluster corroborating claims of one measure into
+    figures, and count each figure's independent roots."""
+    by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
+    for c in claims:
+        by_subject[c.subject].append(c)
+    relations: list[Relation] = []
+    figures: list[Figure] = []
+    figure_of: dict[str, int] = {}
+    for subject in sorted(by_subject):
+        group = by_subject[subject]
+        found = [r for a, b in candidate_pairs(group) if (r := relate(a, b)) is not None]
+        relations.extend(sorted(found, key=lambda r: (r.a, r.b)))
+        facts = {c.ref: c for c in group}
+        clusters: _UnionFind[str] = _UnionFind()
+        for r in found:
+            if r.kind == "corroborates" and facts[r.a].measure == facts[r.b].measure:
+                clusters.union(r.a, r.b)
+        members_of: dict[str, list[str]] = defaultdict(list)
+        for c in group:
+            members_of[clusters.find(c.ref)].append(c.ref)
+        for members in sorted(members_of.values(), key=lambda m: (facts[m[0]].measure, m)):
+            named = {facts[m].root: facts[m].root_name for m in members}
+            roots = tuple(sorted(named.values()))
+            index = len(figures)
+            figures.append(Figure(subject, facts[members[0]].measure, tuple(members), roots))
+            for m in members:
+                figure_of[m] = index
+    return Reconciliation(tuple(relations), tuple(figures), figure_of)

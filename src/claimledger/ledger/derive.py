@@ -17,10 +17,12 @@ from sqlalchemy.engine import Connection
 
 from claimledger.ledger import tables as t
 from claimledger.ledger.reconcile import (
+    SAME_TIME_DAYS,
     ClaimFacts,
     DatedBy,
     DocumentEntity,
     LedgerEntity,
+    group_subject,
     reconcile,
     resolve_entities,
     scope_of,
@@ -29,7 +31,7 @@ from claimledger.nlp.gazetteer import normalise_name
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 1
+RULES_VERSION = 5
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -144,6 +146,7 @@ def _document_entities(conn: Connection) -> Iterator[DocumentEntity]:
             kind=e["kind"],
             roles=tuple(e.get("roles") or ()),
             affiliations=tuple(e.get("affiliations") or ()),
+            aliases=tuple(e.get("aliases") or ()),
         )
 
 
@@ -202,7 +205,7 @@ def _facts(
     return ClaimFacts(
         document=document_id,
         claim=claim["id"],
-        subject=claim["subject"]["key"],
+        subject=group_subject(claim["subject"]["key"]),
         measure=claim["measure"],
         low=float(quantity["low"]),
         high=None if quantity["high"] is None else float(quantity["high"]),
@@ -266,7 +269,8 @@ def _effective_time(
         start, end = dt.date.fromisoformat(stated["start"]), dt.date.fromisoformat(stated["end"])
         dated_by = "statement"
     elif published is not None:
-        start = end = published
+        # said at some point before the article appeared: within the week before it
+        start, end = published - dt.timedelta(days=SAME_TIME_DAYS), published
         dated_by = "publication"
     else:
         return None, None, None

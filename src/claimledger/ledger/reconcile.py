@@ -75,6 +75,35 @@ _COUNTRIES: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# Head nouns that count the same people: "North Korean troops" and "North Korean
+# soldiers" are one subject.
+_SUBJECT_HEADS: Mapping[str, str] = {
+    "troops": "soldiers",
+    "troop": "soldiers",
+    "soldier": "soldiers",
+    "servicemen": "soldiers",
+    "serviceman": "soldiers",
+    "service members": "soldiers",
+    "personnel": "soldiers",
+    "forces": "soldiers",
+    "fighters": "soldiers",
+    "military personnel": "soldiers",
+    "civilian": "civilians",
+    "people": "civilians",
+}
+
+
+def group_subject(key: str) -> str:
+    """The subject key claims are grouped by: the extractor's key with synonymous head
+    nouns made one ("north korean troops" → "north korean soldiers")."""
+    words = key.split()
+    for size in (2, 1):
+        head = " ".join(words[-size:])
+        if len(words) > size and head in _SUBJECT_HEADS:
+            return " ".join([*words[:-size], _SUBJECT_HEADS[head]])
+    return key
+
+
 # --- entities across documents -------------------------------------------------------------
 
 
@@ -88,6 +117,7 @@ class DocumentEntity:
     kind: str
     roles: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names it goes by in its own document
 
 
 @dataclass(frozen=True)
@@ -123,17 +153,34 @@ _ROLE_NAME = re.compile(
 )
 
 
+def _role_parts(role: str) -> tuple[str, frozenset[str]]:
+    """("commander in chief", {"ukraine"}) for "Ukraine's commander-in-chief"; a role
+    with no owner has no country."""
+    match = _ROLE_NAME.match(role)
+    if match:
+        return _role_key(match["role"]), _countries(match["owner"])
+    return _role_key(role), frozenset()
+
+
 def _role_name(entity: DocumentEntity) -> tuple[str, frozenset[str]] | None:
-    """("commander in chief", {"ukraine"}) for an entity named by its role, such as
-    "Ukraine's commander-in-chief"; None for a name."""
+    """The role and countries of an entity named by its role ("Ukraine's
+    commander-in-chief", "the spokesperson"); None for an entity with a proper name."""
     if entity.kind not in ("person", "unknown"):
         return None
     match = _ROLE_NAME.match(entity.name)
-    if match and not any(w[:1].isupper() for w in match["role"].split()[-1:]):
-        return _role_key(match["role"]), _countries(match["owner"])
-    if entity.roles and entity.name.lower() in {r.lower() for r in entity.roles}:
-        return _role_key(entity.name), _countries(" ".join(entity.affiliations))
-    return None
+    owned = bool(match and not any(w[:1].isupper() for w in match["role"].split()))
+    if not owned and entity.name.lower() not in {r.lower() for r in entity.roles}:
+        return None
+    # the entity's name may be cut short ("Ukraine's commander"); its role is whole
+    longest = max((entity.name, *entity.roles), key=len)
+    role, countries = _role_parts(longest)
+    return role, countries | _countries(" ".join(entity.affiliations))
+
+
+def _looks_named(name: str) -> bool:
+    """A proper name: every word capitalised ("Syrskyi", "Kim Jong-un"), not "officials"."""
+    words = name.split()
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _person_tokens(name: str) -> list[str]:
@@ -169,7 +216,11 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
             by_name[key] = i
 
     # 2. people: a shorter name joins the one longer name that ends with it
-    people = [i for i, e in enumerate(items) if e.kind == "person" and _role_name(e) is None]
+    people = [
+        i
+        for i, e in enumerate(items)
+        if e.kind in ("person", "unknown") and _role_name(e) is None and _looks_named(e.name)
+    ]
     full_names: dict[str, set[str]] = defaultdict(set)  # surname -> the full names
     for i in people:
         tokens = _person_tokens(items[i].name)
@@ -195,16 +246,18 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
     for i in people:
         countries_of[find(i)] |= _countries(" ".join(items[i].affiliations))
         for role in items[i].roles:
-            holders[_role_key(role)].add(find(i))
+            role_key, owners = _role_parts(role)
+            holders[role_key].add(find(i))
+            countries_of[find(i)] |= owners
     for i, e in enumerate(items):
         named = _role_name(e)
         if named is None:
             continue
         role, countries = named
-        matches = {
-            root
-            for root in holders.get(role, set())
-            if not countries or countries & countries_of[root]
+        holding = holders.get(role, set())
+        # a holder from the named country; failing that, one whose country is unknown
+        matches = {r for r in holding if countries & countries_of[r]} or {
+            r for r in holding if not countries_of[r]
         }
         if len(matches) == 1:
             union(matches.pop(), i, f"{e.name!r} names the holder of that role")
@@ -225,7 +278,11 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
                 id=_ledger_id(kind, name),
                 name=name,
                 kind=kind,
-                aliases=tuple(sorted({items[j].name for j in members} - {name})),
+                aliases=tuple(
+                    sorted(
+                        {n for j in members for n in (items[j].name, *items[j].aliases)} - {name}
+                    )
+                ),
                 roles=_unique(r for j in members for r in items[j].roles),
                 affiliations=_unique(a for j in members for a in items[j].affiliations),
                 members=tuple((items[j].document, items[j].id) for j in members),
@@ -321,10 +378,24 @@ class Relation:
     reason: str
 
 
+_BOUND_WORDS = {
+    "below": "nearly ",
+    "above": "more than ",
+    "at_least": "at least ",
+    "at_most": "at most ",
+}
+
+
 def _figure(c: ClaimFacts) -> str:
+    """The figure as a reader would say it, with its interval where that is not obvious:
+    "≈12,000 (10,800–13,200)", "more than 500", "at most 500", "4,000"."""
+
     def num(x: float) -> str:
         return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0")
 
+    stated = c.value if c.value is not None else c.low
+    if c.bound in _BOUND_WORDS:
+        return _BOUND_WORDS[c.bound] + num(stated)
     if c.high is None:
         return f"more than {num(c.low)}"
     if c.low == c.high:
@@ -417,7 +488,7 @@ def _relate_same_measure(
         return None
     if "incident" in (first.scope, second.scope):
         return _relate_incident(first, second, same_time, when)
-    if same_root and gap is not None and gap > SAME_TIME_DAYS:
+    if same_root and gap is not None and gap > 0 and not _overlap(first, second):
         change = (
             "unchanged"
             if (first.low, first.high) == (second.low, second.high)
@@ -485,6 +556,13 @@ def _relate_incident(
             )
         return None  # separate incidents, or one told two ways: no rule decides
     incident, total = (first, second) if first.scope == "incident" else (second, first)
+    if same_time and _overlap(first, second):
+        return Relation(
+            first.ref,
+            second.ref,
+            "corroborates",
+            f"{measure} {_figure(first)} and {_figure(second)} overlap ({when})",
+        )
     if total.high is not None and incident.low > total.high and incident is first:
         return Relation(
             first.ref,
@@ -502,7 +580,9 @@ def _relate_incident(
     )
 
 
-def _relate_part(part: ClaimFacts, whole: ClaimFacts, same_time: bool, when: str) -> Relation:
+def _relate_part(
+    part: ClaimFacts, whole: ClaimFacts, same_time: bool, when: str
+) -> Relation | None:
     first, second = _earlier_first(part, whole)
     rule = f"{part.measure} ≤ {whole.measure}"
     holds = whole.high is None or part.low <= whole.high
@@ -510,6 +590,8 @@ def _relate_part(part: ClaimFacts, whole: ClaimFacts, same_time: bool, when: str
         whole.measure.replace("_", " ")
     )
     if holds:
+        if whole.measure == "deployed":
+            return None  # casualties within the force: true of nearly every pair, so noise
         return Relation(first.ref, second.ref, "compatible", f"{rule}: {figures} ({when})")
     part_later = part.end is not None and whole.end is not None and part.end > whole.end
     if not same_time and part_later and part.measure in CUMULATIVE:

@@ -1,0 +1,144 @@
+"""Reconciliation in the ledger, on SQLite and PostgreSQL (``ledger_target``): the seed
+article's acceptance checks, entities merged across articles, wire copies counted once,
+staleness, and ratings that survive re-analysis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+
+import pytest
+
+from claimledger.errors import LedgerError
+from claimledger.extract import analyze
+from claimledger.ledger import Ledger
+from claimledger.ledger.export import Rating
+from claimledger.records import Analysis
+
+SEED = resources.files("claimledger.data").joinpath("kursk-north-korean-troops.txt")
+
+# One statement, reported directly, carried again as a wire copy, and re-reported.
+FIRST = (
+    "KYIV (Wire) - Ukraine's commander-in-chief, Oleksandr Syrskyi, said on Monday that "
+    "about 300 North Korean soldiers had been killed in the Kursk region. He said the "
+    "troops had been sent to the front in November. Moscow has not commented on the claims."
+)
+COPY = "Syrskyi: 300 North Korean troops killed\n" + FIRST.replace("commented", "responded")
+LATER = (
+    "KYIV (Wire) - Syrskyi said on Tuesday, January 21, that 3,000 North Korean soldiers "
+    "had been killed or wounded in the Kursk region since they arrived."
+)
+BY_ROLE = (
+    "Ukraine's commander-in-chief said on Friday, January 24, that 3,800 North Korean "
+    "soldiers had been killed or wounded in the fighting so far."
+)
+
+
+@pytest.fixture(scope="module")
+def seed() -> Analysis:
+    return analyze(SEED.read_text("utf-8"), published=dt.date(2025, 2, 1))
+
+
+def _pairs(ledger: Ledger, kind: str) -> set[frozenset[str]]:
+    return {frozenset((r["a"]["claim"], r["b"]["claim"])) for r in ledger.relations(kind=kind)}
+
+
+def test_the_seed_acceptance_checks(ledger_target: str, seed: Analysis) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        summary = ledger.reconcile()
+        compatible = {
+            frozenset((r["a"]["claim"], r["b"]["claim"])): r["reason"]
+            for r in ledger.relations(kind="compatible")
+        }
+        # ≈4,000 killed (Zelensky) and ≈6,000 killed or wounded (Syrskyi)
+        assert "killed ≤ killed_or_wounded" in compatible[frozenset(("c6", "c7"))]
+        # the two 12,000 figures corroborate each other, from two independent roots
+        assert frozenset(("c3", "c5")) in _pairs(ledger, "corroborates")
+        deployed = ledger.figures(measure="deployed", subject="north korean")
+        assert [(sorted(c["claim"] for c in f["claims"]), f["independent"]) for f in deployed] == [
+            (["c3", "c5"], 2)
+        ]
+        # the three-week absence to Jan 31 against the kill reported on Jan 28
+        conflicts = {frozenset((r["a"]["claim"], r["b"]["claim"])): r for r in ledger.conflicts()}
+        assert frozenset(("c1", "c8")) in conflicts
+        assert "inside the absence" in conflicts[frozenset(("c1", "c8"))]["reason"]
+        assert summary.relations["conflicts"] == len(conflicts)
+        # never "4,000 killed" against "2 killed": an incident within a running total
+        assert frozenset(("c6", "c8")) in compatible
+
+
+def test_reconciling_again_with_nothing_new_does_nothing(
+    ledger_target: str, seed: Analysis
+) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        assert ledger.stale()
+        first = ledger.reconcile()
+        assert first.ran and not ledger.stale()
+        again = ledger.reconcile()
+        assert not again.ran and again.relations == first.relations
+        ledger.store(analyze(LATER, published=dt.date(2025, 1, 22)))
+        assert ledger.stale()
+        # a query reconciles first: the new claim is related at once
+        assert any(r["b"]["document"] != seed.document.id for r in ledger.relations()) or any(
+            r["a"]["document"] != seed.document.id for r in ledger.relations()
+        )
+        assert not ledger.stale()
+
+
+def test_one_person_across_articles_and_a_wire_copy_counted_once(ledger_target: str) -> None:
+    published = dt.date(2025, 1, 25)
+    with Ledger(ledger_target) as ledger:
+        for text in (FIRST, COPY, LATER, BY_ROLE):
+            ledger.store(analyze(text, published=published))
+        sources = {s["name"]: s for s in ledger.sources()}
+        syrskyi = sources["Oleksandr Syrskyi"]
+        assert set(syrskyi["aliases"]) >= {"Syrskyi"}
+        assert syrskyi["documents"] == 4
+        # the copy repeats the first report: one figure from two articles, one root
+        [killed] = ledger.figures(measure="killed")
+        assert len({c["document"] for c in killed["claims"]}) == 2
+        assert (killed["independent"], killed["roots"]) == (1, ["Oleksandr Syrskyi"])
+        # the same person later: Jan 21 "3,000 killed or wounded" → Jan 24 "3,800"
+        [update] = ledger.relations(kind="updates")
+        assert (update["a"]["quantity"]["value"], update["b"]["quantity"]["value"]) == (
+            3000,
+            3800,
+        )
+        assert "the same source (Oleksandr Syrskyi)" in update["reason"]
+        assert ledger.conflicts() == []
+
+
+def test_claims_carry_their_root_and_resolved_source(ledger_target: str) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(analyze(LATER, published=dt.date(2025, 1, 22)))
+        ledger.store(analyze(FIRST, published=dt.date(2025, 1, 22)))
+        rows = list(ledger.find_claims(measure="killed_or_wounded"))
+        assert [(r["source"], r["roots"], r["source_kind"]) for r in rows] == [
+            ("Oleksandr Syrskyi", ["Oleksandr Syrskyi"], "person")
+        ]
+        # "--source syrskyi" finds the claims of every name the person goes by
+        assert len(list(ledger.find_claims(source="oleksandr"))) == 2
+
+
+def test_ratings_survive_reanalysis_and_need_a_real_claim(
+    ledger_target: str, seed: Analysis
+) -> None:
+    rating = Rating(
+        document=seed.document.id,
+        claim="c6",
+        verdict="Unproven",
+        value=3,
+        reviewer="Example Fact Check",
+        reviewed=dt.date(2025, 2, 3),
+        url="https://factcheck.example/kursk",
+    )
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        ledger.rate(rating)
+        ledger.rate(rating)  # rating again replaces
+        ledger.store(seed)  # analysing the article again keeps the rating
+        assert ledger.ratings() == {(seed.document.id, "c6"): rating}
+        with pytest.raises(LedgerError, match="no claim"):
+            ledger.rate(Rating(seed.document.id, "c99", "False", 1, "X", dt.date(2025, 2, 3)))

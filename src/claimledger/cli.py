@@ -259,17 +259,16 @@ def demo(db: Path, fmt: str) -> None:
     render_analysis(analysis, console)
     from claimledger.report import relation_blocks
 
-    console.print(Text("\nAcross the ledger: conflicts and corroboration", style="bold underline"))
-    for block in relation_blocks(
-        [r for r in relations if r["kind"] in ("conflicts", "updates", "corroborates")]
-    ):
+    console.print(Text("\nHow the claims relate", style="bold underline"))
+    order = {k: i for i, k in enumerate(RELATION_KINDS)}
+    for block in relation_blocks(sorted(relations, key=lambda r: order[r["kind"]])):
         console.print(block)
     state = "stored" if new else "already in the ledger; replaced, not duplicated"
     console.print(
         f"Document {analysis.document.id} {state}. Ledger {db}: {counts['documents']} "
         f"document(s), {counts['attributions']} attributions, {counts['claims']} claims, "
         f"{counts['entities']} entities; {sum(summary.relations.values())} relations between "
-        f"claims, {_relation_counts(summary.relations)} --kind all --db {db}).",
+        f"claims, {_relation_counts(summary.relations)} --db {db}).",
         highlight=False,
         markup=False,
     )
@@ -526,6 +525,8 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
     """
     from claimledger.timeline import render_file, render_terminal
 
+    if out is not None and out.suffix.lower() not in (".svg", ".png"):
+        raise click.UsageError(f"--out {str(out)!r}: name the chart file .svg or .png")
     with _open_ledger(db) as ledger:
         points = _timeline_points(ledger, subject, measure)
     if not points:

@@ -1,0 +1,163 @@
+"""The ledger's query commands on the acceptance corpus: conflicts, figures, sources,
+timeline, export and rate — what the user sees, and one line for each mistake."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from claimledger.cli import app
+
+CORPUS = Path(__file__).parent / "corpus" / "story.jsonl"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("ledger") / "story.sqlite"
+    result = CliRunner().invoke(app, ["ingest", str(CORPUS), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "5 conflicts, 3 updates" in result.output
+    return db
+
+
+@pytest.fixture
+def db(built: Path, tmp_path: Path) -> str:
+    """A private copy, so a test that writes (rate) never changes another's input."""
+    copy = tmp_path / "story.sqlite"
+    shutil.copy(built, copy)
+    return str(copy)
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def jsonl(result: Result) -> list[dict[str, object]]:
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+
+
+def test_conflicts_lists_conflicts_and_updates_with_reasons(db: str) -> None:
+    result = cli("conflicts", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "8 relation(s) (conflicts, updates)" in result.output
+    assert "CONFLICTS" in result.output and "UPDATES" in result.output
+    assert "why: deployed ≈11,000 (9,900–12,100) and at most 500 do not overlap" in (
+        result.output.replace("\n", " ").replace("  ", " ")
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "kinds"),
+    [
+        ((), {"conflicts": 5, "updates": 3}),
+        (("--kind", "updates"), {"updates": 3}),
+        (("--kind", "all"), {"conflicts": 5, "updates": 3, "compatible": 24, "corroborates": 13}),
+        (("--kind", "all", "--subject", "russian"), {}),
+    ],
+)
+def test_conflicts_filters(db: str, options: tuple[str, ...], kinds: dict[str, int]) -> None:
+    rows = jsonl(cli("conflicts", "--db", db, "--format", "jsonl", *options))
+    found: dict[str, int] = {}
+    for row in rows:
+        found[str(row["kind"])] = found.get(str(row["kind"]), 0) + 1
+    assert found == kinds
+
+
+def test_figures_count_independent_roots(db: str) -> None:
+    rows = jsonl(cli("figures", "--db", db, "--measure", "deployed", "--format", "jsonl"))
+    assert sorted((r["independent"], len(r["claims"])) for r in rows) == [(1, 1), (3, 3)]  # type: ignore[arg-type]
+    table = cli("figures", "--db", db, "--measure", "killed")
+    assert "1 independent root: National Intelligence Service of South Korea" in table.output
+
+
+def test_sources_merge_names_across_articles(db: str) -> None:
+    rows = {r["name"]: r for r in jsonl(cli("sources", "--db", db, "--format", "jsonl"))}
+    syrskyi = rows["Oleksandr Syrskyi"]
+    assert {"Syrskyi", "Ukraine's commander"} <= set(syrskyi["aliases"])  # type: ignore[arg-type]
+    assert rows["Reuters"]["relayed"] == ["Oleksandr Syrskyi"]
+    assert "Syrskyi" in cli("sources", "--db", db).output
+
+
+def test_timeline_in_the_terminal_and_as_svg(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "killed.svg"
+    result = cli(
+        "timeline",
+        "--db",
+        db,
+        "--subject",
+        "north korean",
+        "--measure",
+        "killed",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "north korean: killed" in result.output
+    assert "National Intelligence Service" in result.output
+    assert ET.parse(out).getroot().tag.endswith("svg")
+
+
+def test_export_csv_jsonl_and_parquet(db: str, tmp_path: Path) -> None:
+    rows = jsonl(cli("export", "--db", db, "--measure", "killed"))
+    assert len(rows) == 3 and all(r["roots"] for r in rows)
+    table = cli("export", "--db", db, "--format", "csv")
+    assert table.exit_code == 0
+    records = [r for r in csv.DictReader(io.StringIO(table.output)) if r.get("claim")]
+    assert len(records) == 17
+    assert {r["measure"] for r in records} >= {"killed", "deployed", "captured"}
+    parquet = tmp_path / "claims.parquet"
+    assert cli("export", "--db", db, "--format", "parquet", "--out", str(parquet)).exit_code == 0
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(parquet).num_rows == 17
+
+
+def test_a_rated_claim_is_exported_as_claimreview(db: str, tmp_path: Path) -> None:
+    [claim] = jsonl(cli("export", "--db", db, "--source", "russian", "--measure", "deployed"))
+    ref = f"{claim['document']}/{claim['id']}"
+    rated = cli(
+        "rate", ref, "--db", db, "--verdict", "False", "--value", "1",
+        "--reviewer", "Example Fact Check", "--url", "https://factcheck.example/1",
+        "--date", "2024-12-18",
+    )  # fmt: skip
+    assert rated.exit_code == 0, rated.output
+    out = tmp_path / "reviews.json"
+    assert cli("export", "--db", db, "--format", "claimreview", "--out", str(out)).exit_code == 0
+    [review] = json.loads(out.read_text(encoding="utf-8"))
+    assert review["@type"] == "ClaimReview"
+    assert review["reviewRating"]["alternateName"] == "False"
+    assert review["itemReviewed"]["author"]["name"] == "Russian Ministry of Defence"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("conflicts", "--db", "{missing}"), "no ledger at"),
+        (("export", "--db", "{db}", "--format", "parquet"), "give --out FILE.parquet"),
+        (("rate", "nonsense", "--db", "{db}", "--verdict", "x", "--value", "1", "--reviewer", "x"),
+         "not a claim reference"),
+        (("rate", "abc/c1", "--db", "{db}", "--verdict", "x", "--value", "1", "--reviewer", "x"),
+         "no claim abc/c1"),
+        (("rate", "abc/c1", "--db", "{db}", "--verdict", "x", "--value", "9", "--reviewer", "x"),
+         "not in the range"),
+        (("timeline", "--db", "{db}", "--subject", "unicorns"), "no dated claims about 'unicorns'"),
+        (("timeline", "--db", "{db}", "--subject", "north", "--out", "{tmp}/c.gif"), ".png"),
+    ],
+)  # fmt: skip
+def test_mistakes_are_one_line(
+    db: str, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    filled = [a.format(db=db, missing=tmp_path / "nope.sqlite", tmp=tmp_path) for a in args]
+    result = cli(*filled)
+    assert result.exit_code in (1, 2)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[-1].startswith("error: ") and message in lines[-1], result.output
+    assert not (tmp_path / "nope.sqlite").exists()  # a query never creates a ledger

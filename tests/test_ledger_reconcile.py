@@ -142,3 +142,42 @@ def test_ratings_survive_reanalysis_and_need_a_real_claim(
         assert ledger.ratings() == {(seed.document.id, "c6"): rating}
         with pytest.raises(LedgerError, match="no claim"):
             ledger.rate(Rating(seed.document.id, "c99", "False", 1, "X", dt.date(2025, 2, 3)))
+
+
+def test_documents_claims_and_provenance_for_the_api(ledger_target: str, seed: Analysis) -> None:
+    copy = analyze(COPY, published=dt.date(2025, 1, 21))
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        ledger.store(analyze(FIRST, published=dt.date(2025, 1, 21)))
+        ledger.store(copy)
+        listed = ledger.documents(limit=2)
+        assert [d["published"] for d in listed] == ["2025-02-01", "2025-01-21"]
+        assert ledger.count_documents() == 3
+        assert ledger.count_documents(words="Syrskyi") == 3
+        whole = ledger.document(copy.document.id)
+        assert whole is not None and whole["document"]["duplicate_of"] is not None
+        assert whole["document"]["text"] == copy.document.text
+        assert [c["id"] for c in whole["claims"]] == [c.id for c in copy.claims]
+        assert ledger.document("0" * 16) is None
+        # paging walks the same order as the whole list
+        everything = [(c["document"], c["id"]) for c in ledger.find_claims()]
+        pages = [
+            (c["document"], c["id"])
+            for offset in range(0, len(everything), 3)
+            for c in ledger.find_claims(limit=3, offset=offset)
+        ]
+        assert pages == everything and ledger.count_claims() == len(everything)
+        # until: the claims holding from that day or earlier; the seed's "2025-W04"
+        # (January 20-26) starts before January 21, its January 28 kill after
+        assert ledger.count_claims(measure="killed", until=dt.date(2025, 1, 21)) == 4
+        assert ledger.count_claims(measure="killed", until=dt.date(2025, 1, 19)) == 0
+        graph = ledger.provenance(subject="north korean")
+        named = {n["id"]: n["name"] for n in graph["nodes"]}
+        edges = {(named[e["from"]], named[e["to"]]) for e in graph["edges"]}
+        assert ("Ukrainian Special Operations Forces", "Korean News Agency") in edges
+        points = ledger.timeline("north korean", ["killed"])
+        assert [p["quantity"]["value"] for p in points if p["document"] == seed.document.id] == [
+            4000,
+            2,
+        ]
+        assert any(p["conflicts"] for p in points)

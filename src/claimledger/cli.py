@@ -545,35 +545,21 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
 def _timeline_points(ledger: Any, subject: str, measures: tuple[str, ...]) -> list[Any]:
     from claimledger.timeline import TimelinePoint
 
-    conflicted = {
-        side["ref"] for r in ledger.conflicts(subject=subject) for side in (r["a"], r["b"])
-    }
-    facts = {
-        (c["document"], c["claim"]): c for f in ledger.figures(subject=subject) for c in f["claims"]
-    }
-    points = []
-    for c in ledger.find_claims(subject=subject):
-        if measures and c["measure"] not in measures:
-            continue
-        fact = facts.get((c["document"], c["id"]))
-        if fact is None or not fact["start"] or c["quantity"]["unit"] not in ("count", "percent"):
-            continue
-        q = c["quantity"]
-        points.append(
-            TimelinePoint(
-                label=f"{c['document'][:8]}/{c['id']}",
-                source=c["source"] or "unattributed",
-                start=dt.date.fromisoformat(fact["start"]),
-                end=dt.date.fromisoformat(fact["end"]),
-                low=q["low"],
-                high=q["high"],
-                value=q["value"],
-                bound=q["bound"],
-                measure=c["measure"],
-                flag="conflicts" if fact["ref"] in conflicted else None,
-            )
+    return [
+        TimelinePoint(
+            label=f"{p['document'][:8]}/{p['id']}",
+            source=p["source"] or "unattributed",
+            start=dt.date.fromisoformat(p["start"]),
+            end=dt.date.fromisoformat(p["end"]),
+            low=p["quantity"]["low"],
+            high=p["quantity"]["high"],
+            value=p["quantity"]["value"],
+            bound=p["quantity"]["bound"],
+            measure=p["measure"],
+            flag="conflicts" if p["conflicts"] else None,
         )
-    return points
+        for p in ledger.timeline(subject, measures)
+    ]
 
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")

@@ -7,6 +7,7 @@ transactions."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -468,3 +469,64 @@ def source_rows(conn: Connection) -> list[dict[str, Any]]:
         )
     rows.sort(key=lambda r: (-r["claims"], -r["statements"] - r["carried"], r["name"]))
     return rows
+
+
+def provenance(conn: Connection, *, subject: str | None = None) -> dict[str, Any]:
+    """Nodes (ledger entities and outlets) and counted edges, root source first, for the
+    attributions that yield claims (about ``subject`` if given)."""
+    link = {
+        (r.document_id, r.entity_id): r.ledger_entity
+        for r in conn.execute(sa.select(t.entity_links))
+    }
+    names: dict[str, tuple[str, str]] = {}
+    outlet_entity: dict[str, str] = {}  # an outlet's name -> the ledger entity named so
+    for r in conn.execute(sa.select(t.ledger_entities)):
+        names[r.id] = (r.name, r.kind)
+        if r.kind == "outlet":
+            for name in (r.name, *json.loads(r.aliases)):
+                outlet_entity[normalise_name(name)] = r.id
+    outlets = dict(conn.execute(sa.select(t.documents.c.id, t.documents.c.outlet)).all())
+    claimed = sa.select(t.claims.c.document_id, t.claims.c.attribution_id).distinct()
+    if subject:
+        claimed = claimed.where(
+            t.claim_facts.c.subject.contains(subject.lower(), autoescape=True)
+            & (t.claim_facts.c.document_id == t.claims.c.document_id)
+            & (t.claim_facts.c.claim_id == t.claims.c.id)
+        )
+    wanted = {(doc, a) for doc, a in conn.execute(claimed) if a}
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], int] = defaultdict(int)
+
+    def node(key: str, name: str, kind: str) -> str:
+        entry = nodes.setdefault(key, {"id": key, "name": name, "kind": kind, "statements": 0})
+        entry["statements"] += 1
+        return key
+
+    for document_id, attribution_id, payload in conn.execute(
+        sa.select(t.attributions.c.document_id, t.attributions.c.id, t.attributions.c.payload)
+    ):
+        if (document_id, attribution_id) not in wanted:
+            continue
+        a = json.loads(payload)
+        chain: list[str] = []
+        for who in [a.get("source"), *reversed(a.get("via") or [])]:
+            if not who:
+                continue
+            entity = link.get((document_id, who.get("entity_id") or ""))
+            if entity and entity in names:
+                chain.append(node(entity, *names[entity]))
+            elif who.get("text"):
+                key = "words:" + normalise_name(who["text"])
+                chain.append(node(key, who["text"], who.get("kind") or "unknown"))
+        outlet = outlets.get(document_id)
+        if outlet:
+            key = outlet_entity.get(normalise_name(outlet), "outlet:" + normalise_name(outlet))
+            if not chain or chain[-1] != key:
+                chain.append(node(key, *names.get(key, (outlet, "outlet"))))
+        for before, after in itertools.pairwise(chain):
+            if before != after:
+                edges[(before, after)] += 1
+    return {
+        "nodes": sorted(nodes.values(), key=lambda n: (-n["statements"], n["name"])),
+        "edges": [{"from": a, "to": b, "statements": n} for (a, b), n in sorted(edges.items())],
+    }

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -540,19 +540,76 @@ class Ledger:
         measure: str | None = None,
         source: str | None = None,
         since: dt.date | None = None,
+        until: dt.date | None = None,
+        certainty: str | None = None,
+        document: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Iterator[dict[str, Any]]:
         """Stored claims matching every filter given, oldest first, each as its JSON with
         ``document``, ``source``, ``outlet`` and ``published`` added. ``subject`` and
         ``source`` match case-insensitive substrings of the subject key and of the source's
         entity or words; ``since`` keeps claims whose time (else publication) ends on or
-        after that date. Each row also carries ``url``, ``title``, ``statement`` (what was
-        said), ``roots`` (the independent origin it traces to) and ``source_kind``."""
+        after that date, ``until`` those that start on or before it. Each row also carries
+        ``url``, ``title``, ``statement`` (what was said), ``roots`` (the independent
+        origin it traces to) and ``source_kind``. ``limit`` and ``offset`` page through
+        the same order."""
         self._fresh()
+        query = self._claims_query(
+            subject=subject,
+            measure=measure,
+            source=source,
+            since=since,
+            until=until,
+            certainty=certainty,
+            document=document,
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                claim: dict[str, Any] = json.loads(row.payload)
+                claim.update(
+                    document=row.document_id,
+                    source=row.resolved or row.source_entity or row.source,
+                    outlet=row.outlet,
+                    published=row.published.isoformat() if row.published else None,
+                    url=row.url,
+                    title=row.title,
+                    statement=row.text,
+                    roots=[row.root_name] if row.root_name else [],
+                    source_kind=row.kind,
+                )
+                yield claim
+
+    def count_claims(self, **filters: Any) -> int:
+        """How many claims :meth:`find_claims` gives for the same filters (no paging)."""
+        self._fresh()
+        query = self._claims_query(**filters)
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            )
+
+    def _claims_query(
+        self,
+        *,
+        subject: str | None = None,
+        measure: str | None = None,
+        source: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        certainty: str | None = None,
+        document: str | None = None,
+    ) -> sa.Select[Any]:
         c, a, d = t.claims, t.attributions, t.documents
         f, le = t.claim_facts, t.ledger_entities
         query = (
             sa.select(
                 c.c.document_id,
+                c.c.seq,
                 c.c.payload,
                 a.c.source_entity,
                 a.c.source,
@@ -591,21 +648,155 @@ class Ledger:
             )
         if since:
             query = query.where(sa.func.coalesce(c.c.time_end, d.c.published) >= since)
+        if until:
+            query = query.where(sa.func.coalesce(c.c.time_start, d.c.published) <= until)
+        if certainty:
+            query = query.where(c.c.certainty == certainty)
+        if document:
+            query = query.where(c.c.document_id == document)
+        return query
+
+    def timeline(self, subject: str, measures: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The dated count figures about ``subject`` (of ``measures``, else all), oldest
+        first: each claim's JSON as :meth:`find_claims` gives it, plus ``start`` and
+        ``end`` (the interval it holds for, docs/reconciliation.md), ``dated_by`` and
+        ``conflicts`` (True when a conflict involves it)."""
+        wanted = set(measures)
+        conflicted = {
+            side["ref"] for r in self.conflicts(subject=subject) for side in (r["a"], r["b"])
+        }
         with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                claim: dict[str, Any] = json.loads(row.payload)
-                claim.update(
-                    document=row.document_id,
-                    source=row.resolved or row.source_entity or row.source,
-                    outlet=row.outlet,
-                    published=row.published.isoformat() if row.published else None,
-                    url=row.url,
-                    title=row.title,
-                    statement=row.text,
-                    roots=[row.root_name] if row.root_name else [],
-                    source_kind=row.kind,
+            facts = {
+                (r.document_id, r.claim_id): r
+                for r in conn.execute(
+                    sa.select(
+                        t.claim_facts.c.document_id,
+                        t.claim_facts.c.claim_id,
+                        t.claim_facts.c.start,
+                        t.claim_facts.c.end,
+                        t.claim_facts.c.dated_by,
+                    ).where(t.claim_facts.c.subject.contains(subject.lower(), autoescape=True))
                 )
-                yield claim
+            }
+        points = []
+        for claim in self.find_claims(subject=subject):
+            fact = facts.get((claim["document"], claim["id"]))
+            if wanted and claim["measure"] not in wanted:
+                continue
+            if fact is None or fact.start is None or fact.end is None:
+                continue
+            if claim["quantity"]["unit"] not in ("count", "percent"):
+                continue
+            ref = f"{claim['document']}/{claim['id']}"
+            points.append(
+                {
+                    **claim,
+                    "ref": ref,
+                    "start": fact.start.isoformat(),
+                    "end": fact.end.isoformat(),
+                    "dated_by": fact.dated_by,
+                    "conflicts": ref in conflicted,
+                }
+            )
+        points.sort(key=lambda p: (p["start"], p["ref"]))
+        return points
+
+    # --- documents -----------------------------------------------------------------------
+
+    def documents(
+        self, *, words: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Stored documents, newest publication first (undated last), each with its
+        metadata, counts and the earlier document it is a near-copy of; ``words`` keeps
+        those whose text has all of them."""
+        query = self._documents_query(words)
+        d = t.documents
+        query = query.order_by(sa.nulls_last(d.c.published.desc()), d.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self.engine.connect() as conn:
+            return [_document_row(row) for row in conn.execute(query)]
+
+    def count_documents(self, *, words: str | None = None) -> int:
+        query = self._documents_query(words)
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            )
+
+    def _documents_query(self, words: str | None) -> sa.Select[Any]:
+        d, nd = t.documents, t.near_duplicates
+        claims = (
+            sa.select(sa.func.count())
+            .where(t.claims.c.document_id == d.c.id)
+            .scalar_subquery()
+            .label("claims")
+        )
+        attributions = (
+            sa.select(sa.func.count())
+            .where(t.attributions.c.document_id == d.c.id)
+            .scalar_subquery()
+            .label("attributions")
+        )
+        query = sa.select(
+            d.c.id,
+            d.c.url,
+            d.c.outlet,
+            d.c.title,
+            d.c.published,
+            d.c.analysed_at,
+            d.c.format,
+            d.c.path,
+            nd.c.duplicate_of,
+            nd.c.similarity,
+            claims,
+            attributions,
+        ).select_from(d.outerjoin(nd, nd.c.document_id == d.c.id))
+        if words is not None:
+            found = self.search_documents(words)
+            query = query.where(d.c.id.in_(found))
+        return query
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        """One document in the JSON form of docs/schema.md (its text, entities,
+        attributions and claims), with its ledger metadata; None if it is not stored."""
+        d = t.documents
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                self._documents_query(None).add_columns(d.c.text).where(d.c.id == document_id)
+            ).first()
+            if row is None:
+                return None
+            parts = {}
+            for table in (t.entities, t.attributions, t.claims):
+                order = table.c.seq if "seq" in table.c else table.c.id
+                parts[table.name] = [
+                    json.loads(payload)
+                    for (payload,) in conn.execute(
+                        sa.select(table.c.payload)
+                        .where(table.c.document_id == document_id)
+                        .order_by(order)
+                    )
+                ]
+        document = _document_row(row)
+        document["text"] = row.text
+        return {
+            "document": document,
+            "entities": sorted(parts["entities"], key=lambda e: int(e["id"][1:])),
+            "attributions": parts["attributions"],
+            "claims": parts["claims"],
+        }
+
+    def provenance(self, *, subject: str | None = None) -> dict[str, Any]:
+        """How statements reached the ledger: nodes are root sources, intermediaries and
+        outlets; an edge (from, to, count) says how many statements passed that way, root
+        first ("Ukrainian Special Operations Forces" → "Korean News Agency" → the outlet).
+        ``subject`` keeps the statements that yield claims about it."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return derive.provenance(conn, subject=subject)
 
     def duplicates(self) -> list[tuple[str, str, float]]:
         """(document, the earlier document it copies, similarity) for every link."""
@@ -666,6 +857,23 @@ class ReconcileSummary:
     entities: int
     figures: int
     relations: dict[str, int]  # kind -> count
+
+
+def _document_row(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "url": row.url,
+        "outlet": row.outlet,
+        "title": row.title,
+        "published": row.published.isoformat() if row.published else None,
+        "analysed_at": _aware(row.analysed_at).isoformat(),
+        "format": row.format,
+        "path": row.path,
+        "duplicate_of": row.duplicate_of,
+        "similarity": row.similarity,
+        "claims": int(row.claims),
+        "attributions": int(row.attributions),
+    }
 
 
 def _bump_changes(conn: Connection) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from claimledger.ledger.reconcile import (
     COMPARE_WITHIN_DAYS,
+    NEIGHBOURS,
     ClaimFacts,
     DocumentEntity,
     candidate_pairs,
@@ -384,10 +385,29 @@ def test_candidate_pairs_skip_far_apart_claims_but_keep_same_root_updates() -> N
     assert ("d0", "d1") in pairs
     assert ("d0", f"d{window + 1}") not in pairs
     assert ("d0", "d9") in pairs  # the same source, months later: an update
-    undated = claim("u/c1", "killed", 5, when=None, root="X")
-    assert {("u", "d0"), ("u", "d9")} <= {
-        (a.document, b.document) for a, b in candidate_pairs([*claims, undated])
+
+
+def test_undated_claims_pair_within_their_article_and_source() -> None:
+    dated = claim("a/c1", "killed", 5, root="X")
+    same_article = claim("a/c2", "killed", 5, when=None, root="Y")
+    same_source = claim("b/c1", "killed", 5, when=None, root="Y")
+    stranger = claim("c/c1", "killed", 5, when=None, root="Z")
+    pairs = {
+        (a.ref, b.ref) for a, b in candidate_pairs([dated, same_article, same_source, stranger])
     }
+    assert pairs == {("a/c1", "a/c2"), ("a/c2", "b/c1")}
+
+
+def test_candidate_pairs_stay_bounded_in_a_dense_story() -> None:
+    start = D("2025-01-01")
+    claims = [
+        claim(f"d{i}/c1", measure, i, when=(start + dt.timedelta(days=i % 30)).isoformat(),
+              root=f"S{i}")
+        for i in range(2_000)
+        for measure in ("killed",)
+    ]  # fmt: skip
+    pairs = sum(1 for _ in candidate_pairs(claims))
+    assert pairs <= len(claims) * (NEIGHBOURS + 1)
 
 
 @pytest.mark.parametrize(

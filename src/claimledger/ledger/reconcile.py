@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
@@ -37,6 +37,10 @@ SAME_TIME_DAYS = 7
 # says nothing about one from the previous July), unless they come from the same root
 # source: then the later one updates the earlier.
 COMPARE_WITHIN_DAYS = 60
+# Each claim is compared with at most this many of the latest claims of each measure
+# before it (docs/reconciliation.md): a dense story yields its nearest relations, not
+# every pair of thousands of reports.
+NEIGHBOURS = 12
 
 # Counts that only grow: a later running total may be higher, never lower.
 CUMULATIVE = frozenset({"killed", "wounded", "killed_or_wounded", "captured", "missing"})
@@ -663,36 +667,49 @@ class Reconciliation:
 
 
 def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, ClaimFacts]]:
-    """The pairs of one subject's claims worth relating: those within
-    COMPARE_WITHIN_DAYS of each other (undated claims pair with all), and, further apart,
-    consecutive claims of one measure from the same root (for ``updates``)."""
+    """The pairs of one subject's claims worth relating, bounded so a ledger of many
+    thousands of reports stays tractable:
+
+    - each dated claim with the NEIGHBOURS claims of every measure that started most
+      recently before it, if within COMPARE_WITHIN_DAYS;
+    - each claim with the previous claim of the same measure from the same root, however
+      far apart (so a source's updates always show);
+    - a claim with no date at all with the other claims of its own article, and with the
+      NEIGHBOURS undated claims of its measure and root before it.
+    """
     dated = sorted((c for c in claims if c.start is not None), key=lambda c: (c.start, c.ref))
-    undated = [c for c in claims if c.start is None]
     window = dt.timedelta(days=COMPARE_WITHIN_DAYS)
-    for i, a in enumerate(dated):
-        assert a.end is not None
-        for b in dated[i + 1 :]:
-            assert b.start is not None
-            if b.start - a.end > window:
-                break  # sorted by start: every later claim starts later still
-            yield a, b
-    for i, a in enumerate(undated):
-        for b in undated[i + 1 :]:
-            yield a, b
-        for b in dated:
-            yield a, b
-    last: dict[tuple[str, str], ClaimFacts] = {}
-    for c in dated:
-        key = (c.root, c.measure)
-        previous = last.get(key)
-        if (
-            previous is not None
-            and previous.end is not None
-            and c.start is not None
-            and c.start - previous.end > window
-        ):
-            yield previous, c
-        last[key] = c
+    recent: dict[str, deque[ClaimFacts]] = defaultdict(lambda: deque(maxlen=NEIGHBOURS))
+    last_of_root: dict[tuple[str, str], ClaimFacts] = {}
+    for b in dated:
+        assert b.start is not None
+        paired: set[str] = set()
+        for queue in recent.values():
+            for a in queue:
+                assert a.end is not None
+                if b.start - a.end <= window:
+                    paired.add(a.ref)
+                    yield a, b
+        previous = last_of_root.get((b.root, b.measure))
+        if previous is not None and previous.ref not in paired:
+            yield previous, b
+        recent[b.measure].append(b)
+        last_of_root[(b.root, b.measure)] = b
+    undated = [c for c in claims if c.start is None]
+    if not undated:
+        return
+    by_document: dict[str, list[ClaimFacts]] = defaultdict(list)
+    for c in claims:
+        by_document[c.document].append(c)
+    before: dict[tuple[str, str], deque[ClaimFacts]] = defaultdict(lambda: deque(maxlen=NEIGHBOURS))
+    for b in sorted(undated, key=lambda c: c.ref):
+        for a in by_document[b.document]:
+            if a.start is not None or a.ref < b.ref:
+                yield a, b
+        for a in before[(b.root, b.measure)]:
+            if a.document != b.document:
+                yield a, b
+        before[(b.root, b.measure)].append(b)
 
 
 def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:

@@ -44,9 +44,12 @@ eval: $(STAMP)
 eval-accurate: $(STAMP)
 	$(BIN)/claimledger eval polnear $(POLNEAR) --split dev --markdown --profile accurate
 
-# Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run.
+# Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; then
+# the ledger at scale: 10,000 generated articles ingested, reconciled and queried (a step
+# over --limit seconds, 120 by default, is stopped and reported with stack samples).
 bench: $(STAMP)
 	$(BIN)/python -m claimledger.evaluation.speed $(POLNEAR)/dev --workers 2
+	$(BIN)/python -m claimledger.evaluation.ledger_bench --articles 10000 --workers 2
 
 # Re-mine the cue lexicon and re-train the cue model on PolNeAR train (deterministic;
 # writes src/claimledger/data/). The parse of train is kept in .cache/ between runs.

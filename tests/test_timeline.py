@@ -19,6 +19,7 @@ from claimledger.timeline import (
     format_point_figure,
     printable,
     render_file,
+    render_svg,
     render_terminal,
 )
 
@@ -38,9 +39,12 @@ def point(
     bound: str = "approx",
     measure: str = "deployed",
     flag: str | None = None,
+    roots: int | None = None,
 ) -> TimelinePoint:
     start = start or D(2024, 11, 4)
-    return TimelinePoint(label, source, start, end or start, low, high, value, bound, measure, flag)
+    return TimelinePoint(
+        label, source, start, end or start, low, high, value, bound, measure, flag, roots
+    )
 
 
 POINTS = [
@@ -192,3 +196,44 @@ def test_charts_leave_the_callers_plotext_and_matplotlib_state_alone(tmp_path: P
     assert "the caller's own chart" in plotext.figure.build().string(colorless=True)
     assert "timeline" not in plotext.figure.build().string(colorless=True)
     plotext.figure.clear()
+
+
+def test_inline_svg_draws_under_a_strict_csp_and_escapes_text() -> None:
+    rooted = [
+        TimelinePoint(
+            "c1",
+            HOSTILE,
+            D(2024, 11, 4),
+            D(2024, 11, 4),
+            12_000,
+            12_000,
+            12_000,
+            "exact",
+            "deployed",
+            None,
+            2,
+        ),
+        point("c2", start=D(2024, 11, 9), low=10_800, high=13_200, roots=1),
+    ]
+    svg = render_svg(rooted, title=f"title {HOSTILE}")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert svg.startswith("<svg") and "<?xml" not in svg and "<!DOCTYPE" not in svg
+    # a page's Content-Security-Policy without 'unsafe-inline' blocks both of these
+    assert "style=" not in svg and "<style" not in svg
+    assert "<metadata" not in svg
+    assert root.get("role") == "img" and HOSTILE in (root.get("aria-label") or "")
+    texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "12,000 · " in texts and "≈12,000 · Zelensky · 1 root" in texts
+    assert "2 roots" in texts
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    # colours survive as presentation attributes
+    assert any(e.get("fill") for e in root.iter()) and any(e.get("stroke") for e in root.iter())
+
+
+def test_roots_are_optional_and_leave_the_file_chart_unlabelled(tmp_path: Path) -> None:
+    assert point().roots is None
+    out = render_file([point(roots=3)], tmp_path / "chart.svg", title="t")
+    assert "3 roots" in out.read_text("utf-8")
+    plain = render_file([point()], tmp_path / "plain.svg", title="t").read_text("utf-8")
+    assert "root" not in plain

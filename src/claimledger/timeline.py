@@ -4,8 +4,10 @@ PNG file (matplotlib), each point a figure with its interval, its dates and its 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import unicodedata
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +60,7 @@ class TimelinePoint:
     bound: str  # one of records.Bound
     measure: str  # killed, killed_or_wounded, deployed ...
     flag: str | None = None  # a relation to highlight, e.g. "conflicts"
+    roots: int | None = None  # independent roots behind the figure, when known
 
     @property
     def middle(self) -> float:
@@ -337,8 +340,14 @@ def render_file(points: Sequence[TimelinePoint], path: Path, *, title: str) -> P
     return path
 
 
-def _file_figure(points: Sequence[TimelinePoint], title: str) -> Figure:
-    fig = Figure(figsize=(11, 6), layout="constrained")
+def _file_figure(
+    points: Sequence[TimelinePoint],
+    title: str,
+    *,
+    label_figures: bool = False,
+    size: tuple[float, float] = (11, 6),
+) -> Figure:
+    fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     measures = _measures(points)
     top = _y_top(points)
@@ -393,7 +402,23 @@ def _file_figure(points: Sequence[TimelinePoint], title: str) -> Figure:
                     markeredgewidth=2,
                     linestyle="none",
                 )
+            if p.roots is not None and p.roots > 1:
+                # more independent roots, a bigger ring: agreement is visible at a glance
+                ax.plot(
+                    [x],
+                    [p.y],
+                    marker="o",
+                    markersize=8 + 4 * min(p.roots, 4),
+                    markerfacecolor="none",
+                    markeredgecolor=colour,
+                    markeredgewidth=1.2,
+                    linestyle="none",
+                )
             note = printable(p.source) or "unattributed"
+            if label_figures:
+                note = f"{format_point_figure(p)} · {note}"
+            if p.roots is not None:
+                note += f" · {p.roots} root{'s' if p.roots != 1 else ''}"
             if p.flag:
                 note += f" ({printable(p.flag)})"
             ax.annotate(
@@ -455,3 +480,83 @@ def _file_figure(points: Sequence[TimelinePoint], title: str) -> Figure:
 
 def _date_num(day: dt.date) -> float:
     return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+
+
+# ---------------------------------------------------------------------------- inline SVG
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+# CSS properties matplotlib writes in style="" that SVG also takes as presentation
+# attributes; a strict Content-Security-Policy (no 'unsafe-inline' styles) blocks style=""
+# and <style>, never attributes.
+_PRESENTATION = {
+    "clip-path",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "opacity",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-opacity",
+    "stroke-width",
+    "text-anchor",
+}
+
+
+def render_svg(points: Sequence[TimelinePoint], *, title: str) -> str:
+    """The chart as one ``<svg>`` element to embed in an HTML page: each point labelled with
+    its figure, source and (when known) independent roots; no XML prolog or metadata, and
+    no ``style`` attributes or ``<style>`` elements (presentation attributes instead), so a
+    page with a strict Content-Security-Policy draws it. Text is escaped XML text."""
+    ordered = _check_points(points)
+    buffer = io.StringIO()
+    with matplotlib.rc_context(
+        {
+            "text.usetex": False,
+            "text.parse_math": False,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "claimledger",
+        }
+    ):
+        # shorter than the file's: on a page the figures table should show below it
+        fig = _file_figure(ordered, title, label_figures=True, size=(11, 4.6))
+        try:
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        finally:
+            fig.clear()
+    return _embeddable_svg(buffer.getvalue(), title=printable(title))
+
+
+def _embeddable_svg(document: str, *, title: str) -> str:
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", _XLINK_NS)
+    root = ET.fromstring(document)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag in (f"{{{_SVG_NS}}}metadata", f"{{{_SVG_NS}}}style"):
+                parent.remove(child)
+    for element in root.iter():
+        style = element.attrib.pop("style", None)
+        if style is None:
+            continue
+        for declaration in style.split(";"):
+            name, _, value = declaration.partition(":")
+            name, value = name.strip(), value.strip()
+            if name in _PRESENTATION and value:
+                element.set(name, value)
+    # what matplotlib's <style> said for every element, as inherited attributes
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    root.set("role", "img")
+    root.set("aria-label", title)
+    root.attrib.pop("width", None)
+    root.attrib.pop("height", None)
+    return ET.tostring(root, encoding="unicode")

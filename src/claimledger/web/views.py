@@ -1,0 +1,477 @@
+"""The HTML pages: documents, one article with its attributions marked, the claims table,
+a claim group's timeline and relations, the sources and their provenance graph, and a
+page that analyses pasted text without storing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, get_args
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+
+from claimledger.errors import ClaimledgerError
+from claimledger.ledger.store import Ledger
+from claimledger.records import CERTAINTY_ORDER, Measure
+from claimledger.timeline import TimelinePoint, render_svg
+from claimledger.web.graph import provenance_svg
+from claimledger.web.highlight import document_highlights, highlight_text
+from claimledger.web.present import FILTERS, GLOBALS, document_name, figure
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+DOCUMENTS_PER_PAGE = 20
+CLAIMS_PER_PAGE = 50
+# Pasted text: the parser takes up to spaCy's max_length, but one request should not
+# hold a worker for long.
+MAX_ANALYZE_CHARS = 100_000
+MEASURES: tuple[str, ...] = get_args(Measure)
+CERTAINTIES: tuple[str, ...] = CERTAINTY_ORDER
+SORTS = ("time", "subject", "measure", "figure", "source", "certainty", "document")
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("claimledger.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    return env
+
+
+TEMPLATES = Jinja2Templates(env=_environment())
+
+
+def install(app: FastAPI, *, profile: str = "fast") -> None:
+    """Add the web UI's pages to ``app`` and mount its static files at ``/static``. Pages
+    read the ledger from ``app.state.ledger``; ``/analyze`` uses ``profile``."""
+    app.include_router(_router(profile))
+    app.mount("/static", StaticFiles(packages=[("claimledger.web", "static")]), name="static")
+
+
+def _page(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> Response:
+    response = TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {"root": request.scope.get("root_path", ""), "nav": None, **context},
+        status_code=status_code,
+        headers=SECURITY_HEADERS,
+    )
+    return response
+
+
+def _ledger(request: Request) -> Ledger:
+    ledger: Ledger = request.app.state.ledger
+    return ledger
+
+
+def _not_found(request: Request, what: str) -> Response:
+    return _page(request, "error.html", {"title": "Not found", "message": what}, status_code=404)
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return "?" + urlencode(merged)
+
+
+def _router(profile: str) -> APIRouter:
+    router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+    @router.get("/")
+    def documents(request: Request, q: str | None = None, page: str | None = None) -> Response:
+        ledger = _ledger(request)
+        words = (q or "").strip() or None
+        number = _page_number(page)
+        total = ledger.count_documents(words=words)
+        rows = ledger.documents(
+            words=words, limit=DOCUMENTS_PER_PAGE, offset=(number - 1) * DOCUMENTS_PER_PAGE
+        )
+        pages = max(1, -(-total // DOCUMENTS_PER_PAGE))
+        params = {"q": words}
+        return _page(
+            request,
+            "documents.html",
+            {
+                "title": "Articles",
+                "nav": "documents",
+                "rows": rows,
+                "q": words or "",
+                "total": total,
+                "page": number,
+                "pages": pages,
+                "prev": _query(params, page=number - 1) if number > 1 else None,
+                "next": _query(params, page=number + 1) if number < pages else None,
+            },
+        )
+
+    @router.get("/documents/{document_id}")
+    def document(request: Request, document_id: str) -> Response:
+        data = _ledger(request).document(document_id)
+        if data is None:
+            return _not_found(request, f"No article with id {document_id} in this ledger.")
+        return _page(request, "article.html", _article(data, stored=True))
+
+    @router.get("/claims")
+    def claims(
+        request: Request,
+        subject: str | None = None,
+        measure: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        certainty: str | None = None,
+        document: str | None = None,
+        sort: str | None = None,
+        page: str | None = None,
+    ) -> Response:
+        ledger = _ledger(request)
+        errors: list[str] = []
+        filters: dict[str, Any] = {
+            "subject": (subject or "").strip() or None,
+            "measure": measure if measure in MEASURES else None,
+            "source": (source or "").strip() or None,
+            "certainty": certainty if certainty in CERTAINTIES else None,
+            "document": (document or "").strip() or None,
+            "since": _date(since, "from", errors),
+            "until": _date(until, "to", errors),
+        }
+        sort_key = (sort or "time").lstrip("-")
+        if sort_key not in SORTS:
+            errors.append(f"cannot sort by {sort_key!r}; sort by one of {', '.join(SORTS)}")
+            sort_key = "time"
+        descending = bool(sort and sort.startswith("-"))
+        number = _page_number(page)
+        total = ledger.count_claims(**filters)
+        offset = (number - 1) * CLAIMS_PER_PAGE
+        if sort_key == "time" and not descending:
+            rows = list(ledger.find_claims(**filters, limit=CLAIMS_PER_PAGE, offset=offset))
+        else:
+            # any other order is the ledger's order re-sorted here, then paged
+            everything = list(ledger.find_claims(**filters))
+            everything.sort(key=_SORT_KEYS[sort_key], reverse=descending)
+            rows = everything[offset : offset + CLAIMS_PER_PAGE]
+        pages = max(1, -(-total // CLAIMS_PER_PAGE))
+        params = {
+            "subject": filters["subject"],
+            "measure": filters["measure"],
+            "source": filters["source"],
+            "since": since if filters["since"] else None,
+            "until": until if filters["until"] else None,
+            "certainty": filters["certainty"],
+            "document": filters["document"],
+        }
+        current = f"{'-' if descending else ''}{sort_key}"
+        headers = [
+            {
+                "key": key,
+                "label": label,
+                "url": _query(params, sort=f"-{key}" if current == key else key),
+                "aria": (
+                    "ascending"
+                    if current == key
+                    else "descending"
+                    if current == f"-{key}"
+                    else None
+                ),
+            }
+            for key, label in (
+                ("time", "as of"),
+                ("subject", "subject"),
+                ("measure", "measure"),
+                ("figure", "figure"),
+                ("source", "source"),
+                ("certainty", "certainty"),
+                ("document", "article"),
+            )
+        ]
+        return _page(
+            request,
+            "claims.html",
+            {
+                "title": "Claims",
+                "nav": "claims",
+                "rows": rows,
+                "total": total,
+                "filters": params,
+                "measures": MEASURES,
+                "certainties": CERTAINTIES,
+                "headers": headers,
+                "sort": current,
+                "errors": errors,
+                "page": number,
+                "pages": pages,
+                "prev": _query({**params, "sort": sort}, page=number - 1) if number > 1 else None,
+                "next": _query({**params, "sort": sort}, page=number + 1)
+                if number < pages
+                else None,
+            },
+            status_code=422 if errors else 200,
+        )
+
+    @router.get("/groups")
+    def groups(
+        request: Request, subject: str | None = None, measure: str | None = None
+    ) -> Response:
+        ledger = _ledger(request)
+        subject = (subject or "").strip()
+        measure = measure if measure in MEASURES else None
+        if not subject:
+            return _page(
+                request,
+                "groups.html",
+                {"title": "Claim groups", "nav": "groups", "groups": _group_index(ledger)},
+            )
+        return _page(request, "group.html", _group(ledger, subject, measure))
+
+    @router.get("/sources")
+    def sources(request: Request) -> Response:
+        ledger = _ledger(request)
+        graph = ledger.provenance()
+        names = {n["id"]: n["name"] for n in graph["nodes"]}
+        through: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        carried_from: set[str] = set()
+        for e in graph["edges"]:
+            through[e["from"]].append((names.get(e["to"], "?"), int(e["statements"])))
+            carried_from.add(e["to"])
+        rows = [
+            {
+                **s,
+                "through": through.get(s["id"], []),
+                "root": s["statements"] > 0 and s["id"] not in carried_from,
+            }
+            for s in ledger.sources()
+        ]
+        rows.sort(key=lambda s: (-s["claims"], -s["statements"], s["name"].lower()))
+        return _page(
+            request,
+            "sources.html",
+            {"title": "Sources", "nav": "sources", "rows": rows, "graph": provenance_svg(graph)},
+        )
+
+    @router.get("/analyze")
+    def analyze_form(request: Request) -> Response:
+        return _page(request, "analyze.html", _analyze_form())
+
+    @router.post("/analyze")
+    async def analyze_text(request: Request) -> Response:
+        length = request.headers.get("content-length")
+        # form-encoded text takes up to 9 bytes a character (%XX of 3 UTF-8 bytes)
+        if length is not None and length.isdigit() and int(length) > MAX_ANALYZE_CHARS * 9:
+            return _too_long(request, "")
+        try:
+            form = await request.form(
+                max_files=0, max_fields=10, max_part_size=MAX_ANALYZE_CHARS * 4
+            )
+        except (HTTPException, MultiPartException):  # malformed, or a part too large
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(error="The form could not be read; paste plain text."),
+                status_code=400,
+            )
+        text = str(form.get("text") or "").replace("\r\n", "\n")
+        published_text = str(form.get("published") or "").strip()
+        if len(text) > MAX_ANALYZE_CHARS:
+            return _too_long(request, text[:200])
+        if not text.strip():
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(error="Paste the text of an article to analyse."),
+                status_code=422,
+            )
+        errors: list[str] = []
+        published = _date(published_text, "published", errors)
+        if errors:
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(text=text, published=published_text, error=errors[0]),
+                status_code=422,
+            )
+        from claimledger.extract import analyze
+
+        try:
+            analysis = await run_in_threadpool(
+                analyze, text, published=published, profile=profile, path="pasted text"
+            )
+        except ClaimledgerError as error:
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(text=text, published=published_text, error=str(error)),
+                status_code=422,
+            )
+        context = _article(analysis.to_json(), stored=False)
+        context["form"] = _analyze_form(text=text, published=published_text)
+        return _page(request, "article.html", context)
+
+    return router
+
+
+def _too_long(request: Request, text: str) -> Response:
+    return _page(
+        request,
+        "analyze.html",
+        _analyze_form(
+            text=text,
+            error=f"The text is longer than {MAX_ANALYZE_CHARS:,} characters; "
+            "paste one article at a time, or use `claimledger analyze FILE`.",
+        ),
+        status_code=413,
+    )
+
+
+def _analyze_form(
+    *, text: str = "", published: str = "", error: str | None = None
+) -> dict[str, Any]:
+    return {
+        "title": "Analyse an article",
+        "nav": "analyze",
+        "text": text,
+        "published": published,
+        "error": error,
+        "max_chars": MAX_ANALYZE_CHARS,
+    }
+
+
+def _date(value: str | None, name: str, errors: list[str]) -> dt.date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        errors.append(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD")
+        return None
+
+
+def _figure_key(claim: dict[str, Any]) -> tuple[float, float]:
+    q = claim["quantity"]
+    value = q["value"] if q["value"] is not None else q["low"]
+    return (float(value), float(q["low"]))
+
+
+def _time_key(claim: dict[str, Any]) -> str:
+    time = claim.get("time") or {}
+    return str(time.get("end") or claim.get("published") or "")
+
+
+_SORT_KEYS: dict[str, Any] = {
+    "time": _time_key,
+    "subject": lambda c: (c["subject"]["key"], _time_key(c)),
+    "measure": lambda c: (c["measure"], _time_key(c)),
+    "figure": _figure_key,
+    "source": lambda c: ((c.get("source") or "").lower(), _time_key(c)),
+    "certainty": lambda c: (CERTAINTY_ORDER.index(c["certainty"]), _time_key(c)),
+    "document": lambda c: (c.get("published") or "", c["document"], int(c["id"][1:])),
+}
+
+
+def _article(data: dict[str, Any], *, stored: bool) -> dict[str, Any]:
+    """What the article view shows of one analysis in its JSON form."""
+    document = data["document"]
+    text: str = document["text"]
+    claims_by_attribution: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in data["claims"]:
+        if c.get("attribution"):
+            claims_by_attribution[c["attribution"]].append(c)
+    return {
+        "title": document_name(document) if stored else "Analysed text",
+        "nav": "documents" if stored else "analyze",
+        "document": document,
+        "stored": stored,
+        "body": highlight_text(text, document_highlights(data)),
+        "attributions": data["attributions"],
+        "attribution_by_id": {a["id"]: a for a in data["attributions"]},
+        "claims": data["claims"],
+        "claims_by_attribution": claims_by_attribution,
+        "entities": data["entities"],
+        "form": None,
+    }
+
+
+def _group_index(ledger: Ledger) -> list[dict[str, Any]]:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for c in ledger.find_claims():
+        counts[(c["subject"]["key"], c["measure"])] += 1
+    return [{"subject": s, "measure": m, "claims": n} for (s, m), n in sorted(counts.items())]
+
+
+def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
+    points = ledger.timeline(subject, [measure] if measure else [])
+    figures = ledger.figures(subject=subject, measure=measure)
+    relations = [
+        r
+        for r in ledger.relations(subject=subject)
+        if measure is None or measure in (r["a"]["measure"], r["b"]["measure"])
+    ]
+    roots: dict[str, int] = {}
+    for r in relations:
+        for side in (r["a"], r["b"]):
+            if side.get("figure"):
+                roots[side["ref"]] = int(side["figure"]["independent"])
+    for f in figures:
+        for c in f["claims"]:
+            roots[c["ref"]] = int(f["independent"])
+    chart_points = [
+        TimelinePoint(
+            label=p["ref"],
+            source=p["source"] or "unattributed",
+            start=dt.date.fromisoformat(p["start"]),
+            end=dt.date.fromisoformat(p["end"]),
+            low=p["quantity"]["low"],
+            high=p["quantity"]["high"],
+            value=p["quantity"]["value"],
+            bound=p["quantity"]["bound"],
+            measure=p["measure"],
+            flag="conflicts" if p["conflicts"] else None,
+            roots=roots.get(p["ref"], 1 if p.get("roots") else None),
+        )
+        for p in points
+    ]
+    title = f"{subject}: {measure.replace('_', ' ') if measure else 'all measures'}"
+    chart = Markup(render_svg(chart_points, title=title)) if chart_points else None
+    rows = [
+        {**p, "figure_text": figure(p["quantity"]), "independent": roots.get(p["ref"], 1)}
+        for p in points
+    ]
+    measures_here = sorted({p["measure"] for p in points})
+    return {
+        "title": f"Claims about {subject}",
+        "nav": "groups",
+        "subject": subject,
+        "measure": measure,
+        "measures": measures_here,
+        "chart": chart,
+        "points": rows,
+        "figures": figures,
+        "relations": relations,
+    }

@@ -1,0 +1,350 @@
+"""The web UI's pages through FastAPI's TestClient on a real ledger: every page answers,
+filters and sorting work, spans become nested marks, and hostile article text comes out
+escaped everywhere it is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from claimledger import web
+from claimledger.extract import analyze
+from claimledger.ledger.store import Ledger
+from claimledger.web.graph import layers, provenance_svg
+from claimledger.web.highlight import Highlight, highlight_text
+from claimledger.web.views import MAX_ANALYZE_CHARS
+
+SEED = Path(__file__).parents[1] / "src" / "claimledger" / "data" / "kursk-north-korean-troops.txt"
+SEED_ID = "493db561d9636d49"
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+HOSTILE = (
+    f"The {SCRIPT} Ministry said on January 20 that 300 drones were shot down.\n"
+    f"The {IMG} Agency reported on January 21 that 10 {SCRIPT} drones were destroyed."
+)
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    ledger = Ledger(tmp_path_factory.mktemp("web") / "ledger.sqlite")
+    ledger.store(
+        analyze(
+            SEED.read_text("utf-8"),
+            published=dt.date(2025, 2, 1),
+            path="demo/kursk-north-korean-troops.txt",
+        )
+    )
+    ledger.store(
+        analyze(HOSTILE, published=dt.date(2025, 2, 1), title=f"{SCRIPT} report", outlet=IMG)
+    )
+    ledger.reconcile()
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_id() -> str:
+    return analyze(HOSTILE).document.id
+
+
+@pytest.fixture(scope="module")
+def client(ledger: Ledger) -> TestClient:
+    app = FastAPI()
+    app.state.ledger = ledger
+    web.install(app)
+    return TestClient(app)
+
+
+PAGES = [
+    "/",
+    "/?q=Syrskyi",
+    f"/documents/{SEED_ID}",
+    "/claims",
+    "/claims?sort=-figure",
+    "/groups",
+    "/groups?subject=north+korean+soldiers",
+    "/groups?subject=north+korean+soldiers&measure=killed",
+    "/sources",
+    "/analyze",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_answers_with_security_headers(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert (
+        response.headers["content-security-policy"]
+        == web.SECURITY_HEADERS["Content-Security-Policy"]
+    )
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    _assert_no_markup_injected(response.text)
+
+
+def test_static_files_are_served(client: TestClient) -> None:
+    assert "mark.source" in client.get("/static/style.css").text
+    assert "card-popover" in client.get("/static/app.js").text
+    assert client.get("/static/nothing.js").status_code == 404
+
+
+def test_nothing_is_loaded_from_elsewhere(client: TestClient) -> None:
+    for path in PAGES:
+        html = client.get(path).text
+        assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), path
+    css = client.get("/static/style.css").text
+    assert "url(" not in css and "@import" not in css
+
+
+def test_unknown_document_is_a_404_page(client: TestClient) -> None:
+    response = client.get("/documents/0000000000000000")
+    assert response.status_code == 404
+    assert "No article with id 0000000000000000" in response.text
+    assert response.headers["content-security-policy"]
+
+
+def test_article_view_marks_sources_cues_and_contents(client: TestClient) -> None:
+    html = client.get(f"/documents/{SEED_ID}").text
+    assert (
+        '<mark class="source" data-attribution="a9" tabindex="0">'
+        "Commander-in-Chief of the Ukrainian Armed Forces, Oleksandr Syrskyi</mark>"
+    ) in html
+    assert (
+        '<mark class="via" data-attribution="a9" tabindex="0">the Kyiv Independent</mark>' in html
+    )
+    assert re.search(
+        r'<mark class="cue" data-attribution="a9" tabindex="0"[^>]*>stated</mark>', html
+    )
+    assert '<mark class="content" data-attribution="a9" tabindex="0">that ' in html
+    # the figure is nested in the content and is the claims table's evidence anchor
+    assert 'id="claim-c7" data-label="c7">approximately half</mark>' in html
+    # the card is in the page without JavaScript
+    card = html[html.index('id="attribution-a9"') :]
+    card = card[: card.index("</article>")]
+    assert "Kyiv Independent" in card
+    assert "≈6,000 (approximately half of 12,000)" in card
+    assert "2025-01-19" in card
+    assert "/groups?subject=north+korean+soldiers" in card
+    assert html.count("<mark") == html.count("</mark>")
+
+
+HIGHLIGHT_CASES = [
+    # (text, highlights as (start, end, kind, attribution), expected HTML)
+    ("a b", [], "a b"),
+    (
+        "<b>",
+        [(0, 3, "content", "a1")],
+        '<mark class="content" data-attribution="a1" tabindex="0">&lt;b&gt;</mark>',
+    ),
+    (
+        "said 5 men",
+        [(0, 10, "content", "a1"), (5, 6, "figure", "a1")],
+        '<mark class="content" data-attribution="a1" tabindex="0">said '
+        '<mark class="figure" data-attribution="a1">5</mark> men</mark>',
+    ),
+    (
+        "abcdef",
+        [(0, 4, "source", "a1"), (2, 6, "content", "a2")],
+        '<mark class="source" data-attribution="a1" tabindex="0">ab'
+        '<mark class="content" data-attribution="a2" tabindex="0">cd</mark></mark>'
+        '<mark class="content more" data-attribution="a2">ef</mark>',
+    ),
+    ("abc", [(2, 9, "cue", "a1"), (1, 1, "cue", "a1")], "abc"),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), HIGHLIGHT_CASES)
+def test_highlight_nests_and_escapes(
+    text: str, spans: list[tuple[int, int, str, str]], expected: str
+) -> None:
+    assert str(highlight_text(text, [Highlight(*s) for s in spans])) == expected
+
+
+def test_claims_filters(client: TestClient) -> None:
+    def rows(query: str) -> list[str]:
+        html = client.get("/claims" + query).text
+        return re.findall(r'href="/documents/[0-9a-f]+#claim-(c\d+)"', html)
+
+    assert sorted(rows("?subject=north+korean&measure=killed")) == ["c6", "c8"]
+    assert rows("?source=Syrskyi") == ["c7"]
+    assert rows("?certainty=likely") == ["c2"]
+    # c1's absence (2025-01-11…2025-01-31) overlaps the window, c6's week does not
+    assert sorted(rows("?since=2025-01-27&until=2025-01-29&subject=north")) == ["c1", "c8"]
+    assert rows(f"?document={SEED_ID}&measure=deployed&subject=russian") == ["c4"]
+    assert rows("?subject=no+such+thing") == []
+    bad = client.get("/claims?since=January")
+    assert bad.status_code == 422
+    assert "write it as YYYY-MM-DD" in bad.text
+
+
+def test_claims_sort(client: TestClient) -> None:
+    def figures(query: str) -> list[str]:
+        html = client.get("/claims?subject=north+korean" + query).text
+        return re.findall(r'<td class="figure-cell">([^<]+)</td>', html)
+
+    ascending = figures("&sort=figure")
+    assert ascending[0] == "2"
+    assert ascending[-2:] == ["12,000", "≈12,000"] or ascending[-2:] == ["≈12,000", "12,000"]
+    assert figures("&sort=-figure")[-1] == "2"
+    assert figures("&measure=killed&sort=-figure") == ["4,000 (one-third of 12,000)", "2"]
+    html = client.get("/claims?subject=north+korean&sort=-figure").text
+    assert 'aria-sort="descending"' in html
+    # the sort header toggles, and keeps the filters
+    assert 'href="?subject=north+korean&amp;sort=figure"' in html
+    by_source = client.get("/claims?subject=north+korean&sort=source").text
+    names = re.findall(r'<td class="figure-cell">[^<]+</td>\s*<td>([^<]+)', by_source)
+    assert names == sorted(names, key=str.lower)
+    assert client.get("/claims?sort=nonsense").status_code == 422
+
+
+def test_group_view_has_the_timeline_figures_and_reasons(client: TestClient) -> None:
+    html = client.get("/groups?subject=north+korean+soldiers").text
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "4,000 · Zelensky" in svg and "≈6,000 · Oleksandr Syrskyi" in svg
+    assert "2 roots" in svg
+    assert "style=" not in svg and "<style" not in svg  # drawn under a strict CSP
+    assert "killed ≤ killed_or_wounded: 4,000 killed" in html
+    empty = client.get("/groups?subject=nothing+like+this")
+    assert empty.status_code == 200 and "No dated counts" in empty.text
+
+
+def test_sources_view_counts_and_graph(client: TestClient) -> None:
+    html = client.get("/sources").text
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    assert ">Kyiv Independent</text>" in html
+    assert "Korean News Agency" in html
+
+
+def test_graph_layers_follow_the_longest_path() -> None:
+    nodes = [{"id": x, "name": x, "kind": "person", "statements": 1} for x in "ABCD"]
+    edges = [
+        {"from": "A", "to": "B", "statements": 2},
+        {"from": "B", "to": "C", "statements": 1},
+        {"from": "A", "to": "C", "statements": 1},
+        {"from": "C", "to": "A", "statements": 1},  # a cycle must not hang
+    ]
+    found = layers(nodes, edges)
+    assert found["D"] == 0 and found["B"] < found["C"]
+    assert "2×" in provenance_svg({"nodes": nodes, "edges": edges})
+    assert provenance_svg({"nodes": [], "edges": []}) == ""
+
+
+def test_analyze_shows_the_article_view_without_storing(client: TestClient, ledger: Ledger) -> None:
+    before = ledger.count_documents()
+    response = client.post(
+        "/analyze",
+        data={
+            "text": "Defence Minister Rustem Umerov said on Monday that 1,500 soldiers were"
+            " wounded.",
+            "published": "2025-02-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "not stored" in response.text
+    assert re.search(
+        r'<mark class="source" data-attribution="a1"[^>]*>[^<]*Umerov</mark>', response.text
+    )
+    assert "1,500" in response.text
+    assert ledger.count_documents() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"text": "  "}, 422, "Paste the text"),
+        ({"text": "He said so.", "published": "yesterday"}, 422, "YYYY-MM-DD"),
+        ({"text": "x" * (MAX_ANALYZE_CHARS + 1)}, 413, "longer than"),
+    ],
+)
+def test_analyze_refuses_bad_input(
+    client: TestClient, data: dict[str, str], status: int, message: str
+) -> None:
+    response = client.post("/analyze", data=data)
+    assert response.status_code == status
+    assert message in response.text
+
+
+# --- hostile text ---------------------------------------------------------------------
+
+
+class _Elements(HTMLParser):
+    """Every element a browser would build from the page, with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+
+def _assert_no_markup_injected(html: str) -> None:
+    """No script but the app's own, no event handler attribute, no <img>."""
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    scripts = [attrs for tag, attrs in parser.found if tag == "script"]
+    assert scripts == [{"src": "/static/app.js", "defer": None}], scripts
+    handlers = [(tag, a) for tag, attrs in parser.found for a in attrs if a.startswith("on")]
+    assert handlers == [], handlers
+    assert [tag for tag, _ in parser.found if tag in ("img", "iframe", "object", "embed")] == []
+    assert SCRIPT not in html and IMG not in html
+
+
+def _hostile_pages(hostile_id: str) -> list[str]:
+    return [
+        "/",
+        f"/documents/{hostile_id}",
+        "/claims",
+        "/claims?source=agency",
+        "/sources",
+        "/groups",
+        "/groups?subject=drones",
+        f"/groups?subject={SCRIPT}",
+        f"/claims?subject={IMG}",
+        f"/?q={SCRIPT}",
+    ]
+
+
+def test_hostile_text_is_escaped_in_every_view(client: TestClient, hostile_id: str) -> None:
+    escaped_script = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    escaped_img = "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"
+    seen = {"script": 0, "img": 0}
+    for path in _hostile_pages(hostile_id):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _assert_no_markup_injected(response.text)
+        seen["script"] += escaped_script in response.text
+        seen["img"] += escaped_img in response.text
+    # the hostile strings do reach the pages, escaped
+    assert seen["script"] >= 5 and seen["img"] >= 4, seen
+    article = client.get(f"/documents/{hostile_id}").text
+    text = article[article.index('id="article-text"') :]
+    text = re.sub(r"</?mark[^>]*>", "", text[: text.index("</div>")])
+    assert f"The {escaped_script} Ministry said" in text
+    sources = client.get("/sources").text
+    graph = sources[sources.index("<svg") : sources.index("</svg>")]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in graph  # a node label, as SVG text
+
+
+def test_hostile_text_is_escaped_in_the_timeline(client: TestClient) -> None:
+    html = client.get("/groups?subject=drones").text
+    assert "<svg" in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "&lt;script" in svg
+
+
+def test_hostile_pasted_text_is_escaped(client: TestClient) -> None:
+    response = client.post("/analyze", data={"text": HOSTILE + f"\n</textarea>{SCRIPT}"})
+    assert response.status_code == 200
+    _assert_no_markup_injected(response.text)
+    assert "&lt;/textarea&gt;" in response.text

@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from claimledger.cli import app
 
 CORPUS = Path(__file__).parent / "corpus" / "story.jsonl"
+RELATION_COUNTS = {"conflicts": 5, "updates": 3, "compatible": 24, "corroborates": 13}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def jsonl(result: Result) -> list[dict[str, object]]:
 def test_conflicts_lists_conflicts_and_updates_with_reasons(db: str) -> None:
     result = cli("conflicts", "--db", db)
     assert result.exit_code == 0, result.output
-    assert "8 relation(s) (conflicts, updates)" in result.output
+    assert "8 relation(s): 5 conflicts, 3 updates\n" in result.output
     assert "CONFLICTS" in result.output and "UPDATES" in result.output
     assert "why: deployed ≈11,000 (9,900–12,100) and at most 500 do not overlap" in (
         result.output.replace("\n", " ").replace("  ", " ")
@@ -59,8 +60,9 @@ def test_conflicts_lists_conflicts_and_updates_with_reasons(db: str) -> None:
     [
         ((), {"conflicts": 5, "updates": 3}),
         (("--kind", "updates"), {"updates": 3}),
-        (("--kind", "all"), {"conflicts": 5, "updates": 3, "compatible": 24, "corroborates": 13}),
+        (("--kind", "all"), RELATION_COUNTS),
         (("--kind", "all", "--subject", "russian"), {}),
+        (("--kind", "all", "--limit", "2"), {k: 2 for k in RELATION_COUNTS}),
     ],
 )
 def test_conflicts_filters(db: str, options: tuple[str, ...], kinds: dict[str, int]) -> None:
@@ -161,3 +163,13 @@ def test_mistakes_are_one_line(
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines[-1].startswith("error: ") and message in lines[-1], result.output
     assert not (tmp_path / "nope.sqlite").exists()  # a query never creates a ledger
+
+
+def test_a_long_list_says_how_much_it_shows(db: str) -> None:
+    result = cli("conflicts", "--db", db, "--kind", "all", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    heading = result.output.splitlines()[0]
+    assert heading.startswith("45 relation(s): 5 conflicts, 3 updates, 24 compatible")
+    assert "showing 4 (--limit 1 of each kind; --limit 0 for all)" in " ".join(
+        result.output.split()
+    )

@@ -428,9 +428,16 @@ RELATION_KINDS = ("conflicts", "updates", "compatible", "corroborates")
     help="Which relations to list (repeatable)  [default: conflicts and updates]",
 )
 @click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="Show at most this many relations of each kind (0: all).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
 )
-def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], fmt: str) -> None:
+def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, fmt: str) -> None:
     """Where the ledger's figures disagree, and why: pairs of claims about one subject
     that conflict (or, with --kind, that update, corroborate or are compatible), each with
     its reason and the independent roots behind each side.
@@ -438,21 +445,27 @@ def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], fmt: str) ->
     \b
     Examples:
       claimledger conflicts --db ledger.sqlite
-      claimledger conflicts --subject 'north korean' --kind all
+      claimledger conflicts --subject 'north korean' --kind all --limit 0
     """
     from claimledger.report import relation_blocks
 
-    wanted = set(RELATION_KINDS) if "all" in kinds else set(kinds or ("conflicts", "updates"))
+    wanted = RELATION_KINDS if "all" in kinds else tuple(k for k in RELATION_KINDS if k in kinds)
+    wanted = wanted or ("conflicts", "updates")
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, int] = {}
     with _open_ledger(db) as ledger:
-        rows = [r for r in ledger.relations(subject=subject) if r["kind"] in wanted]
+        for kind in wanted:
+            totals[kind] = ledger.count_relations(kind=kind, subject=subject)
+            rows += ledger.relations(kind=kind, subject=subject, limit=limit or None)
     if fmt == "jsonl":
         sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         return
-    order = {k: i for i, k in enumerate(RELATION_KINDS)}
-    rows.sort(key=lambda r: (order[r["kind"]], r["subject"]))
     console = Console(highlight=False)
-    shown = ", ".join(k for k in RELATION_KINDS if k in wanted)
-    console.print(Text(f"{len(rows)} relation(s) ({shown})\n", style="bold"))
+    counts = ", ".join(f"{totals[k]} {k}" for k in wanted)
+    heading = f"{sum(totals.values())} relation(s): {counts}"
+    if len(rows) < sum(totals.values()):
+        heading += f"; showing {len(rows)} (--limit {limit} of each kind; --limit 0 for all)"
+    console.print(Text(heading + "\n", style="bold"))
     for block in relation_blocks(rows):
         console.print(block)
 

@@ -350,15 +350,30 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def relation_rows(
-    conn: Connection, *, kind: str | None = None, subject: str | None = None
-) -> list[dict[str, Any]]:
+def _relations_query(kind: str | None, subject: str | None) -> sa.Select[Any]:
     r = t.relations
-    query = sa.select(r).order_by(r.c.subject, r.c.kind, r.c.id)
+    query = sa.select(r)
     if kind:
         query = query.where(r.c.kind == kind)
     if subject:
         query = query.where(r.c.subject.contains(subject.lower(), autoescape=True))
+    return query
+
+
+def relation_rows(
+    conn: Connection,
+    *,
+    kind: str | None = None,
+    subject: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    r = t.relations
+    query = _relations_query(kind, subject).order_by(r.c.subject, r.c.kind, r.c.id)
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     rows = conn.execute(query).all()
     claims = _claim_summaries(
         conn,
@@ -374,6 +389,13 @@ def relation_rows(
         }
         for x in rows
     ]
+
+
+def count_relations(
+    conn: Connection, *, kind: str | None = None, subject: str | None = None
+) -> int:
+    query = _relations_query(kind, subject)
+    return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
 
 
 def figure_rows(

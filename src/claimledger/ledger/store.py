@@ -385,17 +385,33 @@ class Ledger:
             self.reconcile()
 
     def relations(
-        self, *, kind: str | None = None, subject: str | None = None
+        self,
+        *,
+        kind: str | None = None,
+        subject: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
         """Relations between claims (reconciling first if the ledger changed), each with
-        both claims' figure, measure, source, outlet and time."""
+        both claims' figure, measure, source, outlet and time; by subject, kind and order
+        of finding; ``limit`` and ``offset`` page through them."""
         self._fresh()
         with self.engine.connect() as conn:
-            return derive.relation_rows(conn, kind=kind, subject=subject)
+            return derive.relation_rows(
+                conn, kind=kind, subject=subject, limit=limit, offset=offset
+            )
 
-    def conflicts(self, *, subject: str | None = None) -> list[dict[str, Any]]:
+    def count_relations(self, *, kind: str | None = None, subject: str | None = None) -> int:
+        """How many relations :meth:`relations` gives for the same filters."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return derive.count_relations(conn, kind=kind, subject=subject)
+
+    def conflicts(
+        self, *, subject: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[dict[str, Any]]:
         """The relations of kind ``conflicts``."""
-        return self.relations(kind="conflicts", subject=subject)
+        return self.relations(kind="conflicts", subject=subject, limit=limit, offset=offset)
 
     def figures(
         self, *, subject: str | None = None, measure: str | None = None

@@ -29,10 +29,19 @@ DATELINE = re.compile(
 )
 
 
+# A paragraph ends at a blank line, or at a line break after sentence-final punctuation;
+# the parser sometimes runs a dateline paragraph ("Seoul, March 5.") into the next one.
+PARAGRAPH_END = re.compile(r"(?:\n[ \t]*\n|(?<=[.!?:\"”])[ \t]*\n)\s*")
+
+
 @Language.component("claimledger_datelines")
 def mark_datelines(doc: Doc) -> Doc:
-    """Start a new sentence after each paragraph's wire dateline, before the parser
-    runs (it keeps boundaries set earlier)."""
+    """Start a new sentence at each paragraph and after each paragraph's wire dateline,
+    before the parser runs (it keeps boundaries set earlier)."""
+    for match in PARAGRAPH_END.finditer(doc.text):
+        token = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if token is not None and len(token) and token.start > 0:
+            doc[token.start].is_sent_start = True
     for match in DATELINE.finditer(doc.text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or span.end >= len(doc):

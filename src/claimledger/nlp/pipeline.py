@@ -39,9 +39,9 @@ def mark_datelines(doc: Doc) -> Doc:
     """Start a new sentence at each paragraph and after each paragraph's wire dateline,
     before the parser runs (it keeps boundaries set earlier)."""
     for match in PARAGRAPH_END.finditer(doc.text):
-        token = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
-        if token is not None and len(token) and token.start > 0:
-            doc[token.start].is_sent_start = True
+        first = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if first is not None and len(first) and first.start > 0:
+            doc[first.start].is_sent_start = True
     for match in DATELINE.finditer(doc.text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or span.end >= len(doc):

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
-.PHONY: demo test lint typecheck unit golden eval eval-accurate train train-accurate bench clean
+.PHONY: demo serve test lint typecheck unit golden eval eval-accurate train train-accurate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/claimledger demo
+
+# The web UI and API on the demo ledger: http://127.0.0.1:8000/
+serve: demo
+	$(BIN)/claimledger serve --db claimledger-demo.sqlite
 
 test: lint typecheck unit
 

@@ -693,6 +693,59 @@ def rate(
     err_console.print(f"rated {claim}: {verdict} ({value}/5)", highlight=False, markup=False)
 
 
+@app.command()
+@click.option(
+    "--db",
+    default="claimledger.sqlite",
+    show_default=True,
+    help="The ledger: a SQLite file (made if missing) or a database URL.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="fast",
+    show_default=True,
+    help="The analysis profile for posted and pasted articles.",
+)
+@click.option(
+    "--private-reads",
+    is_flag=True,
+    help="Reads need the token too (the web UI, which has no log-in, is then off).",
+)
+def serve(db: str, host: str, port: int, profile: str, private_reads: bool) -> None:
+    """Serve the ledger: the web UI at / and the JSON API at /api/v1 (OpenAPI document at
+    /api/v1/openapi.json). Writes (posting articles, rating claims) need the token in
+    CLAIMLEDGER_TOKEN, or in the file named by CLAIMLEDGER_TOKEN_FILE; without one they
+    are refused.
+
+    \b
+    Example:
+      claimledger demo && claimledger serve --db claimledger-demo.sqlite
+    """
+    import uvicorn
+
+    from claimledger.api import Settings
+    from claimledger.ledger import Ledger
+    from claimledger.server import build_app
+
+    overrides: dict[str, Any] = {"profile": profile}
+    if private_reads:
+        overrides["private_reads"] = True
+    settings = Settings.from_env(db, **overrides)
+    with Ledger(db) as ledger:  # a bad ledger is one error line here, not a traceback later
+        documents = ledger.counts()["documents"]
+    writes = "need the token" if settings.token else "are off (set CLAIMLEDGER_TOKEN to allow)"
+    err_console.print(
+        f"claimledger: {db} ({documents} document(s)) at http://{host}:{port}/ — API "
+        f"http://{host}:{port}/api/v1, OpenAPI /api/v1/openapi.json; writes {writes}",
+        highlight=False,
+        markup=False,
+    )
+    uvicorn.run(build_app(settings), host=host, port=port, log_level="warning")
+
+
 @app.group(name="eval")
 def eval_group() -> None:
     """Measure accuracy on annotated corpora."""

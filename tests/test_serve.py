@@ -1,0 +1,81 @@
+"""`claimledger serve` as a user starts it: one process, the web UI at / and the API at
+/api/v1, over the demo ledger; and one line when it cannot start."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CLI = Path(sys.executable).parent / "claimledger"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("serve") / "demo.sqlite"
+    done = subprocess.run(
+        [str(CLI), "demo", "--db", str(db)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+def test_one_process_serves_the_ui_and_the_api(demo_ledger: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMLEDGER_")}
+    env["CLAIMLEDGER_TOKEN"] = "s3cret-token"
+    server = subprocess.Popen(
+        [str(CLI), "serve", "--db", str(demo_ledger), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                health = httpx.get(f"{base}/api/v1/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.communicate()[1]
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not answer within 30 s")
+        assert health.status_code == 200
+        assert httpx.get(f"{base}/api/v1/openapi.json").json()["info"]["title"] == "claimledger"
+        page = httpx.get(f"{base}/documents/493db561d9636d49")
+        assert page.status_code == 200 and "Syrskyi" in page.text
+        refused = httpx.post(f"{base}/api/v1/documents", json={"text": "x said 3 died."})
+        assert refused.status_code == 401
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert f"at http://127.0.0.1:{port}/" in stderr and "writes need the token" in stderr
+
+
+def test_a_ledger_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    done = subprocess.run(
+        [str(CLI), "serve", "--db", str(bad), "--port", str(_free_port())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "notes.sqlite" in lines[0]

@@ -181,3 +181,14 @@ def test_documents_claims_and_provenance_for_the_api(ledger_target: str, seed: A
             2,
         ]
         assert any(p["conflicts"] for p in points)
+
+
+def test_claim_groups_count_claims_by_subject_and_measure(
+    ledger_target: str, seed: Analysis
+) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        groups = {(g["subject"], g["measure"]): g["claims"] for g in ledger.claim_groups()}
+    assert groups[("north korean soldiers", "killed")] == 2
+    assert groups[("russian soldiers", "deployed")] == 1
+    assert sum(groups.values()) == len(seed.claims)

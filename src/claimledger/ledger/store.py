@@ -672,6 +672,20 @@ class Ledger:
             query = query.where(c.c.document_id == document)
         return query
 
+    def claim_groups(self) -> list[dict[str, Any]]:
+        """Every (subject, measure) pair with its number of claims, by subject."""
+        c = t.claims
+        query = (
+            sa.select(c.c.subject, c.c.measure, sa.func.count().label("claims"))
+            .group_by(c.c.subject, c.c.measure)
+            .order_by(c.c.subject, c.c.measure)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {"subject": subject, "measure": measure, "claims": int(n)}
+                for subject, measure, n in conn.execute(query)
+            ]
+
     def timeline(self, subject: str, measures: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The dated count figures about ``subject`` (of ``measures``, else all), oldest
         first: each claim's JSON as :meth:`find_claims` gives it, plus ``start`` and

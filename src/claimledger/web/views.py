@@ -418,19 +418,22 @@ def _article(data: dict[str, Any], *, stored: bool) -> dict[str, Any]:
     }
 
 
+RELATIONS_PER_KIND = 200
+
+
 def _group_index(ledger: Ledger) -> list[dict[str, Any]]:
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for c in ledger.find_claims():
-        counts[(c["subject"]["key"], c["measure"])] += 1
-    return [{"subject": s, "measure": m, "claims": n} for (s, m), n in sorted(counts.items())]
+    return ledger.claim_groups()
 
 
 def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
     points = ledger.timeline(subject, [measure] if measure else [])
     figures = ledger.figures(subject=subject, measure=measure)
+    # the most telling kinds first, at most RELATIONS_PER_KIND of each: a subject of a
+    # large ledger has hundreds of thousands
     relations = [
         r
-        for r in ledger.relations(subject=subject)
+        for kind in ("conflicts", "updates", "corroborates", "compatible")
+        for r in ledger.relations(kind=kind, subject=subject, limit=RELATIONS_PER_KIND)
         if measure is None or measure in (r["a"]["measure"], r["b"]["measure"])
     ]
     roots: dict[str, int] = {}

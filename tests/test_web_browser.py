@@ -43,6 +43,7 @@ HOSTILE = (
     "that 10 <script>alert(1)</script> drones were destroyed."
 )
 SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
+README_SHOTS = os.environ.get("CLAIMLEDGER_SCREENSHOTS") == "1"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -76,14 +77,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         path="demo/kursk-north-korean-troops.txt",
     )
     ledger.store(seed)
-    ledger.store(
-        analyze(
-            HOSTILE,
-            published=dt.date(2025, 2, 1),
-            title="<script>window.__pwned = 1</script> report",
-            outlet='"><img src=x onerror=alert(1)>',
+    if not README_SHOTS:  # the README's pictures show the seed article alone
+        ledger.store(
+            analyze(
+                HOSTILE,
+                published=dt.date(2025, 2, 1),
+                title="<script>window.__pwned = 1</script> report",
+                outlet='"><img src=x onerror=alert(1)>',
+            )
         )
-    )
     ledger.reconcile()
     app = FastAPI()
     app.state.ledger = ledger
@@ -224,6 +226,7 @@ def test_keyboard_reaches_the_card(server: str, page: tuple[Page, Watch]) -> Non
     expect(p.locator("#card-popover")).to_be_hidden()
 
 
+@pytest.mark.skipif(README_SHOTS, reason="the README's screenshots leave the hostile article out")
 def test_hostile_article_runs_no_script(
     server: str, page: tuple[Page, Watch], hostile_id: str
 ) -> None:

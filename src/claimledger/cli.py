@@ -558,21 +558,7 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
 def _timeline_points(ledger: Any, subject: str, measures: tuple[str, ...]) -> list[Any]:
     from claimledger.timeline import TimelinePoint
 
-    return [
-        TimelinePoint(
-            label=f"{p['document'][:8]}/{p['id']}",
-            source=p["source"] or "unattributed",
-            start=dt.date.fromisoformat(p["start"]),
-            end=dt.date.fromisoformat(p["end"]),
-            low=p["quantity"]["low"],
-            high=p["quantity"]["high"],
-            value=p["quantity"]["value"],
-            bound=p["quantity"]["bound"],
-            measure=p["measure"],
-            flag="conflicts" if p["conflicts"] else None,
-        )
-        for p in ledger.timeline(subject, measures)
-    ]
+    return [TimelinePoint.from_ledger(p) for p in ledger.timeline(subject, measures)]
 
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")

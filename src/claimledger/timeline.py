@@ -8,7 +8,7 @@ import io
 import math
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,27 @@ class TimelinePoint:
     measure: str  # killed, killed_or_wounded, deployed ...
     flag: str | None = None  # a relation to highlight, e.g. "conflicts"
     roots: int | None = None  # independent roots behind the figure, when known
+
+    @classmethod
+    def from_ledger(
+        cls, point: Mapping[str, Any], *, label: str | None = None, roots: int | None = None
+    ) -> TimelinePoint:
+        """A point from one row of ``Ledger.timeline`` (a claim with start, end and
+        conflicts)."""
+        quantity = point["quantity"]
+        return cls(
+            label=label or f"{point['document'][:8]}/{point['id']}",
+            source=point["source"] or "unattributed",
+            start=dt.date.fromisoformat(point["start"]),
+            end=dt.date.fromisoformat(point["end"]),
+            low=quantity["low"],
+            high=quantity["high"],
+            value=quantity["value"],
+            bound=quantity["bound"],
+            measure=point["measure"],
+            flag="conflicts" if point["conflicts"] else None,
+            roots=roots,
+        )
 
     @property
     def middle(self) -> float:

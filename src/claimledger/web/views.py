@@ -445,18 +445,8 @@ def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
         for c in f["claims"]:
             roots[c["ref"]] = int(f["independent"])
     chart_points = [
-        TimelinePoint(
-            label=p["ref"],
-            source=p["source"] or "unattributed",
-            start=dt.date.fromisoformat(p["start"]),
-            end=dt.date.fromisoformat(p["end"]),
-            low=p["quantity"]["low"],
-            high=p["quantity"]["high"],
-            value=p["quantity"]["value"],
-            bound=p["quantity"]["bound"],
-            measure=p["measure"],
-            flag="conflicts" if p["conflicts"] else None,
-            roots=roots.get(p["ref"], 1 if p.get("roots") else None),
+        TimelinePoint.from_ledger(
+            p, label=p["ref"], roots=roots.get(p["ref"], 1 if p.get("roots") else None)
         )
         for p in points
     ]

@@ -23,7 +23,6 @@ from claimledger.ledger.reconcile import (
     DatedBy,
     DocumentEntity,
     LedgerEntity,
-    group_subject,
     reconcile,
     resolve_entities,
     scope_of,
@@ -32,7 +31,7 @@ from claimledger.nlp.gazetteer import normalise_name
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 6
+RULES_VERSION = 7
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -206,7 +205,7 @@ def _facts(
     return ClaimFacts(
         document=document_id,
         claim=claim["id"],
-        subject=group_subject(claim["subject"]["key"]),
+        subject=claim["subject"]["key"],
         measure=claim["measure"],
         low=float(quantity["low"]),
         high=None if quantity["high"] is None else float(quantity["high"]),

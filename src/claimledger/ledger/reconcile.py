@@ -79,35 +79,6 @@ _COUNTRIES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-# Head nouns that count the same people: "North Korean troops" and "North Korean
-# soldiers" are one subject.
-_SUBJECT_HEADS: Mapping[str, str] = {
-    "troops": "soldiers",
-    "troop": "soldiers",
-    "soldier": "soldiers",
-    "servicemen": "soldiers",
-    "serviceman": "soldiers",
-    "service members": "soldiers",
-    "personnel": "soldiers",
-    "forces": "soldiers",
-    "fighters": "soldiers",
-    "military personnel": "soldiers",
-    "civilian": "civilians",
-    "people": "civilians",
-}
-
-
-def group_subject(key: str) -> str:
-    """The subject key claims are grouped by: the extractor's key with synonymous head
-    nouns made one ("north korean troops" → "north korean soldiers")."""
-    words = key.split()
-    for size in (2, 1):
-        head = " ".join(words[-size:])
-        if len(words) > size and head in _SUBJECT_HEADS:
-            return " ".join([*words[:-size], _SUBJECT_HEADS[head]])
-    return key
-
-
 # --- entities across documents -------------------------------------------------------------
 
 
@@ -238,11 +209,12 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         candidates = {
             full
             for full in full_names.get(tokens[-1], set())
-            if full != " ".join(tokens) and full.endswith(" ".join(tokens))
+            if full.endswith(" " + " ".join(tokens))
         }
         if len(candidates) == 1:
             full = candidates.pop()
-            union(name_index[full], i, f"{items[i].name!r} is the surname of {full.title()!r}")
+            shorter = "the surname" if len(tokens) == 1 else "a shorter form"
+            union(name_index[full], i, f"{items[i].name!r} is {shorter} of {full.title()!r}")
 
     # 3. a person named by role joins the one person with that role and country
     holders: dict[str, set[int]] = defaultdict(set)
@@ -276,7 +248,8 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         ]
         name = max((m.name for m in proper), key=lambda n: (len(_person_tokens(n)), len(n), n))
         kinds = [items[j].kind for j in members if items[j].kind != "unknown"]
-        kind = max(set(kinds), key=kinds.count) if kinds else "unknown"
+        # the commonest kind; ties go to the first in sorted order, never to hash order
+        kind = max(sorted(set(kinds)), key=kinds.count) if kinds else "unknown"
         merged.append(
             LedgerEntity(
                 id=_ledger_id(kind, name),
@@ -397,7 +370,9 @@ def _figure(c: ClaimFacts) -> str:
     def num(x: float) -> str:
         return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0")
 
-    stated = c.value if c.value is not None else c.low
+    stated = c.value
+    if stated is None:  # the bound's own end: "at most 500" is [0, 500]
+        stated = c.high if c.bound in ("below", "at_most") and c.high is not None else c.low
     if c.bound in _BOUND_WORDS:
         return _BOUND_WORDS[c.bound] + num(stated)
     if c.high is None:
@@ -458,6 +433,12 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
         return None
     first, second = _earlier_first(a, b)
     gap = _gap(a, b)
+    if (
+        gap is not None
+        and gap > COMPARE_WITHIN_DAYS
+        and (a.measure != b.measure or a.root != b.root)
+    ):
+        return None  # too far apart to bear on each other; a source's own figures update
     same_time = gap is None or gap <= SAME_TIME_DAYS
     when = f"{_when(first)} and {_when(second)}"
     if a.measure == "absent" or b.measure == "absent":
@@ -488,21 +469,14 @@ def _relate_same_measure(
     measure = first.measure.replace("_", " ")
     one, two = _figure(first), _figure(second)
     same_root = first.root == second.root
-    if gap is not None and gap > COMPARE_WITHIN_DAYS and not same_root:
-        return None
     if "incident" in (first.scope, second.scope):
         return _relate_incident(first, second, same_time, when)
     if same_root and gap is not None and gap > 0 and not _overlap(first, second):
-        change = (
-            "unchanged"
-            if (first.low, first.high) == (second.low, second.high)
-            else (f"{one} → {two}")
-        )
         return Relation(
             first.ref,
             second.ref,
             "updates",
-            f"the same source ({first.root_name}) at two dates: {measure} {change} ({when})",
+            f"the same source ({first.root_name}) at two dates: {measure} {one} → {two} ({when})",
         )
     if _overlap(first, second):
         who = (
@@ -574,6 +548,14 @@ def _relate_incident(
             "conflicts",
             f"one incident's {measure} ({_figure(incident)}) exceeds the later running "
             f"total ({_figure(total)}) ({when})",
+        )
+    if total.high is not None and incident.low > total.high:
+        return Relation(
+            first.ref,
+            second.ref,
+            "compatible",
+            f"a later incident ({_figure(incident)} {measure}) larger than the earlier "
+            f"running total ({_figure(total)}): the total has grown since ({when})",
         )
     return Relation(
         first.ref,

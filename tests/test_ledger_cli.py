@@ -151,6 +151,8 @@ def test_a_rated_claim_is_exported_as_claimreview(db: str, tmp_path: Path) -> No
         (("rate", "abc/c1", "--db", "{db}", "--verdict", "x", "--value", "9", "--reviewer", "x"),
          "not in the range"),
         (("timeline", "--db", "{db}", "--subject", "unicorns"), "no dated claims about 'unicorns'"),
+        (("export", "--db", "{db}", "--out", "{db}"), "is the ledger itself"),
+        (("export", "--db", "{db}", "--out", "{tmp}/no/such/x.csv"), "does not exist"),
         (("timeline", "--db", "{db}", "--subject", "north", "--out", "{tmp}/c.gif"), ".png"),
     ],
 )  # fmt: skip
@@ -163,6 +165,7 @@ def test_mistakes_are_one_line(
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines[-1].startswith("error: ") and message in lines[-1], result.output
     assert not (tmp_path / "nope.sqlite").exists()  # a query never creates a ledger
+    assert Path(db).stat().st_size > 0  # and an export never overwrites it
 
 
 def test_a_long_list_says_how_much_it_shows(db: str) -> None:
@@ -173,3 +176,27 @@ def test_a_long_list_says_how_much_it_shows(db: str) -> None:
     assert "showing 4 (--limit 1 of each kind; --limit 0 for all)" in " ".join(
         result.output.split()
     )
+
+
+def test_terminal_escapes_in_article_text_are_not_printed() -> None:
+    from rich.console import Console
+
+    from claimledger.report import relation_blocks
+
+    side = {
+        "ref": "d/c1",
+        "quantity": {"low": 2, "high": 2, "value": 2, "bound": "exact", "approx": False,
+                     "text": "two", "unit": "count", "fraction": None, "base": None},
+        "measure": "killed",
+        "source": "Evil\x1b]0;pwned\x07 Corp\x1b[2J",
+        "outlet": "Out\x1b[31mlet",
+        "start": "2025-01-28",
+        "end": "2025-01-28",
+    }  # fmt: skip
+    console = Console(force_terminal=True, width=200, record=True)
+    for block in relation_blocks([{"kind": "conflicts", "subject": "s", "reason": "r\x1b[2J",
+                                   "a": side, "b": side}]):  # fmt: skip
+        console.print(block)
+    shown = console.export_text(styles=False)
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "Evil\ufffd]0;pwned\ufffd Corp" in shown

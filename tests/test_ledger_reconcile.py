@@ -5,7 +5,9 @@ staleness, and ratings that survive re-analysis."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -192,3 +194,36 @@ def test_claim_groups_count_claims_by_subject_and_measure(
     assert groups[("north korean soldiers", "killed")] == 2
     assert groups[("russian soldiers", "deployed")] == 1
     assert sum(groups.values()) == len(seed.claims)
+
+
+def test_relations_filter_by_measure_on_either_side(ledger_target: str, seed: Analysis) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        everything = ledger.relations()
+        absent = ledger.relations(measure="absent")
+        assert absent and len(absent) < len(everything)
+        assert all("absent" in (r["a"]["measure"], r["b"]["measure"]) for r in absent)
+        assert ledger.count_relations(measure="absent") == len(absent)
+        assert ledger.count_relations(subject="north korean soldiers", exact=True) == len(
+            everything
+        )
+        assert ledger.count_relations(subject="north korean", exact=True) == 0
+
+
+def test_two_ledgers_reconciling_at_once_both_finish(tmp_path: Path, seed: Analysis) -> None:
+    path = tmp_path / "shared.sqlite"
+    with Ledger(path) as ledger:
+        ledger.store(seed)
+    results: list[object] = []
+
+    def reconcile() -> None:
+        with Ledger(path) as ledger:
+            results.append(ledger.reconcile())
+
+    threads = [threading.Thread(target=reconcile) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ran = [r for r in results if getattr(r, "ran", False)]
+    assert len(results) == 3 and len(ran) == 1  # the others found nothing left to do

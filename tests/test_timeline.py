@@ -14,10 +14,10 @@ import plotext
 import pytest
 
 from claimledger.errors import InputError
+from claimledger.report import printable
 from claimledger.timeline import (
     TimelinePoint,
     format_point_figure,
-    printable,
     render_file,
     render_svg,
     render_terminal,

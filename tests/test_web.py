@@ -348,3 +348,8 @@ def test_hostile_pasted_text_is_escaped(client: TestClient) -> None:
     assert response.status_code == 200
     _assert_no_markup_injected(response.text)
     assert "&lt;/textarea&gt;" in response.text
+
+
+def test_a_page_number_beyond_any_database_integer_is_the_last_page(client: TestClient) -> None:
+    for path in ("/?page=999999999999999999999", "/claims?page=99999999999999999999"):
+        assert client.get(path).status_code == 200

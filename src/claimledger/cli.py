@@ -601,27 +601,50 @@ def export(
     if fmt == "parquet" and out is None:
         raise click.UsageError("--format parquet writes a binary file: give --out FILE.parquet")
     since_date = _parse_date(since, "--since")
+    if out is not None:
+        _check_export_target(out, db)
     with _open_ledger(db) as ledger:
         rows = ledger.find_claims(subject=subject, measure=measure, source=source, since=since_date)
         if fmt == "parquet":
             assert out is not None
             count = formats.write_parquet(rows, out)
+        elif out is None:
+            count = _write_export(fmt, rows, ledger, sys.stdout)
         else:
-            stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+            # written beside the target and renamed into place: a failed export leaves
+            # no half-written file and keeps an earlier one
+            temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
             try:
-                if fmt == "jsonl":
-                    count = formats.write_jsonl(rows, stream)
-                elif fmt == "csv":
-                    count = formats.write_csv(rows, stream)
-                else:
-                    count = formats.write_claimreview(rows, ledger.ratings(), stream)
+                with temporary.open("w", encoding="utf-8", newline="") as stream:
+                    count = _write_export(fmt, rows, ledger, stream)
+                os.replace(temporary, out)
+            except OSError as exc:
+                raise InputError(f"{out}: cannot write the export ({exc.strerror})") from exc
             finally:
-                if out:
-                    stream.close()
+                temporary.unlink(missing_ok=True)
     what = "rated claim(s)" if fmt == "claimreview" else "claim(s)"
     err_console.print(
         f"{count} {what} exported" + (f" to {out}" if out else ""), highlight=False, markup=False
     )
+
+
+def _check_export_target(out: Path, db: str) -> None:
+    if out.exists() and out.is_dir():
+        raise click.UsageError(f"--out {str(out)!r} is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    if "://" not in db and out.resolve() == Path(db).resolve():
+        raise click.UsageError(f"--out {str(out)!r} is the ledger itself; give another file")
+
+
+def _write_export(fmt: str, rows: Any, ledger: Any, stream: Any) -> int:
+    from claimledger.ledger import export as formats
+
+    if fmt == "jsonl":
+        return formats.write_jsonl(rows, stream)
+    if fmt == "csv":
+        return formats.write_csv(rows, stream)
+    return formats.write_claimreview(rows, ledger.ratings(), stream)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,17 @@ from rich.text import Text
 from claimledger.records import Analysis, Attribution, Base, Claim, Quantity, Source, TimeRef
 
 NO_WRAP = {"#", "measure", "as of", "certainty"}
+
+
+def printable(text: str) -> str:
+    """Article text made safe to print or embed: control and format characters (escape
+    sequences, bidi overrides, characters XML forbids) become U+FFFD, whitespace one space."""
+    cleaned = "".join(
+        " " if ch.isspace() else "\ufffd" if unicodedata.category(ch)[0] in "CZ" else ch
+        for ch in text
+        if ch != "\ufeff"
+    )
+    return " ".join(cleaned.split())
 
 
 def format_number(value: float) -> str:
@@ -208,10 +220,10 @@ def claim_line(claim: dict[str, Any]) -> Text:
     line = Text()
     line.append(format_claim_figure(claim["quantity"]), style="bold")
     line.append(f" {claim['measure'].replace('_', ' ')}")
-    line.append(f" — {claim.get('source') or 'unattributed'}")
+    line.append(f" — {printable(claim.get('source') or 'unattributed')}")
     line.append(f" · {_when(claim)}", style="dim")
     if claim.get("outlet"):
-        line.append(f" · {claim['outlet']}", style="dim")
+        line.append(f" · {printable(claim['outlet'])}", style="dim")
     figure = claim.get("figure") or {}
     if figure:
         roots = figure["independent"]
@@ -240,7 +252,7 @@ def relation_blocks(rows: list[dict[str, Any]]) -> Iterator[Text]:
         block.append("\n  ")
         block.append_text(claim_line(r["b"]))
         block.append("\n  why: ", style="dim")
-        block.append(r["reason"])
+        block.append(printable(r["reason"]))
         block.append("\n")
         yield block
 
@@ -254,7 +266,7 @@ def figure_blocks(rows: list[dict[str, Any]]) -> Iterator[Text]:
         block.append(" / ".join(shown), style="bold")
         roots = f["independent"]
         block.append(f"\n  {roots} independent root{'s' if roots != 1 else ''}: ")
-        block.append("; ".join(f["roots"]))
+        block.append(printable("; ".join(f["roots"])))
         for c in f["claims"]:
             block.append("\n  · ")
             block.append_text(claim_line({**c, "figure": None}))
@@ -268,11 +280,11 @@ def sources_table(rows: list[dict[str, Any]], *, title: str) -> Table:
     for column in ("source", "kind", "figures", "said", "carried", "docs", "relayed for"):
         table.add_column(column, no_wrap=column in {"kind", "figures", "said", "carried", "docs"})
     for s in rows:
-        name = Text(s["name"], style="bold")
+        name = Text(printable(s["name"]), style="bold")
         if s["aliases"]:
-            name.append("\nalso: " + ", ".join(s["aliases"]), style="dim")
+            name.append("\nalso: " + printable(", ".join(s["aliases"])), style="dim")
         if s["roles"]:
-            name.append("\n" + ", ".join(s["roles"]), style="dim")
+            name.append("\n" + printable(", ".join(s["roles"])), style="dim")
         table.add_row(
             name,
             Text(s["kind"]),
@@ -280,6 +292,6 @@ def sources_table(rows: list[dict[str, Any]], *, title: str) -> Table:
             Text(str(s["statements"])),
             Text(str(s["carried"])),
             Text(str(s["documents"])),
-            Text(", ".join(s["relayed"]) or "—"),
+            Text(printable(", ".join(s["relayed"])) or "—"),
         )
     return table

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from matplotlib.ticker import StrMethodFormatter
 
 from claimledger.errors import InputError
 from claimledger.records import Bound, Quantity
-from claimledger.report import format_quantity
+from claimledger.report import format_quantity, printable
 
 FILE_SUFFIXES = (".svg", ".png")
 
@@ -121,17 +120,6 @@ def format_point_dates(point: TimelinePoint) -> str:
     if point.start == point.end:
         return point.start.isoformat()
     return f"{point.start.isoformat()}…{point.end.isoformat()}"
-
-
-def printable(text: str) -> str:
-    """Article text made safe to print or embed: control and format characters (escape
-    sequences, bidi overrides, characters XML forbids) become U+FFFD, whitespace one space."""
-    cleaned = "".join(
-        " " if ch.isspace() else "\ufffd" if unicodedata.category(ch)[0] in "CZ" else ch
-        for ch in text
-        if ch != "\ufeff"
-    )
-    return " ".join(cleaned.split())
 
 
 def _check_points(points: Sequence[TimelinePoint]) -> list[TimelinePoint]:

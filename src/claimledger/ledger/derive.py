@@ -349,13 +349,29 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _relations_query(kind: str | None, subject: str | None) -> sa.Select[Any]:
-    r = t.relations
+def _relations_query(
+    kind: str | None, subject: str | None, measure: str | None = None, exact: bool = False
+) -> sa.Select[Any]:
+    r, f = t.relations, t.claim_facts
     query = sa.select(r)
     if kind:
         query = query.where(r.c.kind == kind)
     if subject:
-        query = query.where(r.c.subject.contains(subject.lower(), autoescape=True))
+        query = query.where(
+            r.c.subject == subject
+            if exact
+            else r.c.subject.contains(subject.lower(), autoescape=True)
+        )
+    if measure:
+        side = sa.select(f.c.claim_id).where(f.c.measure == measure)
+        query = query.where(
+            sa.exists(
+                side.where((f.c.document_id == r.c.a_document) & (f.c.claim_id == r.c.a_claim))
+            )
+            | sa.exists(
+                side.where((f.c.document_id == r.c.b_document) & (f.c.claim_id == r.c.b_claim))
+            )
+        )
     return query
 
 
@@ -364,11 +380,13 @@ def relation_rows(
     *,
     kind: str | None = None,
     subject: str | None = None,
+    measure: str | None = None,
+    exact: bool = False,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     r = t.relations
-    query = _relations_query(kind, subject).order_by(r.c.subject, r.c.kind, r.c.id)
+    query = _relations_query(kind, subject, measure, exact).order_by(r.c.subject, r.c.kind, r.c.id)
     if limit is not None:
         query = query.limit(limit)
     if offset:
@@ -387,13 +405,20 @@ def relation_rows(
             "b": claims[(x.b_document, x.b_claim)],
         }
         for x in rows
+        # a document analysed again between the two reads has lost its old claims
+        if (x.a_document, x.a_claim) in claims and (x.b_document, x.b_claim) in claims
     ]
 
 
 def count_relations(
-    conn: Connection, *, kind: str | None = None, subject: str | None = None
+    conn: Connection,
+    *,
+    kind: str | None = None,
+    subject: str | None = None,
+    measure: str | None = None,
+    exact: bool = False,
 ) -> int:
-    query = _relations_query(kind, subject)
+    query = _relations_query(kind, subject, measure, exact)
     return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
 
 

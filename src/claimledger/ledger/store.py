@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -127,6 +128,7 @@ class Ledger:
                 "give a new file name, an existing ledger or a reachable database URL"
             ) from exc
         self._lsh: MinHashLSH | None = None
+        self._reconciling = threading.Lock()  # one reconcile at a time in this process
 
     @property
     def dialect(self) -> str:
@@ -339,7 +341,15 @@ class Ledger:
         """Recompute the derived tables (ledger entities, claim facts, figures, relations)
         from every stored document, in one transaction. Skipped when nothing changed since
         the last run, unless ``force``."""
-        with self.engine.begin() as conn:
+        with self._reconciling, self.engine.begin() as conn:
+            # Take the write lock first (SQLite) or the row lock (PostgreSQL), then read the
+            # counters: a second process or thread reconciling at the same moment waits,
+            # and then finds nothing left to do.
+            conn.execute(
+                t.ledger_state.update()
+                .where(t.ledger_state.c.key == "reconciled")
+                .values(value=t.ledger_state.c.value)
+            )
             changes = conn.execute(
                 sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "changes")
             ).scalar_one()
@@ -389,23 +399,42 @@ class Ledger:
         *,
         kind: str | None = None,
         subject: str | None = None,
+        measure: str | None = None,
+        exact: bool = False,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
         """Relations between claims (reconciling first if the ledger changed), each with
         both claims' figure, measure, source, outlet and time; by subject, kind and order
-        of finding; ``limit`` and ``offset`` page through them."""
+        of finding. ``subject`` matches words of the subject key, or with ``exact`` the
+        whole key; ``measure`` keeps relations with a claim of that measure on either
+        side; ``limit`` and ``offset`` page through them."""
         self._fresh()
         with self.engine.connect() as conn:
             return derive.relation_rows(
-                conn, kind=kind, subject=subject, limit=limit, offset=offset
+                conn,
+                kind=kind,
+                subject=subject,
+                measure=measure,
+                exact=exact,
+                limit=limit,
+                offset=offset,
             )
 
-    def count_relations(self, *, kind: str | None = None, subject: str | None = None) -> int:
+    def count_relations(
+        self,
+        *,
+        kind: str | None = None,
+        subject: str | None = None,
+        measure: str | None = None,
+        exact: bool = False,
+    ) -> int:
         """How many relations :meth:`relations` gives for the same filters."""
         self._fresh()
         with self.engine.connect() as conn:
-            return derive.count_relations(conn, kind=kind, subject=subject)
+            return derive.count_relations(
+                conn, kind=kind, subject=subject, measure=measure, exact=exact
+            )
 
     def conflicts(
         self, *, subject: str | None = None, limit: int | None = None, offset: int = 0

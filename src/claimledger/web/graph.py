@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from claimledger.timeline import printable
+from claimledger.report import printable
 
 COLUMN_WIDTH = 380
 NODE_WIDTH = 290

@@ -5,6 +5,7 @@ page that analyses pasted text without storing it."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from typing import Any, get_args
 from urllib.parse import urlencode
@@ -90,9 +91,12 @@ def _not_found(request: Request, what: str) -> Response:
     return _page(request, "error.html", {"title": "Not found", "message": what}, status_code=404)
 
 
+MAX_PAGE = 1_000_000  # beyond any ledger's last page, within every database's integers
+
+
 def _page_number(value: str | None) -> int:
     try:
-        return max(1, int(value or 1))
+        return min(MAX_PAGE, max(1, int(value or 1)))
     except ValueError:
         return 1
 
@@ -319,10 +323,15 @@ def _router(profile: str) -> APIRouter:
             )
         from claimledger.extract import analyze
 
+        def analyse_one() -> Any:
+            # one analysis at a time, shared with the API's when it set a lock: spaCy's
+            # pipelines are not documented as thread-safe
+            lock = getattr(request.app.state, "analysis_lock", None) or _ANALYSIS_LOCK
+            with lock:
+                return analyze(text, published=published, profile=profile, path="pasted text")
+
         try:
-            analysis = await run_in_threadpool(
-                analyze, text, published=published, profile=profile, path="pasted text"
-            )
+            analysis = await run_in_threadpool(analyse_one)
         except ClaimledgerError as error:
             return _page(
                 request,
@@ -419,6 +428,7 @@ def _article(data: dict[str, Any], *, stored: bool) -> dict[str, Any]:
 
 
 RELATIONS_PER_KIND = 200
+_ANALYSIS_LOCK = threading.Lock()
 
 
 def _group_index(ledger: Ledger) -> list[dict[str, Any]]:
@@ -433,8 +443,9 @@ def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
     relations = [
         r
         for kind in ("conflicts", "updates", "corroborates", "compatible")
-        for r in ledger.relations(kind=kind, subject=subject, limit=RELATIONS_PER_KIND)
-        if measure is None or measure in (r["a"]["measure"], r["b"]["measure"])
+        for r in ledger.relations(
+            kind=kind, subject=subject, measure=measure, limit=RELATIONS_PER_KIND
+        )
     ]
     roots: dict[str, int] = {}
     for r in relations:

@@ -227,3 +227,19 @@ def test_two_ledgers_reconciling_at_once_both_finish(tmp_path: Path, seed: Analy
         thread.join()
     ran = [r for r in results if getattr(r, "ran", False)]
     assert len(results) == 3 and len(ran) == 1  # the others found nothing left to do
+
+
+def test_figures_page_in_sql_and_one_rating_is_looked_up(
+    ledger_target: str, seed: Analysis
+) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        everything = [f["id"] for f in ledger.figures()]
+        pages = [
+            f["id"] for o in range(0, len(everything), 2) for f in ledger.figures(limit=2, offset=o)
+        ]
+        assert pages == everything and ledger.count_figures() == len(everything)
+        assert ledger.rating(seed.document.id, "c6") is None
+        rating = Rating(seed.document.id, "c6", "Unproven", 3, "X", dt.date(2025, 2, 3))
+        ledger.rate(rating)
+        assert ledger.rating(seed.document.id, "c6") == rating

@@ -282,7 +282,7 @@ def list_claims(
 )
 def get_claim(ledger: LedgerDep, document_id: DocumentId, claim_id: ClaimId) -> dict[str, Any]:
     claim = _claim(ledger, document_id, claim_id)
-    rating = ledger.ratings().get((document_id, claim_id))
+    rating = ledger.rating(document_id, claim_id)
     return {**claim, "rating": _rating_json(rating) if rating else None}
 
 
@@ -295,7 +295,7 @@ def get_claim(ledger: LedgerDep, document_id: DocumentId, claim_id: ClaimId) -> 
 )
 def get_rating(ledger: LedgerDep, document_id: DocumentId, claim_id: ClaimId) -> dict[str, Any]:
     _claim(ledger, document_id, claim_id)
-    rating = ledger.ratings().get((document_id, claim_id))
+    rating = ledger.rating(document_id, claim_id)
     if rating is None:
         raise HTTPException(404, f"claim {document_id}/{claim_id} has no rating")
     return _rating_json(rating)
@@ -339,7 +339,8 @@ def list_figures(
     subject: Annotated[str | None, text_query("part of the subject")] = None,
     measure: Annotated[Measure | None, Query()] = None,
 ) -> dict[str, Any]:
-    return page.slice(ledger.figures(subject=subject, measure=measure))
+    items = ledger.figures(subject=subject, measure=measure, limit=page.limit, offset=page.offset)
+    return page.page(items, ledger.count_figures(subject=subject, measure=measure))
 
 
 @reads.get(
@@ -518,7 +519,7 @@ def _rate(
             url=given.url,
             note=given.note,
         )
-        new = (document_id, claim_id) not in ledger.ratings()
+        new = ledger.rating(document_id, claim_id) is None
         ledger.rate(rating)
     return rating, new
 

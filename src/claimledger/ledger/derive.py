@@ -422,15 +422,37 @@ def count_relations(
     return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
 
 
-def figure_rows(
-    conn: Connection, *, subject: str | None = None, measure: str | None = None
-) -> list[dict[str, Any]]:
-    fg, f = t.figures, t.claim_facts
-    query = sa.select(fg).order_by(fg.c.subject, fg.c.measure, fg.c.id)
+def _figures_query(subject: str | None, measure: str | None) -> sa.Select[Any]:
+    fg = t.figures
+    query = sa.select(fg)
     if subject:
         query = query.where(fg.c.subject.contains(subject.lower(), autoescape=True))
     if measure:
         query = query.where(fg.c.measure == measure)
+    return query
+
+
+def count_figures(
+    conn: Connection, *, subject: str | None = None, measure: str | None = None
+) -> int:
+    query = _figures_query(subject, measure)
+    return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+
+
+def figure_rows(
+    conn: Connection,
+    *,
+    subject: str | None = None,
+    measure: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    fg, f = t.figures, t.claim_facts
+    query = _figures_query(subject, measure).order_by(fg.c.subject, fg.c.measure, fg.c.id)
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     figures = conn.execute(query).all()
     members: dict[int, list[tuple[str, str]]] = defaultdict(list)
     ids = [x.id for x in figures]
@@ -449,7 +471,7 @@ def figure_rows(
             "measure": x.measure,
             "independent": x.independent,
             "roots": json.loads(x.roots),
-            "claims": [claims[k] for k in members[x.id]],
+            "claims": [claims[k] for k in members[x.id] if k in claims],
         }
         for x in figures
     ]

@@ -443,12 +443,36 @@ class Ledger:
         return self.relations(kind="conflicts", subject=subject, limit=limit, offset=offset)
 
     def figures(
-        self, *, subject: str | None = None, measure: str | None = None
+        self,
+        *,
+        subject: str | None = None,
+        measure: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
-        """Corroborating figures with their claims and independent root sources."""
+        """Corroborating figures with their claims and independent root sources, by
+        subject and measure; ``limit`` and ``offset`` page through them."""
         self._fresh()
         with self.engine.connect() as conn:
-            return derive.figure_rows(conn, subject=subject, measure=measure)
+            return derive.figure_rows(
+                conn, subject=subject, measure=measure, limit=limit, offset=offset
+            )
+
+    def count_figures(self, *, subject: str | None = None, measure: str | None = None) -> int:
+        """How many figures :meth:`figures` gives for the same filters."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return derive.count_figures(conn, subject=subject, measure=measure)
+
+    def rating(self, document: str, claim: str) -> Rating | None:
+        """The rating of one claim, if it has one."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(t.ratings).where(
+                    (t.ratings.c.document_id == document) & (t.ratings.c.claim_id == claim)
+                )
+            ).first()
+        return None if row is None else _rating(row)
 
     def sources(self) -> list[dict[str, Any]]:
         """Ledger entities that gave or carried claims, with counts and the roots they
@@ -494,17 +518,7 @@ class Ledger:
         """Every rating, by (document id, claim id)."""
         with self.engine.connect() as conn:
             return {
-                (r.document_id, r.claim_id): Rating(
-                    document=r.document_id,
-                    claim=r.claim_id,
-                    verdict=r.verdict,
-                    value=r.value,
-                    reviewer=r.reviewer,
-                    reviewed=r.reviewed,
-                    url=r.url,
-                    note=r.note,
-                )
-                for r in conn.execute(sa.select(t.ratings))
+                (r.document_id, r.claim_id): _rating(r) for r in conn.execute(sa.select(t.ratings))
             }
 
     # --- near-duplicates -----------------------------------------------------------------
@@ -916,6 +930,19 @@ class ReconcileSummary:
     entities: int
     figures: int
     relations: dict[str, int]  # kind -> count
+
+
+def _rating(row: Any) -> Rating:
+    return Rating(
+        document=row.document_id,
+        claim=row.claim_id,
+        verdict=row.verdict,
+        value=row.value,
+        reviewer=row.reviewer,
+        reviewed=row.reviewed,
+        url=row.url,
+        note=row.note,
+    )
 
 
 def _document_row(row: Any) -> dict[str, Any]:

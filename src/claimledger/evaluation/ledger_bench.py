@@ -989,8 +989,15 @@ QUERIES: dict[str, Callable[[Ledger], int]] = {
     f"find_claims(since={SINCE.isoformat()})": lambda ledger: _count(
         ledger.find_claims(since=SINCE)
     ),
+    "find_claims(limit=50, offset=10000) (a page)": lambda ledger: _count(
+        ledger.find_claims(limit=50, offset=10_000)
+    ),
     "conflicts()": lambda ledger: len(ledger.conflicts()),
+    "conflicts(limit=100) (the CLI's first page)": lambda ledger: len(ledger.conflicts(limit=100)),
+    "count_relations(kind='conflicts')": lambda ledger: ledger.count_relations(kind="conflicts"),
     "figures(measure='killed')": lambda ledger: len(ledger.figures(measure="killed")),
+    "figures(limit=50) (a page)": lambda ledger: len(ledger.figures(limit=50)),
+    "claim_groups()": lambda ledger: len(ledger.claim_groups()),
     "sources()": lambda ledger: len(ledger.sources()),
 }
 # Queries that read the stored rows only; the rest reconcile first when the ledger is stale.

@@ -353,3 +353,16 @@ def test_hostile_pasted_text_is_escaped(client: TestClient) -> None:
 def test_a_page_number_beyond_any_database_integer_is_the_last_page(client: TestClient) -> None:
     for path in ("/?page=999999999999999999999", "/claims?page=99999999999999999999"):
         assert client.get(path).status_code == 200
+
+
+def test_a_large_group_charts_a_sample_that_keeps_every_conflict() -> None:
+    from claimledger.web.views import _chart_sample
+
+    points = [{"ref": f"d/c{i}", "conflicts": i % 50 == 0} for i in range(1_000)]
+    sample = _chart_sample(points, 100)
+    assert len(sample) == 100
+    assert [p["ref"] for p in sample] == sorted(
+        (p["ref"] for p in sample), key=lambda r: int(r[3:])
+    )
+    assert all(p in sample for p in points if p["conflicts"])  # all 20 of them
+    assert _chart_sample(points[:50], 100) == points[:50]

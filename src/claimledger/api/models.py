@@ -308,7 +308,10 @@ class Figure(_Out):
     measure: Measure
     independent: int
     roots: list[str]
-    claims: list[ClaimSummary]
+    size: int = Field(description="how many claims the figure holds")
+    claims: list[ClaimSummary] = Field(
+        description="its claims, the earliest first, at most claims_per_figure of them"
+    )
 
 
 class LedgerEntity(_Out):

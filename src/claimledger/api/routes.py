@@ -338,8 +338,17 @@ def list_figures(
     page: PagingDep,
     subject: Annotated[str | None, text_query("part of the subject")] = None,
     measure: Annotated[Measure | None, Query()] = None,
+    claims_per_figure: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="list at most this many claims of each")
+    ] = 20,
 ) -> dict[str, Any]:
-    items = ledger.figures(subject=subject, measure=measure, limit=page.limit, offset=page.offset)
+    items = ledger.figures(
+        subject=subject,
+        measure=measure,
+        limit=page.limit,
+        offset=page.offset,
+        max_claims=claims_per_figure,
+    )
     return page.page(items, ledger.count_figures(subject=subject, measure=measure))
 
 

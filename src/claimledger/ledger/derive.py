@@ -446,6 +446,7 @@ def figure_rows(
     measure: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    max_claims: int | None = None,
 ) -> list[dict[str, Any]]:
     fg, f = t.figures, t.claim_facts
     query = _figures_query(subject, measure).order_by(fg.c.subject, fg.c.measure, fg.c.id)
@@ -462,7 +463,8 @@ def figure_rows(
             .where(f.c.figure.in_(ids[i : i + 500]))
             .order_by(f.c.start, f.c.document_id, f.c.claim_id)
         ):
-            members[figure].append((doc, claim))
+            if max_claims is None or len(members[figure]) < max_claims:
+                members[figure].append((doc, claim))
     claims = _claim_summaries(conn, [k for keys in members.values() for k in keys])
     return [
         {
@@ -471,6 +473,7 @@ def figure_rows(
             "measure": x.measure,
             "independent": x.independent,
             "roots": json.loads(x.roots),
+            "size": x.claims,  # all its claims; "claims" lists the first max_claims by time
             "claims": [claims[k] for k in members[x.id] if k in claims],
         }
         for x in figures

@@ -449,13 +449,21 @@ class Ledger:
         measure: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        max_claims: int | None = None,
     ) -> list[dict[str, Any]]:
         """Corroborating figures with their claims and independent root sources, by
-        subject and measure; ``limit`` and ``offset`` page through them."""
+        subject and measure; ``limit`` and ``offset`` page through them. Each has
+        ``size``, its number of claims, and lists at most ``max_claims`` of them, the
+        earliest first."""
         self._fresh()
         with self.engine.connect() as conn:
             return derive.figure_rows(
-                conn, subject=subject, measure=measure, limit=limit, offset=offset
+                conn,
+                subject=subject,
+                measure=measure,
+                limit=limit,
+                offset=offset,
+                max_claims=max_claims,
             )
 
     def count_figures(self, *, subject: str | None = None, measure: str | None = None) -> int:
@@ -732,12 +740,23 @@ class Ledger:
     def timeline(self, subject: str, measures: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The dated count figures about ``subject`` (of ``measures``, else all), oldest
         first: each claim's JSON as :meth:`find_claims` gives it, plus ``start`` and
-        ``end`` (the interval it holds for, docs/reconciliation.md), ``dated_by`` and
-        ``conflicts`` (True when a conflict involves it)."""
+        ``end`` (the interval it holds for, docs/reconciliation.md), ``dated_by``,
+        ``independent`` (the independent roots of its figure) and ``conflicts`` (True when
+        a conflict involves it)."""
         wanted = set(measures)
-        conflicted = {
-            side["ref"] for r in self.conflicts(subject=subject) for side in (r["a"], r["b"])
-        }
+        self._fresh()
+        r = t.relations
+        with self.engine.connect() as conn:
+            conflicted = {
+                f"{doc}/{claim}"
+                for a_doc, a_claim, b_doc, b_claim in conn.execute(
+                    sa.select(r.c.a_document, r.c.a_claim, r.c.b_document, r.c.b_claim).where(
+                        (r.c.kind == "conflicts")
+                        & r.c.subject.contains(subject.lower(), autoescape=True)
+                    )
+                )
+                for doc, claim in ((a_doc, a_claim), (b_doc, b_claim))
+            }
         with self.engine.connect() as conn:
             facts = {
                 (r.document_id, r.claim_id): r
@@ -748,7 +767,10 @@ class Ledger:
                         t.claim_facts.c.start,
                         t.claim_facts.c.end,
                         t.claim_facts.c.dated_by,
-                    ).where(t.claim_facts.c.subject.contains(subject.lower(), autoescape=True))
+                        t.figures.c.independent,
+                    )
+                    .join(t.figures, t.figures.c.id == t.claim_facts.c.figure)
+                    .where(t.claim_facts.c.subject.contains(subject.lower(), autoescape=True))
                 )
             }
         points = []
@@ -768,6 +790,7 @@ class Ledger:
                     "start": fact.start.isoformat(),
                     "end": fact.end.isoformat(),
                     "dated_by": fact.dated_by,
+                    "independent": int(fact.independent),
                     "conflicts": ref in conflicted,
                 }
             )

@@ -428,6 +428,11 @@ def _article(data: dict[str, Any], *, stored: bool) -> dict[str, Any]:
 
 
 RELATIONS_PER_KIND = 200
+# A group page of a large ledger shows a sample: the chart and its table this many points,
+# the figures this many (each with this many of its claims).
+CHART_POINTS = 300
+FIGURES_SHOWN = 100
+CLAIMS_PER_FIGURE = 10
 _ANALYSIS_LOCK = threading.Lock()
 
 
@@ -435,9 +440,26 @@ def _group_index(ledger: Ledger) -> list[dict[str, Any]]:
     return ledger.claim_groups()
 
 
+def _chart_sample(points: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
+    """At most ``most`` points, in time order: every conflicting one (up to half), the rest
+    evenly spaced through time, so a large group still draws its shape."""
+    if len(points) <= most:
+        return points
+    flagged = [p for p in points if p["conflicts"]][: most // 2]
+    others = [p for p in points if not p["conflicts"]]
+    room = most - len(flagged)
+    step = len(others) / room
+    chosen = {id(p) for p in flagged} | {id(others[int(i * step)]) for i in range(room)}
+    return [p for p in points if id(p) in chosen]
+
+
 def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
-    points = ledger.timeline(subject, [measure] if measure else [])
-    figures = ledger.figures(subject=subject, measure=measure)
+    every_point = ledger.timeline(subject, [measure] if measure else [])
+    points = _chart_sample(every_point, CHART_POINTS)
+    figures = ledger.figures(
+        subject=subject, measure=measure, limit=FIGURES_SHOWN, max_claims=CLAIMS_PER_FIGURE
+    )
+    figure_count = ledger.count_figures(subject=subject, measure=measure)
     # the most telling kinds first, at most RELATIONS_PER_KIND of each: a subject of a
     # large ledger has hundreds of thousands
     relations = [
@@ -447,26 +469,12 @@ def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
             kind=kind, subject=subject, measure=measure, limit=RELATIONS_PER_KIND
         )
     ]
-    roots: dict[str, int] = {}
-    for r in relations:
-        for side in (r["a"], r["b"]):
-            if side.get("figure"):
-                roots[side["ref"]] = int(side["figure"]["independent"])
-    for f in figures:
-        for c in f["claims"]:
-            roots[c["ref"]] = int(f["independent"])
     chart_points = [
-        TimelinePoint.from_ledger(
-            p, label=p["ref"], roots=roots.get(p["ref"], 1 if p.get("roots") else None)
-        )
-        for p in points
+        TimelinePoint.from_ledger(p, label=p["ref"], roots=p["independent"]) for p in points
     ]
     title = f"{subject}: {measure.replace('_', ' ') if measure else 'all measures'}"
     chart = Markup(render_svg(chart_points, title=title)) if chart_points else None
-    rows = [
-        {**p, "figure_text": figure(p["quantity"]), "independent": roots.get(p["ref"], 1)}
-        for p in points
-    ]
+    rows = [{**p, "figure_text": figure(p["quantity"])} for p in points]
     measures_here = sorted({p["measure"] for p in points})
     return {
         "title": f"Claims about {subject}",
@@ -476,6 +484,8 @@ def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
         "measures": measures_here,
         "chart": chart,
         "points": rows,
+        "point_count": len(every_point),
         "figures": figures,
+        "figure_count": figure_count,
         "relations": relations,
     }

@@ -243,3 +243,25 @@ def test_figures_page_in_sql_and_one_rating_is_looked_up(
         rating = Rating(seed.document.id, "c6", "Unproven", 3, "X", dt.date(2025, 2, 3))
         ledger.rate(rating)
         assert ledger.rating(seed.document.id, "c6") == rating
+
+
+CITING = (
+    "About 100 North Korean soldiers have been killed, a lawmaker said on Thursday, "
+    "citing the National Intelligence Service."
+)
+DIRECT = (
+    "South Korea's National Intelligence Service (NIS) said on Thursday, December 19, that "
+    "about 100 North Korean soldiers had been killed."
+)
+
+
+def test_a_cited_party_is_the_root_not_the_speaker(ledger_target: str) -> None:
+    with Ledger(ledger_target) as ledger:
+        ledger.store(analyze(CITING, published=dt.date(2024, 12, 20)))
+        ledger.store(analyze(DIRECT, published=dt.date(2024, 12, 20)))
+        [killed] = ledger.figures(measure="killed")
+        # two articles, one origin: the lawmaker relays the NIS
+        assert len(killed["claims"]) == 2
+        assert killed["roots"] == ["National Intelligence Service of South Korea"]
+        [relayed] = [c for c in ledger.find_claims() if "lawmaker" in (c["source"] or "")]
+        assert relayed["roots"] == ["National Intelligence Service of South Korea"]

@@ -11,6 +11,7 @@ import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from claimledger.ledger.reconcile import (
     resolve_entities,
     scope_of,
 )
-from claimledger.nlp.gazetteer import normalise_name
+from claimledger.nlp.gazetteer import default_gazetteer, normalise_name
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
@@ -52,7 +53,7 @@ def rebuild(conn: Connection) -> None:
             for (doc, local), e in link.items()
         ),
     )
-    facts = list(_claim_facts(conn, link))
+    facts = list(_claim_facts(conn, link, entities))
     result = reconcile(facts)
     _insert(
         conn,
@@ -151,7 +152,9 @@ def _document_entities(conn: Connection) -> Iterator[DocumentEntity]:
 
 
 def _claim_facts(
-    conn: Connection, link: Mapping[tuple[str, str], LedgerEntity]
+    conn: Connection,
+    link: Mapping[tuple[str, str], LedgerEntity],
+    entities: Iterable[LedgerEntity] = (),
 ) -> Iterator[ClaimFacts]:
     documents = {
         r.id: (r.published, r.outlet)
@@ -165,10 +168,15 @@ def _claim_facts(
         ).all()
     )
     attributions: dict[tuple[str, str], dict[str, Any]] = {}
+    citing: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for document_id, attribution_id, payload in conn.execute(
         sa.select(t.attributions.c.document_id, t.attributions.c.id, t.attributions.c.payload)
     ):
-        attributions[(document_id, attribution_id)] = json.loads(payload)
+        attribution = json.loads(payload)
+        attributions[(document_id, attribution_id)] = attribution
+        if attribution["cue"]["lemma"] == "cite":
+            citing[document_id].append(attribution)
+    named = _names_of(entities)
     query = sa.select(t.claims.c.document_id, t.claims.c.payload).order_by(
         t.claims.c.document_id, t.claims.c.seq
     )
@@ -177,7 +185,7 @@ def _claim_facts(
         attribution = attributions.get((document_id, claim["attribution"] or ""))
         root_doc = copy_of.get(document_id, document_id)
         published, _ = documents[document_id]
-        yield _facts(
+        facts = _facts(
             document_id,
             claim,
             attribution,
@@ -186,6 +194,55 @@ def _claim_facts(
             documents[root_doc][1],
             link,
         )
+        cited = _cited(attribution, citing.get(document_id, ()), named)
+        yield facts if cited is None else replace(facts, root=cited[0], root_name=cited[1])
+
+
+# How far after a statement a "citing X" may stand and still belong to it, in characters:
+# "..., a lawmaker said on Thursday, citing the National Intelligence Service."
+_CITING_REACH = 80
+
+
+def _names_of(entities: Iterable[LedgerEntity]) -> dict[str, LedgerEntity]:
+    """Ledger entities by every normalised name they go by (sources, not equipment)."""
+    named: dict[str, LedgerEntity] = {}
+    for e in entities:
+        if e.kind != "equipment":
+            for name in (e.name, *e.aliases):
+                named.setdefault(normalise_name(name), e)
+    return named
+
+
+def _cited(
+    attribution: dict[str, Any] | None,
+    citing: Iterable[dict[str, Any]],
+    named: Mapping[str, LedgerEntity],
+) -> tuple[str, str] | None:
+    """(root key, root name) of the party a statement's source cites for it ("…, a
+    lawmaker said, citing the National Intelligence Service"): the figure comes from the
+    cited party, through the speaker."""
+    source = (attribution or {}).get("source")
+    if attribution is None or not source:
+        return None
+    start = attribution["cue"]["spans"][0][0]
+    end = max(e for _, e in (*attribution["content"]["spans"], *attribution["cue"]["spans"]))
+    for other in citing:
+        other_source = other.get("source") or {}
+        same = (
+            source.get("entity_id") and other_source.get("entity_id") == source["entity_id"]
+        ) or (other_source.get("text") == source.get("text"))
+        cue_at = other["cue"]["spans"][0][0]
+        if other is attribution or not same or not start < cue_at <= end + _CITING_REACH:
+            continue
+        words = other["content"]["text"]
+        entry = default_gazetteer().lookup(words)
+        name = entry.name if entry is not None else words
+        entity = named.get(normalise_name(name))
+        if entity is not None:
+            return entity.id, entity.name
+        shown = " ".join(w for w in name.split() if w.lower() != "the") or name
+        return f"words:{normalise_name(name)}", shown
+    return None
 
 
 def _facts(

@@ -31,6 +31,14 @@ class Expect:
 
 CASES = [
     Expect(
+        "South Korea's National Intelligence Service (NIS) said that 100 soldiers died.",
+        "National Intelligence Service of South Korea",
+        "said",
+        "that 100 soldiers died",
+        "indirect",
+        kind="organization",
+    ),
+    Expect(
         "The minister said that the talks had failed.",
         "minister",
         "said",
@@ -319,3 +327,10 @@ def test_a_claim_noun_attributes_its_that_clause_to_the_possessor() -> None:
     assert (noun.source.resolved_from, noun.source.entity) == ("her", "senator")
     (claim,) = result.claims
     assert claim.attribution == noun.id and claim.measure == "captured"
+
+
+def test_a_source_keeps_the_bracket_it_opens() -> None:
+    text = "South Korea's National Intelligence Service (NIS) said that 100 soldiers died."
+    [attribution] = analyze(text, published=PUBLISHED).attributions
+    assert attribution.source is not None
+    assert attribution.source.text == "South Korea's National Intelligence Service (NIS)"

@@ -122,9 +122,13 @@ def quote_spans(doc: Doc) -> list[Span]:
     return spans
 
 
+_CLOSERS = {")": "(", "]": "["}
+
+
 def _trim(doc: Doc, start: int, end: int) -> Span:
     """Strip punctuation and spaces at both ends, keeping quote marks that close a quote
-    opened inside the span."""
+    opened inside the span, and brackets that close one opened inside it ("South Korea's
+    National Intelligence Service (NIS)")."""
     while start < end and (
         doc[start].is_space or (doc[start].is_punct and not _is_quote(doc[start]))
     ):
@@ -133,6 +137,11 @@ def _trim(doc: Doc, start: int, end: int) -> Span:
         tok = doc[end - 1]
         if _is_quote(tok) and any(_is_quote(t) for t in doc[start : end - 1]):
             break
+        opener = _CLOSERS.get(tok.text)
+        if opener is not None:
+            inside = [t.text for t in doc[start : end - 1]]
+            if inside.count(opener) > inside.count(tok.text):
+                break
         end -= 1
     return doc[start:end]
 

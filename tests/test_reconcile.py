@@ -39,6 +39,7 @@ def claim(
     unit: str = "count",
     polarity: str = "positive",
     subject: str = "north korean soldiers",
+    place: str | None = None,
 ) -> ClaimFacts:
     document, _, claim_id = ref.partition("/")
     if high is ...:
@@ -66,6 +67,7 @@ def claim(
         statement="",
         figure=str(low),
         scope=scope or default_scope,  # type: ignore[arg-type]
+        place=place,
     )
 
 
@@ -231,6 +233,20 @@ RELATIONS: list[tuple[str, ClaimFacts, ClaimFacts, str | None, str]] = [
         claim("b/c2", "deployed", 12_000, when="2025-01-21", root="Moscow", polarity="negative"),
         "conflicts",
         "denies",
+    ),
+    (
+        "figures for two different places never relate",
+        claim("a/c1", "killed", 300, root="X", place="kursk"),
+        claim("b/c1", "killed", 3_000, root="Y", place="donetsk"),
+        None,
+        "",
+    ),
+    (
+        "a figure with no place named relates to one with a place",
+        claim("a/c1", "killed", 300, root="X", place="kursk"),
+        claim("b/c1", "killed", 3_000, root="Y"),
+        "conflicts",
+        "do not overlap",
     ),
     (
         "different subjects never relate",

@@ -18,6 +18,7 @@ from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR, TIME_SPANS_KEY, RawAttribution, RawVia
 from claimledger.nlp.gazetteer import Gazetteer, default_gazetteer
 from claimledger.nlp.pipeline import load_pipeline
+from claimledger.nlp.places import place_key, place_of
 from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
 from claimledger.nlp.sources import (
     EntityDraft,
@@ -40,6 +41,7 @@ from claimledger.records import (
     Document,
     Entity,
     Hedge,
+    Place,
     Quantity,
     Source,
     SourceKind,
@@ -371,6 +373,7 @@ def _claims(
 ) -> tuple[Claim, ...]:
     time_tokens = {i for s in times for i in range(s.start, s.end)}
     found: list[tuple[RawFigure, Attribution]] = []
+    scopes: dict[int, list[Span]] = {}  # each figure's statement, where its place is read
     for index, (raw, attribution) in enumerate(zip(raws, attributions, strict=True)):
         inner = {
             i
@@ -379,9 +382,12 @@ def _claims(
             for i in range(child.content.start, child.content.end)
         }
         skip = time_tokens | inner
-        figures = [f for part in (raw.content, *raw.content_more) for f in find_figures(part, skip)]
+        parts = [raw.content, *raw.content_more]
+        figures = [f for part in parts for f in find_figures(part, skip)]
         figures += [f for f in find_durations(raw.content, times) if f.tokens.start not in inner]
         found.extend((f, attribution) for f in figures)
+        for f in figures:
+            scopes[id(f)] = parts
     found.sort(key=lambda pair: pair[0].tokens.start)
     claims: list[Claim] = []
     raw_of: dict[str, RawFigure] = {}
@@ -392,6 +398,7 @@ def _claims(
             continue
         time = _claim_time(figure, attribution, published, times)
         subject_span = figure.subject
+        place = place_of(figure.anchor, scopes[id(figure)])
         claims.append(
             Claim(
                 id=claim_id,
@@ -408,6 +415,11 @@ def _claims(
                 time=time,
                 certainty=attribution.certainty,
                 spans=_merge(_spans(figure.tokens, subject_span, figure.measure_tokens)),
+                place=(
+                    Place(text=place.text, key=place_key(place.text), spans=_spans(place))
+                    if place is not None
+                    else None
+                ),
             )
         )
         raw_of[claim_id] = figure

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 SpanPair = tuple[int, int]
 Spans = tuple[SpanPair, ...]
@@ -199,6 +199,15 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a figure holds: the place named in its clause ("in the Kursk region")."""
+
+    text: str
+    key: str  # normalised for grouping: "kursk"
+    spans: Spans
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     attribution: str | None
@@ -210,6 +219,7 @@ class Claim:
     time: TimeRef | None
     certainty: Certainty
     spans: Spans
+    place: Place | None = None
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,14 @@ class Subject(_Out):
     spans: Spans
 
 
+class Place(_Out):
+    """Where a figure holds ("in the Kursk region")."""
+
+    text: str
+    key: str
+    spans: Spans
+
+
 class Claim(_Out):
     """A figure in what was said."""
 
@@ -164,6 +172,7 @@ class Claim(_Out):
     time: TimeRef | None
     certainty: Certainty
     spans: Spans
+    place: Place | None = None
 
 
 class AnalysedDocument(_Out):

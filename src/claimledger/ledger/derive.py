@@ -32,7 +32,7 @@ from claimledger.nlp.gazetteer import default_gazetteer, normalise_name
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 7
+RULES_VERSION = 8
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -281,6 +281,7 @@ def _facts(
         scope=scope_of(
             claim["measure"], statement, time.get("granularity"), quantity.get("unit", "count")
         ),
+        place=(claim.get("place") or {}).get("key"),
     )
 
 

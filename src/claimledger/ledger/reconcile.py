@@ -328,6 +328,7 @@ class ClaimFacts:
     statement: str  # what was said (the attribution's content)
     figure: str  # the figure's words: "one-third of these North Korean soldiers"
     scope: Scope = "total"
+    place: str | None = None  # the place key where the figure holds ("kursk"), if named
 
     @property
     def ref(self) -> str:
@@ -427,10 +428,12 @@ def _inside(day: ClaimFacts, window: ClaimFacts) -> bool:
 
 def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     """How two claims about the same subject relate, with the reason; None when neither
-    bears on the other (different measures with no rule between them, figures too far
-    apart in time, separate incidents)."""
+    bears on the other (different places, different measures with no rule between them,
+    figures too far apart in time, separate incidents)."""
     if a.subject != b.subject or a.ref == b.ref:
         return None
+    if a.place and b.place and a.place != b.place:
+        return None  # figures for two different places: neither bears on the other
     first, second = _earlier_first(a, b)
     gap = _gap(a, b)
     if (

@@ -375,7 +375,7 @@ def claims(
     from rich.table import Table
 
     table = Table(title=f"{len(found)} claim(s)", title_justify="left")
-    for column in ("when", "subject", "measure", "figure", "source", "outlet", "document"):
+    for column in ("when", "subject", "measure", "figure", "where", "source", "outlet", "document"):
         table.add_column(column)
     for c in found:
         when = (c["time"] or {}).get("value") or c["published"] or "—"
@@ -387,6 +387,7 @@ def claims(
                     c["subject"]["text"],
                     c["measure"] + (" (not)" if c["polarity"] == "negative" else ""),
                     format_claim_figure(c["quantity"]),
+                    (c.get("place") or {}).get("text") or "—",
                     c["source"] or "—",
                     c["outlet"] or "—",
                     f"{c['document']}/{c['id']}",

@@ -154,6 +154,9 @@ def test_a_rated_claim_is_exported_as_claimreview(db: str, tmp_path: Path) -> No
         (("export", "--db", "{db}", "--out", "{db}"), "is the ledger itself"),
         (("export", "--db", "{db}", "--out", "{tmp}/no/such/x.csv"), "does not exist"),
         (("timeline", "--db", "{db}", "--subject", "north", "--out", "{tmp}/c.gif"), ".png"),
+        (("timeline", "--db", "{db}", "--subject", "north", "--out", "{tmp}/no/c.svg"),
+         "does not exist"),
+        (("timeline", "--db", "{db}", "--subject", " "), "needs words"),
     ],
 )  # fmt: skip
 def test_mistakes_are_one_line(

@@ -539,8 +539,12 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
     """
     from claimledger.timeline import render_file, render_terminal
 
+    if not subject.strip():
+        raise click.UsageError("--subject needs words of what is counted, e.g. 'north korean'")
     if out is not None and out.suffix.lower() not in (".svg", ".png"):
         raise click.UsageError(f"--out {str(out)!r}: name the chart file .svg or .png")
+    if out is not None and not out.parent.is_dir():
+        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
     with _open_ledger(db) as ledger:
         points = _timeline_points(ledger, subject, measure)
     if not points:

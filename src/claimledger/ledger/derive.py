@@ -407,6 +407,11 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def count_rows(conn: Connection, query: sa.Select[Any]) -> int:
+    """How many rows ``query`` gives."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+
+
 def _relations_query(
     kind: str | None, subject: str | None, measure: str | None = None, exact: bool = False
 ) -> sa.Select[Any]:
@@ -477,7 +482,7 @@ def count_relations(
     exact: bool = False,
 ) -> int:
     query = _relations_query(kind, subject, measure, exact)
-    return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+    return count_rows(conn, query)
 
 
 def _figures_query(subject: str | None, measure: str | None) -> sa.Select[Any]:
@@ -494,7 +499,7 @@ def count_figures(
     conn: Connection, *, subject: str | None = None, measure: str | None = None
 ) -> int:
     query = _figures_query(subject, measure)
-    return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+    return count_rows(conn, query)
 
 
 def figure_rows(

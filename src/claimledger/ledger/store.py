@@ -656,9 +656,7 @@ class Ledger:
         self._fresh()
         query = self._claims_query(**filters)
         with self.engine.connect() as conn:
-            return int(
-                conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-            )
+            return derive.count_rows(conn, query)
 
     def _claims_query(
         self,
@@ -818,9 +816,7 @@ class Ledger:
     def count_documents(self, *, words: str | None = None) -> int:
         query = self._documents_query(words)
         with self.engine.connect() as conn:
-            return int(
-                conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-            )
+            return derive.count_rows(conn, query)
 
     def _documents_query(self, words: str | None) -> sa.Select[Any]:
         d, nd = t.documents, t.near_duplicates

@@ -105,6 +105,17 @@ def test_a_wire_copy_is_linked_to_the_first_report(ledger_target: str) -> None:
         assert again.store_analysis(third).duplicate_of == wire.document.id
 
 
+def test_a_bulletin_in_the_same_template_with_other_figures_is_not_a_copy(
+    ledger_target: str,
+) -> None:
+    monday = analyze(WIRE)
+    tuesday = analyze(WIRE.replace("300", "350").replace("40 more", "45 more"))
+    with Ledger(ledger_target) as ledger:
+        ledger.store(monday)
+        stored = ledger.store_analysis(tuesday)
+    assert stored.duplicate_of is None  # similar words, different report
+
+
 def test_minhash_is_the_same_in_every_run() -> None:
     a, b = minhash_of(WIRE), minhash_of(WIRE)
     assert list(a.hashvalues) == list(b.hashvalues)

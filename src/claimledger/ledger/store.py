@@ -210,7 +210,9 @@ class Ledger:
                 conn.execute(
                     t.documents.insert(), {"id": doc["id"], "analysed_at": first_seen, **row}
                 )
-            duplicate = self._nearest_copy(conn, doc["id"], signature, lsh, first_seen)
+            duplicate = self._nearest_copy(
+                conn, doc["id"], signature, lsh, first_seen, _figures_in(doc["text"])
+            )
             if duplicate is not None:
                 conn.execute(
                     t.near_duplicates.insert(),
@@ -552,22 +554,29 @@ class Ledger:
         signature: MinHash,
         lsh: MinHashLSH,
         first_seen: dt.datetime,
+        figures: frozenset[str],
     ) -> tuple[str, float] | None:
         """The earliest-stored document, stored before this one, that this one is a
-        near-copy of, if any."""
+        near-copy of, if any: similar word shingles and the same figures (two daily
+        bulletins in one template, 57 and 233 drones, are two reports, not one)."""
         candidates = [c for c in lsh.query(signature) if c != doc_id]
         if not candidates:
             return None
         rows = conn.execute(
-            sa.select(t.documents.c.id, t.documents.c.minhash, t.documents.c.analysed_at)
+            sa.select(
+                t.documents.c.id,
+                t.documents.c.minhash,
+                t.documents.c.analysed_at,
+                t.documents.c.text,
+            )
             .where(t.documents.c.id.in_(candidates))
             .order_by(t.documents.c.analysed_at, t.documents.c.id)
         ).all()
-        for other, data, seen in rows:
+        for other, data, seen, text in rows:
             if _aware(seen) > _aware(first_seen):
                 break  # a later document may copy this one, not the reverse
             similarity = float(signature.jaccard(_signature(data)))
-            if similarity >= DUPLICATE_THRESHOLD:
+            if similarity >= DUPLICATE_THRESHOLD and _figures_in(text) == figures:
                 # link to the root of a chain of copies, not to another copy
                 root = conn.execute(
                     sa.select(t.near_duplicates.c.duplicate_of).where(
@@ -987,6 +996,14 @@ def _bump_changes(conn: Connection) -> None:
         .where(t.ledger_state.c.key == "changes")
         .values(value=t.ledger_state.c.value + 1)
     )
+
+
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def _figures_in(text: str) -> frozenset[str]:
+    """The numbers a text states, written without separators: "12,000" is "12000"."""
+    return frozenset(m.replace(",", "") for m in _FIGURE.findall(text))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -38,7 +38,7 @@ unit: $(STAMP)
 
 # Rewrite the golden files from the current output; review the diff before committing.
 golden: $(STAMP)
-	CLAIMLEDGER_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py tests/test_corpus.py
+	CLAIMLEDGER_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/extract/test_golden.py tests/ledger/test_corpus.py
 
 # Attribution accuracy on the PolNeAR dev split (the corpus sits beside the repository).
 POLNEAR ?= ../shared/polnear

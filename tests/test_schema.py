@@ -11,7 +11,6 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from importlib import resources
-from pathlib import Path
 from typing import Any, get_args
 
 import pytest
@@ -20,8 +19,9 @@ from jsonschema import Draft202012Validator
 from claimledger import records
 from claimledger.cli import DEMO_ARTICLE, DEMO_PUBLISHED
 from claimledger.extract import analyze
+from tests import paths
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = paths.GOLDEN
 PUBLISHED = dt.date(2025, 3, 12)
 
 TEXTS = {

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from claimledger.cli import app
+from tests import paths
 
-CORPUS = Path(__file__).parent / "corpus" / "story.jsonl"
+CORPUS = paths.CORPUS
 RELATION_COUNTS = {"conflicts": 5, "updates": 3, "compatible": 24, "corroborates": 13}
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -20,8 +19,9 @@ from claimledger.ledger.store import Ledger
 from claimledger.web.graph import layers, provenance_svg
 from claimledger.web.highlight import Highlight, highlight_text
 from claimledger.web.views import MAX_ANALYZE_CHARS
+from tests import paths
 
-SEED = Path(__file__).parents[1] / "src" / "claimledger" / "data" / "kursk-north-korean-troops.txt"
+SEED = paths.SEED
 SEED_ID = "493db561d9636d49"
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

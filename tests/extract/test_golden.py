@@ -7,15 +7,15 @@ import datetime as dt
 import json
 import os
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
 from claimledger.brat import to_brat
 from claimledger.extract import analyze
 from claimledger.records import Analysis
+from tests import paths
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = paths.GOLDEN
 UPDATE = os.environ.get("CLAIMLEDGER_UPDATE_GOLDEN") == "1"
 SEED = resources.files("claimledger.data").joinpath("kursk-north-korean-troops.txt")
 

@@ -19,14 +19,10 @@ from typing import Any
 
 import pytest
 
+from tests import paths
+
 CLI = Path(sys.executable).parent / "claimledger"
-SEED_ARTICLE = (
-    Path(__file__).resolve().parents[1]
-    / "src"
-    / "claimledger"
-    / "data"
-    / "kursk-north-korean-troops.txt"
-)
+SEED_ARTICLE = paths.SEED
 
 GOOD_ARTICLE = (
     "Ukrainian officials said on Monday that 40 soldiers were captured. "

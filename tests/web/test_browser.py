@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, Dialog, Page, Route, expect, sync_playw
 from claimledger import web
 from claimledger.extract import analyze
 from claimledger.ledger.store import Ledger
+from tests import paths
 
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:
@@ -34,7 +35,7 @@ if CHROMIUM is None:
         pytest.fail("Chromium is not installed (apt-get install chromium)", pytrace=False)
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-SEED = Path(__file__).parents[1] / "src" / "claimledger" / "data" / "kursk-north-korean-troops.txt"
+SEED = paths.SEED
 SEED_ID = "493db561d9636d49"
 HOSTILE = (
     "The <script>window.__pwned = 1; alert(1)</script> Ministry said on January 20 that "
@@ -42,7 +43,7 @@ HOSTILE = (
     'The "><img src=x onerror="window.__pwned = 1; alert(1)"> Agency reported on January 21 '
     "that 10 <script>alert(1)</script> drones were destroyed."
 )
-SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
+SCREENSHOTS = paths.SCREENSHOTS
 README_SHOTS = os.environ.get("CLAIMLEDGER_SCREENSHOTS") == "1"
 CHROMIUM_ARGS = [
     "--no-sandbox",

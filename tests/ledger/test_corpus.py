@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from claimledger.ingest.run import ingest
 from claimledger.ledger import Ledger
+from tests import paths
 
-CORPUS = Path(__file__).parent / "corpus" / "story.jsonl"
-GOLDEN = Path(__file__).parent / "golden" / "corpus-reconciliation.json"
+CORPUS = paths.CORPUS
+GOLDEN = paths.GOLDEN / "corpus-reconciliation.json"
 UPDATE = os.environ.get("CLAIMLEDGER_UPDATE_GOLDEN") == "1"
 
 

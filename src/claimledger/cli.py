@@ -129,6 +129,15 @@ def app() -> None:
     help="A TOML file of outlets, organisations (with aliases) and equipment that extends "
     "the shipped list (format: claimledger/data/gazetteer.toml).",
 )
+@click.option(
+    "--lexicon",
+    "lexicons",
+    metavar="FILE",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A TOML file of word lists (cues, hedges, roles ...) that extends the shipped ones "
+    'in claimledger/data/lexicon, e.g. [sources] person_roles = ["ombudsman"]. Repeatable.',
+)
 def analyze(
     files: tuple[Path, ...],
     published: str | None,
@@ -139,6 +148,7 @@ def analyze(
     max_bytes: int,
     profile: str,
     gazetteer: Path | None,
+    lexicons: tuple[Path, ...],
 ) -> None:
     """Analyse plain-text or HTML articles and print their attributions and claims.
 
@@ -146,8 +156,12 @@ def analyze(
     analysed, and the exit status is 1.
     """
     published_date = _parse_date(published, "--published")
+    from claimledger import lexicon
+    from claimledger.gazetteer import load_gazetteer
+
+    for path in lexicons:  # before the pipeline loads, which reads the lists
+        lexicon.extend(path)
     from claimledger.extract import analyze as analyze_text
-    from claimledger.nlp.gazetteer import load_gazetteer
 
     names = load_gazetteer(gazetteer)  # a bad file stops here, before any analysis
 

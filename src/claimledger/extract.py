@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span
 
 from claimledger.errors import InputError
+from claimledger.gazetteer import Gazetteer, default_gazetteer
 from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR, TIME_SPANS_KEY, RawAttribution, RawVia
-from claimledger.nlp.gazetteer import Gazetteer, default_gazetteer
+from claimledger.nlp.equipment import find_equipment
 from claimledger.nlp.pipeline import load_pipeline
 from claimledger.nlp.places import place_key, place_of
 from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
@@ -72,7 +73,7 @@ def analyze(
     """Analyse one article's text: attributions, entities and claims, with character spans.
     ``profile`` picks the pipeline (:func:`claimledger.nlp.pipeline.load_pipeline`);
     ``gazetteer`` names known outlets, organisations and equipment (default: the shipped
-    one, :func:`claimledger.nlp.gazetteer.load_gazetteer` extends it)."""
+    one, :func:`claimledger.gazetteer.load_gazetteer` extends it)."""
     document = Document(
         id=document_id(text),
         text=text,
@@ -338,7 +339,7 @@ def analyze_doc(doc: Doc, document: Document, gazetteer: Gazetteer | None = None
         )
         for e in builder.registry.entities
     )
-    entities += _equipment(builder.gazetteer.equipment(doc), len(entities))
+    entities += _equipment(find_equipment(doc, builder.gazetteer), len(entities))
     return Analysis(
         document=document,
         entities=entities,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from claimledger.cli import app
 from claimledger.extract import analyze
-from claimledger.nlp.gazetteer import (
+from claimledger.gazetteer import (
     Gazetteer,
     GazetteerEntry,
     GazetteerError,

@@ -42,7 +42,6 @@ from claimledger.api.models import (
     TimelinePage,
 )
 from claimledger.api.problems import ApiJSONResponse
-from claimledger.extract import analyze
 from claimledger.ledger.export import Rating
 from claimledger.ledger.reconcile import RelationKind
 from claimledger.ledger.store import Ledger, Stored
@@ -436,6 +435,9 @@ RATING_BODY: dict[str, Any] = {
 
 
 def _analyze(request: Request, posted: inputs.ArticleInput) -> AnalysisRecord:
+    # imported here: the read endpoints never load spaCy
+    from claimledger.extract import analyze
+
     lock: threading.Lock = request.app.state.analysis_lock
     # spaCy pipelines are not documented as thread-safe; one analysis at a time.
     with lock:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import tables as t
 from claimledger.ledger.reconcile import (
     SAME_TIME_DAYS,
@@ -28,7 +29,6 @@ from claimledger.ledger.reconcile import (
     resolve_entities,
     scope_of,
 )
-from claimledger.nlp.gazetteer import default_gazetteer, normalise_name
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.

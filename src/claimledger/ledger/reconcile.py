@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
-from claimledger.nlp.gazetteer import normalise_name
+from claimledger.gazetteer import normalise_name
 
 T = TypeVar("T")
 RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from claimledger.nlp.gazetteer import default_gazetteer
+from claimledger.gazetteer import default_gazetteer
 from claimledger.nlp.lexicon import (
     GROUP_NOUNS,
     GROUP_PRONOUNS,

@@ -1,11 +1,11 @@
 """Names the text alone does not classify: outlets with no outlet word ("CNN"),
 organisations known by several names ("SSO" = "Ukrainian Special Operations Forces") and
-equipment ("AK-12", "1PN139-1").
+equipment ("AK-12", "1PN139-1"); and the form every name is compared in.
 
 The shipped list is ``claimledger/data/gazetteer.toml``; a user's file in the same format
-extends it (``claimledger analyze --gazetteer FILE``), its entries winning. Equipment is
-also recognised without an entry, from its designator and the noun it names ("1P87
-sights", "DL-5 rangefinders"): a letters-and-digits model name before an equipment noun.
+extends it (``claimledger analyze --gazetteer FILE``), its entries winning. Finding the
+listed equipment in a parsed text is :mod:`claimledger.nlp.equipment`'s job; this module
+imports no spaCy, so the ledger can match names at no cost.
 """
 
 from __future__ import annotations
@@ -20,28 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import cast, get_args
 
-from spacy.tokens import Doc, Span
-
 from claimledger.errors import ClaimledgerError
 from claimledger.records import EntityKind
 
-# Nouns that say a model name before them is equipment: "AK-12 assault rifles".
-EQUIPMENT_NOUNS = {
-    "rifle", "gun", "machine-gun", "pistol", "sight", "scope", "rangefinder", "tank",
-    "drone", "missile", "rocket", "launcher", "jet", "fighter", "aircraft", "plane",
-    "helicopter", "system", "howitzer", "artillery", "vehicle", "carrier", "radar", "round",
-    "shell", "grenade", "mortar", "munition", "bomb", "torpedo", "warship", "ship",
-    "submarine", "interceptor", "battery", "device", "camera", "goggle", "station",
-}  # fmt: skip
-# "COVID-19 pandemic", "G-7 summit": designator-shaped names that are not equipment never
-# reach here, because their noun is not an equipment noun.
-_DESIGNATOR = re.compile(
-    r"(?<![\w-])(?:"
-    r"(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+"  # AK-12, 1PN139-1
-    r"|\d[A-Z]{1,4}\d+"  # 1P87
-    r"|[A-Z]{1,4}\d{2,4}[A-Z]?"  # M777, T90
-    r")(?![\w-])"
-)
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 
 
@@ -74,7 +55,7 @@ class Gazetteer:
         self.extend(entries)
 
     def extend(self, entries: Iterable[GazetteerEntry]) -> None:
-        self.__dict__.pop("_equipment_pattern", None)  # rebuilt with the new names
+        self.__dict__.pop("equipment_pattern", None)  # rebuilt with the new names
         for entry in entries:
             self.entries.append(entry)
             for name in (entry.name, *entry.aliases):
@@ -87,48 +68,13 @@ class Gazetteer:
         return len(self.entries)
 
     @functools.cached_property
-    def _equipment_pattern(self) -> re.Pattern[str] | None:
+    def equipment_pattern(self) -> re.Pattern[str] | None:
+        """A pattern for every listed equipment name and alias, longest first."""
         names = {n for e in self.entries if e.kind == "equipment" for n in (e.name, *e.aliases)}
         if not names:
             return None
         alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
-
-    def equipment(self, doc: Doc) -> list[tuple[Span, str]]:
-        """Equipment named in the text, with its canonical name, in text order. A listed
-        name with a digit or in capitals is taken as it is ("HIMARS", "M777"); a plain
-        word ("Javelin", "Lancet", "Abrams") and an unlisted designator ("1P87") only
-        before an equipment noun, so "The Lancet" the journal and Mr Abrams are not."""
-        found: dict[int, tuple[Span, str]] = {}
-        pattern = self._equipment_pattern
-        if pattern is not None:
-            for m in pattern.finditer(doc.text):
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                entry = self.lookup(m.group())
-                if span is None or entry is None:
-                    continue
-                marked = any(c.isdigit() for c in m.group()) or m.group().isupper()
-                if marked or _names_equipment(span):
-                    found[span.start] = (span, entry.name)
-        for m in _DESIGNATOR.finditer(doc.text):
-            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-            if span is None or span.start in found or not _names_equipment(span):
-                continue
-            entry = self.lookup(m.group())
-            found[span.start] = (span, entry.name if entry is not None else m.group())
-        return [found[k] for k in sorted(found)]
-
-
-def _names_equipment(span: Span) -> bool:
-    """An equipment noun follows within three words: "DL-5 rangefinders", "1PN139-1
-    thermal imaging scopes", "Leopard 2 tanks"."""
-    doc = span.doc
-    for tok in doc[span.end : min(len(doc), span.end + 4)]:
-        if tok.lemma_.lower() in EQUIPMENT_NOUNS or tok.lower_.rstrip("s") in EQUIPMENT_NOUNS:
-            return True
-        if tok.is_punct or tok.pos_ in {"VERB", "AUX", "ADP", "CCONJ"}:
-            return False
-    return False
 
 
 def _entries(data: object, origin: str) -> list[GazetteerEntry]:

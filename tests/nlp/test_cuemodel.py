@@ -1,5 +1,5 @@
-"""The learned cue classifier: its file format, the shipped weights, and how the
-extractor uses it next to the lexicons."""
+"""The learned cue classifier: its file format, the shipped weights, and its training (how
+the finder uses it next to the lexicons: tests/nlp/attribution/test_cues.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import pytest
 
 from claimledger.errors import ModelMissingError
-from claimledger.nlp.attribution import candidates, find_attributions
+from claimledger.nlp.attribution import candidates
 from claimledger.nlp.cuemodel import CueModel, load_cue_model
 from claimledger.nlp.pipeline import load_pipeline
 from claimledger.training.train_cues import Example, _best_threshold, train
@@ -62,27 +62,6 @@ def test_the_shipped_model_tells_cues_from_other_verbs(text: str, verb: str, is_
     assert model.accepts(cand.features()) is is_cue
 
 
-def test_without_a_model_the_lexicons_decide() -> None:
-    doc = load_pipeline()("The senator wants to repeal the law. The minister said it failed.")
-    rules = [a.cue.text for a in find_attributions(doc, None)]
-    learned = [a.cue.text for a in find_attributions(doc, load_cue_model())]
-    assert rules == ["said"]
-    assert learned == ["wants", "said"]
-
-
-def test_a_report_nested_in_a_report_is_kept_whatever_the_model_says() -> None:
-    doc = load_pipeline()("CNN reported that the general said that 300 soldiers were captured.")
-    cues = [a.cue.text for a in find_attributions(doc, load_cue_model())]
-    assert cues == ["reported", "said"]
-
-
-def test_two_apostrophes_quote_like_a_double_quote() -> None:
-    doc = load_pipeline()("''We are here to stay,'' the mayor said.")
-    (found,) = find_attributions(doc, load_cue_model())
-    assert found.content.text == "''We are here to stay,''"
-    assert found.style == "direct"
-
-
 @pytest.mark.parametrize(
     ("scores", "labels", "threshold", "f1"),
     [
@@ -111,39 +90,3 @@ def test_training_learns_a_separable_rule() -> None:
     assert model.accepts(["lemma=say", "n=1"])
     assert not model.accepts(["lemma=eat", "n=1"])
     assert stats["candidates"] == 200 and stats["positives"] == 100
-
-
-@pytest.mark.parametrize(
-    ("text", "source", "cue", "content"),
-    [
-        (
-            "WALLACE: Let's start with the debate.\nPENCE: Well, look at the polls.",
-            "WALLACE",
-            ":",
-            "Let's start with the debate",
-        ),
-        (
-            "Pat Caddell: Democrat Voters Worried About Health\n",
-            "Pat Caddell",
-            ":",
-            "Democrat Voters Worried About Health",
-        ),
-        (
-            "“We deserve better than this.” ― Carla Sanchez\n",
-            "Carla Sanchez",
-            "―",
-            "“We deserve better than this.”",
-        ),
-    ],
-)
-def test_layout_attributions(text: str, source: str, cue: str, content: str) -> None:
-    found = find_attributions(load_pipeline()(text), load_cue_model())
-    first = found[0]
-    assert first.source is not None and first.source.text == source
-    assert (first.cue.text, first.content.text) == (cue, content)
-    assert first.style == "direct"
-
-
-@pytest.mark.parametrize("text", ["UPDATE: The vote was delayed.", "Watch: The full speech."])
-def test_line_labels_are_not_speakers(text: str) -> None:
-    assert find_attributions(load_pipeline()(text), load_cue_model()) == []

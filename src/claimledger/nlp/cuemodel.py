@@ -1,7 +1,7 @@
 """The learned cue classifier: is this verb, with the content the parse gives it, an
 attribution cue?
 
-The rules in :mod:`claimledger.nlp.attribution` propose a candidate for every verb that
+The rules in :mod:`claimledger.nlp.attribution.cues` propose a candidate for every verb that
 has something to attribute (a clausal complement, an adjacent quote or a direct object)
 and find its source and content from the parse. This model decides which candidates are
 cues. It is a logistic regression over sparse features of the candidate (its lemma, the
@@ -24,13 +24,12 @@ from importlib import resources
 from spacy.tokens import Span, Token
 
 from claimledger.errors import ModelMissingError
+from claimledger.nlp.lexicon import FIRST_PERSON_SUBJECTS, SECOND_PERSON_SUBJECTS
 
 MODEL_FILE = "cue_model.json"
 # The accurate profile's decision: the model above and the role tagger's opinions, stacked.
 STACKED_FILE = "cue_model_stacked.json"
 MODEL_FORMAT = 1
-FIRST_PERSON = {"i", "we", "me", "us"}
-THIRD_PRONOUNS = {"he", "she", "they", "it", "who", "that", "which"}
 
 
 @dataclass(frozen=True)
@@ -100,9 +99,9 @@ def _subject_kind(tok: Token | None) -> str:
     if tok is None:
         return "none"
     low = tok.lower_
-    if low in FIRST_PERSON:
+    if low in FIRST_PERSON_SUBJECTS:
         return "first"
-    if low in {"you"}:
+    if low in SECOND_PERSON_SUBJECTS:
         return "second"
     if tok.pos_ == "PRON":
         return "pron"

@@ -1,6 +1,6 @@
 """The word lists the attribution and source components share, read from
-``claimledger/data/lexicon`` (cues.toml, hedges.toml, channels.toml, sources.toml) and
-from the cue verbs mined from PolNeAR train (``data/mined_cues.tsv``).
+``claimledger/data/lexicon`` (cues.toml, attribution.toml, hedges.toml, channels.toml,
+sources.toml) and from the cue verbs mined from PolNeAR train (``data/mined_cues.tsv``).
 
 Nothing here defines a word: edit the data files, or extend them with ``--lexicon``.
 """
@@ -32,6 +32,44 @@ def _curated_cues() -> dict[str, tuple[str, Certainty]]:
     return verbs
 
 
+def _qualified_hedges() -> dict[str, tuple[frozenset[str], Certainty]]:
+    """Each word that hedges only after a qualifier to (its qualifiers, its certainty):
+    "certainly" to ({"almost", "nearly"}, "likely")."""
+    found: dict[str, tuple[frozenset[str], Certainty]] = {}
+    for row in lexicon().rows("hedges.qualified"):
+        word, after, level = row.get("word"), row.get("after"), row.get("certainty")
+        if (
+            not isinstance(word, str)
+            or not isinstance(after, list)
+            or not all(isinstance(w, str) for w in after)
+            or level not in CERTAINTY_ORDER
+        ):
+            raise LexiconError(
+                f"hedges.qualified: each row needs word, after (an array of words) and "
+                f"certainty ({', '.join(CERTAINTY_ORDER)}); got {row!r}"
+            )
+        found[word] = (frozenset(after), level)
+    return found
+
+
+def _channel_verbs() -> dict[str, tuple[str, str | None]]:
+    """Each cue verb that names its own channel to (the channel kind, the platform or
+    None): "tweet" to ("social-post", "Twitter")."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for row in lexicon().rows("channels.verbs"):
+        lemma, kind, platform = row.get("lemma"), row.get("kind"), row.get("platform")
+        if (
+            not isinstance(lemma, str)
+            or not isinstance(kind, str)
+            or not isinstance(platform, str | None)
+        ):
+            raise LexiconError(
+                f"channels.verbs: each row needs lemma and kind, and may have platform; got {row!r}"
+            )
+        found[lemma] = (kind, platform)
+    return found
+
+
 def _mined_cues() -> tuple[dict[str, tuple[str, Certainty]], set[str]]:
     """Cue verbs mined from PolNeAR train (claimledger.training.mine_cues): verbs that
     annotators marked as cues at least half the times they took a clausal complement
@@ -60,9 +98,27 @@ PARTICLE_CUES: dict[str, set[str]] = {k: set(v) for k, v in groups("cues.particl
 IMPERSONAL_CUES = certainties("cues.impersonal")
 NOUN_CUES = certainties("cues.nouns")
 REPORT_NOUNS = words("cues.report_nouns")
+FIRST_PERSON_SUBJECTS = words("cues.first_person_subjects")
+SECOND_PERSON_SUBJECTS = words("cues.second_person_subjects")
+EXPLETIVES = words("attribution.expletives")
+FIRST_PERSON = words("attribution.first_person")
+CONTRAST_MARKS = words("attribution.contrast_marks")
+CONTENT_PREPS = words("attribution.content_preps")
+OBJECT_PREPS = words("attribution.object_preps")
+SOURCE_PREPS = words("attribution.source_preps")
+AS_VERBS = words("attribution.as_verbs")
+CARRIER_PREPS = words("attribution.carrier_preps")
+DURATION_PREPS = words("attribution.duration_preps")
+LINE_LABELS = words("attribution.line_labels")
 HEDGE_WORDS = certainties("hedges.words")
+HEDGE_MODALS = words("hedges.modals")
+QUALIFIED_HEDGES = _qualified_hedges()
+RAISING_HEDGES = certainties("hedges.raising_verbs")
+PREDICATE_HEDGES = certainties("hedges.predicates")
 PLATFORMS = mapping("channels.platforms")
+PLATFORM_PREPS = words("channels.platform_preps")
 CHANNEL_NOUNS = mapping("channels.nouns")
+CHANNEL_VERBS = _channel_verbs()
 OUTLET_WORDS = words("sources.outlet_words")
 OUTLET_ANAPHORS = words("sources.outlet_anaphors")
 PERSON_ROLES = words("sources.person_roles")

@@ -1,0 +1,203 @@
+"""Candidates and the cue decision. Every verb or noun with something to attribute is a
+:class:`Candidate` (its content and subject from the parse, no lexicon consulted); the
+learned cue model, the lexicons, or the model stacked with the role tagger decide which
+candidates are cues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from claimledger.nlp.attribution.contents import content_for, object_content, prep_content
+from claimledger.nlp.attribution.intermediaries import via_phrases
+from claimledger.nlp.attribution.quotes import is_quote, quote_containing, quote_spans
+from claimledger.nlp.attribution.roles import Roles
+from claimledger.nlp.attribution.speakers import impersonal
+from claimledger.nlp.attribution.syntax import (
+    agent_of,
+    controller,
+    cue_lemma,
+    cue_span,
+    subject_of,
+    tokens_of,
+    trim,
+)
+from claimledger.nlp.cuemodel import CueModel, cue_features, tagger_features
+from claimledger.nlp.lexicon import CUE_VERBS, NOUN_CUES, OBJECT_CUES, SOURCE_PREPS, SPEECH_VERBS
+from claimledger.records import Style
+
+
+@dataclass
+class Candidate:
+    """A verb with something to attribute, before anyone decides it is a cue."""
+
+    tok: Token
+    lemma: str
+    shape: str  # "complement" (a clause or an adjacent quote) or "object"
+    content: Span
+    style: Style
+    source_tok: Token | None
+    in_quote: bool
+    lexicon: str  # the rule lexicon that lists it: "cue:<kind>", "object" or ""
+    cue_end: int | None = None  # the cue runs to here: "called for"
+    cue_start: int | None = None  # a noun's cue starts here: "raised questions about"
+
+    def cue(self) -> Span:
+        if self.cue_start is None:
+            return cue_span(self.tok, self.cue_end)
+        return self.tok.doc[self.cue_start : max(self.tok.i + 1, self.cue_end or 0)]
+
+    def features(self) -> list[str]:
+        return cue_features(
+            self.tok,
+            self.lemma,
+            self.shape,
+            self.content,
+            self.style,
+            self.source_tok,
+            self.in_quote,
+            self.lexicon,
+        )
+
+
+def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
+    """The candidate attribution a verb would head: its content from the parse and its
+    subject. No lexicon is consulted to find it; the lexicons are recorded for the
+    decision."""
+    lemma = tok.lemma_.lower()
+    listed = cue_lemma(tok)
+    shape = "complement"
+    found = content_for(tok, quotes)
+    if found is None:
+        shape = "object"
+        found = object_content(tok)
+    cue_end = None
+    if found is None:
+        prep = prep_content(tok)
+        if prep is None:
+            return None
+        shape = f"prep:{prep[0].lower_}"
+        cue_end = prep[0].i + 1
+        found = (prep[1], "indirect")
+    assert found is not None
+    if shape == "complement":
+        lexicon = f"cue:{CUE_VERBS[listed][0]}" if listed is not None else ""
+    elif shape == "object":
+        lexicon = "object" if lemma in OBJECT_CUES else ""
+    else:
+        lexicon = ""
+    content, style = found
+    source_tok = subject_of(tok) or agent_of(tok) or controller(tok)
+    if source_tok is not None and content.start <= source_tok.i < content.end:
+        source_tok = None
+    in_quote = quote_containing(quotes, tok.i, tok.i + 1) is not None
+    return Candidate(tok, lemma, shape, content, style, source_tok, in_quote, lexicon, cue_end)
+
+
+def _clause_with(tok: Token, deps: set[str], word: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps and any(m.lower_ == word and m.i < c.i for m in c.children):
+            return c
+    return None
+
+
+def noun_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
+    """ "his claim that thousands were killed", "questions about his health", "a plan to
+    cut taxes": a noun with a that-clause, a to-clause or a content preposition. The source
+    is the possessor, the "by"/"from" phrase, or the subject of the verb the noun is the
+    object of ("critics raised questions about ..."), whose words then join the cue."""
+    doc = tok.doc
+    cue_end = None
+    clause = _clause_with(tok, {"acl", "ccomp"}, "that")
+    if clause is not None:
+        shape = "noun:that"
+    else:
+        clause = _clause_with(tok, {"acl"}, "to")
+        shape = "noun:to"
+    if clause is not None:
+        content = trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    else:
+        prep = prep_content(tok)
+        if prep is None:
+            return None
+        shape = f"noun:{prep[0].lower_}"
+        cue_end = prep[0].i + 1
+        content = prep[1]
+    if len(content) == 0:
+        return None
+    lemma = tok.lemma_.lower()
+    source_tok = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if source_tok is None:
+        for prep_tok in tok.children:
+            if prep_tok.dep_ == "prep" and prep_tok.lower_ in SOURCE_PREPS:
+                source_tok = next((c for c in prep_tok.children if c.dep_ == "pobj"), None)
+    cue_start = tok.i
+    while cue_start > tok.left_edge.i and doc[cue_start - 1].dep_ in {"amod", "compound", "det"}:
+        cue_start -= 1
+    holder = tok.head if tok.dep_ in {"dobj", "attr"} and tok.head.pos_ in {"VERB", "AUX"} else None
+    if holder is not None:
+        if source_tok is None:
+            source_tok = subject_of(holder)
+        if source_tok is None or source_tok.i < holder.i:
+            cue_start = cue_span(holder).start
+    if source_tok is not None and content.start <= source_tok.i < content.end:
+        source_tok = None
+    lexicon = "noun" if lemma in NOUN_CUES and shape == "noun:that" else ""
+    in_quote = quote_containing(quotes, tok.i, tok.i + 1) is not None
+    style: Style = "mixed" if any(is_quote(t) for t in content) else "indirect"
+    return Candidate(
+        tok, lemma, shape, content, style, source_tok, in_quote, lexicon, cue_end, cue_start
+    )
+
+
+def token_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
+    if tok.pos_ == "NOUN":
+        return noun_candidate(tok, quotes)
+    if tok.pos_ in {"VERB", "AUX"}:
+        return verb_candidate(tok, quotes)
+    return None
+
+
+def is_cue(
+    cand: Candidate,
+    model: CueModel | None,
+    roles: Roles | None = None,
+    stacked: CueModel | None = None,
+) -> bool:
+    """The learned model decides; without one, the lexicons do (complement verbs from the
+    curated and mined lists, object verbs from the mined list). A speech verb with its
+    own subject and a clause is a cue whatever the model says: PolNeAR seldom annotates
+    a report nested in another ("CNN reported that the general said ..."), and the model
+    learned to drop them, but a ledger needs both links of the chain."""
+    tok = cand.tok
+    if (
+        cand.shape == "complement"
+        and cand.lemma in SPEECH_VERBS
+        and cand.source_tok is not None
+        and tok.dep_ == "ccomp"
+        and tok.head.lemma_.lower() in SPEECH_VERBS
+    ):
+        return True
+    if model is not None and roles is not None and stacked is not None:
+        base = model.probability(cand.features())
+        dense = tagger_features(base, roles, cand.cue(), cand.content, cand.source_tok)
+        return stacked.accepts((), dense)
+    if model is not None:
+        return model.accepts(cand.features())
+    return bool(cand.lexicon)
+
+
+def candidates(doc: Doc) -> Iterator[Candidate]:
+    """Every verb and noun candidate the extractor puts to the cue decision, in text
+    order (what :mod:`claimledger.training.train_cues` learns from)."""
+    quotes = quote_spans(doc)
+    for sent in doc.sents:
+        via_tokens = tokens_of(phrase for _, phrase in via_phrases(sent))
+        for tok in sent:
+            if tok.i in via_tokens or impersonal(tok) is not None:
+                continue
+            cand = token_candidate(tok, quotes)
+            if cand is not None:
+                yield cand

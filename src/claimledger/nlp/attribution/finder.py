@@ -1,0 +1,161 @@
+"""All attributions of a parsed doc: sentence by sentence, the candidates the cue decision
+accepts, with their sources, intermediaries, channels, statement times and hedges; then
+the attributions the layout makes and those the role tagger adds; then their nesting."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from claimledger.nlp.attribution.circumstances import channel_for, hedges, stated_time
+from claimledger.nlp.attribution.contents import continuation
+from claimledger.nlp.attribution.cues import is_cue, token_candidate
+from claimledger.nlp.attribution.intermediaries import according_to_content, via_phrases
+from claimledger.nlp.attribution.quotes import quote_spans
+from claimledger.nlp.attribution.raw import TIME_SPANS_KEY, RawAttribution
+from claimledger.nlp.attribution.roles import Roles, tagged_attributions, tagged_cue, tagged_end
+from claimledger.nlp.attribution.settings import Thresholds
+from claimledger.nlp.attribution.speakers import fallback_source, impersonal, line_attributions
+from claimledger.nlp.attribution.syntax import source_span, tokens_of
+from claimledger.nlp.cuemodel import CueModel
+from claimledger.nlp.lexicon import CUE_VERBS, FIRST_PERSON, NOUN_CUES
+from claimledger.nlp.timex import find_time_spans
+
+
+def find_attributions(
+    doc: Doc,
+    model: CueModel | None = None,
+    roles: Roles | None = None,
+    stacked: CueModel | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[RawAttribution]:
+    """All attributions in a parsed doc, in text order, with nesting and via chains.
+    ``model`` decides which verbs are cues; None leaves it to the lexicons. With the role
+    tagger's per-token ``roles`` and a ``stacked`` model, the two decide together.
+    ``thresholds`` defaults to the component's."""
+    limits = thresholds or Thresholds.defaults()
+    quotes = quote_spans(doc)
+    times = list(doc.spans[TIME_SPANS_KEY]) if TIME_SPANS_KEY in doc.spans else find_time_spans(doc)
+    found: list[RawAttribution] = []
+    for sent in doc.sents:
+        found.extend(_sentence_attributions(sent, quotes, times, model, limits, roles, stacked))
+    taken = tokens_of(a.content for a in found)
+    found.extend(a for a in line_attributions(doc) if a.content.start not in taken)
+    if roles is not None:
+        found.extend(tagged_attributions(doc, roles, found, times, limits))
+    found.sort(key=lambda a: (a.cue.start, a.content.start))
+    _link_nesting(found)
+    return found
+
+
+def _sentence_attributions(
+    sent: Span,
+    quotes: list[Span],
+    times: list[Span],
+    model: CueModel | None,
+    limits: Thresholds,
+    roles: Roles | None = None,
+    stacked: CueModel | None = None,
+) -> list[RawAttribution]:
+    vias = via_phrases(sent)
+    via_tokens = tokens_of(phrase for _, phrase in vias)
+    results: list[RawAttribution] = []
+    for tok in sent:
+        if tok.i in via_tokens:
+            continue
+        unattributed = impersonal(tok)
+        if unattributed is not None:
+            results.append(unattributed)
+            continue
+        cand = token_candidate(tok, quotes)
+        if cand is None or not is_cue(cand, model, roles, stacked):
+            continue
+        if cand.in_quote and (cand.source_tok is None or cand.source_tok.lower_ in FIRST_PERSON):
+            # "“I think X,” he said": the speaker's own words, reported once, by "said"
+            continue
+        lemma, content, style, source_tok = cand.lemma, cand.content, cand.style, cand.source_tok
+        if roles is not None and style != "direct":
+            content = tagged_end(content, sent, roles, exclude=(tok.i, source_tok))
+        more = continuation(tok, content, quotes) if style == "direct" else None
+        if cand.shape.startswith("noun:"):
+            kind, certainty = "noun", NOUN_CUES.get(lemma, "asserted")
+        else:
+            kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
+        if source_tok is not None:
+            source: Span | None = source_span(source_tok)
+        elif cand.shape.startswith("noun:"):
+            source = None
+        else:
+            source = fallback_source(tok, content, vias, limits.fallback_max_tokens)
+        if source is not None and len(source) == 0:
+            source = None
+        cue = cand.cue()
+        if roles is not None:
+            cue = tagged_cue(
+                cue, roles, [content] + ([source] if source is not None else []), limits.tagged_min
+            )
+        exclude = [content, cue] + ([source] if source is not None else [])
+        results.append(
+            RawAttribution(
+                cue=cue,
+                cue_lemma=lemma,
+                cue_kind=kind,
+                cue_certainty=certainty,
+                content=content,
+                content_more=[more] if more is not None else [],
+                style=style,
+                source=source,
+                stated=stated_time(tok, times, exclude),
+                channel=channel_for(tok, exclude),
+                hedges=hedges(content),
+            )
+        )
+    results = _drop_contained_duplicates(results)
+    for via, phrase in vias:
+        host = next(
+            (r for r in results if not (r.content.start <= phrase.start < r.content.end)), None
+        )
+        if host is not None:
+            host.via.insert(0, via)
+            continue
+        rest = according_to_content(sent, phrase)
+        if rest is None or via.cue is None:
+            continue
+        results.append(
+            RawAttribution(
+                cue=via.cue,
+                cue_lemma="according to",
+                cue_kind="according-to",
+                cue_certainty="asserted",
+                content=rest,
+                style="according-to",
+                source=via.name,
+                stated=None,
+                hedges=hedges(rest),
+            )
+        )
+    return results
+
+
+def _drop_contained_duplicates(results: list[RawAttribution]) -> list[RawAttribution]:
+    """Two cues sharing one content (a conjoined "said and added") keep the first."""
+    kept: list[RawAttribution] = []
+    for r in results:
+        if any(k.content.start == r.content.start and k.content.end == r.content.end for k in kept):
+            continue
+        kept.append(r)
+    return kept
+
+
+def _link_nesting(found: list[RawAttribution]) -> None:
+    """An attribution whose cue lies inside another's content is reported through it."""
+    for i, inner in enumerate(found):
+        best: int | None = None
+        for j, outer in enumerate(found):
+            inside = outer.content.start <= inner.cue.start and inner.cue.end <= outer.content.end
+            if (
+                i != j
+                and inside
+                and (best is None or len(found[best].content) > len(outer.content))
+            ):
+                best = j
+        inner.parent = best

@@ -1,0 +1,49 @@
+"""Candidates and the cue decision: which verbs and nouns attribute, with or without the
+learned model."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimledger.extract import analyze
+from claimledger.nlp.attribution import find_attributions
+from claimledger.nlp.cuemodel import load_cue_model
+from claimledger.nlp.pipeline import load_pipeline
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("The senator criticized the new budget plan.", "criticized", "the new budget plan"),
+        ("Trump called the report a hoax.", "called", "the report a hoax"),
+    ],
+)
+def test_verbs_annotators_treat_as_attributing_take_their_object(
+    text: str, cue: str, content: str
+) -> None:
+    (a,) = analyze(text).attributions
+    assert (a.cue.text, a.content.text) == (cue, content)
+
+
+def test_a_claim_noun_attributes_its_that_clause_to_the_possessor() -> None:
+    result = analyze("The senator repeated her claim that 300 soldiers were captured.")
+    noun = next(a for a in result.attributions if a.cue.kind == "noun")
+    assert noun.content.text == "that 300 soldiers were captured"
+    assert noun.source is not None
+    assert (noun.source.resolved_from, noun.source.entity) == ("her", "senator")
+    (claim,) = result.claims
+    assert claim.attribution == noun.id and claim.measure == "captured"
+
+
+def test_without_a_model_the_lexicons_decide() -> None:
+    doc = load_pipeline()("The senator wants to repeal the law. The minister said it failed.")
+    rules = [a.cue.text for a in find_attributions(doc, None)]
+    learned = [a.cue.text for a in find_attributions(doc, load_cue_model())]
+    assert rules == ["said"]
+    assert learned == ["wants", "said"]
+
+
+def test_a_report_nested_in_a_report_is_kept_whatever_the_model_says() -> None:
+    doc = load_pipeline()("CNN reported that the general said that 300 soldiers were captured.")
+    cues = [a.cue.text for a in find_attributions(doc, load_cue_model())]
+    assert cues == ["reported", "said"]

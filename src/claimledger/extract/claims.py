@@ -124,7 +124,7 @@ def _quantity(
             claim=None,
         )
     else:
-        base_claim = resolve_fraction_base(figure, earlier)
+        base_claim = resolve_fraction_base(figure.subject_key, earlier)
         if base_claim is not None:
             bq = base_claim.quantity
             base_amount = Amount(
@@ -166,13 +166,14 @@ def _quantity(
     )
 
 
-def resolve_fraction_base(figure: RawFigure, earlier: list[Claim]) -> Claim | None:
-    """The figure a fraction is taken of: the latest earlier absolute count of the same
-    subject, a count of those deployed preferred ("half of the soldiers deployed")."""
+def resolve_fraction_base(subject_key: str, earlier: Sequence[Claim]) -> Claim | None:
+    """The claim a fraction of ``subject_key`` is taken of: the latest earlier absolute
+    count of the same subject, a count of those deployed preferred ("half of the soldiers
+    deployed")."""
     candidates = [
         c
         for c in earlier
-        if c.subject.key == figure.subject_key
+        if c.subject.key == subject_key
         and c.quantity.fraction is None
         and c.quantity.unit == "count"
         and c.polarity == "positive"

@@ -1,5 +1,7 @@
 """Entities within an article: one entity per referent, outlets as outlets, the gazetteer's
-aliases merged, equipment as equipment (docs/normalisation.md, Entities)."""
+aliases merged, equipment as equipment (docs/normalisation.md, Entities). The entity pass
+(:func:`claimledger.extract.entities.resolve_mentions`) is tested alone first, on the raw
+attributions the pipeline leaves on the Doc, without building any record."""
 
 from __future__ import annotations
 
@@ -12,15 +14,121 @@ from hypothesis import strategies as st
 
 from claimledger.cli import app
 from claimledger.extract import analyze
+from claimledger.extract.entities import EntityTable, Mention, resolve_mentions
 from claimledger.gazetteer import (
     Gazetteer,
     GazetteerEntry,
     GazetteerError,
+    default_gazetteer,
     load_gazetteer,
     normalise_name,
     read_entries,
 )
+from claimledger.nlp.attribution import ATTRIBUTIONS_ATTR
+from claimledger.nlp.pipeline import load_pipeline
 from claimledger.records import Analysis
+
+
+def _resolve(text: str) -> EntityTable:
+    doc = load_pipeline("fast")(text)
+    return resolve_mentions(doc, doc._.get(ATTRIBUTIONS_ATTR) or [], default_gazetteer())
+
+
+def _mention(table: EntityTable, index: int, role: str) -> Mention | None:
+    """The mention of attribution ``index`` in ``role``: its source, its (first) via, or
+    the agent of "interviewed by"."""
+    mentions = table.attributions[index]
+    if role == "via":
+        return mentions.via[0] if mentions.via else None
+    return mentions.source if role == "source" else mentions.interviewer
+
+
+# (text, attribution index, mention, the entity it resolves to: name, kind) — None: none
+MENTIONS = [
+    # names; the gazetteer's alias is its canonical name
+    ("The SSO said 20 soldiers were captured.", 0, "source",
+     ("Ukrainian Special Operations Forces", "organization")),
+    ("AFP reported that 20 soldiers were killed.", 0, "source",
+     ("Agence France-Presse", "outlet")),
+    ("According to CNN, Kindratenko said 20 soldiers were killed.", 0, "via", ("CNN", "outlet")),
+    ("According to CNN, Kindratenko said 20 soldiers were killed.", 0, "source",
+     ("Kindratenko", "person")),
+    ("Residents interviewed by the BBC said 20 soldiers were killed.", 0, "interviewer",
+     ("BBC", "outlet")),
+    ("Residents interviewed by the BBC said 20 soldiers were killed.", 0, "source",
+     ("Residents", "group")),
+    # pronouns: the nearest earlier entity of their kind, the subject first
+    ("Zelensky met Biden. Later Biden said 20 soldiers were killed, and he added that 30 "
+     "were wounded.", 1, "source", ("Biden", "person")),
+    ("Biden met Zelensky on Monday. He said that 20 soldiers were killed.", 0, "source",
+     ("Biden", "person")),
+    ("Joe Biden visited the front on Monday. He said that 20 soldiers were killed.", 0,
+     "source", ("Joe Biden", "person")),
+    ("Officials said 20 soldiers were killed. They added that 30 were wounded.", 1, "source",
+     ("Officials", "group")),
+    ("The ministry said 20 soldiers were killed. It added that 30 were wounded.", 1, "source",
+     ("ministry", "organization")),
+    # "the paper": the last outlet named before it, or none
+    ("CNN reported that 20 soldiers were killed. According to the paper, officials said 30 "
+     "more were wounded.", 1, "via", ("CNN", "outlet")),
+    ("As reported by the mentioned newspaper, the army said 20 were killed.", 0, "via", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "role", "expected"), MENTIONS, ids=[f"{m[0]} {m[2]}" for m in MENTIONS]
+)
+def test_the_entity_pass_resolves_each_mention(
+    text: str, index: int, role: str, expected: tuple[str, str] | None
+) -> None:
+    mention = _mention(_resolve(text), index, role)
+    assert mention is not None
+    found = (mention.entity, mention.kind) if mention.entity_id is not None else None
+    assert found == expected
+
+
+def test_the_entity_table_names_each_mention_by_its_entity_id() -> None:
+    table = _resolve("Officials said 20 soldiers were killed. They added that 30 were wounded.")
+    first, second = (m.source for m in table.attributions)
+    assert first is not None and second is not None
+    assert first.entity_id == second.entity_id == "e1"
+    assert (second.text, second.resolved_from) == ("They", "They")
+    assert [(e.id, e.name, e.spans) for e in table.entities] == [("e1", "Officials", ((0, 9),))]
+
+
+def test_entity_ids_follow_first_mentions_and_equipment_comes_last() -> None:
+    table = _resolve(
+        "According to CNN, Kindratenko said 20 HIMARS launchers were destroyed. Biden met "
+        "Zelensky on Monday. He said that 20 soldiers were killed."
+    )
+    assert [(e.id, e.name, e.kind) for e in table.entities] == [
+        ("e1", "CNN", "outlet"),
+        ("e2", "Kindratenko", "person"),
+        ("e3", "Biden", "person"),  # named before "He", so a possible antecedent
+        ("e4", "Zelensky", "person"),
+        ("e5", "HIMARS", "equipment"),
+    ]
+
+
+def test_a_mention_keeps_the_role_given_at_first_mention() -> None:
+    table = _resolve(
+        "President Zelensky of Ukraine said the troops withdrew. Zelensky added that 200 "
+        "soldiers were killed."
+    )
+    later = table.attributions[1].source
+    assert later is not None
+    assert (later.entity_id, later.role, later.affiliation) == ("e1", "President", "Ukraine")
+
+
+def test_a_mention_says_who_the_entity_was_at_that_point() -> None:
+    """A longer name met later renames the entity, not what an earlier mention said."""
+    table = _resolve(
+        "Zelensky said that 20 soldiers were killed. Volodymyr Zelensky said 30 were wounded."
+    )
+    names = [m.source.entity for m in table.attributions if m.source is not None]
+    assert names == ["Zelensky", "Volodymyr Zelensky"]
+    (entity,) = table.entities
+    assert (entity.name, entity.aliases) == ("Volodymyr Zelensky", ("Zelensky",))
 
 
 def _entity(result: Analysis, name: str) -> tuple[str, str]:

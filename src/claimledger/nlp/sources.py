@@ -1,20 +1,18 @@
-"""Who a source phrase names: its name, role and affiliation, its kind, and the entity it
-refers to within the article (pronouns and "the mentioned newspaper" resolved backwards).
-
-There is no offline coreference model for spaCy 3.8, so antecedents are found with
-salience rules: the nearest earlier mention of a compatible kind, subjects first.
+"""What one source phrase says: its name, role and affiliation, its kind, and whether it is
+a pronoun or refers back to an outlet ("the mentioned newspaper"). Which entity it is
+within the article is :mod:`claimledger.extract.entities`' job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from claimledger.gazetteer import default_gazetteer
+from claimledger.lexicon import words
 from claimledger.nlp.lexicon import (
     GROUP_NOUNS,
-    GROUP_PRONOUNS,
     OUTLET_ANAPHORS,
     OUTLET_WORDS,
     PERSON_PRONOUNS,
@@ -23,64 +21,11 @@ from claimledger.nlp.lexicon import (
 )
 from claimledger.records import SourceKind
 
-QUANTIFIERS = {
-    "several",
-    "some",
-    "many",
-    "few",
-    "a",
-    "an",
-    "the",
-    "two",
-    "three",
-    "various",
-    "numerous",
-    "other",
-    "these",
-    "those",
-    "this",
-    "that",
-    "most",
-    "all",
-}
-ORG_WORDS = {
-    "forces",
-    "force",
-    "agency",
-    "ministry",
-    "army",
-    "government",
-    "office",
-    "council",
-    "committee",
-    "police",
-    "service",
-    "services",
-    "department",
-    "command",
-    "party",
-    "commission",
-    "union",
-    "organization",
-    "organisation",
-    "institute",
-    "bank",
-    "company",
-    "corporation",
-    "group",
-    "staff",
-    "navy",
-    "guard",
-    "kremlin",
-    "pentagon",
-    "parliament",
-    "assembly",
-    "court",
-    "administration",
-    "un",
-    "nato",
-}
-AFFILIATION_PREPS = {"for", "of", "to", "at", "with", "from", "in"}
+QUANTIFIERS = words("sources.quantifiers")
+ORG_WORDS = words("sources.org_words")
+AFFILIATION_PREPS = words("sources.affiliation_preps")
+FIRST_PERSON_PRONOUNS = words("sources.first_person_pronouns")
+ANAPHOR_DETERMINERS = words("sources.anaphor_determiners")
 
 
 @dataclass
@@ -93,44 +38,6 @@ class SourceAnalysis:
     kind: SourceKind
     interviewed_by: Span | None = None
     pronoun: Token | None = None
-
-
-@dataclass
-class EntityDraft:
-    """An entity as it is being built up from the article's mentions."""
-
-    id: str
-    name: str
-    kind: SourceKind
-    aliases: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    canonical: bool = False  # named by the gazetteer: a longer mention does not rename it
-
-    def tokens(self) -> set[str]:
-        return {t for alias in [self.name, *self.aliases] for t in _name_tokens(alias)}
-
-    def note(self, text: str, span: Span, role: str | None, affiliation: str | None) -> None:
-        if text != self.name and text not in self.aliases:
-            self.aliases.append(text)
-        longer = len(_name_tokens(text)) > len(_name_tokens(self.name))
-        if longer and self.kind == "person" and not self.canonical:
-            self.aliases.append(self.name)
-            self.aliases.remove(text)
-            self.name = text
-        if role and role not in self.roles:
-            self.roles.append(role)
-        if affiliation and affiliation not in self.affiliations:
-            self.affiliations.append(affiliation)
-        pair = (span.start_char, span.end_char)
-        if pair not in self.spans:
-            self.spans.append(pair)
-
-
-def _name_tokens(text: str) -> list[str]:
-    skip = {"the", "of", "-", "and"}
-    return [t for t in text.lower().replace("-", " - ").split() if t not in skip]
 
 
 def strip_det(span: Span) -> Span:
@@ -234,7 +141,9 @@ def analyse_source(span: Span) -> SourceAnalysis:
     doc = span.doc
     if len(span) == 1 and span[0].pos_ == "PRON":
         low = span[0].lower_
-        kind: SourceKind = "person" if low in PERSON_PRONOUNS or low in {"i", "we"} else "group"
+        kind: SourceKind = (
+            "person" if low in PERSON_PRONOUNS or low in FIRST_PERSON_PRONOUNS else "group"
+        )
         return SourceAnalysis(None, None, None, kind, pronoun=span[0])
     interviewed_by: Span | None = None
     head = _head(span)
@@ -300,92 +209,12 @@ def _kind_of_name(name: Span, has_role: bool) -> SourceKind:
     return "unknown"
 
 
-class EntityRegistry:
-    """Entities of one article, built mention by mention in text order."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.entities: list[EntityDraft] = []
-        self._mentions: list[tuple[int, EntityDraft, bool]] = []  # (token, entity, is_subject)
-
-    def mention(
-        self,
-        name: Span,
-        kind: SourceKind,
-        role: str | None = None,
-        affiliation: str | None = None,
-        canonical: str | None = None,
-    ) -> EntityDraft:
-        """The entity a name refers to, made or found. ``canonical``: the gazetteer's name
-        for it, under which every alias ("SSO", "Special Operations Forces of Ukraine")
-        is one entity."""
-        text = name.text
-        tokens = set(_name_tokens(text))
-        entity = None
-        if canonical is not None:
-            entity = next((e for e in self.entities if e.name == canonical), None)
-        for e in reversed(self.entities if entity is None else []):
-            compatible = e.kind == kind or "unknown" in {e.kind, kind}
-            if compatible and tokens and (tokens <= e.tokens() or e.tokens() <= tokens):
-                entity = e
-                break
-        if entity is None:
-            entity = EntityDraft(
-                id=f"e{len(self.entities) + 1}",
-                name=canonical or text,
-                kind=kind,
-                canonical=canonical is not None,
-            )
-            self.entities.append(entity)
-        elif entity.kind == "unknown":
-            entity.kind = kind
-        entity.note(text, name, role, affiliation)
-        is_subject = name.root.dep_ in {"nsubj", "nsubjpass"} or any(
-            t.dep_ in {"nsubj", "nsubjpass"} for t in name
-        )
-        self._mentions.append((name.start, entity, is_subject))
-        return entity
-
-    def antecedent(self, pronoun: Token) -> EntityDraft | None:
-        """The nearest earlier entity a pronoun can refer to, preferring subjects."""
-        low = pronoun.lower_
-        wanted: set[SourceKind]
-        if low in PERSON_PRONOUNS:
-            wanted = {"person"}
-        elif low in GROUP_PRONOUNS:
-            wanted = {"group", "organization", "outlet"}
-        elif low in {"it", "its"}:
-            wanted = {"organization", "outlet", "document"}
-        else:
-            return None
-        self._note_named_people_before(pronoun.i)
-        earlier = [m for m in self._mentions if m[0] < pronoun.i and m[1].kind in wanted]
-        if not earlier:
-            return None
-        earlier.sort(key=lambda m: m[0])
-        last_sentence = self.doc[earlier[-1][0]].sent.start
-        recent = [m for m in earlier if self.doc[m[0]].sent.start == last_sentence]
-        subjects = [m for m in recent if m[2]]
-        return (subjects or recent)[-1][1]
-
-    def last_outlet_before(self, index: int) -> EntityDraft | None:
-        outlets = [m for m in self._mentions if m[0] < index and m[1].kind == "outlet"]
-        return max(outlets, key=lambda m: m[0])[1] if outlets else None
-
-    def _note_named_people_before(self, index: int) -> None:
-        """People named in the text but not (yet) as sources still count as antecedents."""
-        known = {m[0] for m in self._mentions}
-        for ent in self.doc.ents:
-            if ent.label_ == "PERSON" and ent.end <= index and ent.start not in known:
-                self.mention(ent, "person")
-
-
 def is_outlet_anaphor(span: Span) -> bool:
     """ "the mentioned newspaper", "the paper": a definite reference to an outlet already named."""
     head = _head(span)
     return (
         head.pos_ == "NOUN"
         and head.lemma_.lower() in OUTLET_ANAPHORS
-        and span[0].lower_ in {"the", "that", "this"}
+        and span[0].lower_ in ANAPHOR_DETERMINERS
         and not any(t.pos_ == "PROPN" for t in span)
     )

@@ -29,7 +29,7 @@ from claimledger.nlp.sources import (
     is_outlet_name,
     strip_det,
 )
-from claimledger.nlp.timex import TimeValue, resolve_time
+from claimledger.nlp.time import TimeValue, resolve_time
 from claimledger.records import (
     Analysis,
     Attribution,

@@ -36,7 +36,7 @@ from claimledger.nlp.lexicon import (
     REPORT_NOUNS,
     SPEECH_VERBS,
 )
-from claimledger.nlp.timex import find_time_spans
+from claimledger.nlp.time.component import find_time_spans
 from claimledger.records import Certainty, Style
 
 if TYPE_CHECKING:

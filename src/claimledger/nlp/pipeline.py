@@ -91,7 +91,7 @@ def load_pipeline(profile: str = "fast") -> Language:
     the ``accurate`` extra and is several times slower."""
     # Importing registers the factories with spaCy.
     import claimledger.nlp.attribution
-    import claimledger.nlp.timex  # noqa: F401
+    import claimledger.nlp.time.component  # noqa: F401
 
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")

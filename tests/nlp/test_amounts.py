@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from claimledger import lexicon
+from claimledger.lexicon import Lexicon, LexiconError
+from claimledger.nlp import amounts
 from claimledger.nlp.amounts import (
     APPROX_SPREAD,
     Amount,
@@ -232,3 +238,73 @@ def test_any_text_is_an_amount_or_a_clear_error(text: str) -> None:
 
 def test_the_approximation_spread_is_ten_percent() -> None:
     assert APPROX_SPREAD == 0.10
+
+
+# --- the number words as data (data/lexicon/numbers.toml) -------------------------------------
+
+# Each list of numbers.toml and the read that takes it (quantities reads the last five).
+NUMBER_LISTS = {
+    "bounds": "mapping",
+    "cardinals": "rows",
+    "scales": "rows",
+    "ordinals": "rows",
+    "denominators": "rows",
+    "vague": "rows",
+    "year_prepositions": "words",
+    "fraction_nouns": "words",
+    "percent_words": "words",
+    "vague_heads": "words",
+    "change_words": "words",
+}
+
+
+def test_every_list_of_numbers_toml_loads_in_its_shape() -> None:
+    shipped = Lexicon.load()
+    names = {key.split(".", 1)[1] for key in shipped.lists if key.startswith("numbers.")}
+    assert names == set(NUMBER_LISTS)
+    for name, read in NUMBER_LISTS.items():
+        assert getattr(shipped, read)(f"numbers.{name}"), name
+
+
+def test_the_number_words_come_out_as_amounts_reads_them() -> None:
+    assert amounts.UNITS_SMALL["nineteen"] == 19 and amounts.UNITS_SMALL["ninety"] == 90
+    assert amounts.SCALES["trillion"] == 1_000_000_000_000
+    assert amounts.ORDINAL_WORDS["twelfth"] == 12
+    assert (amounts.DENOMINATORS["quarter"], amounts.DENOMINATORS["quarters"]) == (4, 4)
+    assert "quarters" not in amounts.SINGULAR_DENOMINATORS
+    assert amounts.VAGUE["several"] == (3, 9)
+    assert amounts.MODIFIERS["no fewer than"] == "at_least"
+    assert all(type(v) is int for v in [*amounts.UNITS_SMALL.values(), *amounts.SCALES.values()])
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "message"),
+    [
+        (
+            '[numbers]\nscales = [{ word = "lakh", value = 1e5 }]\n',
+            lambda: amounts._numbers("numbers.scales"),
+            r"numbers.scales: each row needs word \(str\), value \(int\)",
+        ),
+        ('[numbers.bounds]\n"well over" = "above-ish"\n', amounts._bounds, "use one of exact"),
+    ],
+)
+def test_a_number_word_that_does_not_fit_is_one_error_naming_its_list(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    read: Callable[[], object],
+    message: str,
+) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(lexicon, "_active", Lexicon.load([path]))
+    with pytest.raises(LexiconError, match=message) as caught:
+        read()
+    assert "\n" not in str(caught.value)
+
+
+def test_a_users_number_word_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[numbers]\nscales = [{ word = "lakh", value = 100_000 }]\n', "utf-8")
+    monkeypatch.setattr(lexicon, "_active", Lexicon.load([path]))
+    assert amounts._numbers("numbers.scales")["lakh"] == 100_000

@@ -42,7 +42,7 @@ def test_pipeline_has_our_components_after_the_parser() -> None:
 def test_components_can_be_added_to_a_users_own_pipeline() -> None:
     # Importing registers the factories.
     import claimledger.nlp.attribution
-    import claimledger.nlp.timex  # noqa: F401
+    import claimledger.nlp.time.component  # noqa: F401
 
     nlp = pipeline.load_model()
     nlp.add_pipe("claimledger_timex")

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from claimledger.extract import analyze
+from claimledger.lexicon import Lexicon
+from claimledger.nlp import places
 from claimledger.nlp.places import place_key
 
 # (statement, the place key of its one claim, or None)
@@ -45,3 +47,14 @@ def test_place(text: str, key: str | None) -> None:
 )
 def test_place_key(text: str, key: str) -> None:
     assert place_key(text) == key
+
+
+def test_the_place_words_load_from_places_toml() -> None:
+    shipped = Lexicon.load()
+    assert {key for key in shipped.lists if key.startswith("places.")} == {
+        "places.locating",
+        "places.generic",
+    }
+    assert shipped.words("places.locating") == places.LOCATING
+    assert {"in", "near", "across"} <= places.LOCATING and "to" not in places.LOCATING
+    assert {"region", "oblast"} <= places.GENERIC

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claimledger import lexicon
 from claimledger.extract import analyze
+from claimledger.lexicon import Lexicon, LexiconError
+from claimledger.nlp import quantities
 from claimledger.nlp.quantities import parse_number
 from claimledger.report import format_number
 
@@ -292,3 +296,71 @@ def test_absences_with_a_length(text: str, low: float, high: float, interval: st
     assert (claim.measure, claim.quantity.unit) == ("absent", "week")
     assert (claim.quantity.low, claim.quantity.high) == (pytest.approx(low), pytest.approx(high))
     assert claim.time is not None and claim.time.value == interval
+
+
+# --- the measure words as data (data/lexicon/measures.toml) ------------------------------------
+
+# Each list of measures.toml and the read that takes it.
+MEASURE_LISTS = {
+    "measure": "rows",
+    "subject_synonyms": "mapping",
+    "verb_particles": "groups",
+    "verb_objects": "mapping",
+    "raising_verbs": "words",
+    "total_verbs": "words",
+    "captive_verbs": "words",
+    "captive_words": "words",
+    "presence_words": "words",
+    "presence_states": "words",
+}
+
+
+def test_every_list_of_measures_toml_loads_in_its_shape() -> None:
+    shipped = Lexicon.load()
+    names = {key.split(".", 1)[1] for key in shipped.lists if key.startswith("measures.")}
+    assert names == set(MEASURE_LISTS)
+    for name, read in MEASURE_LISTS.items():
+        assert getattr(shipped, read)(f"measures.{name}"), name
+
+
+def test_the_measure_words_come_out_as_quantities_reads_them() -> None:
+    assert quantities.MEASURE_VERBS["kill"] == "killed"
+    assert quantities.MEASURE_VERBS["lose"] == "killed_or_wounded"
+    assert quantities.MEASURE_NOUNS["toll"] == "killed"
+    assert quantities.MEASURE_STATES["captive"] == "captured"
+    assert quantities.VERB_PARTICLES == {"pull": ("back", "out")}
+    assert quantities.VERB_OBJECTS == {"lose": "soldiers"}
+    assert quantities.SUBJECT_SYNONYMS["troops"] == "soldiers"
+    assert quantities.UNITS["weeks"] == "week"
+
+
+def _with_user_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(lexicon, "_active", Lexicon.load([path]))
+
+
+def test_a_users_row_adds_a_measure_word_and_overrides_a_shipped_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = '[[measures.measure]]\nname = "killed"\nverbs = ["massacre", "lose"]\n'
+    _with_user_file(tmp_path, monkeypatch, text)
+    verbs, nouns, _ = quantities._measure_words()
+    assert (verbs["massacre"], verbs["lose"], verbs["kill"]) == ("killed", "killed", "killed")
+    assert nouns == quantities.MEASURE_NOUNS
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[measures.measure]]\nname = "slain"\nverbs = ["slay"]\n', "'slain' is no measure"),
+        ('[[measures.measure]]\nname = "killed"\nverbs = "slay"\n', "verbs must be an array"),
+    ],
+)
+def test_a_measure_row_that_does_not_fit_is_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
+    _with_user_file(tmp_path, monkeypatch, text)
+    with pytest.raises(LexiconError, match=message) as caught:
+        quantities._measure_words()
+    assert "\n" not in str(caught.value)

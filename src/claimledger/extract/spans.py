@@ -7,7 +7,7 @@ import datetime as dt
 
 from spacy.tokens import Span
 
-from claimledger.nlp.timex import TimeValue, resolve_time
+from claimledger.nlp.time import TimeValue, resolve_time
 from claimledger.records import Spans, TimeRef
 
 

@@ -31,161 +31,63 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, cast, get_args
 
+from claimledger.lexicon import LexiconError, lexicon
 from claimledger.records import Bound
 
 AmountKind = Literal["count", "fraction", "ordinal", "year"]
 
 APPROX_SPREAD = 0.10  # "about N" allows N ± 10 %
 
+
+def _rows(key: str, fields: dict[str, type]) -> tuple[dict[str, Any], ...]:
+    """The rows of ``key``, each with ``fields`` of their types."""
+    rows = lexicon().rows(key)
+    for row in rows:
+        if any(type(row.get(name)) is not kind for name, kind in fields.items()):
+            shape = ", ".join(f"{name} ({kind.__name__})" for name, kind in fields.items())
+            raise LexiconError(f"{key}: each row needs {shape}; got {row!r}")
+    return rows
+
+
+def _numbers(key: str) -> dict[str, int]:
+    """Rows of ``{ word = "...", value = N }`` as a table of words to numbers."""
+    return {row["word"]: row["value"] for row in _rows(key, {"word": str, "value": int})}
+
+
+def _bounds() -> dict[str, Bound]:
+    table = lexicon().mapping("numbers.bounds")
+    for phrase, bound in table.items():
+        if bound not in get_args(Bound):
+            raise LexiconError(
+                f"numbers.bounds: {phrase!r} has bound {bound!r}; use one of "
+                + ", ".join(get_args(Bound))
+            )
+    return cast(dict[str, Bound], table)
+
+
 # Words before a figure, longest first when matched; each says how the figure bounds the
 # true value.
-MODIFIERS: dict[str, Bound] = {
-    "about": "approx",
-    "around": "approx",
-    "approximately": "approx",
-    "approx.": "approx",
-    "approx": "approx",
-    "roughly": "approx",
-    "some": "approx",
-    "circa": "approx",
-    "c.": "approx",
-    "an estimated": "approx",
-    "estimated": "approx",
-    "an approximate": "approx",
-    "~": "approx",
-    "close to": "below",
-    "nearly": "below",
-    "almost": "below",
-    "just under": "below",
-    "just short of": "below",
-    "more than": "above",
-    "over": "above",
-    "above": "above",
-    "upwards of": "above",
-    "in excess of": "above",
-    "greater than": "above",
-    "north of": "above",
-    "just over": "above",
-    "at least": "at_least",
-    "no fewer than": "at_least",
-    "no less than": "at_least",
-    "a minimum of": "at_least",
-    "not less than": "at_least",
-    "up to": "at_most",
-    "at most": "at_most",
-    "as many as": "at_most",
-    "no more than": "at_most",
-    "a maximum of": "at_most",
-    "not more than": "at_most",
-    "fewer than": "at_most",
-    "less than": "at_most",
-    "under": "at_most",
-    "below": "at_most",
-    "exactly": "exact",
-    "precisely": "exact",
-    "a total of": "exact",
-}
-
-UNITS_SMALL = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-SCALES = {
-    "dozen": 12,
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-}
+MODIFIERS: dict[str, Bound] = _bounds()
+UNITS_SMALL = _numbers("numbers.cardinals")
+SCALES = _numbers("numbers.scales")
+# The letters written onto digits, read with them (the _NUMBER regex spells them too).
 SUFFIXES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
-ORDINAL_WORDS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "twentieth": 20,
-    "hundredth": 100,
-}
+ORDINAL_WORDS = _numbers("numbers.ordinals")
 # Denominators of fractions: "a third", "two-thirds", "three quarters".
-DENOMINATORS = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fourth": 4,
-    "fourths": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "sixth": 6,
-    "sixths": 6,
-    "eighth": 8,
-    "eighths": 8,
-    "tenth": 10,
-    "tenths": 10,
+_DENOMINATOR_ROWS = _rows("numbers.denominators", {"singular": str, "plural": str, "value": int})
+DENOMINATORS: dict[str, int] = {
+    word: row["value"] for row in _DENOMINATOR_ROWS for word in (row["singular"], row["plural"])
 }
+# "two third" is no fraction: a singular denominator takes only one.
+SINGULAR_DENOMINATORS: frozenset[str] = frozenset(row["singular"] for row in _DENOMINATOR_ROWS)
 # Vague amounts: (low, high) per unit of the scale that follows ("several thousand").
-VAGUE = {
-    "a couple of": (2, 2),
-    "a couple": (2, 2),
-    "a few": (2, 5),
-    "few": (2, 5),
-    "several": (3, 9),
-    "a handful of": (2, 6),
-    "a handful": (2, 6),
-    "dozens of": (24, 99),
-    "dozens": (24, 99),
-    "scores of": (40, 199),
-    "hundreds of": (200, 999),
-    "hundreds": (200, 999),
-    "thousands of": (2_000, 9_999),
-    "thousands": (2_000, 9_999),
-    "tens of thousands of": (20_000, 99_999),
-    "tens of thousands": (20_000, 99_999),
-    "hundreds of thousands of": (200_000, 999_999),
-    "hundreds of thousands": (200_000, 999_999),
-    "millions of": (2_000_000, 9_999_999),
-    "millions": (2_000_000, 9_999_999),
+VAGUE: dict[str, tuple[int, int]] = {
+    row["phrase"]: (row["low"], row["high"])
+    for row in _rows("numbers.vague", {"phrase": str, "low": int, "high": int})
 }
-YEAR_PREPS = {"in", "since", "by", "until", "till", "from", "during", "of"}
+YEAR_PREPS = lexicon().words("numbers.year_prepositions")
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _NUMBER = re.compile(
@@ -322,8 +224,7 @@ def _fraction(text: str) -> float | None:
         numerator = parsed
     if words[-1] in {"half", "halves"} and head and head not in (["a"], ["one"]):
         return None if numerator != 2 else 1.0  # "two halves"
-    singular = {"third", "quarter", "fourth", "fifth", "sixth", "eighth", "tenth"}
-    if words[-1] in singular and numerator != 1:
+    if words[-1] in SINGULAR_DENOMINATORS and numerator != 1:
         return None  # "two third" is not English
     return numerator / denominator
 

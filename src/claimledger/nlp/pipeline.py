@@ -59,7 +59,7 @@ def load_pipeline(profile: str = "fast") -> Language:
     # Importing registers the factories (the entry points would too, a little later).
     import claimledger.nlp.attribution
     import claimledger.nlp.datelines
-    import claimledger.nlp.timex  # noqa: F401
+    import claimledger.nlp.time.component  # noqa: F401
 
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")

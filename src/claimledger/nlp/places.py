@@ -14,36 +14,13 @@ import re
 
 from spacy.tokens import Span, Token
 
+from claimledger.lexicon import lexicon
+
+# The place words are in data/lexicon/places.toml.
 # Prepositions that say where: "in the Kursk region", "near Pokrovsk", "across Ukraine"
-LOCATING = {
-    "in",
-    "on",
-    "near",
-    "at",
-    "across",
-    "around",
-    "inside",
-    "outside",
-    "throughout",
-    "within",
-}
+LOCATING = lexicon().words("places.locating")
 # Words that name the kind of place, not the place
-GENERIC = {
-    "region",
-    "oblast",
-    "province",
-    "district",
-    "area",
-    "city",
-    "town",
-    "village",
-    "front",
-    "frontline",
-    "frontlines",
-    "border",
-    "republic",
-    "the",
-}
+GENERIC = lexicon().words("places.generic")
 _WORD = re.compile(r"[\w'’-]+")
 
 

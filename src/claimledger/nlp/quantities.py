@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast, get_args
 
 from spacy.tokens import Doc, Span, Token
 
+from claimledger.lexicon import LexiconError, lexicon
 from claimledger.nlp.amounts import (
     SCALES,
     SUFFIXES,
@@ -24,109 +26,57 @@ from claimledger.nlp.amounts import (
     parse_amount,
 )
 from claimledger.nlp.amounts import parse_number as parse_cardinal
+from claimledger.nlp.time.vocabulary import UNITS as TIME_UNITS
 from claimledger.records import Measure
 
-FRACTION_NOUNS = {
-    "half": 0.5,
-    "halves": 0.5,
-    "third": 1 / 3,
-    "thirds": 1 / 3,
-    "quarter": 0.25,
-    "quarters": 0.25,
-    "fifth": 0.2,
-    "fifths": 0.2,
-    "tenth": 0.1,
-    "tenths": 0.1,
-}
-SUBJECT_SYNONYMS = {
-    "troops": "soldiers",
-    "forces": "soldiers",
-    "servicemen": "soldiers",
-    "fighters": "soldiers",
-    "personnel": "soldiers",
-    "military": "soldiers",
-    "soldier": "soldiers",
-    "soldiers": "soldiers",
-    "troop": "soldiers",
-    "people": "people",
-    "force": "soldiers",
-}
-PERCENT_WORDS = {"%", "percent", "per", "cent", "pct"}
+
+def _measure_words() -> tuple[dict[str, Measure], dict[str, Measure], dict[str, Measure]]:
+    """The measure verbs, nouns and states, each word to its measure; a word listed under
+    two measures takes the later one, so a user's row overrides a shipped one."""
+    tables: dict[str, dict[str, Measure]] = {"verbs": {}, "nouns": {}, "states": {}}
+    for row in lexicon().rows("measures.measure"):
+        name = row.get("name")
+        if name not in get_args(Measure):
+            raise LexiconError(
+                f"measures.measure: {name!r} is no measure; use one of "
+                + ", ".join(get_args(Measure))
+            )
+        for part, table in tables.items():
+            found = row.get(part, [])
+            if not isinstance(found, list) or not all(isinstance(w, str) for w in found):
+                raise LexiconError(f"measures.measure {name}: {part} must be an array of words")
+            table.update(dict.fromkeys(found, cast(Measure, name)))
+    return tables["verbs"], tables["nouns"], tables["states"]
+
+
+# The word lists are in data/lexicon/numbers.toml, measures.toml and time.toml.
+FRACTION_NOUNS = lexicon().words("numbers.fraction_nouns")
+SUBJECT_SYNONYMS = lexicon().mapping("measures.subject_synonyms")
+PERCENT_WORDS = lexicon().words("numbers.percent_words")
 # Vague amounts that stand for the count themselves: "dozens of soldiers", "several
 # soldiers", "a handful of troops" (amounts.VAGUE gives their intervals).
-VAGUE_HEADS = {"dozens", "hundreds", "thousands", "millions", "scores", "several", "few"}
-VAGUE_HEADS |= {"couple", "handful"}
+VAGUE_HEADS = lexicon().words("numbers.vague_heads")
 # A range after one of these is a change, not an interval: "rose from 100 to 200".
-CHANGE_WORDS = {"up", "down", "rose", "risen", "rising", "fell", "fallen", "falling"}
-CHANGE_WORDS |= {"increased", "decreased", "grew", "jumped", "climbed", "dropped", "went"}
-UNITS = {
-    "day": "day",
-    "days": "day",
-    "week": "week",
-    "weeks": "week",
-    "month": "month",
-    "months": "month",
-    "year": "year",
-    "years": "year",
-}
+CHANGE_WORDS = lexicon().words("numbers.change_words")
+# Units of a duration, singular and plural: "three weeks" is no count of weeks.
+UNITS = {form: unit for unit in TIME_UNITS for form in (unit, f"{unit}s")}
 
-MEASURE_VERBS: dict[str, Measure] = {
-    "kill": "killed",
-    "die": "killed",
-    "slay": "killed",
-    "eliminate": "killed",
-    "wound": "wounded",
-    "injure": "wounded",
-    "hurt": "wounded",
-    "capture": "captured",
-    "detain": "captured",
-    "seize": "captured",
-    "surrender": "captured",
-    "miss": "missing",
-    "disappear": "missing",
-    "send": "deployed",
-    "deploy": "deployed",
-    "station": "deployed",
-    "dispatch": "deployed",
-    "transfer": "deployed",
-    "post": "deployed",
-    "be": "deployed",
-    "fight": "deployed",
-    "withdraw": "withdrawn",
-    "retreat": "withdrawn",
-    "pull": "withdrawn",
-    "lose": "killed_or_wounded",
-}
-MEASURE_NOUNS: dict[str, Measure] = {
-    "casualty": "killed_or_wounded",
-    "casualties": "killed_or_wounded",
-    "loss": "killed_or_wounded",
-    "losses": "killed_or_wounded",
-    "dead": "killed",
-    "death": "killed",
-    "deaths": "killed",
-    "prisoner": "captured",
-    "prisoners": "captured",
-    "toll": "killed",  # "the death toll"
-}
-MEASURE_STATES: dict[str, Measure] = {
-    "missing": "missing",
-    "dead": "killed",
-    "wounded": "wounded",
-    "injured": "wounded",
-    "captive": "captured",
-    "absent": "absent",
-}
+MEASURE_VERBS, MEASURE_NOUNS, MEASURE_STATES = _measure_words()
+# Measure verbs that need a particle ("pulled back") or a subject as object ("lost 300
+# soldiers") to give their measure.
+VERB_PARTICLES = lexicon().groups("measures.verb_particles")
+VERB_OBJECTS = lexicon().mapping("measures.verb_objects")
 # Verbs that lend their subject to a to-clause: "500 troops are believed to have been killed".
-RAISING = {"believe", "say", "report", "think", "expect", "estimate", "allege", "know"}
-RAISING |= {"seem", "appear", "understand", "assume", "suspect", "fear"}
+RAISING = lexicon().words("measures.raising_verbs")
 # A stretch of time up to the statement: "for three weeks", "in the past three weeks".
-STRETCH_OPENINGS = {"in the past", "over the past", "during the past", "in the last"}
-STRETCH_OPENINGS |= {"over the last", "during the last", "within the past"}
-CAPTIVE_WORDS = {"prisoner", "prisoners", "captive", "captives", "hostage", "hostages"}
+STRETCH_OPENINGS = lexicon().words("time.stretch_openings")
+# "taken prisoner": a captive verb with a captive word is a capture.
+CAPTIVE_VERBS = lexicon().words("measures.captive_verbs")
+CAPTIVE_WORDS = lexicon().words("measures.captive_words")
 # Verbs that state a total: "losses reached 1,200", "casualties exceeded 5,000".
-TOTAL_VERBS = {"reach", "total", "exceed", "top", "surpass", "stand", "number", "climb", "rise"}
-PRESENCE_WORDS = {"present", "see", "spot", "observe", "be", "deploy", "fight"}
+TOTAL_VERBS = lexicon().words("measures.total_verbs")
+PRESENCE_WORDS = lexicon().words("measures.presence_words")
+PRESENCE_STATES = lexicon().words("measures.presence_states")
 
 
 @dataclass
@@ -246,7 +196,7 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
     for verb in candidates:
         lemma = verb.lemma_.lower()
         measure = MEASURE_VERBS.get(lemma)
-        if lemma == "take" and any(c.lower_ in CAPTIVE_WORDS for c in verb.children):
+        if lemma in CAPTIVE_VERBS and any(c.lower_ in CAPTIVE_WORDS for c in verb.children):
             return "captured", doc[verb.i : verb.i + 1], _negated(verb)  # "taken prisoner"
         if lemma in TOTAL_VERBS:
             # "Russian losses reached 1,200 soldiers": the measure is the subject noun's
@@ -268,13 +218,15 @@ def _measure(noun: Token) -> tuple[Measure, Span | None, bool]:
         if {measure, *conj_measures} >= {"killed", "wounded"}:
             last = max(shared, key=lambda t: t.i)
             return "killed_or_wounded", doc[verb.i : last.i + 1], negated
-        if lemma == "lose" and not any(
-            c.dep_ in {"dobj", "nsubjpass"} and SUBJECT_SYNONYMS.get(c.lower_) == "soldiers"
+        wanted = VERB_OBJECTS.get(lemma)
+        if wanted is not None and not any(
+            c.dep_ in {"dobj", "nsubjpass"} and SUBJECT_SYNONYMS.get(c.lower_) == wanted
             for c in verb.children
         ):
-            continue
-        if lemma == "pull" and not any(c.lower_ in {"back", "out"} for c in verb.children):
-            continue
+            continue  # "lost ground"
+        particles = VERB_PARTICLES.get(lemma)
+        if particles is not None and not any(c.lower_ in particles for c in verb.children):
+            continue  # "pulled the trigger"
         return measure, span, negated
     for c in noun.children:
         if c.dep_ in {"amod", "compound"} and c.lower_ in MEASURE_NOUNS:
@@ -525,7 +477,7 @@ def find_durations(content: Span, time_spans: list[Span]) -> list[RawFigure]:
         negated = any(c.dep_ == "neg" for c in verb.children)
         lemma = verb.lemma_.lower()
         present = lemma in PRESENCE_WORDS or any(
-            c.lower_ == "present" for c in verb.children if c.dep_ == "acomp"
+            c.lower_ in PRESENCE_STATES for c in verb.children if c.dep_ == "acomp"
         )
         if not (negated and present):
             continue

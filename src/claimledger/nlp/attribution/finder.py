@@ -18,7 +18,7 @@ from claimledger.nlp.attribution.speakers import fallback_source, impersonal, li
 from claimledger.nlp.attribution.syntax import source_span, tokens_of
 from claimledger.nlp.cuemodel import CueModel
 from claimledger.nlp.lexicon import CUE_VERBS, FIRST_PERSON, NOUN_CUES
-from claimledger.nlp.timex import find_time_spans
+from claimledger.nlp.time.component import find_time_spans
 
 
 def find_attributions(

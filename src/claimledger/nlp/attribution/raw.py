@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
+from claimledger.nlp.time.component import SPAN_KEY
 from claimledger.records import Certainty, Style
 
 # The Doc extension the component fills: ``doc._.claimledger_attributions``.
 ATTRIBUTIONS_ATTR = "claimledger_attributions"
 # The ``doc.spans`` key of the time expressions the ``claimledger_timex`` component found
 # earlier in the pipeline (without it they are found here).
-TIME_SPANS_KEY = "claimledger_time"
+TIME_SPANS_KEY = SPAN_KEY
 
 
 @dataclass

@@ -1,28 +1,38 @@
-"""Time expressions in news text: found with spaCy token patterns, resolved against an optional
-publication date, never inventing a year the text and the publication date do not give."""
+"""Time expressions resolved against an optional publication date, never inventing a year
+the text and the publication date do not give. Pure Python: imports no spaCy."""
 
 from __future__ import annotations
 
 import datetime
-import itertools
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 
 import dateparser
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
-from spacy.vocab import Vocab
+
+from claimledger.nlp.time.vocabulary import (
+    DAY_OFFSETS,
+    DAY_PARTS,
+    EDGES,
+    HEDGE_PHRASES,
+    HEDGE_WORDS,
+    MONTH_NAMES,
+    MONTHS,
+    NUMBERS,
+    ORDINALS,
+    PART_INDEX,
+    SEASONS,
+    STEPS,
+    TIMES_OF_DAY,
+    UNITS,
+    WEEKDAYS,
+    alternation,
+    either,
+)
 
 Granularity = Literal["day", "week", "month", "year"]
 Kind = Literal["point", "since", "duration", "range"]
-
-SPAN_KEY: Final = "claimledger_time"
-"""Key of ``doc.spans`` that the ``claimledger_timex`` component fills."""
 
 
 @dataclass(frozen=True)
@@ -59,66 +69,31 @@ class TimeValue:
     kind: Kind
 
 
-# --- vocabulary shared by the resolver (regexes) and the finder (token patterns) -----------
-
-_MONTH_NAMES: Final = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-_MONTH_ABBREVIATIONS: Final = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTHS: Final[dict[str, int]] = {
-    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
-    **_MONTH_ABBREVIATIONS,
-}
-_WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBERS: Final[dict[str, int]] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}  # fmt: skip
-_HEDGE_WORDS: Final = ("approximately", "about", "around", "nearly", "almost", "roughly", "over")
-_HEDGE_PAIRS: Final = (("more", "than"), ("less", "than"), ("at", "least"))
-_UNITS: Final = ("day", "week", "month", "year")
-_PARTS: Final = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
-_PART_INDEX: Final = {"early": 0, "mid": 1, "late": 2}
-# "the beginning of X" is read as "early X", "the middle of X" as "mid X", "the end of X" as
-# "late X": one convention for all three, rather than a narrower one for "end" alone.
-_EDGES: Final = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}
-_TIMES_OF_DAY: Final = ("morning", "afternoon", "evening", "night")
-_ORDINALS: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-# Northern-hemisphere meteorological seasons: the month each begins in; each lasts 3 months.
-_SEASONS: Final = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-_STEPS: Final = {"last": -1, "this": 0, "next": 1}
-
 # --- resolution --------------------------------------------------------------------------------
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
-
-_MONTH_RE: Final = rf"(?P<month>{_alternation(_MONTHS)})\.?"
-_WEEKDAY_RE: Final = rf"(?P<weekday>{_alternation(_WEEKDAYS)})"
+# The days of a month's first, middle and last third (see TimeValue).
+_MONTH_THIRDS: Final = ((1, 10), (11, 20), (21, 31))
+_MONTH_RE: Final = rf"(?P<month>{alternation(MONTHS)})\.?"
+_WEEKDAY_RE: Final = rf"(?P<weekday>{alternation(WEEKDAYS)})"
 _DAY_RE: Final = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR_RE: Final = r"(?P<year>\d{4})"
-_NUM_RE: Final = rf"(?P<n>\d{{1,3}}|{_alternation(_NUMBERS)})"
-_UNIT_RE: Final = rf"(?P<unit>{_alternation(_UNITS)})s?"
-_HEDGE_RE: Final = _alternation([*_HEDGE_WORDS, *(" ".join(pair) for pair in _HEDGE_PAIRS)])
+_NUM_RE: Final = rf"(?P<n>\d{{1,3}}|{alternation(NUMBERS)})"
+_UNIT_RE: Final = rf"(?P<unit>{alternation(UNITS)})s?"
+_HEDGE_RE: Final = alternation([*HEDGE_WORDS, *(" ".join(phrase) for phrase in HEDGE_PHRASES)])
 _YEAR_OR_REL: Final = rf"(?:,? {_YEAR_RE}| (?:of )?(?P<rel>last|this) year)?"
-_TIME_OF_DAY_RE: Final = rf"(?: (?:{_alternation(_TIMES_OF_DAY)}))?"
+_TIME_OF_DAY_RE: Final = rf"(?: (?:{alternation(TIMES_OF_DAY)}))?"
+_ORDINAL_RE: Final = either([*ORDINALS, "last", "final"])
 
 
 _DEICTIC: Final = re.compile(
-    rf"(?:(?:earlier|later) )?(?P<word>yesterday|today|tonight|tomorrow){_TIME_OF_DAY_RE}"
+    rf"(?:(?:earlier|later) )?(?P<word>{either(DAY_OFFSETS)}){_TIME_OF_DAY_RE}"
     r"|(?P<this>this) (?:morning|afternoon|evening)"
     r"|(?P<last>last) (?:night|evening)"
     r"|the day before yesterday"
 )
-_DAY_OFFSETS: Final = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
 _WEEKDAY_PHRASE: Final = re.compile(
-    rf"(?:(?P<rel>last|this|next) |(?:early|late) )?{_WEEKDAY_RE}{_TIME_OF_DAY_RE}"
+    rf"(?:(?P<rel>last|this|next) |(?:{either(DAY_PARTS)}) )?{_WEEKDAY_RE}{_TIME_OF_DAY_RE}"
 )
 _WEEKEND: Final = re.compile(r"(?:(?P<rel>last|this|next) |the )weekend")
 _RELATIVE_UNIT: Final = re.compile(r"(?P<rel>last|this|next) (?P<unit>week|month|year)")
@@ -132,19 +107,17 @@ _DATE_DAY_MONTH: Final = re.compile(
     rf"(?:{_WEEKDAY_RE},? )?(?:the )?{_DAY_RE} (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE})?"
 )
 _PART: Final = re.compile(
-    r"(?:(?P<part>early|mid|late)[- ]?|(?:the )?(?P<edge>beginning|start|middle|end) of )"
+    rf"(?:(?P<part>{either(PART_INDEX)})[- ]?|(?:the )?(?P<edge>{either(EDGES)}) of )"
     r"(?P<rest>.+)"
 )
-_WEEK_OF: Final = re.compile(
-    r"(?:the )?(?P<ord>first|second|third|fourth|last|final) week of (?P<rest>.+)"
-)
+_WEEK_OF: Final = re.compile(rf"(?:the )?(?P<ord>{_ORDINAL_RE}) week of (?P<rest>.+)")
 _HALF_OR_QUARTER: Final = re.compile(
-    r"(?:the )?(?P<ord>first|second|third|fourth|last|final) (?P<what>half|quarter)"
+    rf"(?:the )?(?P<ord>{_ORDINAL_RE}) (?P<what>half|quarter)"
     r"(?: of (?P<rest>.+))?"
 )
 _HALF_OR_QUARTER_CODE: Final = re.compile(r"(?P<letter>[qh])(?P<n>[1-4])(?:,? (?P<rest>.+))?")
 _SEASON: Final = re.compile(
-    rf"(?:(?P<rel>last|this|next) |the )?(?P<season>{_alternation(_SEASONS)})"
+    rf"(?:(?P<rel>last|this|next) |the )?(?P<season>{alternation(SEASONS)})"
     rf"(?:(?: of)? {_YEAR_RE}|(?: of)? (?P<yrel>last|this|next) year)?"
 )
 _MONTH_YEAR: Final = re.compile(rf"{_MONTH_RE}{_YEAR_OR_REL}")
@@ -172,7 +145,7 @@ _THE_PERIOD: Final = re.compile(r"the (?P<unit>week|month|year)")
 def _range_patterns() -> tuple[re.Pattern[str], ...]:
     """Written ranges of days. "and" makes a range only after "between": "on January 5 and
     10" is two days. Each form is its own regex: a group name may occur once per regex."""
-    months = _alternation(_MONTHS)
+    months = alternation(MONTHS)
     th = r"(?:st|nd|rd|th)?"
     year1, year2 = r"(?:,? (?P<y1>\d{4}))?", r"(?:,? (?P<y2>\d{4}))?"
     month_first = (
@@ -205,7 +178,7 @@ def _normalise(text: str) -> str:
 
 
 def _number(word: str) -> int:
-    return int(word) if word.isdigit() else _NUMBERS[word]
+    return int(word) if word.isdigit() else NUMBERS[word]
 
 
 def _dateparser_date(text: str, base: datetime.date | None) -> datetime.date | None:
@@ -399,11 +372,11 @@ def _is_latest_on_or_before(
 
 
 def _resolve_date(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
-    month = _MONTHS[match["month"]]
+    month = MONTHS[match["month"]]
     day = int(match["day"])
     if not 1 <= day <= _month_end(2000, month).day:  # 2000 is a leap year: allows 29 February
         return _unknown(text, "day")
-    canonical = f"{_MONTH_NAMES[month - 1]} {day}"
+    canonical = f"{MONTH_NAMES[month - 1]} {day}"
     if match["year"] is not None:
         year = int(match["year"])
         parsed = _dateparser_date(f"{canonical}, {year}", published)
@@ -419,19 +392,19 @@ def _resolve_date(text: str, match: re.Match[str], published: datetime.date | No
     if resolved is None:
         return _unknown(text, "day")
     weekday = match["weekday"]
-    if weekday is not None and resolved.weekday() != _WEEKDAYS.index(weekday):
+    if weekday is not None and resolved.weekday() != WEEKDAYS.index(weekday):
         # "Monday, February 3" written days before 3 February 2025: the weekday says the
         # coming date is meant, though past dates are preferred otherwise.
         upcoming = _next_month_day(month, day, published)
-        if upcoming is not None and upcoming.weekday() == _WEEKDAYS.index(weekday):
+        if upcoming is not None and upcoming.weekday() == WEEKDAYS.index(weekday):
             resolved = upcoming
     return _day(text, resolved)
 
 
 def _resolve_range(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
     # dateparser reads "January 5-10" as 5 January 2010 and has no notion of a range at all.
-    first_month = _MONTHS[match["m1"] or match["m2"]]
-    last_month = _MONTHS[match["m2"] or match["m1"]]
+    first_month = MONTHS[match["m1"] or match["m2"]]
+    last_month = MONTHS[match["m2"] or match["m1"]]
     first_day, last_day = int(match["d1"]), int(match["d2"])
     unknown = _unknown(text, "day", "range")
     if any(
@@ -469,7 +442,7 @@ def _resolve_range(text: str, match: re.Match[str], published: datetime.date | N
 
 
 def _resolve_month(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
-    month = _MONTHS[match["month"]]
+    month = MONTHS[match["month"]]
     groups = match.groupdict()
     year: int | None = None
     if groups.get("year") is not None:
@@ -489,7 +462,7 @@ def _resolve_month(text: str, match: re.Match[str], published: datetime.date | N
 def _resolve_weekday(
     text: str, weekday: str, rel: str | None, published: datetime.date
 ) -> TimeValue:
-    wanted = _WEEKDAYS.index(weekday)
+    wanted = WEEKDAYS.index(weekday)
     if rel == "this":
         # The day of the publication week (Monday to Sunday). dateparser reads "this Tuesday"
         # as the coming Tuesday even when this week's Tuesday has passed.
@@ -509,7 +482,7 @@ def _resolve_weekday(
 def _resolve_deictic(text: str, match: re.Match[str], published: datetime.date) -> TimeValue:
     # Times of day ("this morning", "last night", "yesterday evening") keep the day only.
     if match["word"] is not None:
-        offset = _DAY_OFFSETS[match["word"]]
+        offset = DAY_OFFSETS[match["word"]]
     elif match["this"] is not None:
         offset = 0
     else:
@@ -526,7 +499,7 @@ def _resolve_weekend(text: str, rel: str | None, published: datetime.date) -> Ti
     if rel is None:
         saturday = published - datetime.timedelta(days=(published.weekday() - 5) % 7)
     else:
-        saturday = _week_start(published) + datetime.timedelta(days=5 + 7 * _STEPS[rel])
+        saturday = _week_start(published) + datetime.timedelta(days=5 + 7 * STEPS[rel])
     return _days(text, saturday, saturday + datetime.timedelta(days=1))
 
 
@@ -534,14 +507,14 @@ def _narrow(text: str, whole: TimeValue, part: str) -> TimeValue:
     """The early, mid or late third of a week, month or year (see :class:`TimeValue`)."""
     if whole.start is None or whole.end is None:  # nothing to narrow: keep what is known
         return replace(whole, text=text)
-    index = _PART_INDEX[part]
+    index = PART_INDEX[part]
     if whole.granularity == "week":
         first, last = ((0, 1), (2, 3), (4, 6))[index]
         monday = _week_start(whole.start)
         start = monday + datetime.timedelta(days=first)
         end = monday + datetime.timedelta(days=last)
     elif whole.granularity == "month":
-        first, last = _PARTS[part]
+        first, last = _MONTH_THIRDS[index]
         month_end = _month_end(whole.start.year, whole.start.month)
         start = whole.start.replace(day=first)
         end = month_end.replace(day=min(last, month_end.day))
@@ -564,7 +537,7 @@ def _resolve_part(
     # Days have no parts here ("late Monday" is read as a weekday phrase before this).
     if whole.granularity in (None, "day") or _is_interval(whole):
         return None
-    return _narrow(text, whole, match["part"] or _EDGES[match["edge"]])
+    return _narrow(text, whole, match["part"] or EDGES[match["edge"]])
 
 
 def _resolve_week_of(
@@ -584,7 +557,7 @@ def _resolve_week_of(
     if match["ord"] in ("last", "final"):
         start = month_end - datetime.timedelta(days=6)
     else:
-        start = whole.start.replace(day=1) + datetime.timedelta(weeks=_ORDINALS[match["ord"]] - 1)
+        start = whole.start.replace(day=1) + datetime.timedelta(weeks=ORDINALS[match["ord"]] - 1)
     return replace(whole, text=text, start=start, end=start + datetime.timedelta(days=6))
 
 
@@ -617,13 +590,13 @@ def _resolve_half_or_quarter(
 def _resolve_season(text: str, match: re.Match[str], published: datetime.date | None) -> TimeValue:
     # dateparser knows no seasons. A season is named by the year it begins in: "winter
     # 2024" is December 2024 to February 2025.
-    first_month = _SEASONS[match["season"]]
+    first_month = SEASONS[match["season"]]
     if match["year"] is not None:
         return _months(text, int(match["year"]), first_month, 3)
     if published is None:
         return _year_less_months(text, first_month, 3)
     if match["yrel"] is not None:
-        return _months(text, published.year + _STEPS[match["yrel"]], first_month, 3)
+        return _months(text, published.year + STEPS[match["yrel"]], first_month, 3)
     around = [
         _months(text, year, first_month, 3)
         for year in range(published.year - 2, published.year + 2)
@@ -700,12 +673,12 @@ def _resolve_point(
         unit: str = m["unit"]
         if published is None:
             return _unknown(text, _unit_granularity(unit))
-        return _shifted_period(text, unit, published, _STEPS[m["rel"]])
+        return _shifted_period(text, unit, published, STEPS[m["rel"]])
     if m := _RELATIVE_QUARTER.fullmatch(s):
         if published is None:
             return _unknown(text, "month")
         quarter_start = datetime.date(published.year, (published.month - 1) // 3 * 3 + 1, 1)
-        first = _add_months(quarter_start, 3 * _STEPS[m["rel"]])
+        first = _add_months(quarter_start, 3 * STEPS[m["rel"]])
         return _months(text, first.year, first.month, 3)
     if m := _PART_OF_THIS.fullmatch(s):
         unit = m["unit"]
@@ -736,7 +709,7 @@ def _resolve_point(
         # "the last quarter" alone may be the previous quarter or the fourth: left unresolved.
         if ordinal in ("last", "final") and m["rest"] is None:
             return _unknown(text, "month")
-        index = 12 // size if ordinal in ("last", "final") else _ORDINALS[ordinal]
+        index = 12 // size if ordinal in ("last", "final") else ORDINALS[ordinal]
         if tv := _resolve_half_or_quarter(text, size, index, m["rest"], published, reference):
             return tv
     if m := _HALF_OR_QUARTER_CODE.fullmatch(s):
@@ -794,7 +767,8 @@ def _resolve_duration(text: str, match: re.Match[str], end: datetime.date | None
 def resolve_time(
     text: str, published: datetime.date | None, *, anchor_end: datetime.date | None = None
 ) -> TimeValue:
-    """Resolve one time expression (as found by :func:`find_time_spans`).
+    """Resolve one time expression (as found by
+    :func:`~claimledger.nlp.time.component.find_time_spans`).
 
     Calendar-relative expressions ("yesterday", "last week", "three weeks ago") are
     resolved against ``published``. ``anchor_end`` (the date of the statement the
@@ -819,273 +793,3 @@ def resolve_time(
         return _resolve_point(shown, s, published, anchor_end or published)
     except (ValueError, OverflowError):  # arithmetic past year 1 or 9999
         return _unknown(shown, None)
-
-
-# --- finding --------------------------------------------------------------------------------
-
-_Pattern = list[dict[str, Any]]
-
-# Match labels and what find_time_spans checks for each (see there).
-_PLAIN: Final = "TIME"
-_AFTER_PREPOSITION: Final = "TIME_AFTER_PREPOSITION"  # "in 2024": the preposition is dropped
-_MAY_MODIFY: Final = "TIME_MAY_MODIFY"  # "early 2024", "January 5-10": not "... 2000 cases"
-_NOT_BEFORE_OF: Final = "TIME_NOT_BEFORE_OF"  # "the summer", not "the fall of Avdiivka"
-_ANAPHORIC_LABEL: Final = "TIME_ANAPHORIC"  # "the day before", not "the day before the vote"
-
-
-def _lower(*words: str) -> dict[str, Any]:
-    return {"LOWER": words[0]} if len(words) == 1 else {"LOWER": {"IN": list(words)}}
-
-
-def _optional(token: dict[str, Any]) -> dict[str, Any]:
-    return {**token, "OP": "?"}
-
-
-def _patterns() -> dict[str, list[_Pattern]]:
-    # Month names must not be all lower case, so the modal "may" and the verb "march" stay out.
-    month_forms = [*_MONTHS, *(f"{abbr}." for abbr in _MONTH_ABBREVIATIONS)]
-    month: dict[str, Any] = {"LOWER": {"IN": month_forms}, "IS_LOWER": False}
-    day_re = r"(0?[1-9]|[12]\d|3[01])"
-    day: dict[str, Any] = {"TEXT": {"REGEX": rf"^{day_re}(st|nd|rd|th)?$"}}
-    day_range: dict[str, Any] = {"TEXT": {"REGEX": rf"^{day_re}[\u2013\u2014-]{day_re}$"}}
-    year: dict[str, Any] = {"TEXT": {"REGEX": r"^(1[89]|20|21)\d\d$"}}
-    comma: dict[str, Any] = {"ORTH": ","}
-    dash: dict[str, Any] = {"ORTH": {"IN": ["-", "\u2013", "\u2014"]}}
-    weekday = _lower(*_WEEKDAYS)
-    number: dict[str, Any] = {"LOWER": {"REGEX": rf"^(\d{{1,3}}|{_alternation(_NUMBERS)})$"}}
-    unit = _lower(*_UNITS, *(f"{u}s" for u in _UNITS))
-    singular_unit = _lower(*_UNITS)
-    plural_unit = _lower(*(f"{u}s" for u in _UNITS))
-    this_or_last = _lower("this", "last")
-    relative = _lower("last", "this", "next")
-    year_word = _lower("year")
-    the = _lower("the")
-    time_of_day = _lower(*_TIMES_OF_DAY)
-
-    with_year: list[_Pattern] = [[], [year], [comma, year]]
-    dates: list[_Pattern] = []
-    for tail in with_year:
-        dates += [[month, day, *tail], [day, month, *tail], [day, _lower("of"), month, *tail]]
-    dates += [[weekday, *sep, *date] for date in list(dates) for sep in ([], [comma])]
-    months: list[_Pattern] = [
-        [month, year],
-        [month, comma, year],
-        [month, this_or_last, year_word],
-        [month, _lower("of"), this_or_last, year_word],
-    ]
-    parts: list[_Pattern] = [
-        [_lower(*_PARTS), {"ORTH": "-", "OP": "?"}, month, *tail]
-        for tail in [[], [year], [this_or_last, year_word]]
-    ]
-    parts += [[_lower(*_PARTS), _optional(dash), relative, singular_unit]]
-    a_month = [[month], *months]  # "January", "January 2025", "January last year"
-    a_year = [[year], [relative, year_word], [the, year_word]]
-    edges = [
-        [_optional(the), _lower(*_EDGES), _lower("of"), *period]
-        for period in [*a_month, *a_year, [relative, singular_unit], [the, singular_unit]]
-    ]
-    weeks_of = [
-        [the, _lower("first", "second", "third", "fourth", "last", "final"), _lower("week"),
-         _lower("of"), *period]
-        for period in [*a_month, [relative, _lower("month")], [the, _lower("month")]]
-    ]  # fmt: skip
-    halves_and_quarters: list[_Pattern] = [
-        [the, _lower("first", "second"), _lower("half"), _lower("of"), *period] for period in a_year
-    ]
-    halves_and_quarters += [
-        [the, _lower(*_ORDINALS, "last", "final"), _lower("quarter"), _lower("of"), *period]
-        for period in a_year
-    ]
-    code: dict[str, Any] = {"TEXT": {"REGEX": r"^(Q[1-4]|H[12])$"}}
-    halves_and_quarters += [[code, year], [code, comma, year], [relative, _lower("quarter")]]
-    seasons: list[_Pattern] = [
-        [_optional(the), _lower(*_SEASONS), *of, year] for of in ([], [_lower("of")])
-    ]
-    seasons += [[_lower(*_SEASONS), relative, year_word]]
-    ago_hedges: list[_Pattern] = [[], [_lower(*_HEDGE_WORDS)]]
-    ago_hedges += [[_lower(first), _lower(second)] for first, second in _HEDGE_PAIRS]
-    agos: list[_Pattern] = [[*hedge, number, unit, _lower("ago")] for hedge in ago_hedges]
-    simple: list[_Pattern] = [
-        [weekday],
-        [_lower("yesterday", "today", "tonight", "tomorrow")],
-        [_lower("last", "this", "next"), singular_unit],
-        [_lower("earlier", "later"), _lower("this"), singular_unit],
-        # weekdays and days with a time of day, "last night", "the weekend"
-        [relative, weekday],
-        [_optional(relative), weekday, time_of_day],
-        [_lower("early", "late"), weekday],
-        [_lower("yesterday", "today", "tomorrow"), time_of_day],
-        [_lower("this"), _lower("morning", "afternoon", "evening")],
-        [_lower("last"), _lower("night", "evening")],
-        [_lower("earlier", "later"), _lower("today")],
-        [the, _lower("day"), _lower("before"), _lower("yesterday")],
-        [_lower("the", "last", "this", "next"), _lower("weekend")],
-    ]
-    ranges: list[_Pattern] = [[month, day_range, *tail] for tail in with_year]
-    ranges += [[day_range, month, *tail] for tail in with_year]
-    joined = [[dash], [_lower("to", "through", "until", "till")]]
-    for (opening, closing), first_tail, last_tail in itertools.product(
-        [([_optional(_lower("from"))], joined), ([_lower("between")], [[_lower("and")]])],
-        with_year,
-        with_year,
-    ):
-        for join in closing:
-            ranges += [
-                [*opening, month, day, *first_tail, *join, _optional(month), day, *last_tail],
-                [*opening, _optional(the), day, *join, _optional(the), day, _optional(_lower("of")),
-                 month, *last_tail],
-                [*opening, _optional(the), day, _optional(_lower("of")), month, *first_tail, *join,
-                 _optional(the), day, _optional(_lower("of")), month, *last_tail],
-            ]  # fmt: skip
-    points = dates + months + parts + edges + weeks_of + halves_and_quarters + seasons
-    points += agos + simple
-    since = [[_lower("since"), *point] for point in [*points, [month], [year]]]
-    the_past = [the, _lower("past", "last")]
-    durations = [
-        [_lower("for"), *determiner, *hedge, number, unit]
-        for determiner in ([], the_past)
-        for hedge in ago_hedges
-    ]
-    durations.append([_lower("for"), *the_past, singular_unit])
-    hours = _lower("hour", "hours")
-    durations += [[_lower("for"), number, hours], [_lower("recent"), plural_unit]]
-    durations += [
-        [
-            _lower("for", "in", "over", "during", "within", "throughout"),
-            _lower("recent"),
-            plural_unit,
-        ]
-    ]
-    stretches = [
-        [*preposition, *the_past, *amount]
-        for preposition in ([], [_lower("for", "in", "over", "during", "within", "throughout")])
-        for amount in (
-            [singular_unit],
-            [_lower("hour")],
-            [number, unit],
-            [number, hours],
-            [_lower("few", "several"), plural_unit],
-        )
-    ]
-    anaphoric: list[_Pattern] = [
-        [*hedge, number, unit, _lower("earlier", "later", "before", "after")]
-        for hedge in ago_hedges
-    ]
-    anaphoric += [
-        [the, singular_unit, _lower("before", "after")],
-        [the, _lower("previous", "following"), singular_unit],
-        [the, _lower("next"), _lower("day")],
-    ]
-    bare_seasons: list[_Pattern] = [
-        [_lower("the", "this", "last", "next"), _lower(*(s for s in _SEASONS if s != "fall"))],
-        [relative, _lower("fall")],
-        [the, _lower(*_ORDINALS), _lower("quarter")],
-    ]
-    year_parts: list[_Pattern] = [
-        [_lower(*_PARTS), _optional(dash), year],
-        [{"LOWER": {"REGEX": r"^(early|mid|late)-(1[89]|20|21)\d\d$"}}],
-    ]
-    return {
-        _PLAIN: points + since + durations,
-        _AFTER_PREPOSITION: [
-            [_lower("in", "during", "throughout", "by"), year],
-            [_lower("in"), _lower(*(s for s in _SEASONS if s != "fall"))],
-        ],
-        _MAY_MODIFY: [
-            *year_parts,
-            *([_lower("since"), *point] for point in year_parts),
-            *ranges,
-        ],
-        _NOT_BEFORE_OF: [
-            *stretches,
-            *bare_seasons,
-            *([_lower("since"), *point] for point in bare_seasons),
-        ],
-        _ANAPHORIC_LABEL: anaphoric,
-    }
-
-
-_MATCHERS: dict[int, Matcher] = {}
-
-
-def _matcher(vocab: Vocab) -> Matcher:
-    # Keyed by id: each Matcher keeps its Vocab alive, so an id is never reused while cached.
-    matcher = _MATCHERS.get(id(vocab))
-    if matcher is None:
-        matcher = Matcher(vocab)
-        for label, patterns in _patterns().items():
-            matcher.add(label, patterns)
-        _MATCHERS[id(vocab)] = matcher
-    return matcher
-
-
-_CLAUSE_WORDS: Final = frozenset(
-    ("and", "but", "or", "when", "while", "as", "that", "he", "she", "they", "it", "we", "i")
-)
-
-
-def _modifies_what_follows(token: Token) -> bool:
-    """Per the parse (when there is one): "2000" in "in 2000 cases", "summer" in "the summer
-    offensive" describe the next noun and are no time."""
-    return token.dep_ in ("nummod", "compound", "amod", "nmod") and token.head.i > token.i
-
-
-def _keep(span: Span, label: str) -> bool:
-    doc = span.doc
-    following = doc[span.end] if span.end < len(doc) else None
-    previous = doc[span.start - 1].lower_ if span.start > 0 else ""
-    # "over the last year" / "the next week" mean a stretch up to or from now, not the
-    # previous or following calendar period ("the last year" is found whole, as a stretch).
-    if span[0].lower_ in ("last", "next") and previous == "the":
-        return False
-    if label in (_AFTER_PREPOSITION, _MAY_MODIFY, _NOT_BEFORE_OF) and _modifies_what_follows(
-        span[-1]
-    ):
-        return False
-    # "the last day of the talks", "the fall of Avdiivka", "the third quarter of the budget"
-    before_of = following is not None and following.lower_ == "of"
-    if label in (_AFTER_PREPOSITION, _NOT_BEFORE_OF) and before_of:
-        return False
-    if label != _ANAPHORIC_LABEL or following is None:
-        return True
-    if span[-1].lower_ in ("earlier", "later"):
-        return following.lower_ != "than"  # "a month earlier than planned"
-    if span[-1].lower_ in ("before", "after"):
-        # "two days before the vote" counts from the vote, not from a date we know; only a
-        # "before"/"after" that ends its phrase is kept.
-        return bool(
-            following.is_punct
-            or following.lower_ in _CLAUSE_WORDS
-            or following.pos_ in ("VERB", "AUX", "ADV", "CCONJ", "SCONJ", "PRON")
-        )
-    return True
-
-
-def find_time_spans(doc_or_span: Doc | Span) -> list[Span]:
-    """Time expressions as token spans of the underlying Doc: in order, non-overlapping,
-    longest match first. Uses token patterns only; spaCy's DATE entities are unreliable
-    (they run on into following words, e.g. "January 19 that approximately half")."""
-    doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
-    spans = []
-    for span in _matcher(doc.vocab)(doc_or_span, as_spans=True):
-        label = span.label_
-        if not _keep(span, label):
-            continue
-        if label == _AFTER_PREPOSITION:
-            span = doc[span.start + 1 : span.end]  # "in 2024" is found as "2024"
-        spans.append(span)
-    return sorted(filter_spans(spans), key=lambda span: span.start)
-
-
-class TimexComponent:
-    """Pipeline component: stores :func:`find_time_spans` in ``doc.spans[SPAN_KEY]``."""
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc.spans[SPAN_KEY] = find_time_spans(doc)
-        return doc
-
-
-@Language.factory("claimledger_timex")
-def make_timex_component(nlp: Language, name: str) -> TimexComponent:
-    """spaCy factory for ``nlp.add_pipe("claimledger_timex")``."""
-    return TimexComponent()

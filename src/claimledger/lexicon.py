@@ -130,12 +130,28 @@ class Lexicon:
             raise LexiconError(f"word list {key!r} is not a table of words to arrays of words")
         return {k: tuple(v) for k, v in value.items()}
 
-    def rows(self, key: str) -> tuple[dict[str, Any], ...]:
-        """An array of tables."""
+    def rows(
+        self, key: str, fields: Mapping[str, type] | None = None
+    ) -> tuple[dict[str, Any], ...]:
+        """An array of tables; with ``fields``, each row must have each field of its type
+        (``{"word": str, "value": int}``), a true-or-false field may be left out and is
+        then false, and a field of type list holds words."""
         value = self._get(key)
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise LexiconError(f"word list {key!r} is not an array of tables")
-        return tuple(dict(v) for v in cast(list[dict[str, Any]], value))
+        rows = tuple(dict(v) for v in cast(list[dict[str, Any]], value))
+        for row in rows if fields else ():
+            for name, kind in (fields or {}).items():
+                if kind is bool:
+                    row.setdefault(name, False)
+                cell = row.get(name)
+                fits = type(cell) is kind and (
+                    kind is not list or all(isinstance(w, str) for w in cast(list[Any], cell))
+                )
+                if not fits:
+                    shape = ", ".join(f"{n} ({t.__name__})" for n, t in (fields or {}).items())
+                    raise LexiconError(f"{key}: each row needs {shape}; got {row!r}")
+        return rows
 
     def _get(self, key: str) -> Value:
         try:
@@ -265,5 +281,5 @@ def groups(key: str) -> dict[str, tuple[str, ...]]:
     return lexicon().groups(key)
 
 
-def rows(key: str) -> tuple[dict[str, Any], ...]:
-    return lexicon().rows(key)
+def rows(key: str, fields: Mapping[str, type] | None = None) -> tuple[dict[str, Any], ...]:
+    return lexicon().rows(key, fields)

@@ -31,7 +31,7 @@ from claimledger.records import (
 # How far (in sentences) a statement's time carries to the same source's next statement.
 INHERIT_WITHIN_SENTENCES = 2
 
-NEGATIONS = {"not", "n't", "never"}
+NEGATIONS = words("cues.negations")
 HEARSAY_SOURCES = words("sources.hearsay_nouns")
 UNCONFIRMED = words("sources.unconfirmed")
 

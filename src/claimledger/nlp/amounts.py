@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Literal, cast, get_args
+from typing import Literal, cast, get_args
 
 from claimledger.lexicon import LexiconError, lexicon
 from claimledger.records import Bound
@@ -41,19 +41,9 @@ AmountKind = Literal["count", "fraction", "ordinal", "year"]
 APPROX_SPREAD = 0.10  # "about N" allows N ± 10 %
 
 
-def _rows(key: str, fields: dict[str, type]) -> tuple[dict[str, Any], ...]:
-    """The rows of ``key``, each with ``fields`` of their types."""
-    rows = lexicon().rows(key)
-    for row in rows:
-        if any(type(row.get(name)) is not kind for name, kind in fields.items()):
-            shape = ", ".join(f"{name} ({kind.__name__})" for name, kind in fields.items())
-            raise LexiconError(f"{key}: each row needs {shape}; got {row!r}")
-    return rows
-
-
 def _numbers(key: str) -> dict[str, int]:
     """Rows of ``{ word = "...", value = N }`` as a table of words to numbers."""
-    return {row["word"]: row["value"] for row in _rows(key, {"word": str, "value": int})}
+    return {row["word"]: row["value"] for row in lexicon().rows(key, {"word": str, "value": int})}
 
 
 def _bounds() -> dict[str, Bound]:
@@ -76,7 +66,9 @@ SCALES = _numbers("numbers.scales")
 SUFFIXES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
 ORDINAL_WORDS = _numbers("numbers.ordinals")
 # Denominators of fractions: "a third", "two-thirds", "three quarters".
-_DENOMINATOR_ROWS = _rows("numbers.denominators", {"singular": str, "plural": str, "value": int})
+_DENOMINATOR_ROWS = lexicon().rows(
+    "numbers.denominators", {"singular": str, "plural": str, "value": int}
+)
 DENOMINATORS: dict[str, int] = {
     word: row["value"] for row in _DENOMINATOR_ROWS for word in (row["singular"], row["plural"])
 }
@@ -85,7 +77,7 @@ SINGULAR_DENOMINATORS: frozenset[str] = frozenset(row["singular"] for row in _DE
 # Vague amounts: (low, high) per unit of the scale that follows ("several thousand").
 VAGUE: dict[str, tuple[int, int]] = {
     row["phrase"]: (row["low"], row["high"])
-    for row in _rows("numbers.vague", {"phrase": str, "low": int, "high": int})
+    for row in lexicon().rows("numbers.vague", {"phrase": str, "low": int, "high": int})
 }
 YEAR_PREPS = lexicon().words("numbers.year_prepositions")
 

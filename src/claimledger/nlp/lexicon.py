@@ -13,43 +13,29 @@ from claimledger.lexicon import LexiconError, certainties, groups, lexicon, mapp
 from claimledger.records import CERTAINTY_ORDER, Certainty
 
 
+def _level(key: str, row: dict[str, object]) -> Certainty:
+    level = row["certainty"]
+    if level not in CERTAINTY_ORDER:
+        raise LexiconError(
+            f"{key}: certainty {level!r} in {row!r}; use one of {', '.join(CERTAINTY_ORDER)}"
+        )
+    return level
+
+
 def _curated_cues() -> dict[str, tuple[str, Certainty]]:
     """Each cue lemma to (kind, the certainty the cue itself conveys)."""
     verbs: dict[str, tuple[str, Certainty]] = {}
-    for row in lexicon().rows("cues.verbs"):
-        kind, level, lemmas = row.get("kind"), row.get("certainty"), row.get("lemmas")
-        if (
-            not isinstance(kind, str)
-            or level not in CERTAINTY_ORDER
-            or not isinstance(lemmas, list)
-        ):
-            raise LexiconError(
-                f"cues.verbs: each row needs kind, certainty ({', '.join(CERTAINTY_ORDER)}) "
-                f"and lemmas; got {row!r}"
-            )
-        for lemma in lemmas:
-            verbs[str(lemma)] = (kind, level)
+    for row in lexicon().rows("cues.verbs", {"kind": str, "certainty": str, "lemmas": list}):
+        for lemma in row["lemmas"]:
+            verbs[lemma] = (row["kind"], _level("cues.verbs", row))
     return verbs
 
 
 def _qualified_hedges() -> dict[str, tuple[frozenset[str], Certainty]]:
     """Each word that hedges only after a qualifier to (its qualifiers, its certainty):
     "certainly" to ({"almost", "nearly"}, "likely")."""
-    found: dict[str, tuple[frozenset[str], Certainty]] = {}
-    for row in lexicon().rows("hedges.qualified"):
-        word, after, level = row.get("word"), row.get("after"), row.get("certainty")
-        if (
-            not isinstance(word, str)
-            or not isinstance(after, list)
-            or not all(isinstance(w, str) for w in after)
-            or level not in CERTAINTY_ORDER
-        ):
-            raise LexiconError(
-                f"hedges.qualified: each row needs word, after (an array of words) and "
-                f"certainty ({', '.join(CERTAINTY_ORDER)}); got {row!r}"
-            )
-        found[word] = (frozenset(after), level)
-    return found
+    rows = lexicon().rows("hedges.qualified", {"word": str, "after": list, "certainty": str})
+    return {row["word"]: (frozenset(row["after"]), _level("hedges.qualified", row)) for row in rows}
 
 
 def _channel_verbs() -> dict[str, tuple[str, str | None]]:

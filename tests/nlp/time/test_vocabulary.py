@@ -57,7 +57,7 @@ def test_the_words_come_out_as_the_resolver_reads_them() -> None:
     [
         (
             '[time]\ncounts = [{ word = "a dozen", value = "12" }]\n',
-            lambda: vocabulary._rows("time.counts", {"word": str, "value": int}),
+            lambda: lexicon.rows("time.counts", {"word": str, "value": int}),
             "time.counts: each row needs",
         ),
         (

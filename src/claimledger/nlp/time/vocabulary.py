@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Final
 
 from claimledger.lexicon import LexiconError, lexicon, mapping, sequence
 
@@ -23,19 +23,6 @@ def alternation(words: Iterable[str]) -> str:
 def either(words: Iterable[str]) -> str:
     """A regex alternation of ``words`` in their written order."""
     return "|".join(re.escape(w) for w in words)
-
-
-def _rows(key: str, fields: dict[str, type]) -> tuple[dict[str, Any], ...]:
-    """The rows of ``key``, each with ``fields`` of their types; a true-or-false field may
-    be left out, and is then false."""
-    rows = lexicon().rows(key)
-    for row in rows:
-        for name, kind in fields.items():
-            row.setdefault(name, False if kind is bool else None)
-            if type(row[name]) is not kind:
-                shape = ", ".join(f"{n} ({t.__name__})" for n, t in fields.items())
-                raise LexiconError(f"{key}: each row needs {shape}; got {row!r}")
-    return rows
 
 
 def _calendar(key: str, count: int) -> tuple[str, ...]:
@@ -64,7 +51,7 @@ MONTHS: Final[dict[str, int]] = {
 }
 WEEKDAYS: Final = _calendar("time.weekdays", 7)
 NUMBERS: Final[dict[str, int]] = {
-    row["word"]: row["value"] for row in _rows("time.counts", {"word": str, "value": int})
+    row["word"]: row["value"] for row in lexicon().rows("time.counts", {"word": str, "value": int})
 }
 _HEDGES: Final = sequence("time.hedges")
 HEDGE_WORDS: Final = tuple(h for h in _HEDGES if " " not in h)
@@ -77,7 +64,7 @@ ORDINALS: Final[dict[str, int]] = {
 SEASONS: Final = _months_of("time.seasons")
 AMBIGUOUS_SEASONS: Final = sequence("time.ambiguous_seasons")
 
-_DEICTIC_DAYS: Final = _rows(
+_DEICTIC_DAYS: Final = lexicon().rows(
     "time.deictic_days",
     {"word": str, "days": int, "time_of_day": bool, "earlier_later": bool},
 )

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from claimledger.extract import analyze
 from claimledger.nlp.quantities import parse_number
-from claimledger.report import format_number
+from claimledger.render.report import format_number
 
 NUMBERS = [
     (["12,000"], 12_000),

@@ -43,14 +43,7 @@ def to_plain(value: Any) -> Any:
     their owner), tuples as lists, dates as ISO strings. Numbers stay as stored: a whole
     figure read back from the ledger is already an int."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        for name, key, inline in _layout(type(value)):
-            item = getattr(value, name)
-            if inline:
-                out.update(to_plain(item))
-            else:
-                out[key] = to_plain(item)
-        return out
+        return _encoder(type(value))(value)
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]
     if isinstance(value, dt.date):
@@ -61,12 +54,55 @@ def to_plain(value: Any) -> Any:
 
 
 @functools.cache
-def _layout(cls: type) -> tuple[tuple[str, str, bool], ...]:
-    """(attribute, JSON key, inline) of each field of a record class."""
-    return tuple(
-        (f.name, f.metadata.get("json", f.name), bool(f.metadata.get("inline")))
+def _encoder(tp: Any) -> Callable[[Any], Any]:
+    """:func:`to_plain` for values of type ``tp``, planned once per type: reading back a
+    large ledger encodes every claim."""
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _record_encoder(tp)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1:
+            encode = _encoder(inner[0])
+            return lambda value: None if value is None else encode(value)
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _encoder(args[0])
+        return lambda value: [item(v) for v in value]
+    elif origin is tuple:
+        return list
+    elif tp in (str, int, bool, float) or origin is typing.Literal:
+        return _same
+    elif tp in (dt.date, dt.datetime):
+        return _iso
+    return to_plain
+
+
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _record_encoder(cls: type) -> Callable[[Any], dict[str, Any]]:
+    hints = typing.get_type_hints(cls)
+    plan = [
+        (
+            f.name,
+            f.metadata.get("json", f.name),
+            bool(f.metadata.get("inline")),
+            _encoder(hints[f.name]),
+        )
         for f in dataclasses.fields(cls)
-    )
+    ]
+
+    def encode(value: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, key, inline, encode_field in plan:
+            if inline:
+                out.update(encode_field(getattr(value, name)))
+            else:
+                out[key] = encode_field(getattr(value, name))
+        return out
+
+    return encode
 
 
 class Record:

@@ -6,20 +6,25 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
 from rich.console import Console
 from rich.progress import Progress
 from rich.text import Text
 
-from claimledger.brat import to_brat
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
 from claimledger.nlp import PROFILES
 from claimledger.records import Analysis, Measure
+from claimledger.render.brat import to_brat
+
+if TYPE_CHECKING:
+    from claimledger.ledger import ClaimQuery
+    from claimledger.ledger.reads import Record, RelationRow
 
 FORMATS = ("table", "json", "jsonl", "brat")
 DEMO_ARTICLE = "kursk-north-korean-troops.txt"
@@ -200,7 +205,7 @@ def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> 
         _write_brat(results, out or Path("brat"))
         return
     if fmt == "table":
-        from claimledger.report import render_analysis
+        from claimledger.render.report import render_analysis
 
         if out is None:
             console = Console(highlight=False)
@@ -257,7 +262,7 @@ def demo(db: Path, fmt: str) -> None:
     print the report."""
     from claimledger.extract import analyze as analyze_text
     from claimledger.ledger import Ledger
-    from claimledger.report import render_analysis
+    from claimledger.render.report import relation_blocks, render_analysis
 
     text = resources.files("claimledger.data").joinpath(DEMO_ARTICLE).read_text("utf-8")
     analysis = analyze_text(text, published=DEMO_PUBLISHED, path=f"demo/{DEMO_ARTICLE}")
@@ -271,11 +276,9 @@ def demo(db: Path, fmt: str) -> None:
         return
     console = Console(highlight=False)
     render_analysis(analysis, console)
-    from claimledger.report import relation_blocks
-
     console.print(Text("\nHow the claims relate", style="bold underline"))
     order = {k: i for i, k in enumerate(RELATION_KINDS)}
-    for block in relation_blocks(sorted(relations, key=lambda r: order[r["kind"]])):
+    for block in relation_blocks(sorted(relations, key=lambda r: order[r.kind])):
         console.print(block)
     state = "stored" if new else "already in the ledger; replaced, not duplicated"
     console.print(
@@ -376,42 +379,36 @@ def claims(
     """List the ledger's claims, oldest first, filtered by subject, measure, source and
     date."""
     from claimledger.ledger import Ledger
-    from claimledger.report import format_claim_figure
+    from claimledger.render.tables import claims_table
 
-    since_date = _parse_date(since, "--since")
+    query = _claim_query(subject, measure, source, since)
     with Ledger(db) as ledger:
-        found = list(
-            ledger.find_claims(subject=subject, measure=measure, source=source, since=since_date)
-        )
+        found = list(ledger.find_claims(query))
     if fmt == "jsonl":
-        sys.stdout.write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in found))
+        _write_jsonl(found)
         return
-    from rich.table import Table
-
-    table = Table(title=f"{len(found)} claim(s)", title_justify="left")
-    for column in ("when", "subject", "measure", "figure", "where", "source", "outlet", "document"):
-        table.add_column(column)
-    for c in found:
-        when = (c["time"] or {}).get("value") or c["published"] or "—"
-        table.add_row(
-            *(
-                Text(str(cell))
-                for cell in (
-                    when,
-                    c["subject"]["text"],
-                    c["measure"] + (" (not)" if c["polarity"] == "negative" else ""),
-                    format_claim_figure(c["quantity"]),
-                    (c.get("place") or {}).get("text") or "—",
-                    c["source"] or "—",
-                    c["outlet"] or "—",
-                    f"{c['document']}/{c['id']}",
-                )
-            )
-        )
-    Console(highlight=False).print(table)
+    Console(highlight=False).print(claims_table(found))
 
 
-def _relation_counts(kinds: dict[str, int]) -> str:
+def _claim_query(
+    subject: str | None, measure: str | None, source: str | None, since: str | None
+) -> ClaimQuery:
+    from claimledger.ledger import ClaimQuery
+
+    return ClaimQuery(
+        subject=subject,
+        measures=(measure,) if measure else (),
+        source=source,
+        since=_parse_date(since, "--since"),
+    )
+
+
+def _write_jsonl(rows: Iterable[Record]) -> None:
+    """Each record's JSON on one line of stdout."""
+    sys.stdout.write("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in rows))
+
+
+def _relation_counts(kinds: Mapping[str, int]) -> str:
     return ", ".join(f"{kinds.get(k, 0)} {k}" for k in ("conflicts", "updates")) + (
         " (see: claimledger conflicts"
     )
@@ -462,18 +459,18 @@ def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, 
       claimledger conflicts --db ledger.sqlite
       claimledger conflicts --subject 'north korean' --kind all --limit 0
     """
-    from claimledger.report import relation_blocks
+    from claimledger.render.report import relation_blocks
 
     wanted = RELATION_KINDS if "all" in kinds else tuple(k for k in RELATION_KINDS if k in kinds)
     wanted = wanted or ("conflicts", "updates")
-    rows: list[dict[str, Any]] = []
+    rows: list[RelationRow] = []
     totals: dict[str, int] = {}
     with _open_ledger(db) as ledger:
         for kind in wanted:
             totals[kind] = ledger.count_relations(kind=kind, subject=subject)
             rows += ledger.relations(kind=kind, subject=subject, limit=limit or None)
     if fmt == "jsonl":
-        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        _write_jsonl(rows)
         return
     console = Console(highlight=False)
     counts = ", ".join(f"{totals[k]} {k}" for k in wanted)
@@ -496,12 +493,12 @@ def figures(db: str, subject: str | None, measure: str | None, fmt: str) -> None
     """Each figure in the ledger — claims of one subject and measure that corroborate each
     other — with how many independent root sources stand behind it (wire copies and
     re-reports of one statement count once)."""
-    from claimledger.report import figure_blocks
+    from claimledger.render.report import figure_blocks
 
     with _open_ledger(db) as ledger:
         rows = ledger.figures(subject=subject, measure=measure)
     if fmt == "jsonl":
-        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        _write_jsonl(rows)
         return
     console = Console(highlight=False)
     console.print(Text(f"{len(rows)} figure(s)\n", style="bold"))
@@ -518,12 +515,12 @@ def sources(db: str, fmt: str) -> None:
     """The people, groups and outlets in the ledger, merged across articles ("Syrskyi",
     "Oleksandr Syrskyi", "Ukraine's commander-in-chief"): the figures each is the root of,
     the statements it made, the ones it carried as an intermediary, and for whom."""
-    from claimledger.report import sources_table
+    from claimledger.render.tables import sources_table
 
     with _open_ledger(db) as ledger:
         rows = ledger.sources()
     if fmt == "jsonl":
-        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        _write_jsonl(rows)
         return
     Console(highlight=False).print(sources_table(rows, title=f"{len(rows)} source(s)"))
 
@@ -551,7 +548,8 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
     Example:
       claimledger timeline --subject 'north korean' --measure killed --out killed.svg
     """
-    from claimledger.timeline import render_file, render_terminal
+    from claimledger.ledger import ClaimQuery
+    from claimledger.render.timeline import TimelinePoint, render_file, render_terminal
 
     if not subject.strip():
         raise click.UsageError("--subject needs words of what is counted, e.g. 'north korean'")
@@ -560,7 +558,8 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
     if out is not None and not out.parent.is_dir():
         raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
     with _open_ledger(db) as ledger:
-        points = _timeline_points(ledger, subject, measure)
+        rows = ledger.timeline(ClaimQuery(subject=subject, measures=measure))
+    points = [TimelinePoint.from_ledger(row) for row in rows]
     if not points:
         raise click.UsageError(
             f"no dated claims about {subject!r}"
@@ -572,12 +571,6 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
     if out is not None:
         render_file(points, out, title=title)
         err_console.print(f"chart written to {out}", highlight=False, markup=False)
-
-
-def _timeline_points(ledger: Any, subject: str, measures: tuple[str, ...]) -> list[Any]:
-    from claimledger.timeline import TimelinePoint
-
-    return [TimelinePoint.from_ledger(p) for p in ledger.timeline(subject, measures)]
 
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")
@@ -615,15 +608,15 @@ def export(
       claimledger export --format csv --out claims.csv
       claimledger export --format claimreview --out reviews.json
     """
-    from claimledger.ledger import export as formats
+    from claimledger.render import export as formats
 
     if fmt == "parquet" and out is None:
         raise click.UsageError("--format parquet writes a binary file: give --out FILE.parquet")
-    since_date = _parse_date(since, "--since")
+    query = _claim_query(subject, measure, source, since)
     if out is not None:
         _check_export_target(out, db)
     with _open_ledger(db) as ledger:
-        rows = ledger.find_claims(subject=subject, measure=measure, source=source, since=since_date)
+        rows = ledger.find_claims(query)
         if fmt == "parquet":
             assert out is not None
             count = formats.write_parquet(rows, out)
@@ -657,7 +650,7 @@ def _check_export_target(out: Path, db: str) -> None:
 
 
 def _write_export(fmt: str, rows: Any, ledger: Any, stream: Any) -> int:
-    from claimledger.ledger import export as formats
+    from claimledger.render import export as formats
 
     if fmt == "jsonl":
         return formats.write_jsonl(rows, stream)
@@ -697,7 +690,7 @@ def rate(
     Example:
       claimledger rate 493db561d9636d49/c6 --verdict Unproven --value 3 --reviewer 'Example'
     """
-    from claimledger.ledger.export import Rating
+    from claimledger.ledger import Rating
 
     document, _, claim_id = claim.partition("/")
     if not document or not claim_id:

@@ -21,7 +21,7 @@ from claimledger.api import OPENAPI_URL, Settings, create_app
 from claimledger.api.auth import WRITES_DISABLED
 from claimledger.errors import ClaimledgerError
 from claimledger.extract import analyze
-from claimledger.ledger.store import Ledger
+from claimledger.ledger import Ledger
 
 SEED_ID = "493db561d9636d49"
 TOKEN = "test-token-0123456789"

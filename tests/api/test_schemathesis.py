@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from claimledger.api import OPENAPI_URL, Settings, create_app
 from claimledger.extract import analyze
-from claimledger.ledger.store import Ledger
+from claimledger.ledger import Ledger
 
 TOKEN = "schemathesis-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

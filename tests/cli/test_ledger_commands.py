@@ -4,6 +4,7 @@ timeline, export and rate — what the user sees, and one line for each mistake.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -185,21 +186,24 @@ def test_a_long_list_says_how_much_it_shows(db: str) -> None:
 def test_terminal_escapes_in_article_text_are_not_printed() -> None:
     from rich.console import Console
 
-    from claimledger.report import relation_blocks
+    from claimledger.ledger.reads import ClaimSummary, FigureGroup, RelationRow
+    from claimledger.records import Quantity
+    from claimledger.render.report import relation_blocks
 
-    side = {
-        "ref": "d/c1",
-        "quantity": {"low": 2, "high": 2, "value": 2, "bound": "exact", "approx": False,
-                     "text": "two", "unit": "count", "fraction": None, "base": None},
-        "measure": "killed",
-        "source": "Evil\x1b]0;pwned\x07 Corp\x1b[2J",
-        "outlet": "Out\x1b[31mlet",
-        "start": "2025-01-28",
-        "end": "2025-01-28",
-    }  # fmt: skip
+    day = dt.date(2025, 1, 28)
+    side = ClaimSummary(
+        ref="d/c1", document="d", claim="c1", subject="s", measure="killed",
+        quantity=Quantity(low=2, high=2, approx=False, text="two", spans=(), value=2),
+        certainty="asserted", statement=None,
+        source="Evil\x1b]0;pwned\x07 Corp\x1b[2J",
+        root=None, start=day, end=day, dated_by=None, scope=None,
+        outlet="Out\x1b[31mlet",
+        published=None, url=None, figure=FigureGroup(independent=1, roots=()),
+    )  # fmt: skip
     console = Console(force_terminal=True, width=200, record=True)
-    for block in relation_blocks([{"kind": "conflicts", "subject": "s", "reason": "r\x1b[2J",
-                                   "a": side, "b": side}]):  # fmt: skip
+    for block in relation_blocks(
+        [RelationRow(kind="conflicts", subject="s", reason="r\x1b[2J", a=side, b=side)]
+    ):
         console.print(block)
     shown = console.export_text(styles=False)
     assert "\x1b" not in shown and "\x07" not in shown

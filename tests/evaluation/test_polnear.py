@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimledger.brat import BratAttribution, to_brat
 from claimledger.errors import InputError
 from claimledger.evaluation.metrics import Scores, TokenIndex, greedy_match, jaccard, score_document
 from claimledger.evaluation.polnear import load_split, parse_ann
 from claimledger.extract import analyze
+from claimledger.render.brat import BratAttribution, to_brat
 
 TEXT = "Officials said that the bridge fell. The mayor told reporters the roads were closed."
 #       0         1         2         3         4         5         6         7         8

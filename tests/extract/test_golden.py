@@ -10,9 +10,9 @@ from importlib import resources
 
 import pytest
 
-from claimledger.brat import to_brat
 from claimledger.extract import analyze
 from claimledger.records import Analysis
+from claimledger.render.brat import to_brat
 from tests import paths
 
 GOLDEN = paths.GOLDEN

@@ -62,7 +62,7 @@ def test_a_folder_is_ingested_once_whatever_the_runs(
         (link,) = ledger.duplicates()
         claims = list(ledger.claims())
     assert link[2] >= 0.7
-    wire = [c for c in claims if c["measure"] == "killed" and c["quantity"]["value"] == 300]
+    wire = [c for c in claims if c.claim.measure == "killed" and c.claim.quantity.value == 300]
     assert len(wire) == 2  # the wire story and its copy: linked, not merged
 
 
@@ -111,7 +111,7 @@ def test_a_feed_gives_one_article_per_entry(tmp_path: Path) -> None:
     code, output = _ingest(feed, db)
     assert code == 1 and "wire.rss#3: the entry has no content or summary" in output
     with Ledger(db) as ledger:
-        claims = {(c["measure"], c["quantity"]["value"]) for c in ledger.claims()}
+        claims = {(c.claim.measure, c.claim.quantity.value) for c in ledger.claims()}
         assert claims == {("killed", 300), ("captured", 40)}
         assert ledger.counts()["documents"] == 2
         with ledger.engine.connect() as conn:
@@ -148,7 +148,7 @@ def test_a_warc_gives_one_article_per_html_response(tmp_path: Path) -> None:
     assert code == 0, output
     with Ledger(db) as ledger:
         assert ledger.counts()["documents"] == 1
-        assert {c["quantity"]["value"] for c in ledger.claims()} == {300, 40}
+        assert {c.claim.quantity.value for c in ledger.claims()} == {300, 40}
 
 
 def test_a_file_that_is_not_a_warc_is_one_error_line(tmp_path: Path) -> None:

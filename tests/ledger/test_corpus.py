@@ -14,6 +14,7 @@ import pytest
 
 from claimledger.ingest.run import ingest
 from claimledger.ledger import Ledger
+from claimledger.ledger.reads import ClaimSummary
 from tests import paths
 
 CORPUS = paths.CORPUS
@@ -40,28 +41,28 @@ def _names(ledger: Ledger) -> dict[str, str]:
 def _summary(ledger: Ledger) -> dict[str, Any]:
     names = _names(ledger)
 
-    def ref(claim: dict[str, Any]) -> str:
-        return f"{names[claim['document']]}/{claim['claim']}"
+    def ref(claim: ClaimSummary) -> str:
+        return f"{names[claim.document]}/{claim.claim}"
 
     return {
         "near_duplicates": [[names[a], names[b]] for a, b, _ in ledger.duplicates()],
         "sources": [
-            {"name": s["name"], "aliases": s["aliases"], "documents": s["documents"]}
+            {"name": s.name, "aliases": list(s.aliases), "documents": s.documents}
             for s in ledger.sources()
-            if s["documents"] > 1 or s["aliases"]
+            if s.documents > 1 or s.aliases
         ],
         "figures": [
             {
-                "measure": f["measure"],
-                "claims": sorted(ref(c) for c in f["claims"]),
-                "independent": f["independent"],
-                "roots": f["roots"],
+                "measure": f.measure,
+                "claims": sorted(ref(c) for c in f.claims),
+                "independent": f.independent,
+                "roots": list(f.roots),
             }
             for f in ledger.figures()
         ],
         "relations": sorted(
             (
-                {"kind": r["kind"], "a": ref(r["a"]), "b": ref(r["b"]), "reason": r["reason"]}
+                {"kind": r.kind, "a": ref(r.a), "b": ref(r.b), "reason": r.reason}
                 for r in ledger.relations()
             ),
             key=lambda r: (r["kind"], r["a"], r["b"]),

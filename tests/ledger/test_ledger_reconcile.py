@@ -13,8 +13,7 @@ import pytest
 
 from claimledger.errors import LedgerError
 from claimledger.extract import analyze
-from claimledger.ledger import Ledger
-from claimledger.ledger.export import Rating
+from claimledger.ledger import ClaimQuery, Ledger, Rating
 from claimledger.records import Analysis
 
 SEED = resources.files("claimledger.data").joinpath("kursk-north-korean-troops.txt")
@@ -42,7 +41,7 @@ def seed() -> Analysis:
 
 
 def _pairs(ledger: Ledger, kind: str) -> set[frozenset[str]]:
-    return {frozenset((r["a"]["claim"], r["b"]["claim"])) for r in ledger.relations(kind=kind)}
+    return {frozenset((r.a.claim, r.b.claim)) for r in ledger.relations(kind=kind)}
 
 
 def test_the_seed_acceptance_checks(ledger_target: str, seed: Analysis) -> None:
@@ -50,21 +49,20 @@ def test_the_seed_acceptance_checks(ledger_target: str, seed: Analysis) -> None:
         ledger.store(seed)
         summary = ledger.reconcile()
         compatible = {
-            frozenset((r["a"]["claim"], r["b"]["claim"])): r["reason"]
-            for r in ledger.relations(kind="compatible")
+            frozenset((r.a.claim, r.b.claim)): r.reason for r in ledger.relations(kind="compatible")
         }
         # ≈4,000 killed (Zelensky) and ≈6,000 killed or wounded (Syrskyi)
         assert "killed ≤ killed_or_wounded" in compatible[frozenset(("c6", "c7"))]
         # the two 12,000 figures corroborate each other, from two independent roots
         assert frozenset(("c3", "c5")) in _pairs(ledger, "corroborates")
         deployed = ledger.figures(measure="deployed", subject="north korean")
-        assert [(sorted(c["claim"] for c in f["claims"]), f["independent"]) for f in deployed] == [
+        assert [(sorted(c.claim for c in f.claims), f.independent) for f in deployed] == [
             (["c3", "c5"], 2)
         ]
         # the three-week absence to Jan 31 against the kill reported on Jan 28
-        conflicts = {frozenset((r["a"]["claim"], r["b"]["claim"])): r for r in ledger.conflicts()}
+        conflicts = {frozenset((r.a.claim, r.b.claim)): r for r in ledger.conflicts()}
         assert frozenset(("c1", "c8")) in conflicts
-        assert "inside the absence" in conflicts[frozenset(("c1", "c8"))]["reason"]
+        assert "inside the absence" in conflicts[frozenset(("c1", "c8"))].reason
         assert summary.relations["conflicts"] == len(conflicts)
         # never "4,000 killed" against "2 killed": an incident within a running total
         assert frozenset(("c6", "c8")) in compatible
@@ -83,8 +81,8 @@ def test_reconciling_again_with_nothing_new_does_nothing(
         ledger.store(analyze(LATER, published=dt.date(2025, 1, 22)))
         assert ledger.stale()
         # a query reconciles first: the new claim is related at once
-        assert any(r["b"]["document"] != seed.document.id for r in ledger.relations()) or any(
-            r["a"]["document"] != seed.document.id for r in ledger.relations()
+        assert any(r.b.document != seed.document.id for r in ledger.relations()) or any(
+            r.a.document != seed.document.id for r in ledger.relations()
         )
         assert not ledger.stale()
 
@@ -94,21 +92,18 @@ def test_one_person_across_articles_and_a_wire_copy_counted_once(ledger_target: 
     with Ledger(ledger_target) as ledger:
         for text in (FIRST, COPY, LATER, BY_ROLE):
             ledger.store(analyze(text, published=published))
-        sources = {s["name"]: s for s in ledger.sources()}
+        sources = {s.name: s for s in ledger.sources()}
         syrskyi = sources["Oleksandr Syrskyi"]
-        assert set(syrskyi["aliases"]) >= {"Syrskyi"}
-        assert syrskyi["documents"] == 4
+        assert set(syrskyi.aliases) >= {"Syrskyi"}
+        assert syrskyi.documents == 4
         # the copy repeats the first report: one figure from two articles, one root
         [killed] = ledger.figures(measure="killed")
-        assert len({c["document"] for c in killed["claims"]}) == 2
-        assert (killed["independent"], killed["roots"]) == (1, ["Oleksandr Syrskyi"])
+        assert len({c.document for c in killed.claims}) == 2
+        assert (killed.independent, killed.roots) == (1, ("Oleksandr Syrskyi",))
         # the same person later: Jan 21 "3,000 killed or wounded" → Jan 24 "3,800"
         [update] = ledger.relations(kind="updates")
-        assert (update["a"]["quantity"]["value"], update["b"]["quantity"]["value"]) == (
-            3000,
-            3800,
-        )
-        assert "the same source (Oleksandr Syrskyi)" in update["reason"]
+        assert (update.a.quantity.value, update.b.quantity.value) == (3000, 3800)
+        assert "the same source (Oleksandr Syrskyi)" in update.reason
         assert ledger.conflicts() == []
 
 
@@ -116,12 +111,12 @@ def test_claims_carry_their_root_and_resolved_source(ledger_target: str) -> None
     with Ledger(ledger_target) as ledger:
         ledger.store(analyze(LATER, published=dt.date(2025, 1, 22)))
         ledger.store(analyze(FIRST, published=dt.date(2025, 1, 22)))
-        rows = list(ledger.find_claims(measure="killed_or_wounded"))
-        assert [(r["source"], r["roots"], r["source_kind"]) for r in rows] == [
-            ("Oleksandr Syrskyi", ["Oleksandr Syrskyi"], "person")
+        rows = list(ledger.find_claims(ClaimQuery(measures=("killed_or_wounded",))))
+        assert [(r.source, r.roots, r.source_kind) for r in rows] == [
+            ("Oleksandr Syrskyi", ("Oleksandr Syrskyi",), "person")
         ]
         # "--source syrskyi" finds the claims of every name the person goes by
-        assert len(list(ledger.find_claims(source="oleksandr"))) == 2
+        assert len(list(ledger.find_claims(ClaimQuery(source="oleksandr")))) == 2
 
 
 def test_ratings_survive_reanalysis_and_need_a_real_claim(
@@ -153,36 +148,37 @@ def test_documents_claims_and_provenance_for_the_api(ledger_target: str, seed: A
         ledger.store(analyze(FIRST, published=dt.date(2025, 1, 21)))
         ledger.store(copy)
         listed = ledger.documents(limit=2)
-        assert [d["published"] for d in listed] == ["2025-02-01", "2025-01-21"]
+        assert [d.published for d in listed] == [dt.date(2025, 2, 1), dt.date(2025, 1, 21)]
         assert ledger.count_documents() == 3
         assert ledger.count_documents(words="Syrskyi") == 3
         whole = ledger.document(copy.document.id)
-        assert whole is not None and whole["document"]["duplicate_of"] is not None
-        assert whole["document"]["text"] == copy.document.text
-        assert [c["id"] for c in whole["claims"]] == [c.id for c in copy.claims]
+        assert whole is not None and whole.document.duplicate_of is not None
+        assert whole.document.text == copy.document.text
+        assert whole.claims == copy.claims
         assert ledger.document("0" * 16) is None
         # paging walks the same order as the whole list
-        everything = [(c["document"], c["id"]) for c in ledger.find_claims()]
+        everything = [(c.document, c.claim.id) for c in ledger.find_claims()]
         pages = [
-            (c["document"], c["id"])
+            (c.document, c.claim.id)
             for offset in range(0, len(everything), 3)
             for c in ledger.find_claims(limit=3, offset=offset)
         ]
         assert pages == everything and ledger.count_claims() == len(everything)
         # until: the claims holding from that day or earlier; the seed's "2025-W04"
         # (January 20-26) starts before January 21, its January 28 kill after
-        assert ledger.count_claims(measure="killed", until=dt.date(2025, 1, 21)) == 4
-        assert ledger.count_claims(measure="killed", until=dt.date(2025, 1, 19)) == 0
+        killed = ("killed",)
+        assert ledger.count_claims(ClaimQuery(measures=killed, until=dt.date(2025, 1, 21))) == 4
+        assert ledger.count_claims(ClaimQuery(measures=killed, until=dt.date(2025, 1, 19))) == 0
         graph = ledger.provenance(subject="north korean")
-        named = {n["id"]: n["name"] for n in graph["nodes"]}
-        edges = {(named[e["from"]], named[e["to"]]) for e in graph["edges"]}
+        named = {n.id: n.name for n in graph.nodes}
+        edges = {(named[e.from_], named[e.to]) for e in graph.edges}
         assert ("Ukrainian Special Operations Forces", "Korean News Agency") in edges
-        points = ledger.timeline("north korean", ["killed"])
-        assert [p["quantity"]["value"] for p in points if p["document"] == seed.document.id] == [
+        points = ledger.timeline(ClaimQuery(subject="north korean", measures=killed))
+        assert [p.claim.quantity.value for p in points if p.document == seed.document.id] == [
             4000,
             2,
         ]
-        assert any(p["conflicts"] for p in points)
+        assert any(p.conflicts for p in points)
 
 
 def test_claim_groups_count_claims_by_subject_and_measure(
@@ -190,7 +186,7 @@ def test_claim_groups_count_claims_by_subject_and_measure(
 ) -> None:
     with Ledger(ledger_target) as ledger:
         ledger.store(seed)
-        groups = {(g["subject"], g["measure"]): g["claims"] for g in ledger.claim_groups()}
+        groups = {(g.subject, g.measure): g.claims for g in ledger.claim_groups()}
     assert groups[("north korean soldiers", "killed")] == 2
     assert groups[("russian soldiers", "deployed")] == 1
     assert sum(groups.values()) == len(seed.claims)
@@ -202,7 +198,7 @@ def test_relations_filter_by_measure_on_either_side(ledger_target: str, seed: An
         everything = ledger.relations()
         absent = ledger.relations(measure="absent")
         assert absent and len(absent) < len(everything)
-        assert all("absent" in (r["a"]["measure"], r["b"]["measure"]) for r in absent)
+        assert all("absent" in (r.a.measure, r.b.measure) for r in absent)
         assert ledger.count_relations(measure="absent") == len(absent)
         assert ledger.count_relations(subject="north korean soldiers", exact=True) == len(
             everything
@@ -234,9 +230,9 @@ def test_figures_page_in_sql_and_one_rating_is_looked_up(
 ) -> None:
     with Ledger(ledger_target) as ledger:
         ledger.store(seed)
-        everything = [f["id"] for f in ledger.figures()]
+        everything = [f.id for f in ledger.figures()]
         pages = [
-            f["id"] for o in range(0, len(everything), 2) for f in ledger.figures(limit=2, offset=o)
+            f.id for o in range(0, len(everything), 2) for f in ledger.figures(limit=2, offset=o)
         ]
         assert pages == everything and ledger.count_figures() == len(everything)
         assert ledger.rating(seed.document.id, "c6") is None
@@ -261,7 +257,7 @@ def test_a_cited_party_is_the_root_not_the_speaker(ledger_target: str) -> None:
         ledger.store(analyze(DIRECT, published=dt.date(2024, 12, 20)))
         [killed] = ledger.figures(measure="killed")
         # two articles, one origin: the lawmaker relays the NIS
-        assert len(killed["claims"]) == 2
-        assert killed["roots"] == ["National Intelligence Service of South Korea"]
-        [relayed] = [c for c in ledger.find_claims() if "lawmaker" in (c["source"] or "")]
-        assert relayed["roots"] == ["National Intelligence Service of South Korea"]
+        assert len(killed.claims) == 2
+        assert killed.roots == ("National Intelligence Service of South Korea",)
+        [relayed] = [c for c in ledger.find_claims() if "lawmaker" in (c.source or "")]
+        assert relayed.roots == ("National Intelligence Service of South Korea",)

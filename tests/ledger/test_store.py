@@ -11,9 +11,9 @@ import pytest
 
 from claimledger.errors import LedgerError
 from claimledger.extract import analyze
-from claimledger.ledger import Ledger
-from claimledger.ledger import store as store_module
-from claimledger.ledger.store import minhash_of
+from claimledger.ledger import ClaimQuery, Ledger
+from claimledger.ledger import writes as writes_module
+from claimledger.ledger.neardup import minhash_of
 from claimledger.records import Analysis
 
 SEED = resources.files("claimledger.data").joinpath("kursk-north-korean-troops.txt")
@@ -56,7 +56,10 @@ def test_claims_read_back_as_json(ledger_target: str, seed: Analysis) -> None:
     with Ledger(ledger_target) as ledger:
         ledger.store(seed)
         claims = list(ledger.claims())
-    assert claims == [{**c, "document": seed.document.id} for c in seed.to_json()["claims"]]
+    assert [c.claim for c in claims] == list(seed.claims)
+    assert [c.to_json() for c in claims] == [
+        {**c, "document": seed.document.id} for c in seed.to_json()["claims"]
+    ]
 
 
 def test_a_ledger_reopens_with_its_contents(ledger_target: str, seed: Analysis) -> None:
@@ -72,14 +75,14 @@ def test_a_failure_mid_store_leaves_the_previous_version_intact(
     with Ledger(ledger_target) as ledger:
         ledger.store(seed)
         before = ledger.counts()
-        real_dumps = store_module.json.dumps
+        real_dumps = writes_module.json.dumps
 
         def failing_dumps(obj: object, **kw: object) -> str:
             if isinstance(obj, dict) and "measure" in obj:
                 raise RuntimeError("disk full while writing claims")
             return real_dumps(obj)
 
-        monkeypatch.setattr(store_module.json, "dumps", failing_dumps)
+        monkeypatch.setattr(writes_module.json, "dumps", failing_dumps)
         with pytest.raises(RuntimeError):
             ledger.store(seed)
         monkeypatch.undo()
@@ -204,9 +207,10 @@ def test_finding_claims_orders_and_filters_alike_on_both_databases(
     with Ledger(ledger_target) as ledger:
         ledger.store(seed)
         ledger.store(wire)
-        found = [(c["document"], c["id"]) for c in ledger.find_claims(subject="soldiers")]
-        killed = list(ledger.find_claims(measure="killed", source="zelensky"))
-        since = list(ledger.find_claims(since=dt.date(2025, 1, 20)))
+        soldiers = ClaimQuery(subject="soldiers")
+        found = [(c.document, c.claim.id) for c in ledger.find_claims(soldiers)]
+        killed = list(ledger.find_claims(ClaimQuery(measures=("killed",), source="zelensky")))
+        since = list(ledger.find_claims(ClaimQuery(since=dt.date(2025, 1, 20))))
     assert found[0][0] == wire.document.id  # dated 2025-W01/W02, before the seed's claims
-    assert [c["id"] for c in killed] == ["c6"]
-    assert since and all(c["document"] == seed.document.id for c in since)
+    assert [c.claim.id for c in killed] == ["c6"]
+    assert since and all(c.document == seed.document.id for c in since)

@@ -14,7 +14,7 @@ from claimledger.extract import analyze
 from claimledger.lexicon import Lexicon, LexiconError
 from claimledger.nlp import quantities
 from claimledger.nlp.quantities import parse_number
-from claimledger.report import format_number
+from claimledger.render.report import format_number
 
 NUMBERS = [
     (["12,000"], 12_000),

@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimledger.errors import InputError
-from claimledger.ledger.export import (
+from claimledger.ledger.reads import ClaimRow, Rating, from_json
+from claimledger.render.export import (
     FLAT_COLUMNS,
-    Rating,
     claimreview,
     flat_row,
     guard_cell,
@@ -42,8 +44,9 @@ def _time(value: str, start: str, end: str, text: str) -> dict[str, Any]:
     }
 
 
-# c3 of the seed article, as Ledger.find_claims yields it, plus the lead's added keys.
-SEED: dict[str, Any] = {
+# c3 of the seed article, as Ledger.find_claims yields it (its JSON), plus the lead's
+# added keys.
+SEED_JSON: dict[str, Any] = {
     "id": "c3",
     "attribution": "a3",
     "subject": {"text": "North Korean soldiers", "key": "north korean soldiers", "spans": []},
@@ -65,6 +68,7 @@ SEED: dict[str, Any] = {
     "time": _time("2025-01-31", "2025-01-31", "2025-01-31", "on January 31"),
     "certainty": "likely",
     "spans": [[743, 756]],
+    "place": None,
     "document": "0123456789abcdef",
     "source": "Oleksandr Kindratenko",
     "source_kind": "person",
@@ -77,8 +81,8 @@ SEED: dict[str, Any] = {
 }
 
 # No time, no upper bound ("more than 500"), a fraction with a base, none of the optional
-# keys, a decreasing change given as a negative figure.
-OPEN: dict[str, Any] = {
+# values, a decreasing change given as a negative figure.
+OPEN_JSON: dict[str, Any] = {
     "id": "c7",
     "attribution": None,
     "subject": {"text": "soldiers", "key": "soldiers", "spans": [[10, 18]]},
@@ -100,33 +104,42 @@ OPEN: dict[str, Any] = {
     "time": None,
     "certainty": "possible",
     "spans": [[0, 13], [10, 18]],
+    "place": None,
     "document": "fedcba9876543210",
     "source": None,
     "outlet": None,
     "published": None,
+    "url": None,
+    "title": None,
+    "statement": None,
+    "roots": [],
+    "source_kind": None,
 }
 
 # Hostile article text in every text field a reader controls.
-HOSTILE: dict[str, Any] = {
-    **SEED,
+HOSTILE_JSON: dict[str, Any] = {
+    **SEED_JSON,
     "id": "c1",
     "document": "badbadbadbadbad0",
     "subject": {"text": "-2+3", "key": "@sum(a1)", "spans": []},
-    "quantity": {**SEED["quantity"], "text": "+12,000"},
+    "quantity": {**SEED_JSON["quantity"], "text": "+12,000"},
     "source": '=HYPERLINK("http://evil.example","click")',
     "source_kind": "organization",
     "title": "<script>alert(1)</script> & more",
     "statement": "\tcmd|' /C calc'!A0 \u2028 next",
     "outlet": "\rCR outlet",
-    "roots": None,
+    "roots": [],
 }
 
-ROWS: list[dict[str, Any]] = [SEED, OPEN, HOSTILE]
+SEED = from_json(ClaimRow, SEED_JSON)
+OPEN = from_json(ClaimRow, OPEN_JSON)
+HOSTILE = from_json(ClaimRow, HOSTILE_JSON)
+ROWS: list[ClaimRow] = [SEED, OPEN, HOSTILE]
 
 
 def _rating(**changes: Any) -> Rating:
     fields: dict[str, Any] = {
-        "document": SEED["document"],
+        "document": SEED.document,
         "claim": "c3",
         "verdict": "Mostly true",
         "value": 4,
@@ -184,17 +197,19 @@ def test_flat_row_missing_and_null_values_are_none() -> None:
     assert (flat["fraction"], flat["base_value"], flat["base_claim"]) == (0.333333, 1500.5, "c5")
     for name in ("time", "time_text", "time_start", "time_end", "published", "source"):
         assert flat[name] is None, name
-    for name in ("url", "title", "statement", "roots", "attribution"):
+    for name in ("url", "title", "statement", "attribution"):
         assert flat[name] is None, name
+    assert flat["roots"] == ""  # no roots: an empty cell
 
 
-def test_flat_row_takes_dates_as_well_as_iso_strings() -> None:
-    assert flat_row({**OPEN, "published": dt.date(2025, 2, 1)})["published"] == "2025-02-01"
+def test_a_row_read_back_takes_dates_as_well_as_iso_strings() -> None:
+    row = from_json(ClaimRow, {**OPEN_JSON, "published": dt.date(2025, 2, 1)})
+    assert flat_row(row)["published"] == "2025-02-01"
 
 
-def test_flat_row_rejects_a_malformed_date() -> None:
+def test_a_row_read_back_rejects_a_malformed_date() -> None:
     with pytest.raises(InputError, match="published 'yesterday' is not a YYYY-MM-DD date"):
-        flat_row({**OPEN, "published": "yesterday"})
+        from_json(ClaimRow, {**OPEN_JSON, "published": "yesterday"})
 
 
 # ---- JSON Lines ---------------------------------------------------------------------------
@@ -206,7 +221,7 @@ def test_jsonl_round_trips_every_row() -> None:
     text = out.getvalue()
     assert text.endswith("\n")
     lines = text.split("\n")[:-1]
-    assert [json.loads(line) for line in lines] == ROWS
+    assert [json.loads(line) for line in lines] == [SEED_JSON, OPEN_JSON, HOSTILE_JSON]
     assert "North Korean forces" in text and "“" in text  # UTF-8, not \u escapes
 
 
@@ -214,7 +229,7 @@ def test_jsonl_keeps_each_record_on_one_line_for_every_line_splitter() -> None:
     out = io.StringIO()
     write_jsonl([HOSTILE], out)
     assert len(out.getvalue().splitlines()) == 1  # U+2028 in the statement is escaped
-    assert json.loads(out.getvalue()) == HOSTILE
+    assert json.loads(out.getvalue()) == HOSTILE_JSON
 
 
 def test_jsonl_of_no_rows_is_empty() -> None:
@@ -238,7 +253,7 @@ def test_csv_header_is_the_flat_columns_and_rows_follow() -> None:
     seed, open_, _ = _read_csv(text)
     assert (seed["low"], seed["high"], seed["value"]) == ("10800.0", "13200.0", "12000.0")
     assert seed["approx"] == "True"
-    assert seed["statement"] == SEED["statement"]
+    assert seed["statement"] == SEED.statement
     assert seed["roots"] == "Oleksandr Kindratenko; CNN"
     assert open_["high"] == "" and open_["time_start"] == "" and open_["published"] == ""
 
@@ -277,9 +292,9 @@ def test_csv_of_no_rows_is_the_header() -> None:
 
 @given(st.text())
 def test_csv_round_trips_any_text_modulo_the_guard(text: str) -> None:
-    row = {**OPEN, "statement": text, "subject": {"text": text, "key": "k", "spans": []}}
+    row = {**OPEN_JSON, "statement": text, "subject": {"text": text, "key": "k", "spans": []}}
     out = io.StringIO(newline="")
-    write_csv([row], out)
+    write_csv([from_json(ClaimRow, row)], out)
     (read,) = _read_csv(out.getvalue())
     assert read["statement"] == read["subject_text"] == guard_cell(text)
     guarded = text[:1] in {"=", "+", "-", "@", "\t", "\r", "\0"}
@@ -324,8 +339,13 @@ def test_parquet_of_no_rows_is_a_valid_file_with_the_schema(tmp_path: Path) -> N
 def test_parquet_failure_leaves_no_partial_file(tmp_path: Path) -> None:
     path = tmp_path / "claims.parquet"
     path.write_bytes(b"old")
+
+    def rows() -> Iterator[ClaimRow]:
+        yield SEED
+        yield from_json(ClaimRow, {**OPEN_JSON, "published": "soon"})  # fails mid-export
+
     with pytest.raises(InputError, match="not a YYYY-MM-DD date"):
-        write_parquet([SEED, {**OPEN, "published": "soon"}], path, batch_size=1)
+        write_parquet(rows(), path, batch_size=1)
     assert path.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.parquet"]
 
@@ -339,12 +359,12 @@ def test_parquet_into_a_missing_folder_is_an_input_error(tmp_path: Path) -> None
 
 
 def test_claimreview_has_the_fields_google_requires() -> None:
-    (review,) = claimreview(ROWS, {(SEED["document"], "c3"): _rating(note="Close enough.")})
+    (review,) = claimreview(ROWS, {(SEED.document, "c3"): _rating(note="Close enough.")})
     assert review == {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": "https://checks.example/kursk",
-        "claimReviewed": SEED["statement"],
+        "claimReviewed": SEED.statement,
         "author": {"@type": "Organization", "name": "Example Checks"},
         "datePublished": "2025-02-03",
         "reviewRating": {
@@ -373,7 +393,7 @@ def test_claimreview_has_the_fields_google_requires() -> None:
 
 def test_claimreview_skips_unrated_claims_and_unmatched_ratings() -> None:
     ratings = {
-        (OPEN["document"], "c7"): _rating(document=OPEN["document"], claim="c7", value=1),
+        (OPEN.document, "c7"): _rating(document=OPEN.document, claim="c7", value=1),
         ("no-such-document", "c1"): _rating(document="no-such-document", claim="c1"),
     }
     (review,) = claimreview(ROWS, ratings)
@@ -385,18 +405,18 @@ def test_claimreview_skips_unrated_claims_and_unmatched_ratings() -> None:
 
 
 def test_claimreview_author_is_an_organization_unless_the_source_is_a_person() -> None:
-    rating = _rating(document=HOSTILE["document"], claim="c1")
-    (review,) = claimreview([HOSTILE], {(HOSTILE["document"], "c1"): rating})
+    rating = _rating(document=HOSTILE.document, claim="c1")
+    (review,) = claimreview([HOSTILE], {(HOSTILE.document, "c1"): rating})
     assert review["itemReviewed"]["author"]["@type"] == "Organization"
-    row = {key: value for key, value in SEED.items() if key != "source_kind"}
-    (review,) = claimreview([row], {(SEED["document"], "c3"): _rating()})
+    row = replace(SEED, source_kind=None)
+    (review,) = claimreview([row], {(SEED.document, "c3"): _rating()})
     assert review["itemReviewed"]["author"]["@type"] == "Organization"
 
 
 def test_write_claimreview_is_a_json_array_safe_inside_a_script_element() -> None:
     ratings = {
-        (SEED["document"], "c3"): _rating(),
-        (HOSTILE["document"], "c1"): _rating(document=HOSTILE["document"], claim="c1"),
+        (SEED.document, "c3"): _rating(),
+        (HOSTILE.document, "c1"): _rating(document=HOSTILE.document, claim="c1"),
     }
     out = io.StringIO()
     assert write_claimreview(ROWS, ratings, out) == 2
@@ -405,7 +425,7 @@ def test_write_claimreview_is_a_json_array_safe_inside_a_script_element() -> Non
     assert "\u2028" not in text
     reviews = json.loads(text)
     assert reviews == claimreview(ROWS, ratings)
-    assert reviews[1]["itemReviewed"]["appearance"]["headline"] == HOSTILE["title"]
+    assert reviews[1]["itemReviewed"]["appearance"]["headline"] == HOSTILE.title
 
 
 def test_write_claimreview_with_nothing_rated_is_an_empty_array() -> None:

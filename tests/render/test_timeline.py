@@ -14,8 +14,8 @@ import plotext
 import pytest
 
 from claimledger.errors import InputError
-from claimledger.report import printable
-from claimledger.timeline import (
+from claimledger.render.report import printable
+from claimledger.render.timeline import (
     TimelinePoint,
     format_point_figure,
     render_file,
@@ -237,3 +237,49 @@ def test_roots_are_optional_and_leave_the_file_chart_unlabelled(tmp_path: Path) 
     assert "3 roots" in out.read_text("utf-8")
     plain = render_file([point()], tmp_path / "plain.svg", title="t").read_text("utf-8")
     assert "root" not in plain
+
+
+def test_a_point_from_a_ledger_row_keeps_its_interval_figure_and_flag() -> None:
+    from claimledger.ledger.reads import TimelineRow
+    from claimledger.records import Claim, Quantity, Subject
+
+    claim = Claim(
+        id="c6",
+        attribution=None,
+        subject=Subject("North Korean soldiers", "north korean soldiers", ()),
+        measure="killed",
+        measure_text="killed",
+        quantity=Quantity(3600, 4400, True, "about 4,000", (), value=4000, bound="approx"),
+        polarity="positive",
+        time=None,
+        certainty="asserted",
+        spans=(),
+    )
+    row = TimelineRow(
+        claim=claim,
+        document="493db561d9636d49",
+        source=None,
+        outlet=None,
+        published=D(2025, 2, 1),
+        url=None,
+        title=None,
+        statement=None,
+        roots=(),
+        source_kind=None,
+        ref="493db561d9636d49/c6",
+        start=D(2025, 1, 25),
+        end=D(2025, 2, 1),
+        dated_by="publication",
+        conflicts=True,
+        independent=2,
+    )
+    p = TimelinePoint.from_ledger(row, roots=row.independent)
+    assert (p.label, p.source, p.start, p.end) == (
+        "493db561/c6",
+        "unattributed",
+        D(2025, 1, 25),
+        D(2025, 2, 1),
+    )
+    assert (p.low, p.high, p.value, p.bound, p.measure) == (3600, 4400, 4000, "approx", "killed")
+    assert (p.flag, p.roots) == ("conflicts", 2)
+    assert format_point_figure(p) == "≈4,000"

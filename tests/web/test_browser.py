@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Dialog, Page, Route, expect, sync_playw
 
 from claimledger import web
 from claimledger.extract import analyze
-from claimledger.ledger.store import Ledger
+from claimledger.ledger import Ledger
 from tests import paths
 
 CHROMIUM = shutil.which("chromium")

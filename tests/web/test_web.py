@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
@@ -15,7 +16,8 @@ from fastapi.testclient import TestClient
 
 from claimledger import web
 from claimledger.extract import analyze
-from claimledger.ledger.store import Ledger
+from claimledger.ledger import Ledger
+from claimledger.ledger.reads import Provenance, ProvenanceEdge, ProvenanceNode
 from claimledger.web.graph import layers, provenance_svg
 from claimledger.web.highlight import Highlight, highlight_text
 from claimledger.web.views import MAX_ANALYZE_CHARS
@@ -225,17 +227,17 @@ def test_sources_view_counts_and_graph(client: TestClient) -> None:
 
 
 def test_graph_layers_follow_the_longest_path() -> None:
-    nodes = [{"id": x, "name": x, "kind": "person", "statements": 1} for x in "ABCD"]
-    edges = [
-        {"from": "A", "to": "B", "statements": 2},
-        {"from": "B", "to": "C", "statements": 1},
-        {"from": "A", "to": "C", "statements": 1},
-        {"from": "C", "to": "A", "statements": 1},  # a cycle must not hang
-    ]
+    nodes = tuple(ProvenanceNode(id=x, name=x, kind="person", statements=1) for x in "ABCD")
+    edges = (
+        ProvenanceEdge(from_="A", to="B", statements=2),
+        ProvenanceEdge(from_="B", to="C", statements=1),
+        ProvenanceEdge(from_="A", to="C", statements=1),
+        ProvenanceEdge(from_="C", to="A", statements=1),  # a cycle must not hang
+    )
     found = layers(nodes, edges)
     assert found["D"] == 0 and found["B"] < found["C"]
-    assert "2×" in provenance_svg({"nodes": nodes, "edges": edges})
-    assert provenance_svg({"nodes": [], "edges": []}) == ""
+    assert "2×" in provenance_svg(Provenance(nodes=nodes, edges=edges))
+    assert provenance_svg(Provenance(nodes=(), edges=())) == ""
 
 
 def test_analyze_shows_the_article_view_without_storing(client: TestClient, ledger: Ledger) -> None:
@@ -358,11 +360,9 @@ def test_a_page_number_beyond_any_database_integer_is_the_last_page(client: Test
 def test_a_large_group_charts_a_sample_that_keeps_every_conflict() -> None:
     from claimledger.web.views import _chart_sample
 
-    points = [{"ref": f"d/c{i}", "conflicts": i % 50 == 0} for i in range(1_000)]
+    points = [SimpleNamespace(ref=f"d/c{i}", conflicts=i % 50 == 0) for i in range(1_000)]
     sample = _chart_sample(points, 100)
     assert len(sample) == 100
-    assert [p["ref"] for p in sample] == sorted(
-        (p["ref"] for p in sample), key=lambda r: int(r[3:])
-    )
-    assert all(p in sample for p in points if p["conflicts"])  # all 20 of them
+    assert [p.ref for p in sample] == sorted((p.ref for p in sample), key=lambda r: int(r[3:]))
+    assert all(p in sample for p in points if p.conflicts)  # all 20 of them
     assert _chart_sample(points[:50], 100) == points[:50]

@@ -1,25 +1,32 @@
 """The HTTP API's JSON shapes as pydantic models, so the OpenAPI document is precise.
 
-Responses mirror what the ``Ledger`` methods return (docs/schema.md for the analysis
-records). Response models allow extra fields: a minor schema version only adds fields, and
-the API passes them through rather than dropping them. Request models forbid extra fields,
-so a misspelt field is a 422, not silently ignored.
+The response models are generated from the records the ledger returns
+(:mod:`claimledger.ledger.reads`) and the analysis records (:mod:`claimledger.records`), so
+a field added to a record appears in the API without a second declaration; each response
+is the record's ``to_json()``. Response models allow extra fields: a minor schema version
+only adds fields. Request models forbid extra fields, so a misspelt field is a 422, not
+silently ignored.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Annotated, Generic, Literal, TypeVar
+import functools
+import inspect
+import operator
+import types
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
-from claimledger.ledger.reconcile import RelationKind
-from claimledger.records import Bound, Certainty, EntityKind, Measure, SourceKind, Style
+from claimledger import records
+from claimledger.ledger import reads
 
 # Whole numbers stay whole in the JSON (4000, not 4000.0), as docs/schema.md promises.
 Number = int | float
-Span = tuple[int, int]
-Spans = list[Span]
 
 MAX_URL_CHARS = 2048
 MAX_LABEL_CHARS = 500
@@ -34,329 +41,138 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# --- the analysis records (docs/schema.md) ---------------------------------------------
-
-
-class TimeRef(_Out):
-    """A time expression and its resolution; start and end are inclusive days."""
-
-    text: str | None
-    spans: Spans
-    value: str | None
-    start: dt.date | None
-    end: dt.date | None
-    granularity: Literal["day", "week", "month", "year"] | None
-    year_known: bool
-    inherited: bool
-
-
-class Entity(_Out):
-    """A source or intermediary in one document, merged over its mentions."""
-
-    id: str
-    name: str
-    kind: EntityKind
-    aliases: list[str]
-    roles: list[str]
-    affiliations: list[str]
-    spans: Spans
-
-
-class Source(_Out):
-    text: str
-    spans: Spans
-    entity: str | None
-    entity_id: str | None
-    kind: SourceKind
-    role: str | None
-    affiliation: str | None
-    resolved_from: str | None
-
-
-class Cue(_Out):
-    text: str
-    spans: Spans
-    lemma: str
-    kind: str
-
-
-class Content(_Out):
-    text: str
-    spans: Spans
-
-
-class Via(_Out):
-    text: str
-    spans: Spans
-    entity: str | None
-    entity_id: str | None
-    kind: SourceKind
-    cue: Cue | None
-
-
-class Channel(_Out):
-    kind: str
-    text: str
-    spans: Spans
-    platform: str | None
-
-
-class Hedge(_Out):
-    text: str
-    spans: Spans
-    level: Certainty
-
-
-class Attribution(_Out):
-    """One attributed statement: who said what, through whom, when, how sure."""
-
-    id: str
-    style: Style
-    source: Source | None
-    cue: Cue
-    content: Content
-    via: list[Via]
-    stated: TimeRef | None
-    channel: Channel | None
-    certainty: Certainty
-    hedges: list[Hedge]
-    parent: str | None
-
-
-class Base(_Out):
-    value: Number
-    text: str
-    spans: Spans
-    claim: str | None
-
-
-class Quantity(_Out):
-    """A figure as an interval [low, high]; high null means no upper bound."""
-
-    low: Number
-    high: Number | None
-    approx: bool
-    text: str
-    spans: Spans
-    unit: str
-    fraction: Number | None
-    base: Base | None
-    value: Number | None
-    bound: Bound
-
-
-class Subject(_Out):
-    text: str
-    key: str
-    spans: Spans
-
-
-class Place(_Out):
-    """Where a figure holds ("in the Kursk region")."""
-
-    text: str
-    key: str
-    spans: Spans
-
-
-class Claim(_Out):
-    """A figure in what was said."""
-
-    id: str
-    attribution: str | None
-    subject: Subject
-    measure: Measure
-    measure_text: str
-    quantity: Quantity
-    polarity: Literal["positive", "negative"]
-    time: TimeRef | None
-    certainty: Certainty
-    spans: Spans
-    place: Place | None = None
-
-
-class AnalysedDocument(_Out):
-    id: str
-    text: str
-    format: str
-    path: str | None
-    url: str | None
-    outlet: str | None
-    title: str | None
-    published: dt.date | None
-
-
-class Analysis(_Out):
-    """One document's analysis (docs/schema.md), not stored."""
-
-    schema_: Literal["claimledger.analysis"] = Field(alias="schema")
-    schema_version: str
-    document: AnalysedDocument
-    entities: list[Entity]
-    attributions: list[Attribution]
-    claims: list[Claim]
-
-
-# --- the ledger ------------------------------------------------------------------------
-
-
-class LedgerDocument(_Out):
-    """A stored document's metadata and counts."""
-
-    id: str
-    url: str | None
-    outlet: str | None
-    title: str | None
-    published: dt.date | None
-    analysed_at: dt.datetime
-    format: str
-    path: str | None
-    duplicate_of: str | None = Field(description="the earlier document this one copies")
-    similarity: float | None
-    claims: int
-    attributions: int
-
-
-class LedgerDocumentWithText(LedgerDocument):
-    text: str
-
-
-class DocumentDetail(_Out):
-    """One stored document whole: its text, entities, attributions and claims."""
-
-    document: LedgerDocumentWithText
-    entities: list[Entity]
-    attributions: list[Attribution]
-    claims: list[Claim]
-
-
-class ClaimRow(Claim):
-    """A stored claim with where it came from."""
-
-    document: str
-    source: str | None
-    outlet: str | None
-    published: dt.date | None
-    url: str | None = None
-    title: str | None = None
-    statement: str | None = None
-    roots: list[str] = Field(default_factory=list)
-    source_kind: str | None = None
-
-
-class RatingOut(_Out):
-    """A fact-checker's rating of one claim."""
-
-    document: str
-    claim: str
-    verdict: str
-    value: int
-    reviewer: str
-    reviewed: dt.date
-    url: str | None
-    note: str | None
-
-
-class ClaimDetail(ClaimRow):
-    rating: RatingOut | None = None
-
-
-class TimelinePoint(ClaimRow):
-    """A dated count figure: the interval it holds for and whether a conflict involves it."""
-
-    ref: str
-    start: dt.date
-    end: dt.date
-    dated_by: str | None
-    conflicts: bool
-
-
-class FigureGroup(_Out):
-    independent: int
-    roots: list[str]
-
-
-class ClaimSummary(_Out):
-    """A claim as relations and figures show it."""
-
-    ref: str
-    document: str
-    claim: str
-    subject: str
-    measure: Measure
-    quantity: Quantity
-    certainty: Certainty
-    statement: str | None
-    source: str | None
-    root: str | None
-    start: dt.date | None
-    end: dt.date | None
-    dated_by: str | None
-    scope: str | None
-    outlet: str | None
-    published: dt.date | None
-    url: str | None
-    figure: FigureGroup
-
-
-class Relation(_Out):
-    """How two claims relate, and why."""
-
-    kind: RelationKind
-    subject: str
-    reason: str
-    a: ClaimSummary
-    b: ClaimSummary
-
-
-class Figure(_Out):
-    """A group of corroborating claims with the independent root sources behind them."""
-
-    id: int
-    subject: str
-    measure: Measure
-    independent: int
-    roots: list[str]
-    size: int = Field(description="how many claims the figure holds")
-    claims: list[ClaimSummary] = Field(
-        description="its claims, the earliest first, at most claims_per_figure of them"
+# --- the records, as response models ---------------------------------------------------
+
+# Model names in the OpenAPI document where the record's own name would clash or read
+# worse there: the ledger's rows are named for what they are to an API client.
+NAMES: dict[type, str] = {
+    records.Document: "AnalysedDocument",
+    reads.Rating: "RatingOut",
+    reads.RelationRow: "Relation",
+    reads.FigureRow: "Figure",
+    reads.SourceRow: "LedgerEntity",
+    reads.TimelineRow: "TimelinePoint",
+}
+
+# What the OpenAPI document says of the analysis records, whose classes do not say it.
+DESCRIPTIONS: dict[type, str] = {
+    records.TimeRef: "A time expression and its resolution; start and end are inclusive days.",
+    records.Entity: "A source or intermediary in one document, merged over its mentions.",
+    records.Attribution: "One attributed statement: who said what, through whom, when, how sure.",
+    records.Quantity: "A figure as an interval [low, high]; high null means no upper bound.",
+    records.Place: 'Where a figure holds ("in the Kursk region").',
+    records.Claim: "A figure in what was said.",
+    records.Analysis: "One document's analysis (docs/schema.md), not stored.",
+}
+
+# Fields the API types more narrowly than the record does.
+FIELD_TYPES: dict[tuple[type, str], Any] = {
+    (records.TimeRef, "granularity"): Literal["day", "week", "month", "year"] | None,
+}
+
+# Fields the document has always marked optional, with their defaults: a claim's place came
+# with schema 2.1, and a claim row's later keys after the first release of the API. The
+# ledger always sends them; clients generated from earlier documents stay valid.
+OPTIONAL: dict[tuple[type, str], Any] = {
+    (records.Claim, "place"): None,
+    (reads.ClaimRow, "url"): None,
+    (reads.ClaimRow, "title"): None,
+    (reads.ClaimRow, "statement"): None,
+    (reads.ClaimRow, "roots"): list,
+    (reads.ClaimRow, "source_kind"): None,
+    (reads.ClaimDetail, "rating"): None,
+}
+
+_MODELS: dict[type, type[BaseModel]] = {}
+
+
+def response_model(record: type, **extra: Any) -> type[BaseModel]:
+    """The pydantic model of a record class (a frozen dataclass), built once: its fields in
+    order, nested records as their own models, ``inline`` records' fields in place, floats
+    as ``int | float`` (whole numbers stay whole in the JSON), tuples as lists, extra keys
+    allowed. ``extra`` fields (pydantic field definitions) come first."""
+    if record in _MODELS and not extra:
+        return _MODELS[record]
+    model: type[BaseModel] = create_model(
+        NAMES.get(record, record.__name__),
+        __base__=_Out,
+        __doc__=DESCRIPTIONS.get(record) or _docstring(record),
+        **extra,
+        **_fields(record),
     )
+    if not extra:
+        _MODELS[record] = model
+    return model
 
 
-class LedgerEntity(_Out):
-    """A source or carrier across the ledger, merged over documents."""
-
-    id: str
-    name: str
-    kind: str
-    aliases: list[str]
-    roles: list[str]
-    statements: int
-    carried: int
-    claims: int
-    documents: int
-    relayed: list[str]
-    merged: str | None
-
-
-class ProvenanceNode(_Out):
-    id: str
-    name: str
-    kind: str
-    statements: int
-
-
-class ProvenanceEdge(_Out):
-    from_: str = Field(alias="from")
-    to: str
-    statements: int
+def _fields(record: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(record)
+    found: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        if f.metadata.get("inline"):
+            found.update(_fields(hints[f.name]))
+            continue
+        # the class that declares it: a row's subclasses share its optional fields
+        declared = next(
+            c for c in reversed(record.__mro__) if f.name in getattr(c, "__dataclass_fields__", {})
+        )
+        annotation = FIELD_TYPES.get((declared, f.name)) or _api_type(hints[f.name])
+        info: dict[str, Any] = {}
+        if "description" in f.metadata:
+            info["description"] = f.metadata["description"]
+        if "json" in f.metadata:
+            info["alias"] = f.metadata["json"]
+        if (declared, f.name) in OPTIONAL:
+            default = OPTIONAL[(declared, f.name)]
+            if callable(default):
+                info["default_factory"] = default
+            else:
+                info["default"] = default
+        found[f.name] = (annotation, Field(**info))
+    return found
 
 
-class Provenance(_Out):
-    """How statements reached the ledger, root source first."""
+def _api_type(annotation: Any) -> Any:
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        return response_model(annotation)
+    if annotation is float:
+        return Number
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return functools.reduce(operator.or_, [_api_type(a) for a in args])
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return list[_api_type(args[0])]  # type: ignore[misc]
+    if origin is tuple:
+        return tuple[tuple(_api_type(a) for a in args)]  # type: ignore[misc]
+    if origin in (Mapping, dict):
+        return dict[args[0], _api_type(args[1])]  # type: ignore[misc,valid-type]
+    return annotation
 
-    nodes: list[ProvenanceNode]
-    edges: list[ProvenanceEdge]
+
+def _docstring(record: type) -> str | None:
+    """A class's own docstring; None for the signature dataclasses write when it has none."""
+    doc = record.__doc__
+    if not doc or doc.startswith(f"{record.__name__}("):
+        return None
+    return inspect.cleandoc(doc)
+
+
+Analysis = response_model(
+    records.Analysis,
+    schema_=(Literal["claimledger.analysis"], Field(alias="schema")),
+    schema_version=(str, ...),
+)
+Attribution = response_model(records.Attribution)
+LedgerDocument = response_model(reads.LedgerDocument)
+DocumentDetail = response_model(reads.DocumentDetail)
+ClaimRow = response_model(reads.ClaimRow)
+ClaimDetail = response_model(reads.ClaimDetail)
+RatingOut = response_model(reads.Rating)
+TimelinePoint = response_model(reads.TimelineRow)
+Relation = response_model(reads.RelationRow)
+Figure = response_model(reads.FigureRow)
+LedgerEntity = response_model(reads.SourceRow)
+Provenance = response_model(reads.Provenance)
 
 
 class Health(_Out):
@@ -370,44 +186,26 @@ class Health(_Out):
 
 # --- pages -----------------------------------------------------------------------------
 
-T = TypeVar("T")
+
+def page_of(name: str, item: type[BaseModel]) -> type[BaseModel]:
+    """One page of a list of ``item``: ``{items, total, limit, offset}``, where `total`
+    counts every match and `items` are the ones from `offset`."""
+    fields: dict[str, Any] = {
+        "items": (list[item], ...),  # type: ignore[valid-type]
+        "total": (int, ...),
+        "limit": (int, ...),
+        "offset": (int, ...),
+    }
+    return create_model(name, __base__=_Out, __doc__=None, **fields)
 
 
-class Page(_Out, Generic[T]):
-    """One page of a list: `total` counts every match, `items` the ones from `offset`."""
-
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
-
-
-class DocumentPage(Page[LedgerDocument]):
-    pass
-
-
-class AttributionPage(Page[Attribution]):
-    pass
-
-
-class ClaimPage(Page[ClaimRow]):
-    pass
-
-
-class EntityPage(Page[LedgerEntity]):
-    pass
-
-
-class FigurePage(Page[Figure]):
-    pass
-
-
-class RelationPage(Page[Relation]):
-    pass
-
-
-class TimelinePage(Page[TimelinePoint]):
-    pass
+DocumentPage = page_of("DocumentPage", LedgerDocument)
+AttributionPage = page_of("AttributionPage", Attribution)
+ClaimPage = page_of("ClaimPage", ClaimRow)
+EntityPage = page_of("EntityPage", LedgerEntity)
+FigurePage = page_of("FigurePage", Figure)
+RelationPage = page_of("RelationPage", Relation)
+TimelinePage = page_of("TimelinePage", TimelinePoint)
 
 
 # --- requests --------------------------------------------------------------------------

@@ -42,9 +42,10 @@ from claimledger.api.models import (
     TimelinePage,
 )
 from claimledger.api.problems import ApiJSONResponse
-from claimledger.ledger.export import Rating
+from claimledger.ledger import ClaimQuery, Ledger, Rating
+from claimledger.ledger import reads as ledger_reads
 from claimledger.ledger.reconcile import RelationKind
-from claimledger.ledger.store import Ledger, Stored
+from claimledger.ledger.writes import Stored
 from claimledger.records import Analysis as AnalysisRecord
 from claimledger.records import Certainty, EntityKind, Measure
 
@@ -132,31 +133,18 @@ DocumentId = Annotated[str, Path(max_length=MAX_QUERY_CHARS, description="a docu
 ClaimId = Annotated[str, Path(max_length=MAX_QUERY_CHARS, description="a claim id: c1, c2 ...")]
 
 
-def _document(ledger: Ledger, document_id: str) -> dict[str, Any]:
+def _document(ledger: Ledger, document_id: str) -> ledger_reads.DocumentDetail:
     found = ledger.document(document_id)
     if found is None:
         raise HTTPException(404, f"no document {document_id} in the ledger")
     return found
 
 
-def _claim(ledger: Ledger, document_id: str, claim_id: str) -> dict[str, Any]:
-    for claim in list(ledger.find_claims(document=document_id)):
-        if claim["id"] == claim_id:
-            return claim
-    raise HTTPException(404, f"no claim {document_id}/{claim_id} in the ledger")
-
-
-def _rating_json(rating: Rating) -> dict[str, Any]:
-    return {
-        "document": rating.document,
-        "claim": rating.claim,
-        "verdict": rating.verdict,
-        "value": rating.value,
-        "reviewer": rating.reviewer,
-        "reviewed": rating.reviewed.isoformat(),
-        "url": rating.url,
-        "note": rating.note,
-    }
+def _claim(ledger: Ledger, document_id: str, claim_id: str) -> ledger_reads.ClaimDetail:
+    found = ledger.claim(document_id, claim_id)
+    if found is None:
+        raise HTTPException(404, f"no claim {document_id}/{claim_id} in the ledger")
+    return found
 
 
 # --- health ----------------------------------------------------------------------------
@@ -203,7 +191,7 @@ def list_documents(
     q: Annotated[str | None, text_query("keep documents whose text has all these words")] = None,
 ) -> dict[str, Any]:
     items = ledger.documents(words=q, limit=page.limit, offset=page.offset)
-    return page.page(items, ledger.count_documents(words=q))
+    return page.page([d.to_json() for d in items], ledger.count_documents(words=q))
 
 
 @reads.get(
@@ -215,7 +203,7 @@ def list_documents(
     summary="One document whole: text, entities, attributions and claims",
 )
 def get_document(ledger: LedgerDep, document_id: DocumentId) -> dict[str, Any]:
-    return _document(ledger, document_id)
+    return _document(ledger, document_id).to_json()
 
 
 @reads.get(
@@ -228,7 +216,8 @@ def get_document(ledger: LedgerDep, document_id: DocumentId) -> dict[str, Any]:
 def list_attributions(
     ledger: LedgerDep, page: PagingDep, document_id: DocumentId
 ) -> dict[str, Any]:
-    return page.slice(_document(ledger, document_id)["attributions"])
+    attributions = _document(ledger, document_id).attributions
+    return page.slice([ledger_reads.to_plain(a) for a in attributions])
 
 
 # --- claims ----------------------------------------------------------------------------
@@ -255,21 +244,23 @@ def list_claims(
     document: Annotated[str | None, text_query("a document id")] = None,
     q: Annotated[str | None, text_query("keep claims whose statement has all these words")] = None,
 ) -> dict[str, Any]:
-    filters: dict[str, Any] = {
-        "subject": subject,
-        "measure": measure,
-        "source": source,
-        "since": since,
-        "until": until,
-        "certainty": certainty,
-        "document": document,
-    }
+    query = ClaimQuery(
+        subject=subject,
+        measures=(measure,) if measure else (),
+        source=source,
+        since=since,
+        until=until,
+        certainty=certainty,
+        document=document,
+    )
     if q is not None:
         wanted = set(ledger.search_claims(q))
-        matching = [c for c in ledger.find_claims(**filters) if (c["document"], c["id"]) in wanted]
+        matching = [
+            c.to_json() for c in ledger.find_claims(query) if (c.document, c.claim.id) in wanted
+        ]
         return page.slice(matching)
-    items = list(ledger.find_claims(**filters, limit=page.limit, offset=page.offset))
-    return page.page(items, ledger.count_claims(**filters))
+    items = ledger.find_claims(query, limit=page.limit, offset=page.offset)
+    return page.page([c.to_json() for c in items], ledger.count_claims(query))
 
 
 @reads.get(
@@ -280,9 +271,7 @@ def list_claims(
     summary="One claim, with its rating if it has one",
 )
 def get_claim(ledger: LedgerDep, document_id: DocumentId, claim_id: ClaimId) -> dict[str, Any]:
-    claim = _claim(ledger, document_id, claim_id)
-    rating = ledger.rating(document_id, claim_id)
-    return {**claim, "rating": _rating_json(rating) if rating else None}
+    return _claim(ledger, document_id, claim_id).to_json()
 
 
 @reads.get(
@@ -293,11 +282,10 @@ def get_claim(ledger: LedgerDep, document_id: DocumentId, claim_id: ClaimId) -> 
     summary="A claim's rating",
 )
 def get_rating(ledger: LedgerDep, document_id: DocumentId, claim_id: ClaimId) -> dict[str, Any]:
-    _claim(ledger, document_id, claim_id)
-    rating = ledger.rating(document_id, claim_id)
+    rating = _claim(ledger, document_id, claim_id).rating
     if rating is None:
         raise HTTPException(404, f"claim {document_id}/{claim_id} has no rating")
-    return _rating_json(rating)
+    return rating.to_json()
 
 
 # --- the reconciled ledger -------------------------------------------------------------
@@ -317,13 +305,11 @@ def list_entities(
 ) -> dict[str, Any]:
     rows = ledger.sources()
     if kind is not None:
-        rows = [r for r in rows if r["kind"] == kind]
+        rows = [r for r in rows if r.kind == kind]
     if q:
         needle = q.casefold()
-        rows = [
-            r for r in rows if any(needle in name.casefold() for name in [r["name"], *r["aliases"]])
-        ]
-    return page.slice(rows)
+        rows = [r for r in rows if any(needle in name.casefold() for name in [r.name, *r.aliases])]
+    return page.slice([r.to_json() for r in rows])
 
 
 @reads.get(
@@ -348,7 +334,8 @@ def list_figures(
         offset=page.offset,
         max_claims=claims_per_figure,
     )
-    return page.page(items, ledger.count_figures(subject=subject, measure=measure))
+    total = ledger.count_figures(subject=subject, measure=measure)
+    return page.page([f.to_json() for f in items], total)
 
 
 @reads.get(
@@ -364,7 +351,8 @@ def list_relations(
     subject: Annotated[str | None, text_query("part of the subject")] = None,
 ) -> dict[str, Any]:
     items = ledger.relations(kind=kind, subject=subject, limit=page.limit, offset=page.offset)
-    return page.page(items, ledger.count_relations(kind=kind, subject=subject))
+    total = ledger.count_relations(kind=kind, subject=subject)
+    return page.page([r.to_json() for r in items], total)
 
 
 @reads.get(
@@ -379,7 +367,8 @@ def list_conflicts(
     subject: Annotated[str | None, text_query("part of the subject")] = None,
 ) -> dict[str, Any]:
     items = ledger.conflicts(subject=subject, limit=page.limit, offset=page.offset)
-    return page.page(items, ledger.count_relations(kind="conflicts", subject=subject))
+    total = ledger.count_relations(kind="conflicts", subject=subject)
+    return page.page([r.to_json() for r in items], total)
 
 
 @reads.get(
@@ -396,7 +385,8 @@ def timeline(
         list[Measure] | None, Query(description="repeat to keep several; default: all")
     ] = None,
 ) -> dict[str, Any]:
-    return page.slice(ledger.timeline(subject, measure or ()))
+    points = ledger.timeline(ClaimQuery(subject=subject, measures=tuple(measure or ())))
+    return page.slice([p.to_json() for p in points])
 
 
 @reads.get(
@@ -411,7 +401,7 @@ def provenance(
     ledger: LedgerDep,
     subject: Annotated[str | None, text_query("keep statements with claims about it")] = None,
 ) -> dict[str, Any]:
-    return ledger.provenance(subject=subject)
+    return ledger.provenance(subject=subject).to_json()
 
 
 # --- analysis and writes ---------------------------------------------------------------
@@ -526,7 +516,7 @@ def _rate(
     ledger = ledger_of(request)
     lock: threading.Lock = request.app.state.write_lock
     with lock:
-        _claim(ledger, document_id, claim_id)
+        earlier = _claim(ledger, document_id, claim_id).rating
         rating = Rating(
             document=document_id,
             claim=claim_id,
@@ -537,9 +527,8 @@ def _rate(
             url=given.url,
             note=given.note,
         )
-        new = ledger.rating(document_id, claim_id) is None
         ledger.rate(rating)
-    return rating, new
+    return rating, earlier is None
 
 
 @writes.post(
@@ -561,4 +550,4 @@ async def rate_claim(
     given = await inputs.json_body(request, RatingIn)
     rating, new = await run_in_threadpool(_rate, request, document_id, claim_id, given)
     response.status_code = 201 if new else 200
-    return _rating_json(rating)
+    return rating.to_json()

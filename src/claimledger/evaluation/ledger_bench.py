@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claimledger.ledger import Ledger
+from claimledger.ledger import ClaimQuery, Ledger
 
 START = dt.date(2024, 11, 1)
 DAYS = 365
@@ -983,11 +983,13 @@ QUERIES: dict[str, Callable[[Ledger], int]] = {
     "claims()": lambda ledger: _count(ledger.claims()),
     "find_claims()": lambda ledger: _count(ledger.find_claims()),
     "find_claims(subject='north korean')": lambda ledger: _count(
-        ledger.find_claims(subject="north korean")
+        ledger.find_claims(ClaimQuery(subject="north korean"))
     ),
-    "find_claims(source='Zelensky')": lambda ledger: _count(ledger.find_claims(source="Zelensky")),
+    "find_claims(source='Zelensky')": lambda ledger: _count(
+        ledger.find_claims(ClaimQuery(source="Zelensky"))
+    ),
     f"find_claims(since={SINCE.isoformat()})": lambda ledger: _count(
-        ledger.find_claims(since=SINCE)
+        ledger.find_claims(ClaimQuery(since=SINCE))
     ),
     "find_claims(limit=50, offset=10000) (a page)": lambda ledger: _count(
         ledger.find_claims(limit=50, offset=10_000)
@@ -1205,7 +1207,7 @@ def run_benchmark(
             start = time.perf_counter()
             summary = ledger.reconcile(force=True)
             seconds = time.perf_counter() - start
-        (out / "reconcile.json").write_text(json.dumps(asdict(summary)))
+        (out / "reconcile.json").write_text(json.dumps(summary.to_json()))
         return seconds, sum(summary.relations.values()), 1
 
     with console.status("reconciling"):
@@ -1306,18 +1308,8 @@ def _count(rows: Iterable[object]) -> int:
 
 def _matching_copies(ledger: Ledger, copies: dict[str, str]) -> int:
     """Near-duplicate links that join a generated copy to its own original."""
-    import sqlalchemy as sa
-
-    from claimledger.ledger import tables as t
-
-    copy, original = t.documents.alias("copy"), t.documents.alias("original")
-    query = sa.select(copy.c.url, original.c.url).select_from(
-        t.near_duplicates.join(copy, copy.c.id == t.near_duplicates.c.document_id).join(
-            original, original.c.id == t.near_duplicates.c.duplicate_of
-        )
-    )
-    with ledger.engine.connect() as conn:
-        return sum(1 for a, b in conn.execute(query) if copies.get(a) == b)
+    url = {d.id: d.url for d in ledger.documents()}
+    return sum(1 for a, b, _ in ledger.duplicates() if copies.get(url[a] or "") == url[b])
 
 
 class _Log:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from claimledger.brat import BratAttribution
 from claimledger.records import Spans
+from claimledger.render.brat import BratAttribution
 
 ROLES = ("source", "cue", "content")
 MATCH_JACCARD = 0.5

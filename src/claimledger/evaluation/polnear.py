@@ -15,10 +15,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimledger.brat import BratAttribution, brat_attributions
 from claimledger.errors import InputError
 from claimledger.evaluation.metrics import Scores, score_document
 from claimledger.records import Document, Spans, document_id
+from claimledger.render.brat import BratAttribution, brat_attributions
 
 _ID_LINE = re.compile(r"^[TE]\d+\t")
 

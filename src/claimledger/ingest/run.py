@@ -15,7 +15,7 @@ from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest.inputs import Article, iter_articles
 from claimledger.ingest.reader import DEFAULT_MAX_BYTES
 from claimledger.ledger import Ledger
-from claimledger.ledger.store import Stored
+from claimledger.ledger.writes import Stored
 from claimledger.records import Analysis
 
 

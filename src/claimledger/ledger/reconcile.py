@@ -16,6 +16,7 @@ The rules are in docs/reconciliation.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import defaultdict, deque
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
+from claimledger import lexicon
 from claimledger.gazetteer import normalise_name
 
 T = TypeVar("T")
@@ -56,27 +58,26 @@ PART_OF: Mapping[str, frozenset[str]] = {
 # Measures that can show the subject was where an absence claim says it was not.
 PRESENCE = frozenset({"killed", "wounded", "killed_or_wounded", "captured"})
 
-# Words of a statement that make its figure a running total ("have been killed", "so far")
-_TOTAL_WORDS = re.compile(
-    r"\b(?:ha(?:ve|s)\s+(?:been|lost|suffered|sustained|taken)|had\s+been|so\s+far|to\s+date|"
-    r"in\s+total|total(?:led|ed|s)?|toll|overall|since|altogether|cumulative|in\s+all|"
-    r"losses|casualties)\b",
-    re.IGNORECASE,
-)
+# The English words these rules read (running-total words, role qualifiers, countries)
+# are in claimledger/data/lexicon/reconcile.toml.
 
-# Countries and their adjectives, so "Ukraine's commander-in-chief" matches a
-# commander-in-chief "of the Ukrainian Armed Forces".
-_COUNTRIES: Mapping[str, tuple[str, ...]] = {
-    "ukraine": ("ukraine", "ukrainian", "ukrainians", "kyiv"),
-    "russia": ("russia", "russian", "russians", "moscow", "kremlin"),
-    "north korea": ("north korea", "north korean", "pyongyang", "dprk"),
-    "south korea": ("south korea", "south korean", "seoul"),
-    "united states": ("united states", "us", "u.s.", "american", "washington", "pentagon"),
-    "united kingdom": ("united kingdom", "uk", "britain", "british", "london"),
-    "china": ("china", "chinese", "beijing"),
-    "belarus": ("belarus", "belarusian", "minsk"),
-    "nato": ("nato",),
-}
+
+@functools.cache
+def _total_words() -> re.Pattern[str]:
+    """Words of a statement that make its figure a running total ("have been killed",
+    "so far")."""
+    phrases = (
+        r"\s+".join(re.escape(word) for word in phrase.split())
+        for phrase in lexicon.sequence("reconcile.total_words")
+    )
+    return re.compile(rf"\b(?:{'|'.join(phrases)})\b", re.IGNORECASE)
+
+
+@functools.cache
+def _country_words() -> dict[str, tuple[str, ...]]:
+    """Countries and the words that name them, so "Ukraine's commander-in-chief" matches a
+    commander-in-chief "of the Ukrainian Armed Forces"."""
+    return lexicon.groups("reconcile.countries")
 
 
 # --- entities across documents -------------------------------------------------------------
@@ -113,7 +114,7 @@ def _countries(text: str) -> frozenset[str]:
     words = text.lower().replace("’", "'").replace("'s", "")
     return frozenset(
         country
-        for country, forms in _COUNTRIES.items()
+        for country, forms in _country_words().items()
         if any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", words) for form in forms)
     )
 
@@ -122,16 +123,20 @@ def _role_key(role: str) -> str:
     return re.sub(r"[\s\-]+", " ", role.lower()).strip()
 
 
-_ROLE_NAME = re.compile(
-    r"^(?:the\s+)?(?P<owner>.+?)(?:'s|’s)\s+(?:top\s+|chief\s+|military\s+)?(?P<role>.+)$",
-    re.IGNORECASE,
-)
+@functools.cache
+def _role_name_pattern() -> re.Pattern[str]:
+    """ "(the) OWNER's (qualifier) ROLE": "Ukraine's top commander"."""
+    qualifiers = "|".join(re.escape(w) for w in lexicon.sequence("reconcile.role_qualifiers"))
+    return re.compile(
+        rf"^(?:the\s+)?(?P<owner>.+?)(?:'s|’s)\s+(?:(?:{qualifiers})\s+)?(?P<role>.+)$",
+        re.IGNORECASE,
+    )
 
 
 def _role_parts(role: str) -> tuple[str, frozenset[str]]:
     """("commander in chief", {"ukraine"}) for "Ukraine's commander-in-chief"; a role
     with no owner has no country."""
-    match = _ROLE_NAME.match(role)
+    match = _role_name_pattern().match(role)
     if match:
         return _role_key(match["role"]), _countries(match["owner"])
     return _role_key(role), frozenset()
@@ -142,7 +147,7 @@ def _role_name(entity: DocumentEntity) -> tuple[str, frozenset[str]] | None:
     commander-in-chief", "the spokesperson"); None for an entity with a proper name."""
     if entity.kind not in ("person", "unknown"):
         return None
-    match = _ROLE_NAME.match(entity.name)
+    match = _role_name_pattern().match(entity.name)
     owned = bool(match and not any(w[:1].isupper() for w in match["role"].split()))
     if not owned and entity.name.lower() not in {r.lower() for r in entity.roles}:
         return None
@@ -343,7 +348,7 @@ def scope_of(measure: str, statement: str, granularity: str | None, unit: str) -
         return "duration"
     if measure not in CUMULATIVE:
         return "stock"
-    if _TOTAL_WORDS.search(statement):
+    if _total_words().search(statement):
         return "total"
     return "incident" if granularity == "day" else "total"
 

@@ -5,6 +5,8 @@ PostgreSQL), which Core does not describe."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -252,3 +254,9 @@ ledger_state = Table(
 Index("relations_kind", relations.c.kind, relations.c.subject)
 Index("claim_facts_figure", claim_facts.c.figure)
 Index("entity_links_ledger_entity", entity_links.c.ledger_entity)
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A ``DateTime(timezone=True)`` value as read back: SQLite hands datetimes back without
+    their zone; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

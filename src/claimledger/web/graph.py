@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from claimledger.report import printable
+from claimledger.ledger.reads import Provenance, ProvenanceEdge, ProvenanceNode
+from claimledger.render.report import printable
 
 COLUMN_WIDTH = 380
 NODE_WIDTH = 290
@@ -21,12 +22,12 @@ LEFT = 16
 LABEL_CHARS = 38  # what fits in a node at the stylesheet's 13px
 
 
-def layers(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str, int]:
+def layers(nodes: Sequence[ProvenanceNode], edges: Sequence[ProvenanceEdge]) -> dict[str, int]:
     """Each node's column: 0 for a root, else one more than the furthest node that passes
     statements to it (the longest path; a cycle is cut where it closes)."""
     incoming: dict[str, list[str]] = defaultdict(list)
     for e in edges:
-        incoming[e["to"]].append(e["from"])
+        incoming[e.to].append(e.from_)
     found: dict[str, int] = {}
 
     def depth(node: str, seen: frozenset[str]) -> int:
@@ -38,33 +39,32 @@ def layers(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str
         return level
 
     for n in nodes:
-        depth(n["id"], frozenset())
+        depth(n.id, frozenset())
     return found
 
 
-def provenance_svg(graph: dict[str, Any]) -> Markup:
+def provenance_svg(graph: Provenance) -> Markup:
     """``Ledger.provenance()`` drawn as an inline ``<svg>``: boxes for sources, arrows for
     the way statements went, each arrow with its number of statements."""
-    nodes: list[dict[str, Any]] = graph.get("nodes", [])
-    edges: list[dict[str, Any]] = graph.get("edges", [])
+    nodes, edges = graph.nodes, graph.edges
     if not nodes:
         return Markup("")
     level = layers(nodes, edges)
-    linked = {e["from"] for e in edges} | {e["to"] for e in edges}
-    columns: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for n in sorted(nodes, key=lambda n: (n["id"] not in linked, n["name"].lower())):
-        columns[level[n["id"]]].append(n)
+    linked = {e.from_ for e in edges} | {e.to for e in edges}
+    columns: dict[int, list[ProvenanceNode]] = defaultdict(list)
+    for n in sorted(nodes, key=lambda n: (n.id not in linked, n.name.lower())):
+        columns[level[n.id]].append(n)
     row: dict[str, float] = {}
     for col in sorted(columns):
         if col > 0:
             # under the nodes that feed it, so arrows cross less
-            def feeders(n: dict[str, Any]) -> float:
-                rows = [row[e["from"]] for e in edges if e["to"] == n["id"] and e["from"] in row]
+            def feeders(n: ProvenanceNode) -> float:
+                rows = [row[e.from_] for e in edges if e.to == n.id and e.from_ in row]
                 return sum(rows) / len(rows) if rows else float("inf")
 
             columns[col].sort(key=feeders)
         for i, n in enumerate(columns[col]):
-            row[n["id"]] = i
+            row[n.id] = i
     last = max(columns)
     width = LEFT * 2 + COLUMN_WIDTH * last + NODE_WIDTH
     height = TOP + max(len(c) for c in columns.values()) * (NODE_HEIGHT + ROW_GAP) + 8
@@ -108,17 +108,17 @@ def provenance_svg(graph: dict[str, Any]) -> Markup:
             {"x": str(LEFT + col * COLUMN_WIDTH), "y": "22", "class": "column", "fill": "#333"},
         )
         text.text = heading
-    ids = {n["id"] for n in nodes}
+    ids = {n.id for n in nodes}
     for e in edges:
-        if e["from"] not in ids or e["to"] not in ids:
+        if e.from_ not in ids or e.to not in ids:
             continue
-        x1, y1 = position(e["from"])
-        x2, y2 = position(e["to"])
+        x1, y1 = position(e.from_)
+        x2, y2 = position(e.to)
         x1 += NODE_WIDTH
         y1 += NODE_HEIGHT / 2
         y2 += NODE_HEIGHT / 2
         bend = (x2 - x1) / 2
-        count = int(e.get("statements", 1))
+        count = e.statements
         ET.SubElement(
             svg,
             "path",
@@ -144,11 +144,11 @@ def provenance_svg(graph: dict[str, Any]) -> Markup:
         )
         label.text = f"{count}×"
     for n in nodes:
-        x, y = position(n["id"])
-        name = printable(str(n["name"])) or "?"
-        group = ET.SubElement(svg, "g", {"class": f"node {printable(str(n['kind']))}"})
+        x, y = position(n.id)
+        name = printable(n.name) or "?"
+        group = ET.SubElement(svg, "g", {"class": f"node {printable(n.kind)}"})
         title = ET.SubElement(group, "title")
-        title.text = f"{name} ({n['kind']}): {n.get('statements', 0)} statement(s)"
+        title.text = f"{name} ({n.kind}): {n.statements} statement(s)"
         ET.SubElement(
             group,
             "rect",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup, escape
+
+from claimledger.records import Attribution, Claim, Spans
 
 # Where two spans start and end together, the wider notion encloses the narrower one.
 KIND_ORDER = {"content": 0, "source": 1, "via": 2, "cue": 3, "figure": 4}
@@ -30,34 +31,36 @@ class Highlight:
     label: str | None = None  # a short visible label before it ("a9")
 
 
-def document_highlights(data: dict[str, Any]) -> list[Highlight]:
-    """The highlights of an analysis in its JSON form (docs/schema.md)."""
+def document_highlights(
+    attributions: Iterable[Attribution], claims: Iterable[Claim]
+) -> list[Highlight]:
+    """The highlights of an analysis's attributions and claims."""
     found: list[Highlight] = []
-    for a in data.get("attributions", []):
-        ident = a["id"]
-        if a.get("source"):
-            found.extend(_spans(a["source"], "source", ident))
-        for step in a.get("via", []):
-            found.extend(_spans(step, "via", ident))
-            if step.get("cue"):
-                found.extend(_spans(step["cue"], "cue", ident))
-        cue_spans = list(_spans(a["cue"], "cue", ident))
+    for a in attributions:
+        ident = a.id
+        if a.source:
+            found.extend(_spans(a.source.spans, "source", ident))
+        for step in a.via:
+            found.extend(_spans(step.spans, "via", ident))
+            if step.cue:
+                found.extend(_spans(step.cue.spans, "cue", ident))
+        cue_spans = list(_spans(a.cue.spans, "cue", ident))
         if cue_spans:
             first = cue_spans[0]
             cue_spans[0] = Highlight(first.start, first.end, "cue", ident, label=ident)
         found.extend(cue_spans)
-        found.extend(_spans(a["content"], "content", ident))
-    for c in data.get("claims", []):
-        spans = c["quantity"].get("spans") or c.get("spans") or []
+        found.extend(_spans(a.content.spans, "content", ident))
+    for c in claims:
+        spans = c.quantity.spans or c.spans
         for i, (start, end) in enumerate(spans):
-            anchor = f"claim-{c['id']}" if i == 0 else None
-            label = c["id"] if i == 0 else None
-            found.append(Highlight(start, end, "figure", c.get("attribution"), anchor, label))
+            anchor = f"claim-{c.id}" if i == 0 else None
+            label = c.id if i == 0 else None
+            found.append(Highlight(start, end, "figure", c.attribution, anchor, label))
     return found
 
 
-def _spans(part: dict[str, Any], kind: str, attribution: str) -> Iterator[Highlight]:
-    for start, end in part.get("spans") or []:
+def _spans(spans: Spans, kind: str, attribution: str) -> Iterator[Highlight]:
+    for start, end in spans:
         yield Highlight(start, end, kind, attribution)
 
 

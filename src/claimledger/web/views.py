@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from typing import Any, get_args
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
@@ -21,12 +23,19 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from claimledger.errors import ClaimledgerError
-from claimledger.ledger.store import Ledger
-from claimledger.records import CERTAINTY_ORDER, Measure
-from claimledger.timeline import TimelinePoint, render_svg
+from claimledger.ledger import ClaimQuery, Ledger
+from claimledger.ledger.reads import (
+    ClaimGroup,
+    ClaimRow,
+    LedgerDocumentWithText,
+    SourceRow,
+    TimelineRow,
+)
+from claimledger.records import CERTAINTY_ORDER, Attribution, Claim, Document, Entity, Measure
+from claimledger.render.timeline import TimelinePoint, render_svg
 from claimledger.web.graph import provenance_svg
 from claimledger.web.highlight import document_highlights, highlight_text
-from claimledger.web.present import FILTERS, GLOBALS, document_name, figure
+from claimledger.web.present import FILTERS, GLOBALS, document_name
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -138,10 +147,13 @@ def _router(profile: str) -> APIRouter:
 
     @router.get("/documents/{document_id}")
     def document(request: Request, document_id: str) -> Response:
-        data = _ledger(request).document(document_id)
-        if data is None:
+        found = _ledger(request).document(document_id)
+        if found is None:
             return _not_found(request, f"No article with id {document_id} in this ledger.")
-        return _page(request, "article.html", _article(data, stored=True))
+        context = _article(
+            found.document, found.entities, found.attributions, found.claims, stored=True
+        )
+        return _page(request, "article.html", context)
 
     @router.get("/claims")
     def claims(
@@ -158,39 +170,40 @@ def _router(profile: str) -> APIRouter:
     ) -> Response:
         ledger = _ledger(request)
         errors: list[str] = []
-        filters: dict[str, Any] = {
-            "subject": (subject or "").strip() or None,
-            "measure": measure if measure in MEASURES else None,
-            "source": (source or "").strip() or None,
-            "certainty": certainty if certainty in CERTAINTIES else None,
-            "document": (document or "").strip() or None,
-            "since": _date(since, "from", errors),
-            "until": _date(until, "to", errors),
-        }
+        chosen = measure if measure in MEASURES else None
+        query = ClaimQuery(
+            subject=(subject or "").strip() or None,
+            measures=(chosen,) if chosen else (),
+            source=(source or "").strip() or None,
+            certainty=certainty if certainty in CERTAINTIES else None,
+            document=(document or "").strip() or None,
+            since=_date(since, "from", errors),
+            until=_date(until, "to", errors),
+        )
         sort_key = (sort or "time").lstrip("-")
         if sort_key not in SORTS:
             errors.append(f"cannot sort by {sort_key!r}; sort by one of {', '.join(SORTS)}")
             sort_key = "time"
         descending = bool(sort and sort.startswith("-"))
         number = _page_number(page)
-        total = ledger.count_claims(**filters)
+        total = ledger.count_claims(query)
         offset = (number - 1) * CLAIMS_PER_PAGE
         if sort_key == "time" and not descending:
-            rows = list(ledger.find_claims(**filters, limit=CLAIMS_PER_PAGE, offset=offset))
+            rows = list(ledger.find_claims(query, limit=CLAIMS_PER_PAGE, offset=offset))
         else:
             # any other order is the ledger's order re-sorted here, then paged
-            everything = list(ledger.find_claims(**filters))
+            everything = list(ledger.find_claims(query))
             everything.sort(key=_SORT_KEYS[sort_key], reverse=descending)
             rows = everything[offset : offset + CLAIMS_PER_PAGE]
         pages = max(1, -(-total // CLAIMS_PER_PAGE))
         params = {
-            "subject": filters["subject"],
-            "measure": filters["measure"],
-            "source": filters["source"],
-            "since": since if filters["since"] else None,
-            "until": until if filters["until"] else None,
-            "certainty": filters["certainty"],
-            "document": filters["document"],
+            "subject": query.subject,
+            "measure": chosen,
+            "source": query.source,
+            "since": since if query.since else None,
+            "until": until if query.until else None,
+            "certainty": query.certainty,
+            "document": query.document,
         }
         current = f"{'-' if descending else ''}{sort_key}"
         headers = [
@@ -259,21 +272,21 @@ def _router(profile: str) -> APIRouter:
     def sources(request: Request) -> Response:
         ledger = _ledger(request)
         graph = ledger.provenance()
-        names = {n["id"]: n["name"] for n in graph["nodes"]}
+        names = {n.id: n.name for n in graph.nodes}
         through: dict[str, list[tuple[str, int]]] = defaultdict(list)
         carried_from: set[str] = set()
-        for e in graph["edges"]:
-            through[e["from"]].append((names.get(e["to"], "?"), int(e["statements"])))
-            carried_from.add(e["to"])
+        for e in graph.edges:
+            through[e.from_].append((names.get(e.to, "?"), e.statements))
+            carried_from.add(e.to)
         rows = [
-            {
-                **s,
-                "through": through.get(s["id"], []),
-                "root": s["statements"] > 0 and s["id"] not in carried_from,
-            }
+            SourceLine(
+                source=s,
+                through=through.get(s.id, []),
+                root=s.statements > 0 and s.id not in carried_from,
+            )
             for s in ledger.sources()
         ]
-        rows.sort(key=lambda s: (-s["claims"], -s["statements"], s["name"].lower()))
+        rows.sort(key=lambda r: (-r.source.claims, -r.source.statements, r.source.name.lower()))
         return _page(
             request,
             "sources.html",
@@ -339,7 +352,13 @@ def _router(profile: str) -> APIRouter:
                 _analyze_form(text=text, published=published_text, error=str(error)),
                 status_code=422,
             )
-        context = _article(analysis.to_json(), stored=False)
+        context = _article(
+            analysis.document,
+            analysis.entities,
+            analysis.attributions,
+            analysis.claims,
+            stored=False,
+        )
         context["form"] = _analyze_form(text=text, published=published_text)
         return _page(request, "article.html", context)
 
@@ -382,47 +401,68 @@ def _date(value: str | None, name: str, errors: list[str]) -> dt.date | None:
         return None
 
 
-def _figure_key(claim: dict[str, Any]) -> tuple[float, float]:
-    q = claim["quantity"]
-    value = q["value"] if q["value"] is not None else q["low"]
-    return (float(value), float(q["low"]))
+def _figure_key(row: ClaimRow) -> tuple[float, float]:
+    q = row.claim.quantity
+    value = q.value if q.value is not None else q.low
+    return (float(value), float(q.low))
 
 
-def _time_key(claim: dict[str, Any]) -> str:
-    time = claim.get("time") or {}
-    return str(time.get("end") or claim.get("published") or "")
+def _time_key(row: ClaimRow) -> str:
+    end = row.claim.time.end if row.claim.time else None
+    day = end or row.published
+    return day.isoformat() if day else ""
 
 
-_SORT_KEYS: dict[str, Any] = {
+_SORT_KEYS: dict[str, Callable[[ClaimRow], Any]] = {
     "time": _time_key,
-    "subject": lambda c: (c["subject"]["key"], _time_key(c)),
-    "measure": lambda c: (c["measure"], _time_key(c)),
+    "subject": lambda r: (r.claim.subject.key, _time_key(r)),
+    "measure": lambda r: (r.claim.measure, _time_key(r)),
     "figure": _figure_key,
-    "source": lambda c: ((c.get("source") or "").lower(), _time_key(c)),
-    "certainty": lambda c: (CERTAINTY_ORDER.index(c["certainty"]), _time_key(c)),
-    "document": lambda c: (c.get("published") or "", c["document"], int(c["id"][1:])),
+    "source": lambda r: ((r.source or "").lower(), _time_key(r)),
+    "certainty": lambda r: (CERTAINTY_ORDER.index(r.claim.certainty), _time_key(r)),
+    "document": lambda r: (
+        r.published.isoformat() if r.published else "",
+        r.document,
+        int(r.claim.id[1:]),
+    ),
 }
 
 
-def _article(data: dict[str, Any], *, stored: bool) -> dict[str, Any]:
-    """What the article view shows of one analysis in its JSON form."""
-    document = data["document"]
-    text: str = document["text"]
-    claims_by_attribution: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for c in data["claims"]:
-        if c.get("attribution"):
-            claims_by_attribution[c["attribution"]].append(c)
+@dataclass(frozen=True)
+class SourceLine:
+    """A source as the sources page lists it: the ledger's row, where its statements went
+    next (name, statements), and whether it is a root (it said things nobody relayed to
+    it)."""
+
+    source: SourceRow
+    through: list[tuple[str, int]]
+    root: bool
+
+
+def _article(
+    document: LedgerDocumentWithText | Document,
+    entities: Sequence[Entity],
+    attributions: Sequence[Attribution],
+    claims: Sequence[Claim],
+    *,
+    stored: bool,
+) -> dict[str, Any]:
+    """What the article view shows of one analysis."""
+    claims_by_attribution: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.attribution:
+            claims_by_attribution[c.attribution].append(c)
     return {
         "title": document_name(document) if stored else "Analysed text",
         "nav": "documents" if stored else "analyze",
         "document": document,
         "stored": stored,
-        "body": highlight_text(text, document_highlights(data)),
-        "attributions": data["attributions"],
-        "attribution_by_id": {a["id"]: a for a in data["attributions"]},
-        "claims": data["claims"],
+        "body": highlight_text(document.text, document_highlights(attributions, claims)),
+        "attributions": attributions,
+        "attribution_by_id": {a.id: a for a in attributions},
+        "claims": claims,
         "claims_by_attribution": claims_by_attribution,
-        "entities": data["entities"],
+        "entities": entities,
         "form": None,
     }
 
@@ -436,17 +476,25 @@ CLAIMS_PER_FIGURE = 10
 _ANALYSIS_LOCK = threading.Lock()
 
 
-def _group_index(ledger: Ledger) -> list[dict[str, Any]]:
+def _group_index(ledger: Ledger) -> list[ClaimGroup]:
     return ledger.claim_groups()
 
 
-def _chart_sample(points: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
+class _Flagged(Protocol):
+    @property
+    def conflicts(self) -> bool: ...
+
+
+P = TypeVar("P", bound=_Flagged)
+
+
+def _chart_sample(points: list[P], most: int) -> list[P]:
     """At most ``most`` points, in time order: every conflicting one (up to half), the rest
     evenly spaced through time, so a large group still draws its shape."""
     if len(points) <= most:
         return points
-    flagged = [p for p in points if p["conflicts"]][: most // 2]
-    others = [p for p in points if not p["conflicts"]]
+    flagged = [p for p in points if p.conflicts][: most // 2]
+    others = [p for p in points if not p.conflicts]
     room = most - len(flagged)
     step = len(others) / room
     chosen = {id(p) for p in flagged} | {id(others[int(i * step)]) for i in range(room)}
@@ -454,8 +502,10 @@ def _chart_sample(points: list[dict[str, Any]], most: int) -> list[dict[str, Any
 
 
 def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
-    every_point = ledger.timeline(subject, [measure] if measure else [])
-    points = _chart_sample(every_point, CHART_POINTS)
+    every_point = ledger.timeline(
+        ClaimQuery(subject=subject, measures=(measure,) if measure else ())
+    )
+    points: list[TimelineRow] = _chart_sample(every_point, CHART_POINTS)
     figures = ledger.figures(
         subject=subject, measure=measure, limit=FIGURES_SHOWN, max_claims=CLAIMS_PER_FIGURE
     )
@@ -469,13 +519,10 @@ def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
             kind=kind, subject=subject, measure=measure, limit=RELATIONS_PER_KIND
         )
     ]
-    chart_points = [
-        TimelinePoint.from_ledger(p, label=p["ref"], roots=p["independent"]) for p in points
-    ]
+    chart_points = [TimelinePoint.from_ledger(p, label=p.ref, roots=p.independent) for p in points]
     title = f"{subject}: {measure.replace('_', ' ') if measure else 'all measures'}"
     chart = Markup(render_svg(chart_points, title=title)) if chart_points else None
-    rows = [{**p, "figure_text": figure(p["quantity"])} for p in points]
-    measures_here = sorted({p["measure"] for p in points})
+    measures_here = sorted({p.claim.measure for p in points})
     return {
         "title": f"Claims about {subject}",
         "nav": "groups",
@@ -483,7 +530,7 @@ def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
         "measure": measure,
         "measures": measures_here,
         "chart": chart,
-        "points": rows,
+        "points": points,
         "point_count": len(every_point),
         "figures": figures,
         "figure_count": figure_count,

@@ -1,9 +1,10 @@
 """Exports of the ledger's claims: JSON Lines, CSV, Parquet and schema.org ClaimReview.
 
-Every writer takes the rows ``Ledger.find_claims`` yields (a claim's JSON, docs/schema.md,
-with ``document``, ``source``, ``outlet``, ``published`` and optionally ``url``, ``title``,
-``statement``, ``roots``, ``source_kind`` added) and streams them: none holds the whole
-ledger in memory, except ``claimreview``, which holds only the rated claims.
+Every writer takes the claim rows ``Ledger.find_claims`` yields
+(:class:`~claimledger.ledger.reads.ClaimRow`: a claim with its document, source, outlet,
+publication date, URL, title, statement, roots and source kind) and streams them: none
+holds the whole ledger in memory, except ``claimreview``, which holds only the rated
+claims.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from claimledger.errors import InputError
+from claimledger.ledger.reads import BEST_RATING, WORST_RATING, ClaimRow, Rating
 from claimledger.records import SCHEMA_VERSION
 
 # The flat (one row per claim) view shared by CSV and Parquet, in column order, with each
@@ -73,54 +74,53 @@ _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 _HTML_SENSITIVE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
-def flat_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def flat_row(row: ClaimRow) -> dict[str, Any]:
     """One claim row as the ``FLAT_COLUMNS``: None where missing, numbers as floats, dates
     as ISO strings, ``roots`` joined with ``"; "``."""
-    subject = _mapping(row.get("subject"))
-    quantity = _mapping(row.get("quantity"))
-    base = _mapping(quantity.get("base"))
-    time = _mapping(row.get("time"))
-    roots = row.get("roots")
+    claim = row.claim
+    quantity = claim.quantity
+    base = quantity.base
+    time = claim.time
     return {
-        "document": _text(row.get("document")),
-        "claim": _text(row.get("id")),
-        "attribution": _text(row.get("attribution")),
-        "subject": _text(subject.get("key")),
-        "subject_text": _text(subject.get("text")),
-        "measure": _text(row.get("measure")),
-        "measure_text": _text(row.get("measure_text")),
-        "low": _number(quantity.get("low")),
-        "high": _number(quantity.get("high")),
-        "value": _number(quantity.get("value")),
-        "bound": _text(quantity.get("bound")),
-        "approx": None if quantity.get("approx") is None else bool(quantity["approx"]),
-        "unit": _text(quantity.get("unit")),
-        "fraction": _number(quantity.get("fraction")),
-        "base_value": _number(base.get("value")),
-        "base_claim": _text(base.get("claim")),
-        "polarity": _text(row.get("polarity")),
-        "time": _text(time.get("value")),
-        "time_text": _text(time.get("text")),
-        "time_start": _iso_date(time.get("start"), "time.start", row),
-        "time_end": _iso_date(time.get("end"), "time.end", row),
-        "certainty": _text(row.get("certainty")),
-        "source": _text(row.get("source")),
-        "roots": _joined(roots),
-        "outlet": _text(row.get("outlet")),
-        "published": _iso_date(row.get("published"), "published", row),
-        "url": _text(row.get("url")),
-        "title": _text(row.get("title")),
-        "figure_text": _text(quantity.get("text")),
-        "statement": _text(row.get("statement")),
+        "document": row.document,
+        "claim": claim.id,
+        "attribution": claim.attribution,
+        "subject": claim.subject.key,
+        "subject_text": claim.subject.text,
+        "measure": claim.measure,
+        "measure_text": claim.measure_text,
+        "low": float(quantity.low),
+        "high": _number(quantity.high),
+        "value": _number(quantity.value),
+        "bound": quantity.bound,
+        "approx": bool(quantity.approx),
+        "unit": quantity.unit,
+        "fraction": _number(quantity.fraction),
+        "base_value": None if base is None else float(base.value),
+        "base_claim": None if base is None else base.claim,
+        "polarity": claim.polarity,
+        "time": None if time is None else time.value,
+        "time_text": None if time is None else time.text,
+        "time_start": None if time is None else _iso(time.start),
+        "time_end": None if time is None else _iso(time.end),
+        "certainty": claim.certainty,
+        "source": row.source,
+        "roots": ROOTS_SEPARATOR.join(row.roots),
+        "outlet": row.outlet,
+        "published": _iso(row.published),
+        "url": row.url,
+        "title": row.title,
+        "figure_text": quantity.text,
+        "statement": row.statement,
     }
 
 
-def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
-    """Write each row as one line of JSON (the full claim JSON with the added keys, UTF-8
-    text not escaped); return the number of rows."""
+def write_jsonl(rows: Iterable[ClaimRow], out: IO[str]) -> int:
+    """Write each row as one line of JSON (its ``to_json()``: the full claim JSON with the
+    row's keys added, UTF-8 text not escaped); return the number of rows."""
     count = 0
     for row in rows:
-        out.write(_escape(json.dumps(row, ensure_ascii=False, default=_json_default)))
+        out.write(_escape(json.dumps(row.to_json(), ensure_ascii=False)))
         out.write("\n")
         count += 1
     return count
@@ -135,7 +135,7 @@ def guard_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+def write_csv(rows: Iterable[ClaimRow], out: IO[str]) -> int:
     """Write a header of ``FLAT_COLUMNS`` and one CSV row per claim (RFC 4180: CRLF line
     ends, so open ``out`` with ``newline=""``); return the number of rows. Empty cells are
     missing values; text cells are guarded against formula injection (``guard_cell``)."""
@@ -161,9 +161,7 @@ def parquet_schema() -> Any:
     )
 
 
-def write_parquet(
-    rows: Iterable[Mapping[str, Any]], path: Path, *, batch_size: int = 10_000
-) -> int:
+def write_parquet(rows: Iterable[ClaimRow], path: Path, *, batch_size: int = 10_000) -> int:
     """Write the claims to a Parquet file at ``path`` with ``parquet_schema()``, holding at
     most ``batch_size`` rows in memory; return the number of rows. No rows still gives a
     valid file with the schema. The file is written beside ``path`` and moved into place
@@ -207,42 +205,8 @@ def write_parquet(
     return count
 
 
-WORST_RATING = 1
-BEST_RATING = 5
-
-
-@dataclass(frozen=True)
-class Rating:
-    """A fact-checker's verdict on one claim, for the ClaimReview export."""
-
-    document: str  # document id
-    claim: str  # claim id within the document
-    verdict: str  # the textual rating, e.g. "False", "Mostly true", "Unproven"
-    value: int  # 1..5 (worst..best)
-    reviewer: str  # the fact-checking organisation's name
-    reviewed: dt.date
-    url: str | None = None  # the fact-check article's URL
-    note: str | None = None
-
-    def __post_init__(self) -> None:
-        where = f"rating of claim {self.claim} in document {self.document}"
-        if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise InputError(f"{where}: value must be a whole number 1..5, not {self.value!r}")
-        if not WORST_RATING <= self.value <= BEST_RATING:
-            raise InputError(
-                f"{where}: value {self.value} is not within {WORST_RATING}..{BEST_RATING} "
-                f"({WORST_RATING} = worst, {BEST_RATING} = best)"
-            )
-        if not self.verdict.strip():
-            raise InputError(f'{where}: the verdict is empty; give the textual rating ("False")')
-        if not self.reviewer.strip():
-            raise InputError(f"{where}: the reviewer is empty; give the fact-checker's name")
-        if not isinstance(self.reviewed, dt.date):
-            raise InputError(f"{where}: reviewed must be a date, not {self.reviewed!r}")
-
-
 def claimreview(
-    rows: Iterable[Mapping[str, Any]], ratings: Mapping[tuple[str, str], Rating]
+    rows: Iterable[ClaimRow], ratings: Mapping[tuple[str, str], Rating]
 ) -> list[dict[str, Any]]:
     """One schema.org ClaimReview (JSON-LD, with its own ``@context``) per row that has a
     rating under ``(document, claim id)``, in row order; unrated rows are skipped, as are
@@ -251,7 +215,7 @@ def claimreview(
 
 
 def write_claimreview(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[ClaimRow],
     ratings: Mapping[tuple[str, str], Rating],
     out: IO[str],
 ) -> int:
@@ -262,7 +226,7 @@ def write_claimreview(
     out.write("[")
     for review in _claimreviews(rows, ratings):
         out.write(",\n" if count else "\n")
-        text = json.dumps(review, ensure_ascii=False, indent=2, default=_json_default)
+        text = json.dumps(review, ensure_ascii=False, indent=2)
         out.write(_escape_html(_escape("  " + text.replace("\n", "\n  "))))
         count += 1
     out.write("\n]\n" if count else "]\n")
@@ -270,15 +234,15 @@ def write_claimreview(
 
 
 def _claimreviews(
-    rows: Iterable[Mapping[str, Any]], ratings: Mapping[tuple[str, str], Rating]
+    rows: Iterable[ClaimRow], ratings: Mapping[tuple[str, str], Rating]
 ) -> Iterator[dict[str, Any]]:
     for row in rows:
-        rating = ratings.get((str(row.get("document")), str(row.get("id"))))
+        rating = ratings.get((row.document, row.claim.id))
         if rating is not None:
             yield _review(row, rating)
 
 
-def _review(row: Mapping[str, Any], rating: Rating) -> dict[str, Any]:
+def _review(row: ClaimRow, rating: Rating) -> dict[str, Any]:
     flat = flat_row(row)
     claimed = flat["statement"] or flat["figure_text"]
     if not claimed:
@@ -288,7 +252,7 @@ def _review(row: Mapping[str, Any], rating: Rating) -> dict[str, Any]:
         )
     item: dict[str, Any] = {"@type": "Claim", "identifier": f"{flat['document']}/{flat['claim']}"}
     if flat["source"]:
-        kind = "Person" if row.get("source_kind") == "person" else "Organization"
+        kind = "Person" if row.source_kind == "person" else "Organization"
         item["author"] = {"@type": kind, "name": flat["source"]}
     if flat["published"]:
         # When the claim was made: the article's date is the latest it can have been.
@@ -325,44 +289,12 @@ def _review(row: Mapping[str, Any], rating: Rating) -> dict[str, Any]:
     return review
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _joined(values: Any) -> str | None:
-    if values is None or isinstance(values, str):
-        return values
-    return ROOTS_SEPARATOR.join(str(v) for v in values)
-
-
-def _number(value: Any) -> float | None:
+def _number(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _iso_date(value: Any, field: str, row: Mapping[str, Any]) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise InputError(
-            f"claim {row.get('id')} in document {row.get('document')}: {field} {value!r} "
-            "is not a YYYY-MM-DD date"
-        ) from None
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _escape(text: str) -> str:

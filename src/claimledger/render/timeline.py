@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,9 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import StrMethodFormatter
 
 from claimledger.errors import InputError
+from claimledger.ledger.reads import TimelineRow
 from claimledger.records import Bound, Quantity
-from claimledger.report import format_quantity, printable
+from claimledger.render.report import format_quantity, printable
 
 FILE_SUFFIXES = (".svg", ".png")
 
@@ -63,22 +64,21 @@ class TimelinePoint:
 
     @classmethod
     def from_ledger(
-        cls, point: Mapping[str, Any], *, label: str | None = None, roots: int | None = None
+        cls, row: TimelineRow, *, label: str | None = None, roots: int | None = None
     ) -> TimelinePoint:
-        """A point from one row of ``Ledger.timeline`` (a claim with start, end and
-        conflicts)."""
-        quantity = point["quantity"]
+        """A point from one row of ``Ledger.timeline``."""
+        quantity = row.claim.quantity
         return cls(
-            label=label or f"{point['document'][:8]}/{point['id']}",
-            source=point["source"] or "unattributed",
-            start=dt.date.fromisoformat(point["start"]),
-            end=dt.date.fromisoformat(point["end"]),
-            low=quantity["low"],
-            high=quantity["high"],
-            value=quantity["value"],
-            bound=quantity["bound"],
-            measure=point["measure"],
-            flag="conflicts" if point["conflicts"] else None,
+            label=label or f"{row.document[:8]}/{row.claim.id}",
+            source=row.source or "unattributed",
+            start=row.start,
+            end=row.end,
+            low=quantity.low,
+            high=quantity.high,
+            value=quantity.value,
+            bound=quantity.bound,
+            measure=row.claim.measure,
+            flag="conflicts" if row.conflicts else None,
             roots=roots,
         )
 

@@ -1,17 +1,19 @@
-"""Human-readable rendering of analyses: rich tables for the terminal."""
+"""Human-readable rendering for the terminal: an analysis (its attributions and claims),
+and the ledger's relations and figures as blocks of text, with rich; the figure, time
+and source formats the other renderers share."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from claimledger.records import Analysis, Attribution, Base, Claim, Quantity, Source, TimeRef
+from claimledger.ledger.reads import ClaimSummary, FigureRow, RelationRow
+from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef
 
 NO_WRAP = {"#", "measure", "as of", "certainty"}
 
@@ -185,50 +187,32 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     console.print(claim_table(analysis))
 
 
-def format_claim_figure(quantity: dict[str, Any]) -> str:
-    """:func:`format_quantity` for a claim's quantity as stored (its JSON form)."""
-    base = quantity.get("base")
-    return format_quantity(
-        Quantity(
-            low=quantity["low"],
-            high=quantity["high"],
-            approx=quantity["approx"],
-            text=quantity["text"],
-            spans=(),
-            unit=quantity["unit"],
-            fraction=quantity["fraction"],
-            base=Base(base["value"], base["text"], (), base["claim"]) if base else None,
-            value=quantity["value"],
-            bound=quantity["bound"],
-        )
-    )
-
-
 # --- the ledger's views ----------------------------------------------------------------------
 
 
-def _when(claim: dict[str, Any]) -> str:
-    start, end = claim.get("start"), claim.get("end")
-    if not start:
+def _when(claim: ClaimSummary) -> str:
+    if not claim.start:
         return "undated"
+    start = claim.start.isoformat()
+    end = claim.end.isoformat() if claim.end else None
     shown = start if start == end else f"{start}…{end}"
-    return shown + (" (published)" if claim.get("dated_by") == "publication" else "")
+    return shown + (" (published)" if claim.dated_by == "publication" else "")
 
 
-def claim_line(claim: dict[str, Any]) -> Text:
-    """One side of a relation on one line: figure, measure, source, time, outlet, ref."""
+def claim_line(claim: ClaimSummary, *, roots: bool = True) -> Text:
+    """One side of a relation on one line: figure, measure, source, time, outlet, ref (and
+    the independent roots of its figure, unless ``roots`` is False)."""
     line = Text()
-    line.append(format_claim_figure(claim["quantity"]), style="bold")
-    line.append(f" {claim['measure'].replace('_', ' ')}")
-    line.append(f" — {printable(claim.get('source') or 'unattributed')}")
+    line.append(format_quantity(claim.quantity), style="bold")
+    line.append(f" {claim.measure.replace('_', ' ')}")
+    line.append(f" — {printable(claim.source or 'unattributed')}")
     line.append(f" · {_when(claim)}", style="dim")
-    if claim.get("outlet"):
-        line.append(f" · {printable(claim['outlet'])}", style="dim")
-    figure = claim.get("figure") or {}
-    if figure:
-        roots = figure["independent"]
-        line.append(f" · {roots} independent root{'s' if roots != 1 else ''}", style="dim")
-    line.append(f" · {claim['ref']}", style="dim")
+    if claim.outlet:
+        line.append(f" · {printable(claim.outlet)}", style="dim")
+    if roots:
+        count = claim.figure.independent
+        line.append(f" · {count} independent root{'s' if count != 1 else ''}", style="dim")
+    line.append(f" · {claim.ref}", style="dim")
     return line
 
 
@@ -240,58 +224,35 @@ KIND_STYLE = {
 }
 
 
-def relation_blocks(rows: list[dict[str, Any]]) -> Iterator[Text]:
+def relation_blocks(rows: Iterable[RelationRow]) -> Iterator[Text]:
     """Each relation as a short block: its kind and subject, the earlier and the later
     claim, and the reason."""
     for r in rows:
         block = Text()
-        block.append(r["kind"].upper(), style=KIND_STYLE.get(r["kind"], ""))
-        block.append(f"  {r['subject']}\n", style="bold")
+        block.append(r.kind.upper(), style=KIND_STYLE.get(r.kind, ""))
+        block.append(f"  {r.subject}\n", style="bold")
         block.append("  ")
-        block.append_text(claim_line(r["a"]))
+        block.append_text(claim_line(r.a))
         block.append("\n  ")
-        block.append_text(claim_line(r["b"]))
+        block.append_text(claim_line(r.b))
         block.append("\n  why: ", style="dim")
-        block.append(printable(r["reason"]))
+        block.append(printable(r.reason))
         block.append("\n")
         yield block
 
 
-def figure_blocks(rows: list[dict[str, Any]]) -> Iterator[Text]:
+def figure_blocks(rows: Iterable[FigureRow]) -> Iterator[Text]:
     """Each figure: the corroborating claims, and the independent roots behind them."""
     for f in rows:
         block = Text()
-        shown = sorted({format_claim_figure(c["quantity"]) for c in f["claims"]})
-        block.append(f"{f['subject']} · {f['measure'].replace('_', ' ')}: ", style="bold")
+        shown = sorted({format_quantity(c.quantity) for c in f.claims})
+        block.append(f"{f.subject} · {f.measure.replace('_', ' ')}: ", style="bold")
         block.append(" / ".join(shown), style="bold")
-        roots = f["independent"]
+        roots = f.independent
         block.append(f"\n  {roots} independent root{'s' if roots != 1 else ''}: ")
-        block.append(printable("; ".join(f["roots"])))
-        for c in f["claims"]:
+        block.append(printable("; ".join(f.roots)))
+        for c in f.claims:
             block.append("\n  · ")
-            block.append_text(claim_line({**c, "figure": None}))
+            block.append_text(claim_line(c, roots=False))
         block.append("\n")
         yield block
-
-
-def sources_table(rows: list[dict[str, Any]], *, title: str) -> Table:
-    """Sources and intermediaries: what they said, what they carried, for whom."""
-    table = Table(title=title, title_justify="left", show_lines=True)
-    for column in ("source", "kind", "figures", "said", "carried", "docs", "relayed for"):
-        table.add_column(column, no_wrap=column in {"kind", "figures", "said", "carried", "docs"})
-    for s in rows:
-        name = Text(printable(s["name"]), style="bold")
-        if s["aliases"]:
-            name.append("\nalso: " + printable(", ".join(s["aliases"])), style="dim")
-        if s["roles"]:
-            name.append("\n" + printable(", ".join(s["roles"])), style="dim")
-        table.add_row(
-            name,
-            Text(s["kind"]),
-            Text(str(s["claims"])),
-            Text(str(s["statements"])),
-            Text(str(s["carried"])),
-            Text(str(s["documents"])),
-            Text(printable(", ".join(s["relayed"])) or "—"),
-        )
-    return table

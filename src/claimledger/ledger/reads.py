@@ -1,0 +1,465 @@
+"""What the ledger's reads return: frozen, typed records, each with ``to_json()`` giving its
+JSON form (the CLI's ``--format jsonl``, the API and the exports); the one query object of
+the claim filters (:class:`ClaimQuery`); and the decoding of stored JSON payloads back into
+the analysis records of :mod:`claimledger.records`.
+
+A claim row holds the :class:`~claimledger.records.Claim` itself (by composition) with where
+it came from; its JSON is the claim's JSON with those keys added. Field metadata shape the
+JSON and the API's models, which are generated from these classes
+(:mod:`claimledger.api.models`): ``inline`` writes a nested record's keys into its owner's,
+``json`` renames a key (a Python name cannot be ``from``), ``description`` documents it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from claimledger.errors import InputError, LedgerError
+from claimledger.ledger.reconcile import RelationKind
+from claimledger.records import (
+    Attribution,
+    Certainty,
+    Claim,
+    Entity,
+    Measure,
+    Quantity,
+)
+
+R = TypeVar("R")
+
+WORST_RATING = 1
+BEST_RATING = 5
+
+
+def to_plain(value: Any) -> Any:
+    """Records to JSON-ready values: nested records as objects (``inline`` ones merged into
+    their owner), tuples as lists, dates as ISO strings. Numbers stay as stored: a whole
+    figure read back from the ledger is already an int."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _encoder(type(value))(value)
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value
+
+
+@functools.cache
+def _encoder(tp: Any) -> Callable[[Any], Any]:
+    """:func:`to_plain` for values of type ``tp``, planned once per type: reading back a
+    large ledger encodes every claim."""
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _record_encoder(tp)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1:
+            encode = _encoder(inner[0])
+            return lambda value: None if value is None else encode(value)
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _encoder(args[0])
+        return lambda value: [item(v) for v in value]
+    elif origin is tuple:
+        return list
+    elif tp in (str, int, bool, float) or origin is typing.Literal:
+        return _same
+    elif tp in (dt.date, dt.datetime):
+        return _iso
+    return to_plain
+
+
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _record_encoder(cls: type) -> Callable[[Any], dict[str, Any]]:
+    hints = typing.get_type_hints(cls)
+    plan = [
+        (
+            f.name,
+            f.metadata.get("json", f.name),
+            bool(f.metadata.get("inline")),
+            _encoder(hints[f.name]),
+        )
+        for f in dataclasses.fields(cls)
+    ]
+
+    def encode(value: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, key, inline, encode_field in plan:
+            if inline:
+                out.update(encode_field(getattr(value, name)))
+            else:
+                out[key] = encode_field(getattr(value, name))
+        return out
+
+    return encode
+
+
+class Record:
+    """A ledger record: its JSON form is :meth:`to_json`."""
+
+    def to_json(self) -> dict[str, Any]:
+        plain: dict[str, Any] = to_plain(self)
+        return plain
+
+
+# A nested record whose keys are written into its owner's JSON, and into its API model.
+INLINE = {"inline": True}
+
+
+# --- the query of claims ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimQuery:
+    """The claim filters, every one given must match: ``subject`` and ``source`` are
+    case-insensitive parts of the subject key and of the source's entity or words;
+    ``measures`` keeps claims of any of them; ``since`` keeps claims whose time (else
+    publication date) ends on or after that date, ``until`` those that start on or before
+    it; ``certainty`` and ``document`` must be equal."""
+
+    subject: str | None = None
+    measures: tuple[str, ...] = ()
+    source: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    certainty: str | None = None
+    document: str | None = None
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerDocument(Record):
+    """A stored document's metadata and counts."""
+
+    id: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    published: dt.date | None
+    analysed_at: dt.datetime
+    format: str
+    path: str | None
+    duplicate_of: str | None = field(
+        metadata={"description": "the earlier document this one copies"}
+    )
+    similarity: float | None
+    claims: int
+    attributions: int
+
+
+@dataclass(frozen=True)
+class LedgerDocumentWithText(LedgerDocument):
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentDetail(Record):
+    """One stored document whole: its text, entities, attributions and claims."""
+
+    document: LedgerDocumentWithText
+    entities: tuple[Entity, ...]
+    attributions: tuple[Attribution, ...]
+    claims: tuple[Claim, ...]
+
+
+# --- claims -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredClaim(Record):
+    """A stored claim and the document it was read from."""
+
+    claim: Claim = field(metadata=INLINE)
+    document: str
+
+
+@dataclass(frozen=True)
+class ClaimRow(Record):
+    """A stored claim with where it came from."""
+
+    claim: Claim = field(metadata=INLINE)
+    document: str
+    source: str | None  # the resolved root source, else the source's entity or words
+    outlet: str | None
+    published: dt.date | None
+    url: str | None
+    title: str | None
+    statement: str | None  # what was said: the attribution's content
+    roots: tuple[str, ...]  # the independent origin it traces to
+    source_kind: str | None  # the kind of the root's ledger entity: person, organization ...
+
+
+@dataclass(frozen=True)
+class Rating(Record):
+    """A fact-checker's rating of one claim."""
+
+    document: str  # document id
+    claim: str  # claim id within the document
+    verdict: str  # the textual rating, e.g. "False", "Mostly true", "Unproven"
+    value: int  # 1..5 (worst..best)
+    reviewer: str  # the fact-checking organisation's name
+    reviewed: dt.date
+    url: str | None = None  # the fact-check article's URL
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        where = f"rating of claim {self.claim} in document {self.document}"
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            raise InputError(f"{where}: value must be a whole number 1..5, not {self.value!r}")
+        if not WORST_RATING <= self.value <= BEST_RATING:
+            raise InputError(
+                f"{where}: value {self.value} is not within {WORST_RATING}..{BEST_RATING} "
+                f"({WORST_RATING} = worst, {BEST_RATING} = best)"
+            )
+        if not self.verdict.strip():
+            raise InputError(f'{where}: the verdict is empty; give the textual rating ("False")')
+        if not self.reviewer.strip():
+            raise InputError(f"{where}: the reviewer is empty; give the fact-checker's name")
+        if not isinstance(self.reviewed, dt.date):
+            raise InputError(f"{where}: reviewed must be a date, not {self.reviewed!r}")
+
+
+@dataclass(frozen=True)
+class ClaimDetail(ClaimRow):
+    """A stored claim with where it came from, and its rating if it has one."""
+
+    rating: Rating | None
+
+
+@dataclass(frozen=True)
+class TimelineRow(ClaimRow):
+    """A dated count figure: the interval it holds for and whether a conflict involves it."""
+
+    ref: str  # "document/claim"
+    start: dt.date  # the interval it holds for (docs/reconciliation.md)
+    end: dt.date
+    dated_by: str | None  # claim, statement or publication
+    conflicts: bool
+    independent: int  # the independent roots of its figure
+
+
+@dataclass(frozen=True)
+class ClaimGroup(Record):
+    """A subject and measure with its number of claims."""
+
+    subject: str
+    measure: str
+    claims: int
+
+
+# --- the reconciled ledger --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureGroup(Record):
+    """The figure a claim belongs to: its independent root sources."""
+
+    independent: int
+    roots: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClaimSummary(Record):
+    """A claim as relations and figures show it."""
+
+    ref: str  # "document/claim"
+    document: str
+    claim: str  # the claim's id within its document
+    subject: str  # the subject key
+    measure: Measure
+    quantity: Quantity
+    certainty: Certainty
+    statement: str | None
+    source: str | None
+    root: str | None  # the root source's name
+    start: dt.date | None
+    end: dt.date | None
+    dated_by: str | None
+    scope: str | None  # total, incident, stock or duration
+    outlet: str | None
+    published: dt.date | None
+    url: str | None
+    figure: FigureGroup
+
+
+@dataclass(frozen=True)
+class RelationRow(Record):
+    """How two claims relate, and why."""
+
+    kind: RelationKind
+    subject: str
+    reason: str
+    a: ClaimSummary  # the earlier claim
+    b: ClaimSummary
+
+
+@dataclass(frozen=True)
+class FigureRow(Record):
+    """A group of corroborating claims with the independent root sources behind them."""
+
+    id: int
+    subject: str
+    measure: Measure
+    independent: int
+    roots: tuple[str, ...]
+    size: int = field(metadata={"description": "how many claims the figure holds"})
+    claims: tuple[ClaimSummary, ...] = field(
+        metadata={
+            "description": "its claims, the earliest first, at most claims_per_figure of them"
+        }
+    )
+
+
+@dataclass(frozen=True)
+class SourceRow(Record):
+    """A source or carrier across the ledger, merged over documents."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    statements: int  # attributions it is the source of
+    carried: int  # attributions it carried as an intermediary
+    claims: int  # claims it is the root of
+    documents: int
+    relayed: tuple[str, ...]  # the roots it carried statements of
+    merged: str | None  # why its names were merged
+
+
+@dataclass(frozen=True)
+class ProvenanceNode(Record):
+    """A root source, intermediary or outlet, with the statements that passed through it."""
+
+    id: str
+    name: str
+    kind: str
+    statements: int
+
+
+@dataclass(frozen=True)
+class ProvenanceEdge(Record):
+    """How many statements went from one node to the next."""
+
+    from_: str = field(metadata={"json": "from"})
+    to: str
+    statements: int
+
+
+@dataclass(frozen=True)
+class Provenance(Record):
+    """How statements reached the ledger, root source first."""
+
+    nodes: tuple[ProvenanceNode, ...]
+    edges: tuple[ProvenanceEdge, ...]
+
+
+@dataclass(frozen=True)
+class ReconcileSummary(Record):
+    """What :meth:`Ledger.reconcile` found."""
+
+    ran: bool  # False: nothing had changed since the last run
+    entities: int
+    figures: int
+    relations: Mapping[str, int]  # kind -> count
+
+
+# --- stored JSON back into records ------------------------------------------------------
+
+
+def from_json(cls: type[R], data: Mapping[str, Any]) -> R:
+    """A record from its JSON form: the inverse of ``to_json``, for the analysis records
+    the ledger stores as JSON (:mod:`claimledger.records`) and the rows above. A key the
+    stored JSON lacks takes the field's default (a record stored by an earlier schema
+    version); keys the record does not know are left out."""
+    decode: Callable[[Any], R] = _decoder(cast(Any, cls))
+    return decode(data)
+
+
+@functools.cache
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _record_decoder(tp)
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"cannot decode {tp}")
+        decode = _decoder(inner[0])
+        return lambda value: None if value is None else decode(value)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _decoder(args[0])
+            return lambda value: tuple(item(v) for v in value)
+        items = [_decoder(a) for a in args]
+        return lambda value: tuple(d(v) for d, v in zip(items, value, strict=True))
+    if tp is dt.datetime:
+        return dt.datetime.fromisoformat
+    if tp is dt.date:
+        return _date
+    if origin in (Mapping, dict):
+        return dict
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+class _NotADate(ValueError):
+    pass
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _NotADate from None
+
+
+def _record_decoder(cls: type) -> Callable[[Any], Any]:
+    hints = typing.get_type_hints(cls)
+    plan: list[tuple[str, str, bool, Callable[[Any], Any], Any]] = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default: Any = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            default = dataclasses.MISSING
+        key = f.metadata.get("json", f.name)
+        plan.append((f.name, key, bool(f.metadata.get("inline")), _decoder(hints[f.name]), default))
+
+    def decode(data: Mapping[str, Any]) -> Any:
+        values: dict[str, Any] = {}
+        for name, key, inline, decode_field, default in plan:
+            if inline:
+                values[name] = decode_field(data)
+            elif key in data:
+                try:
+                    values[name] = decode_field(data[key])
+                except _NotADate:
+                    raise InputError(f"{name} {data[key]!r} is not a YYYY-MM-DD date") from None
+            elif default is not dataclasses.MISSING:
+                values[name] = default
+            else:
+                raise LedgerError(f"a stored {cls.__name__} has no {key!r}")
+        return cls(**values)
+
+    return decode

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from claimledger.evaluation import ledger_bench
-from claimledger.evaluation.ledger_bench import generate_articles, run_limited, write_articles
+from claimledger.evaluation.articles import WIRES, generate_articles, write_articles
+from claimledger.evaluation.ledger_bench import run_limited
 from claimledger.ingest.inputs import Article, iter_articles
 
 
@@ -45,7 +46,7 @@ def test_about_five_percent_are_near_copies_of_an_earlier_wire_story() -> None:
     for i, copy in copies:
         j, original = by_url[copy.copy_of]  # type: ignore[index]
         assert j < i
-        assert original.outlet in ledger_bench.WIRES and copy.outlet not in ledger_bench.WIRES
+        assert original.outlet in WIRES and copy.outlet not in WIRES
         assert copy.text != original.text
         words = SequenceMatcher(None, original.text.split(), copy.text.split(), autojunk=False)
         edits = [op for op in words.get_opcodes() if op[0] != "equal"]

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
+
+from claimledger.cli import app
 
 CLI = Path(sys.executable).parent / "claimledger"
 
@@ -25,10 +28,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("serve") / "demo.sqlite"
-    done = subprocess.run(
-        [str(CLI), "demo", "--db", str(db)], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = CliRunner().invoke(app, ["demo", "--db", str(db)])
+    assert done.exit_code == 0, done.output
     return db
 
 

@@ -29,6 +29,7 @@ SKIPPABLE = {
     "ingest/test_crash.py": "slow",  # kills a real ingest and runs it again
     "evaluation/test_ledger_bench.py": "slow",  # the ledger benchmark at small scale
     "api/test_schemathesis.py": "slow",  # property-based requests to every endpoint
+    "nlp/test_roletagger.py": "slow",  # loads the accurate profile's MiniLM tagger (torch)
 }
 
 

@@ -851,7 +851,7 @@ def serve(
     """Serve the ledger: the web UI at / and the JSON API at /api/v1 (OpenAPI document at
     /api/v1/openapi.json). Writes (posting articles, rating claims) need the token in
     CLAIMLEDGER_TOKEN, or in the file named by CLAIMLEDGER_TOKEN_FILE; without one they
-    are refused. The profile and word lists are those of posted and pasted articles.
+    are refused. --profile and --lexicon apply to the articles posted or pasted.
 
     \b
     Examples:

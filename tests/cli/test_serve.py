@@ -70,13 +70,8 @@ def test_one_process_serves_the_ui_and_the_api(demo_ledger: Path) -> None:
 def test_a_ledger_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "notes.sqlite"
     bad.write_text("not a database", encoding="utf-8")
-    done = subprocess.run(
-        [str(CLI), "serve", "--db", str(bad), "--port", str(_free_port())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1
+    done = CliRunner().invoke(app, ["serve", "--db", str(bad), "--port", str(_free_port())])
+    assert done.exit_code == 1
+    assert done.stdout == ""
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "notes.sqlite" in lines[0]

@@ -26,9 +26,7 @@ WIRE = (
 )
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
+def _write_corpus(folder: Path) -> Path:
     (folder / "sub").mkdir(parents=True)
     shutil.copy(str(SEED), folder / "sub" / "kursk.txt")
     lines = [
@@ -43,6 +41,20 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "feed.jsonl").write_text(body, encoding="utf-8")
     (folder / "notes.md").write_text("not an article format", encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return _write_corpus(tmp_path / "in")
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The corpus ingested once, for the tests that only read the ledger."""
+    folder = tmp_path_factory.mktemp("ingested")
+    db = str(folder / "l.sqlite")
+    _ingest(_write_corpus(folder / "in"), db)
+    return db
 
 
 def _ingest(corpus: Path, db: str, *extra: str) -> tuple[int, str]:
@@ -162,9 +174,8 @@ def test_a_file_that_is_not_a_warc_is_one_error_line(tmp_path: Path) -> None:
     assert code == 1 and "bad.warc: not a WARC file" in output
 
 
-def test_claims_are_listed_with_filters(corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "l.sqlite")
-    _ingest(corpus, db)
+def test_claims_are_listed_with_filters(ingested: str) -> None:
+    db = ingested
 
     def listed(*options: str) -> list[dict[str, object]]:
         result = CliRunner().invoke(app, ["claims", "--db", db, "--format", "jsonl", *options])
@@ -183,9 +194,8 @@ def test_claims_are_listed_with_filters(corpus: Path, tmp_path: Path) -> None:
     assert listed("--subject", "100%_") == []  # LIKE wildcards are plain characters
 
 
-def test_claims_table_and_bad_date(corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "l.sqlite")
-    _ingest(corpus, db)
+def test_claims_table_and_bad_date(ingested: str) -> None:
+    db = ingested
     table = CliRunner().invoke(app, ["claims", "--db", db, "--measure", "captured"])
     assert table.exit_code == 0 and "2 claim(s)" in table.output
     bad = CliRunner().invoke(app, ["claims", "--db", db, "--since", "yesterday"])

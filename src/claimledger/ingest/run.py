@@ -129,10 +129,13 @@ def ingest(
     lexicons: Iterable[Path] = (),
 ) -> Tally:
     """Store every article under ``paths``; ``progress`` is told after each one (the
-    stored result, or None and the error line). ``gazetteer`` extends the shipped names
-    (:func:`claimledger.gazetteer.load_gazetteer`); ``lexicons`` are the word-list files
-    this process's lists were extended with (:func:`claimledger.lexicon.extend`), which
-    worker processes started afresh read again."""
+    stored result, or None and the error line).
+
+    ``gazetteer`` names known outlets, organisations and equipment (default: the shipped
+    one, which :func:`claimledger.gazetteer.load_gazetteer` extends). ``lexicons`` are the
+    word-list files this process's lists were extended with
+    (:func:`claimledger.lexicon.extend`), for worker processes that start afresh to read
+    them again."""
     tally = Tally()
     items = iter_articles(paths, max_bytes=max_bytes)
     for result in _analyses(items, workers, profile, gazetteer, tuple(lexicons)):

@@ -237,17 +237,15 @@ def test_ingest_workers_analyse_with_the_users_word_lists_and_names(
     extended as for analyze: tests/test_lexicon.py.)"""
     assert "conceivably" not in Lexicon.load().mapping("hedges.words")
     assert load_gazetteer().lookup("NGE") is None
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "hedged.txt").write_text(HEDGED, encoding="utf-8")
-    (folder / "named.txt").write_text(NAMED, encoding="utf-8")
+    article = tmp_path / "article.txt"  # one article: one worker starts a pipeline
+    article.write_text(HEDGED + NAMED, encoding="utf-8")
     words = tmp_path / "words.toml"
     words.write_text(USER_WORDS, encoding="utf-8")
     names = tmp_path / "names.toml"
     names.write_text(USER_NAMES, encoding="utf-8")
     db = tmp_path / "l.sqlite"
     done = subprocess.run(
-        [sys.executable, "-c", INGEST, start, "ingest", str(folder), "--db", str(db),
+        [sys.executable, "-c", INGEST, start, "ingest", str(article), "--db", str(db),
          "--workers", "2", "--lexicon", str(words), "--gazetteer", str(names)],
         capture_output=True,
         text=True,

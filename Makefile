@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
-.PHONY: demo serve test lint typecheck unit golden eval eval-accurate train train-accurate bench clean
+.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate train train-accurate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,15 @@ demo: $(STAMP)
 serve: demo
 	$(BIN)/claimledger serve --db claimledger-demo.sqlite
 
-test: lint typecheck unit
+# Lint, type-check and run the whole test suite. mypy and pytest each keep one core busy,
+# so they run side by side; --output-sync=line keeps each line of their output whole.
+test: $(STAMP)
+	$(MAKE) --no-print-directory --jobs=3 --output-sync=line lint typecheck unit
+
+# The same less the tests marked slow or browser (pyproject.toml, tests/conftest.py): a
+# quick check while working. `make test`, which CI runs, runs them all.
+test-fast: $(STAMP)
+	$(MAKE) --no-print-directory --jobs=3 --output-sync=line lint typecheck unit-fast
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
@@ -35,6 +43,9 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
+
+unit-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 # Rewrite the golden files from the current output; review the diff before committing.
 golden: $(STAMP)

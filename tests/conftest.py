@@ -21,6 +21,30 @@ import pytest
 _counter = itertools.count()
 
 
+# Whole files a developer may leave out locally with `make test-fast` (pytest -m "not slow
+# and not browser"); `make test` and CI run them. A single slow test is marked where it
+# is defined. The marks are registered in pyproject.toml.
+SKIPPABLE = {
+    "web/test_browser.py": "browser",  # headless Chromium
+    "ingest/test_crash.py": "slow",  # kills a real ingest and runs it again
+    "evaluation/test_ledger_bench.py": "slow",  # the ledger benchmark at small scale
+    "api/test_schemathesis.py": "slow",  # property-based requests to every endpoint
+    "nlp/test_roletagger.py": "slow",  # loads the accurate profile's MiniLM tagger (torch)
+}
+
+
+TESTS = Path(__file__).parent
+assert all((TESTS / name).is_file() for name in SKIPPABLE), "a SKIPPABLE file has moved"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(TESTS):
+            mark = SKIPPABLE.get(item.path.relative_to(TESTS).as_posix())
+            if mark is not None:
+                item.add_marker(mark)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

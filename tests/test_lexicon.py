@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from claimledger.cli import app
 from claimledger.lexicon import Lexicon, LexiconError
 from tests import paths
 
@@ -90,11 +92,17 @@ def test_the_cli_analyses_with_a_users_hedge(tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
     article.write_text("The mayor said that 300 people had conceivably been evacuated.\n")
     words = _user_file(tmp_path, '[hedges.words]\nconceivably = "possible"\n')
-    cli = [sys.executable, "-m", "claimledger", "analyze", str(article), "--format", "json"]
-    plain = subprocess.run(cli, capture_output=True, text=True, timeout=300, check=True)
+    args = ["analyze", str(article), "--format", "json"]
+    plain = CliRunner().invoke(app, args)
+    # a fresh process, since the word lists are fixed once a process has used them
     extended = subprocess.run(
-        [*cli, "--lexicon", str(words)], capture_output=True, text=True, timeout=300, check=True
+        [sys.executable, "-m", "claimledger", *args, "--lexicon", str(words)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
+    assert plain.exit_code == 0, plain.output
     assert json.loads(plain.stdout)["attributions"][0]["certainty"] == "asserted"
     assert json.loads(extended.stdout)["attributions"][0]["certainty"] == "possible"
 

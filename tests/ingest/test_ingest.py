@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from claimledger.cli import app
+from claimledger.gazetteer import load_gazetteer
 from claimledger.ledger import Ledger
+from claimledger.lexicon import Lexicon
 
 SEED = resources.files("claimledger.data").joinpath("kursk-north-korean-troops.txt")
 WIRE = (
@@ -22,9 +26,7 @@ WIRE = (
 )
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
+def _write_corpus(folder: Path) -> Path:
     (folder / "sub").mkdir(parents=True)
     shutil.copy(str(SEED), folder / "sub" / "kursk.txt")
     lines = [
@@ -39,6 +41,20 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "feed.jsonl").write_text(body, encoding="utf-8")
     (folder / "notes.md").write_text("not an article format", encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return _write_corpus(tmp_path / "in")
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The corpus ingested once, for the tests that only read the ledger."""
+    folder = tmp_path_factory.mktemp("ingested")
+    db = str(folder / "l.sqlite")
+    _ingest(_write_corpus(folder / "in"), db)
+    return db
 
 
 def _ingest(corpus: Path, db: str, *extra: str) -> tuple[int, str]:
@@ -158,9 +174,8 @@ def test_a_file_that_is_not_a_warc_is_one_error_line(tmp_path: Path) -> None:
     assert code == 1 and "bad.warc: not a WARC file" in output
 
 
-def test_claims_are_listed_with_filters(corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "l.sqlite")
-    _ingest(corpus, db)
+def test_claims_are_listed_with_filters(ingested: str) -> None:
+    db = ingested
 
     def listed(*options: str) -> list[dict[str, object]]:
         result = CliRunner().invoke(app, ["claims", "--db", db, "--format", "jsonl", *options])
@@ -179,10 +194,78 @@ def test_claims_are_listed_with_filters(corpus: Path, tmp_path: Path) -> None:
     assert listed("--subject", "100%_") == []  # LIKE wildcards are plain characters
 
 
-def test_claims_table_and_bad_date(corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "l.sqlite")
-    _ingest(corpus, db)
+def test_claims_table_and_bad_date(ingested: str) -> None:
+    db = ingested
     table = CliRunner().invoke(app, ["claims", "--db", db, "--measure", "captured"])
     assert table.exit_code == 0 and "2 claim(s)" in table.output
     bad = CliRunner().invoke(app, ["claims", "--db", db, "--since", "yesterday"])
     assert bad.exit_code == 2 and bad.output.count("\n") == 1
+
+
+HEDGED = "The mayor said that 300 people had conceivably been evacuated.\n"
+NAMED = "NGE reported that 20 soldiers were killed.\n"
+USER_WORDS = '[hedges.words]\nconceivably = "possible"\n'
+USER_NAMES = '[[entity]]\nname = "Novaya Gazeta Europe"\nkind = "outlet"\naliases = ["NGE"]\n'
+# a fresh process, since word lists are fixed once a process has used them; the start
+# method of worker processes is set before the command runs
+INGEST = (
+    "import multiprocessing, sys; multiprocessing.set_start_method(sys.argv[1]); "
+    "from claimledger.cli import app; app(sys.argv[2:], prog_name='claimledger')"
+)
+
+
+def test_ingest_analyses_with_the_users_names(tmp_path: Path) -> None:
+    assert load_gazetteer().lookup("NGE") is None
+    article = tmp_path / "named.txt"
+    article.write_text(NAMED, encoding="utf-8")
+    names = tmp_path / "names.toml"
+    names.write_text(USER_NAMES, encoding="utf-8")
+    db = str(tmp_path / "l.sqlite")
+    code, output = _ingest(article, db, "--gazetteer", str(names))
+    assert code == 0, output
+    with Ledger(db) as ledger:
+        (claim,) = ledger.find_claims()
+    assert claim.source == "Novaya Gazeta Europe"
+
+
+@pytest.mark.parametrize("start", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])
+def test_ingest_workers_analyse_with_the_users_word_lists_and_names(
+    tmp_path: Path, start: str
+) -> None:
+    """--lexicon and --gazetteer reach the worker processes: forked ones inherit the
+    extended lists, spawned ones read the files again. (In this process, the lists are
+    extended as for analyze: tests/test_lexicon.py.)"""
+    assert "conceivably" not in Lexicon.load().mapping("hedges.words")
+    assert load_gazetteer().lookup("NGE") is None
+    article = tmp_path / "article.txt"  # one article: one worker starts a pipeline
+    article.write_text(HEDGED + NAMED, encoding="utf-8")
+    words = tmp_path / "words.toml"
+    words.write_text(USER_WORDS, encoding="utf-8")
+    names = tmp_path / "names.toml"
+    names.write_text(USER_NAMES, encoding="utf-8")
+    db = tmp_path / "l.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST, start, "ingest", str(article), "--db", str(db),
+         "--workers", "2", "--lexicon", str(words), "--gazetteer", str(names)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with Ledger(str(db)) as ledger:
+        claims = {c.claim.quantity.value: c for c in ledger.find_claims()}
+    assert claims[300].claim.certainty == "possible"
+    assert claims[20].source == "Novaya Gazeta Europe"
+
+
+def test_a_bad_gazetteer_stops_ingest_before_the_ledger_is_made(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[entity]]\nname = "X"\nkind = "planet"\n', encoding="utf-8")
+    feed = tmp_path / "a.txt"
+    feed.write_text(NAMED, encoding="utf-8")
+    db = tmp_path / "l.sqlite"
+    code, output = _ingest(feed, str(db), "--gazetteer", str(bad))
+    assert code == 1
+    assert output.count("\n") == 1 and "bad.toml: entity 1 (X)" in output
+    assert not db.exists()

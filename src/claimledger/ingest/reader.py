@@ -11,8 +11,6 @@ import stat
 from dataclasses import dataclass
 from typing import Literal
 
-import trafilatura
-
 from claimledger.errors import InputError
 
 __all__ = ["DEFAULT_MAX_BYTES", "LoadedText", "load_text", "read_document"]
@@ -157,6 +155,10 @@ def _looks_like_html(name: str, text: str) -> bool:
 
 
 def _load_html(name: str, html: str) -> LoadedText:
+    # imported here: the ledger's commands and the API's reads never parse HTML, and
+    # trafilatura with lxml takes a noticeable part of a second to import
+    import trafilatura
+
     # trafilatura rejects markup without an <html> element as "not HTML" when it parses to
     # a single block, so a bare fragment (e.g. one <p>) is wrapped into a document first.
     if not re.search(r"<html[\s>]", html[:_HTML_SNIFF_CHARS], re.IGNORECASE):

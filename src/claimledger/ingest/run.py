@@ -11,7 +11,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimledger import lexicon
 from claimledger.errors import ClaimledgerError, InputError
+from claimledger.gazetteer import Gazetteer
 from claimledger.ingest.inputs import Article, iter_articles
 from claimledger.ingest.reader import DEFAULT_MAX_BYTES
 from claimledger.ledger import Ledger
@@ -29,7 +31,9 @@ class Tally:
     failed: list[str] = field(default_factory=list)  # one line per input that failed
 
 
-def analyse_article(article: Article, profile: str = "fast") -> Analysis:
+def analyse_article(
+    article: Article, profile: str = "fast", gazetteer: Gazetteer | None = None
+) -> Analysis:
     from claimledger.extract import analyze
 
     loaded = article.loaded
@@ -42,11 +46,32 @@ def analyse_article(article: Article, profile: str = "fast") -> Analysis:
         path=loaded.path,
         format=loaded.format,
         profile=profile,
+        gazetteer=gazetteer,
     )
 
 
+# What a worker process analyses with, set once when it starts (_start_worker) rather
+# than sent with every article.
+_worker_gazetteer: Gazetteer | None = None
+
+
+def _start_worker(gazetteer: Gazetteer | None, lexicons: tuple[Path, ...]) -> None:
+    global _worker_gazetteer
+    _worker_gazetteer = gazetteer
+    for path in lexicons:
+        lexicon.extend(path)
+
+
+def _analyse_in_worker(article: Article, profile: str) -> Analysis:
+    return analyse_article(article, profile, _worker_gazetteer)
+
+
 def _analyses(
-    items: Iterable[Article | InputError], workers: int, profile: str
+    items: Iterable[Article | InputError],
+    workers: int,
+    profile: str,
+    gazetteer: Gazetteer | None,
+    lexicons: tuple[Path, ...],
 ) -> Iterator[Analysis | ClaimledgerError]:
     """Analyses in input order; at most twice as many articles in flight as workers."""
     if workers <= 1:
@@ -55,14 +80,22 @@ def _analyses(
                 yield item
                 continue
             try:
-                yield analyse_article(item, profile)
+                yield analyse_article(item, profile, gazetteer)
             except ClaimledgerError as exc:
                 yield exc
         return
     # spawn, not fork: torch (the accurate profile) and threads do not survive a fork
     context = multiprocessing.get_context("spawn" if profile != "fast" else None)
+    # A forked worker inherits this process's word lists, extended already; a spawned one
+    # (or one from a fork server) starts with the shipped lists and reads the user's again.
+    inherited = context.get_start_method() == "fork"
     pending: deque[Future[Analysis] | InputError] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(gazetteer, () if inherited else lexicons),
+    ) as pool:
 
         def drain_one() -> Analysis | ClaimledgerError:
             head = pending.popleft()
@@ -77,7 +110,7 @@ def _analyses(
             if isinstance(item, InputError):
                 pending.append(item)
             else:
-                pending.append(pool.submit(analyse_article, item, profile))
+                pending.append(pool.submit(_analyse_in_worker, item, profile))
             while len(pending) > 2 * workers:
                 yield drain_one()
         while pending:
@@ -92,12 +125,20 @@ def ingest(
     profile: str = "fast",
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[Stored | None, str], None] | None = None,
+    gazetteer: Gazetteer | None = None,
+    lexicons: Iterable[Path] = (),
 ) -> Tally:
     """Store every article under ``paths``; ``progress`` is told after each one (the
-    stored result, or None and the error line)."""
+    stored result, or None and the error line).
+
+    ``gazetteer`` names known outlets, organisations and equipment (default: the shipped
+    one, which :func:`claimledger.gazetteer.load_gazetteer` extends). ``lexicons`` are the
+    word-list files this process's lists were extended with
+    (:func:`claimledger.lexicon.extend`), for worker processes that start afresh to read
+    them again."""
     tally = Tally()
     items = iter_articles(paths, max_bytes=max_bytes)
-    for result in _analyses(items, workers, profile):
+    for result in _analyses(items, workers, profile, gazetteer, tuple(lexicons)):
         if isinstance(result, ClaimledgerError):
             tally.failed.append(str(result))
             if progress is not None:

@@ -831,6 +831,7 @@ def rate(
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @profile_option
+@gazetteer_option
 @lexicon_option
 @click.option(
     "--private-reads",
@@ -838,12 +839,19 @@ def rate(
     help="Reads need the token too (the web UI, which has no log-in, is then off).",
 )
 def serve(
-    db: str, host: str, port: int, profile: str, lexicons: tuple[Path, ...], private_reads: bool
+    db: str,
+    host: str,
+    port: int,
+    profile: str,
+    gazetteer: Path | None,
+    lexicons: tuple[Path, ...],
+    private_reads: bool,
 ) -> None:
     """Serve the ledger: the web UI at / and the JSON API at /api/v1 (OpenAPI document at
     /api/v1/openapi.json). Writes (posting articles, rating claims) need the token in
     CLAIMLEDGER_TOKEN, or in the file named by CLAIMLEDGER_TOKEN_FILE; without one they
-    are refused. --profile and --lexicon apply to the articles posted or pasted.
+    are refused. --profile, --gazetteer and --lexicon apply to the articles posted or
+    pasted.
 
     \b
     Examples:
@@ -853,14 +861,18 @@ def serve(
     import uvicorn
 
     from claimledger.api import Settings
+    from claimledger.gazetteer import load_gazetteer
     from claimledger.ledger import Ledger
     from claimledger.server import build_app
 
     _extend_word_lists(lexicons)
     overrides: dict[str, Any] = {"profile": profile}
+    if gazetteer is not None:
+        overrides["gazetteer"] = str(gazetteer)
     if private_reads:
         overrides["private_reads"] = True
     settings = Settings.from_env(db, **overrides)
+    load_gazetteer(gazetteer)  # a bad file is one error line here, before the server starts
     with Ledger(db) as ledger:  # a bad ledger is one error line here, not a traceback later
         documents = ledger.counts()["documents"]
     writes = "need the token" if settings.token else "are off (set CLAIMLEDGER_TOKEN to allow)"

@@ -470,6 +470,27 @@ def test_analyze_answers_the_analysis_without_storing_it(serve: Serve) -> None:
     assert client.post(f"{API}/analyze", files=upload).json()["document"]["format"] == "html"
 
 
+def test_analysis_uses_the_servers_gazetteer(serve: Serve, tmp_path: Path) -> None:
+    """A gazetteer given to the server names the outlets of posted and pasted articles."""
+    names = tmp_path / "names.toml"
+    names.write_text(
+        '[[entity]]\nname = "Novaya Gazeta Europe"\nkind = "outlet"\naliases = ["NGE"]\n',
+        encoding="utf-8",
+    )
+    client = serve(token=None, gazetteer=str(names))
+    text = "NGE reported that 20 soldiers were killed."
+    analysis = client.post(f"{API}/analyze", json={"text": text}).json()
+    assert analysis["attributions"][0]["source"]["entity"] == "Novaya Gazeta Europe"
+    assert analysis["attributions"][0]["source"]["kind"] == "outlet"
+
+
+def test_a_bad_gazetteer_stops_the_server_before_it_starts(tmp_path: Path) -> None:
+    names = tmp_path / "names.toml"
+    names.write_text("[[entity]]\nname = 3\n", encoding="utf-8")
+    with pytest.raises(ClaimledgerError, match=r"names\.toml"):
+        create_app(Settings(db=str(tmp_path / "l.sqlite"), gazetteer=str(names)))
+
+
 # --- ratings ---------------------------------------------------------------------------
 
 

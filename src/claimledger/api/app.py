@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -21,6 +22,7 @@ from claimledger.api.middleware import BodySizeLimit, SecurityHeaders
 from claimledger.api.models import DocumentIn, RatingIn
 from claimledger.api.problems import PROBLEM_MEDIA_TYPE, install_handlers
 from claimledger.api.settings import Settings
+from claimledger.gazetteer import load_gazetteer
 from claimledger.ledger.store import Ledger
 
 API_ROOT = "/api/v1"
@@ -112,6 +114,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ledger = None
+    # read now, so a bad file stops the server before it starts; spaCy-free
+    app.state.gazetteer = load_gazetteer(Path(settings.gazetteer) if settings.gazetteer else None)
     app.state.write_lock = threading.Lock()
     app.state.analysis_lock = threading.Lock()
 

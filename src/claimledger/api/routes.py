@@ -440,6 +440,7 @@ def _analyze(request: Request, posted: inputs.ArticleInput) -> AnalysisRecord:
             path=posted.path,
             format=posted.format,
             profile=settings_of(request).profile,
+            gazetteer=request.app.state.gazetteer,
         )
 
 

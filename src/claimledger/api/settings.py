@@ -38,6 +38,7 @@ class Settings:
     private_reads: bool = False
     max_body_bytes: int = DEFAULT_MAX_BYTES
     profile: str = "fast"
+    gazetteer: str | None = None  # a user's gazetteer file, for posted and pasted articles
 
     def __post_init__(self) -> None:
         if self.token is not None and not _header_safe(self.token):
@@ -74,7 +75,7 @@ class Settings:
     ) -> Settings:
         """Settings for the ledger ``db`` from the environment (``environ``, default
         ``os.environ``); keyword arguments (``token``, ``private_reads``,
-        ``max_body_bytes``, ``profile``) take precedence over it."""
+        ``max_body_bytes``, ``profile``, ``gazetteer``) take precedence over it."""
         env = os.environ if environ is None else environ
         fields: dict[str, Any] = {"db": os.fspath(db)}
         if "token" not in overrides:

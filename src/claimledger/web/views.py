@@ -341,7 +341,13 @@ def _router(profile: str) -> APIRouter:
             # pipelines are not documented as thread-safe
             lock = getattr(request.app.state, "analysis_lock", None) or _ANALYSIS_LOCK
             with lock:
-                return analyze(text, published=published, profile=profile, path="pasted text")
+                return analyze(
+                    text,
+                    published=published,
+                    profile=profile,
+                    path="pasted text",
+                    gazetteer=getattr(request.app.state, "gazetteer", None),
+                )
 
         try:
             analysis = await run_in_threadpool(analyse_one)

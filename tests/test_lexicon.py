@@ -75,12 +75,6 @@ def test_a_bad_user_file_is_one_error_naming_it(tmp_path: Path, text: str, messa
     assert "\n" not in str(caught.value)
 
 
-def test_a_certainty_must_be_a_level(tmp_path: Path) -> None:
-    lexicon = Lexicon.load([_user_file(tmp_path, '[hedges.words]\nsurely = "sure"\n')])
-    with pytest.raises(LexiconError, match="use one of asserted"):
-        lexicon.certainties("hedges.words")
-
-
 def test_a_missing_user_file_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match="cannot read word lists"):
         Lexicon.load([tmp_path / "missing.toml"])
@@ -126,3 +120,44 @@ def test_a_bad_lexicon_stops_the_cli_before_any_analysis(tmp_path: Path) -> None
 def test_the_shipped_files_are_where_the_lexicon_reads_them() -> None:
     folder = paths.ROOT / "src" / "claimledger" / "data" / "lexicon"
     assert {p.stem for p in folder.glob("*.toml")} >= {"cues", "hedges", "channels", "sources"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[[cues.verbs]]\nkind = "say"\ncertainty = "sure"\nlemmas = ["opine"]\n',
+            "cues.verbs: certainty is 'sure'; use one of asserted",
+        ),
+        ('[[cues.verbs]]\nkind = "say"\ncertainty = "asserted"\n', "cues.verbs: lemmas must be"),
+        (
+            '[[cues.verbs]]\nkind = "say"\ncertainty = "asserted"\nlemmas = ["x"]\nweight = 2\n',
+            "cues.verbs: unknown field weight",
+        ),
+        ('[numbers]\nscales = [{ word = "lakh", value = 1e5 }]\n', "value must be a whole number"),
+        ('[numbers.bounds]\n"well over" = "above-ish"\n', "'well over' is 'above-ish'; use one of"),
+        ('[hedges.words]\nsurely = "sure"\n', "'surely' is 'sure'; use one of asserted"),
+        ('[time]\ncounts = [{ word = "a dozen", value = "12" }]\n', "value must be a whole number"),
+        ('[time.seasons]\nmonsoon = "junee"\n', "'monsoon' is 'junee'; use one of january"),
+        ('[time.parts]\nmidmost = "centre"\n', "'midmost' is 'centre'; use one of first"),
+        ('[[measures.measure]]\nname = "maimed"\nverbs = ["maim"]\n', "name is 'maimed'"),
+        ('[[measures.measure]]\nname = "killed"\nverbs = "slay"\n', "verbs must be an array"),
+    ],
+)
+def test_a_bad_row_or_value_is_one_error_naming_its_file_when_it_is_read(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """Checked as the file is read (so --lexicon stops the command before any analysis),
+    not when a component first uses the list."""
+    path = _user_file(tmp_path, text)
+    with pytest.raises(LexiconError) as caught:
+        Lexicon.load([path])
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_rows_optional_fields_are_filled(tmp_path: Path) -> None:
+    text = '[[measures.measure]]\nname = "killed"\nverbs = ["massacre"]\n'
+    (*_, row) = Lexicon.load([_user_file(tmp_path, text)]).rows("measures.measure")
+    assert row == {"name": "killed", "verbs": ["massacre"], "nouns": [], "states": []}

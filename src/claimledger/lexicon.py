@@ -25,12 +25,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from claimledger.errors import ClaimledgerError
-from claimledger.records import CERTAINTY_ORDER, Certainty
+from claimledger.records import CERTAINTY_ORDER, Bound, Certainty, Measure
 
 PACKAGE_DIR = "lexicon"  # under claimledger/data
+
+
+_KIND_WORDS = {
+    str: "a string",
+    int: "a whole number",
+    bool: "true or false",
+    list: "an array of words",
+}
 
 
 class LexiconError(ClaimledgerError):
@@ -39,6 +47,68 @@ class LexiconError(ClaimledgerError):
 
 
 Value = list[str] | dict[str, Any] | list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one field of a row, or one value of a table, must hold: a ``kind`` (str, int,
+    bool, or list for an array of words); for a string, one of ``choices`` or one of the
+    words of the list ``of`` (its words, or its table's keys); ``optional`` cells may be
+    left out (false, an empty list or none)."""
+
+    kind: type
+    choices: tuple[str, ...] = ()
+    of: str | None = None
+    optional: bool = False
+
+    def default(self) -> object:
+        return False if self.kind is bool else [] if self.kind is list else None
+
+
+_WORD = Cell(str)
+_WORDS = Cell(list)
+_NUMBER = Cell(int)
+_CERTAINTY = Cell(str, CERTAINTY_ORDER)
+_NUMBERED = {"word": _WORD, "value": _NUMBER}
+
+# Every list that holds more than words, and what its rows or values must be. Shipped and
+# user files alike are checked against it as they are read, so a bad entry is one error
+# naming its file, before any analysis.
+ROWS: dict[str, dict[str, Cell]] = {
+    "cues.verbs": {"kind": _WORD, "certainty": _CERTAINTY, "lemmas": _WORDS},
+    "hedges.qualified": {"word": _WORD, "after": _WORDS, "certainty": _CERTAINTY},
+    "channels.verbs": {"lemma": _WORD, "kind": _WORD, "platform": Cell(str, optional=True)},
+    "numbers.cardinals": _NUMBERED,
+    "numbers.scales": _NUMBERED,
+    "numbers.ordinals": _NUMBERED,
+    "numbers.denominators": {"singular": _WORD, "plural": _WORD, "value": _NUMBER},
+    "numbers.vague": {"phrase": _WORD, "low": _NUMBER, "high": _NUMBER},
+    "time.counts": _NUMBERED,
+    "time.deictic_days": {
+        "word": _WORD,
+        "days": _NUMBER,
+        "time_of_day": Cell(bool, optional=True),
+        "earlier_later": Cell(bool, optional=True),
+    },
+    "measures.measure": {
+        "name": Cell(str, get_args(Measure)),
+        "verbs": Cell(list, optional=True),
+        "nouns": Cell(list, optional=True),
+        "states": Cell(list, optional=True),
+    },
+}
+VALUES: dict[str, Cell] = {
+    "cues.impersonal": _CERTAINTY,
+    "cues.nouns": _CERTAINTY,
+    "hedges.words": _CERTAINTY,
+    "hedges.raising_verbs": _CERTAINTY,
+    "hedges.predicates": _CERTAINTY,
+    "numbers.bounds": Cell(str, get_args(Bound)),
+    "time.month_abbreviations": Cell(str, of="time.months"),
+    "time.seasons": Cell(str, of="time.months"),
+    "time.parts": Cell(str, ("first", "middle", "last")),
+    "time.edges": Cell(str, of="time.parts"),
+}
 
 
 @dataclass
@@ -70,7 +140,10 @@ class Lexicon:
             for name, value in data.items():
                 lists[f"{section}.{name}"] = _checked(value, f"{origin}: {name}")
             origins.append(origin)
-        return cls(lists, tuple(origins))
+        lexicon = cls(lists, tuple(origins))
+        for key in lists:
+            lexicon._validate(key, f"claimledger/data/{PACKAGE_DIR}/{key.split('.')[0]}.toml")
+        return lexicon
 
     def merge(self, sections: Mapping[str, Any], origin: str) -> None:
         """Add a user file's lists (already parsed) to these."""
@@ -88,7 +161,47 @@ class Lexicon:
                         f"claimledger/data/{PACKAGE_DIR}/ ({_nearby(key, self.lists)})"
                     )
                 self.lists[key] = _extended(self.lists[key], value, f"{origin}: {key}")
+                self._validate(key, origin)
         self.origins += (origin,)
+
+    def _validate(self, key: str, origin: str) -> None:
+        """Check a list's rows or values against :data:`ROWS` and :data:`VALUES`, filling
+        the optional fields a row leaves out."""
+        if key in ROWS:
+            for row in cast(list[dict[str, Any]], self.lists[key]):
+                for name, cell in ROWS[key].items():
+                    if name not in row and cell.optional:
+                        row[name] = cell.default()
+                        continue
+                    problem = self._problem(cell, row.get(name))
+                    if problem:
+                        raise LexiconError(f"{origin}: {key}: {name} {problem} in {row!r}")
+                unknown = set(row) - set(ROWS[key])
+                if unknown:
+                    raise LexiconError(
+                        f"{origin}: {key}: unknown field {', '.join(sorted(unknown))} in "
+                        f"{row!r}; a row has {', '.join(ROWS[key])}"
+                    )
+        if key in VALUES:
+            for word, value in cast(dict[str, Any], self.lists[key]).items():
+                problem = self._problem(VALUES[key], value)
+                if problem:
+                    raise LexiconError(f"{origin}: {key}: {word!r} {problem}")
+
+    def _problem(self, cell: Cell, value: object) -> str | None:
+        """What is wrong with ``value`` for ``cell``, or None."""
+        if cell.kind is list:
+            fits = isinstance(value, list) and all(isinstance(w, str) for w in value)
+        else:
+            fits = type(value) is cell.kind
+        if not fits:
+            return f"must be {_KIND_WORDS[cell.kind]}, not {value!r}"
+        allowed = cell.choices or (
+            tuple(cast(Iterable[str], self.lists[cell.of])) if cell.of else ()
+        )
+        if allowed and value not in allowed:
+            return f"is {value!r}; use one of {', '.join(allowed)}"
+        return None
 
     # --- typed reads ------------------------------------------------------------------
 
@@ -130,28 +243,13 @@ class Lexicon:
             raise LexiconError(f"word list {key!r} is not a table of words to arrays of words")
         return {k: tuple(v) for k, v in value.items()}
 
-    def rows(
-        self, key: str, fields: Mapping[str, type] | None = None
-    ) -> tuple[dict[str, Any], ...]:
-        """An array of tables; with ``fields``, each row must have each field of its type
-        (``{"word": str, "value": int}``), a true-or-false field may be left out and is
-        then false, and a field of type list holds words."""
+    def rows(self, key: str) -> tuple[dict[str, Any], ...]:
+        """An array of tables; a list in :data:`ROWS` has every field it declares (checked
+        when the files were read)."""
         value = self._get(key)
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise LexiconError(f"word list {key!r} is not an array of tables")
-        rows = tuple(dict(v) for v in cast(list[dict[str, Any]], value))
-        for row in rows if fields else ():
-            for name, kind in (fields or {}).items():
-                if kind is bool:
-                    row.setdefault(name, False)
-                cell = row.get(name)
-                fits = type(cell) is kind and (
-                    kind is not list or all(isinstance(w, str) for w in cast(list[Any], cell))
-                )
-                if not fits:
-                    shape = ", ".join(f"{n} ({t.__name__})" for n, t in (fields or {}).items())
-                    raise LexiconError(f"{key}: each row needs {shape}; got {row!r}")
-        return rows
+        return tuple(dict(v) for v in cast(list[dict[str, Any]], value))
 
     def _get(self, key: str) -> Value:
         try:
@@ -281,5 +379,5 @@ def groups(key: str) -> dict[str, tuple[str, ...]]:
     return lexicon().groups(key)
 
 
-def rows(key: str, fields: Mapping[str, type] | None = None) -> tuple[dict[str, Any], ...]:
-    return lexicon().rows(key, fields)
+def rows(key: str) -> tuple[dict[str, Any], ...]:
+    return lexicon().rows(key)

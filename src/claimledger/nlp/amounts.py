@@ -31,9 +31,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal, cast, get_args
+from typing import Literal, cast
 
-from claimledger.lexicon import LexiconError, lexicon
+from claimledger.lexicon import lexicon
 from claimledger.records import Bound
 
 AmountKind = Literal["count", "fraction", "ordinal", "year"]
@@ -43,18 +43,12 @@ APPROX_SPREAD = 0.10  # "about N" allows N ± 10 %
 
 def _numbers(key: str) -> dict[str, int]:
     """Rows of ``{ word = "...", value = N }`` as a table of words to numbers."""
-    return {row["word"]: row["value"] for row in lexicon().rows(key, {"word": str, "value": int})}
+    return {row["word"]: row["value"] for row in lexicon().rows(key)}
 
 
 def _bounds() -> dict[str, Bound]:
-    table = lexicon().mapping("numbers.bounds")
-    for phrase, bound in table.items():
-        if bound not in get_args(Bound):
-            raise LexiconError(
-                f"numbers.bounds: {phrase!r} has bound {bound!r}; use one of "
-                + ", ".join(get_args(Bound))
-            )
-    return cast(dict[str, Bound], table)
+    """Each modifier to the bound it puts on a figure (checked when the lists were read)."""
+    return cast(dict[str, Bound], lexicon().mapping("numbers.bounds"))
 
 
 # Words before a figure, longest first when matched; each says how the figure bounds the
@@ -66,9 +60,7 @@ SCALES = _numbers("numbers.scales")
 SUFFIXES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
 ORDINAL_WORDS = _numbers("numbers.ordinals")
 # Denominators of fractions: "a third", "two-thirds", "three quarters".
-_DENOMINATOR_ROWS = lexicon().rows(
-    "numbers.denominators", {"singular": str, "plural": str, "value": int}
-)
+_DENOMINATOR_ROWS = lexicon().rows("numbers.denominators")
 DENOMINATORS: dict[str, int] = {
     word: row["value"] for row in _DENOMINATOR_ROWS for word in (row["singular"], row["plural"])
 }
@@ -76,8 +68,7 @@ DENOMINATORS: dict[str, int] = {
 SINGULAR_DENOMINATORS: frozenset[str] = frozenset(row["singular"] for row in _DENOMINATOR_ROWS)
 # Vague amounts: (low, high) per unit of the scale that follows ("several thousand").
 VAGUE: dict[str, tuple[int, int]] = {
-    row["phrase"]: (row["low"], row["high"])
-    for row in lexicon().rows("numbers.vague", {"phrase": str, "low": int, "high": int})
+    row["phrase"]: (row["low"], row["high"]) for row in lexicon().rows("numbers.vague")
 }
 YEAR_PREPS = lexicon().words("numbers.year_prepositions")
 

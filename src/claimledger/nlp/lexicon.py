@@ -9,51 +9,34 @@ from __future__ import annotations
 
 from importlib import resources
 
-from claimledger.lexicon import LexiconError, certainties, groups, lexicon, mapping, words
-from claimledger.records import CERTAINTY_ORDER, Certainty
-
-
-def _level(key: str, row: dict[str, object]) -> Certainty:
-    level = row["certainty"]
-    if level not in CERTAINTY_ORDER:
-        raise LexiconError(
-            f"{key}: certainty {level!r} in {row!r}; use one of {', '.join(CERTAINTY_ORDER)}"
-        )
-    return level
+from claimledger.lexicon import certainties, groups, lexicon, mapping, words
+from claimledger.records import Certainty
 
 
 def _curated_cues() -> dict[str, tuple[str, Certainty]]:
     """Each cue lemma to (kind, the certainty the cue itself conveys)."""
-    verbs: dict[str, tuple[str, Certainty]] = {}
-    for row in lexicon().rows("cues.verbs", {"kind": str, "certainty": str, "lemmas": list}):
-        for lemma in row["lemmas"]:
-            verbs[lemma] = (row["kind"], _level("cues.verbs", row))
-    return verbs
+    return {
+        lemma: (row["kind"], row["certainty"])
+        for row in lexicon().rows("cues.verbs")
+        for lemma in row["lemmas"]
+    }
 
 
 def _qualified_hedges() -> dict[str, tuple[frozenset[str], Certainty]]:
     """Each word that hedges only after a qualifier to (its qualifiers, its certainty):
     "certainly" to ({"almost", "nearly"}, "likely")."""
-    rows = lexicon().rows("hedges.qualified", {"word": str, "after": list, "certainty": str})
-    return {row["word"]: (frozenset(row["after"]), _level("hedges.qualified", row)) for row in rows}
+    return {
+        row["word"]: (frozenset(row["after"]), row["certainty"])
+        for row in lexicon().rows("hedges.qualified")
+    }
 
 
 def _channel_verbs() -> dict[str, tuple[str, str | None]]:
     """Each cue verb that names its own channel to (the channel kind, the platform or
     None): "tweet" to ("social-post", "Twitter")."""
-    found: dict[str, tuple[str, str | None]] = {}
-    for row in lexicon().rows("channels.verbs"):
-        lemma, kind, platform = row.get("lemma"), row.get("kind"), row.get("platform")
-        if (
-            not isinstance(lemma, str)
-            or not isinstance(kind, str)
-            or not isinstance(platform, str | None)
-        ):
-            raise LexiconError(
-                f"channels.verbs: each row needs lemma and kind, and may have platform; got {row!r}"
-            )
-        found[lemma] = (kind, platform)
-    return found
+    return {
+        row["lemma"]: (row["kind"], row["platform"]) for row in lexicon().rows("channels.verbs")
+    }
 
 
 def _mined_cues() -> tuple[dict[str, tuple[str, Certainty]], set[str]]:

@@ -3,13 +3,7 @@ modules read it in (claimledger.nlp.time.vocabulary)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-import pytest
-
-from claimledger import lexicon
-from claimledger.lexicon import Lexicon, LexiconError
+from claimledger.lexicon import Lexicon
 from claimledger.nlp.time import vocabulary
 
 # Each list of time.toml and the read that takes it.
@@ -50,34 +44,3 @@ def test_the_words_come_out_as_the_resolver_reads_them() -> None:
     assert vocabulary.PART_INDEX == {"early": 0, "mid": 1, "late": 2}
     assert vocabulary.DAY_PARTS == ("early", "late")
     assert vocabulary.EDGES["end"] == "late"
-
-
-@pytest.mark.parametrize(
-    ("text", "read", "message"),
-    [
-        (
-            '[time]\ncounts = [{ word = "a dozen", value = "12" }]\n',
-            lambda: lexicon.rows("time.counts", {"word": str, "value": int}),
-            "time.counts: each row needs",
-        ),
-        (
-            '[time.seasons]\nmonsoon = "junee"\n',
-            lambda: vocabulary._months_of("time.seasons"),
-            "'monsoon' is to be a month's name",
-        ),
-        ('[time.parts]\nmidmost = "centre"\n', vocabulary._parts, "'midmost' is to name a third"),
-    ],
-)
-def test_a_word_that_does_not_fit_is_one_error_naming_its_list(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    text: str,
-    read: Callable[[], object],
-    message: str,
-) -> None:
-    path = tmp_path / "mine.toml"
-    path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(lexicon, "_active", Lexicon.load([path]))
-    with pytest.raises(LexiconError, match=message) as caught:
-        read()
-    assert "\n" not in str(caught.value)

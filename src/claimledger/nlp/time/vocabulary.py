@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from claimledger.lexicon import LexiconError, lexicon, mapping, sequence
+from claimledger.lexicon import VALUES, LexiconError, lexicon, mapping, sequence
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -36,11 +36,7 @@ def _calendar(key: str, count: int) -> tuple[str, ...]:
 def _months_of(key: str) -> dict[str, int]:
     """A table of words to month names, as month numbers."""
     numbers = {name: number for number, name in enumerate(MONTH_NAMES, start=1)}
-    table = mapping(key)
-    for word, month in table.items():
-        if month not in numbers:
-            raise LexiconError(f"{key}: {word!r} is to be a month's name, not {month!r}")
-    return {word: numbers[month] for word, month in table.items()}
+    return {word: numbers[month] for word, month in mapping(key).items()}
 
 
 MONTH_NAMES: Final = _calendar("time.months", 12)
@@ -51,7 +47,7 @@ MONTHS: Final[dict[str, int]] = {
 }
 WEEKDAYS: Final = _calendar("time.weekdays", 7)
 NUMBERS: Final[dict[str, int]] = {
-    row["word"]: row["value"] for row in lexicon().rows("time.counts", {"word": str, "value": int})
+    row["word"]: row["value"] for row in lexicon().rows("time.counts")
 }
 _HEDGES: Final = sequence("time.hedges")
 HEDGE_WORDS: Final = tuple(h for h in _HEDGES if " " not in h)
@@ -64,42 +60,19 @@ ORDINALS: Final[dict[str, int]] = {
 SEASONS: Final = _months_of("time.seasons")
 AMBIGUOUS_SEASONS: Final = sequence("time.ambiguous_seasons")
 
-_DEICTIC_DAYS: Final = lexicon().rows(
-    "time.deictic_days",
-    {"word": str, "days": int, "time_of_day": bool, "earlier_later": bool},
-)
+_DEICTIC_DAYS: Final = lexicon().rows("time.deictic_days")
 DAY_OFFSETS: Final[dict[str, int]] = {row["word"]: row["days"] for row in _DEICTIC_DAYS}
 DAYS_WITH_TIME_OF_DAY: Final = tuple(row["word"] for row in _DEICTIC_DAYS if row["time_of_day"])
 DAYS_WITH_EARLIER_LATER: Final = tuple(row["word"] for row in _DEICTIC_DAYS if row["earlier_later"])
 
 # A part is the first, middle or last third of a period; see TimeValue for their bounds.
-THIRDS: Final = ("first", "middle", "last")
-
-
-def _parts() -> dict[str, int]:
-    table = mapping("time.parts")
-    for word, third in table.items():
-        if third not in THIRDS:
-            raise LexiconError(f"time.parts: {word!r} is to name a third ({', '.join(THIRDS)})")
-    return {word: THIRDS.index(third) for word, third in table.items()}
-
-
-def _edges() -> dict[str, str]:
-    table = mapping("time.edges")
-    for edge, part in table.items():
-        if part not in PART_INDEX:
-            raise LexiconError(
-                f"time.edges: {edge!r} is to be read as one of {', '.join(PART_INDEX)}"
-            )
-    return table
-
-
-PART_INDEX: Final = _parts()
+THIRDS: Final = VALUES["time.parts"].choices
+PART_INDEX: Final = {word: THIRDS.index(third) for word, third in mapping("time.parts").items()}
 # The first and last third of a day are read before a weekday ("early Monday"), not "mid".
 DAY_PARTS: Final = tuple(word for word, index in PART_INDEX.items() if index != 1)
 # "the beginning of X" is read as "early X", "the middle of X" as "mid X", "the end of X" as
 # "late X": one convention for all three, rather than a narrower one for "end" alone.
-EDGES: Final = _edges()
+EDGES: Final = mapping("time.edges")
 # Words that begin a clause (the finder ends an anaphoric "before"/"after" at one).
 CLAUSE_WORDS: Final = frozenset(sequence("time.clause_words"))
 

@@ -6,12 +6,13 @@ Spans are ``(start, end)`` character offsets, end exclusive, into ``Document.tex
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from claimledger.codec import to_plain
 
 SCHEMA_VERSION = "2.1"
 
@@ -231,27 +232,14 @@ class Analysis:
 
     def to_json(self, *, include_text: bool = True) -> dict[str, Any]:
         """The versioned JSON form (docs/schema.md)."""
-        doc = _plain(self.document)
+        doc = to_plain(self.document)
         if not include_text:
             doc.pop("text", None)
         return {
             "schema": "claimledger.analysis",
             "schema_version": SCHEMA_VERSION,
             "document": doc,
-            "entities": [_plain(e) for e in self.entities],
-            "attributions": [_plain(a) for a in self.attributions],
-            "claims": [_plain(c) for c in self.claims],
+            "entities": to_plain(self.entities),
+            "attributions": to_plain(self.attributions),
+            "claims": to_plain(self.claims),
         }
-
-
-def _plain(value: Any) -> Any:
-    """Records to JSON-ready values: dates as ISO strings, tuples as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from claimledger.codec import from_json, to_plain
 from claimledger.errors import LedgerError
 from claimledger.extract import analyze
 from claimledger.ledger import ClaimQuery, Ledger
@@ -20,8 +21,6 @@ from claimledger.ledger.reads import (
     ProvenanceEdge,
     ProvenanceNode,
     StoredClaim,
-    from_json,
-    to_plain,
 )
 from claimledger.records import Attribution, Claim, Entity
 from tests import paths

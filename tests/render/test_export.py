@@ -17,8 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from claimledger.codec import from_json
 from claimledger.errors import InputError
-from claimledger.ledger.reads import ClaimRow, Rating, from_json
+from claimledger.ledger.reads import ClaimRow, Rating
 from claimledger.render.export import (
     FLAT_COLUMNS,
     claimreview,

@@ -42,6 +42,7 @@ from claimledger.api.models import (
     TimelinePage,
 )
 from claimledger.api.problems import ApiJSONResponse
+from claimledger.codec import to_plain
 from claimledger.ledger import ClaimQuery, Ledger, Rating
 from claimledger.ledger import reads as ledger_reads
 from claimledger.ledger.reconcile import RelationKind
@@ -217,7 +218,7 @@ def list_attributions(
     ledger: LedgerDep, page: PagingDep, document_id: DocumentId
 ) -> dict[str, Any]:
     attributions = _document(ledger, document_id).attributions
-    return page.slice([ledger_reads.to_plain(a) for a in attributions])
+    return page.slice([to_plain(a) for a in attributions])
 
 
 # --- claims ----------------------------------------------------------------------------

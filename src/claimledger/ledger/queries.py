@@ -18,6 +18,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from claimledger.codec import from_json
 from claimledger.gazetteer import normalise_name
 from claimledger.ledger import tables as t
 from claimledger.ledger.reads import (
@@ -39,7 +40,6 @@ from claimledger.ledger.reads import (
     SourceRow,
     StoredClaim,
     TimelineRow,
-    from_json,
 )
 from claimledger.records import Attribution, Claim, Entity, Quantity
 

@@ -20,6 +20,7 @@ This module imports no spaCy: the ledger and the API can read it at no cost.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -334,6 +335,13 @@ def _nearby(key: str, known: Iterable[str]) -> str:
 
 _extra: list[Path] = []
 _active: Lexicon | None = None
+
+
+@functools.cache
+def shipped() -> Lexicon:
+    """The shipped lists alone, whatever :func:`extend` added: for the ledger's rules,
+    whose results must not depend on which process reconciled last."""
+    return Lexicon.load()
 
 
 def lexicon() -> Lexicon:

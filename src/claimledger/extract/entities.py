@@ -17,8 +17,14 @@ from claimledger.gazetteer import Gazetteer
 from claimledger.lexicon import words
 from claimledger.nlp.attribution import RawAttribution
 from claimledger.nlp.equipment import find_equipment
-from claimledger.nlp.lexicon import GROUP_PRONOUNS, PERSON_PRONOUNS
-from claimledger.nlp.sources import analyse_source, is_outlet_anaphor, is_outlet_name, strip_det
+from claimledger.nlp.sources import (
+    GROUP_PRONOUNS,
+    PERSON_PRONOUNS,
+    analyse_source,
+    is_outlet_anaphor,
+    is_outlet_name,
+    strip_det,
+)
 from claimledger.records import Entity, SourceKind, Spans
 
 NAME_FILLERS = words("sources.name_fillers")
@@ -83,7 +89,7 @@ class _Resolver:
         if raw.source is None:
             return AttributionMentions(source=None, via=via, interviewer=None)
         span = raw.source
-        analysis = analyse_source(span)
+        analysis = analyse_source(span, self.gazetteer)
         interviewer = (
             self.via(analysis.interviewed_by) if analysis.interviewed_by is not None else None
         )
@@ -123,8 +129,8 @@ class _Resolver:
         if is_outlet_anaphor(name):
             entity = self.registry.last_outlet_before(name.start)
         else:
-            analysis = analyse_source(name)
-            kind = "outlet" if is_outlet_name(name.text) else analysis.kind
+            analysis = analyse_source(name, self.gazetteer)
+            kind = "outlet" if is_outlet_name(name.text, self.gazetteer) else analysis.kind
             core = analysis.name if analysis.name is not None else name
             entity = self._mention(core, kind, whole=name)
         return Mention(

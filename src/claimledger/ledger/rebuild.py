@@ -278,7 +278,9 @@ def _cited(
 ) -> tuple[str, str] | None:
     """(root key, root name) of the party a statement's source cites for it ("…, a
     lawmaker said, citing the National Intelligence Service"): the figure comes from the
-    cited party, through the speaker."""
+    cited party, through the speaker. Names are looked up in the shipped gazetteer, as the
+    rules' words come from the shipped lexicon: a ledger's roots must not depend on the
+    options of the process that reconciled it."""
     source = (attribution or {}).get("source")
     if attribution is None or not source:
         return None

@@ -59,7 +59,8 @@ PART_OF: Mapping[str, frozenset[str]] = {
 PRESENCE = frozenset({"killed", "wounded", "killed_or_wounded", "captured"})
 
 # The English words these rules read (running-total words, role qualifiers, countries)
-# are in claimledger/data/lexicon/reconcile.toml.
+# are in claimledger/data/lexicon/reconcile.toml; the shipped file alone, never a user's
+# --lexicon: a ledger's relations must not depend on which process reconciled it last.
 
 
 @functools.cache
@@ -68,7 +69,7 @@ def _total_words() -> re.Pattern[str]:
     "so far")."""
     phrases = (
         r"\s+".join(re.escape(word) for word in phrase.split())
-        for phrase in lexicon.sequence("reconcile.total_words")
+        for phrase in lexicon.shipped().sequence("reconcile.total_words")
     )
     return re.compile(rf"\b(?:{'|'.join(phrases)})\b", re.IGNORECASE)
 
@@ -77,7 +78,7 @@ def _total_words() -> re.Pattern[str]:
 def _country_words() -> dict[str, tuple[str, ...]]:
     """Countries and the words that name them, so "Ukraine's commander-in-chief" matches a
     commander-in-chief "of the Ukrainian Armed Forces"."""
-    return lexicon.groups("reconcile.countries")
+    return lexicon.shipped().groups("reconcile.countries")
 
 
 # --- entities across documents -------------------------------------------------------------
@@ -126,7 +127,9 @@ def _role_key(role: str) -> str:
 @functools.cache
 def _role_name_pattern() -> re.Pattern[str]:
     """ "(the) OWNER's (qualifier) ROLE": "Ukraine's top commander"."""
-    qualifiers = "|".join(re.escape(w) for w in lexicon.sequence("reconcile.role_qualifiers"))
+    qualifiers = "|".join(
+        re.escape(w) for w in lexicon.shipped().sequence("reconcile.role_qualifiers")
+    )
     return re.compile(
         rf"^(?:the\s+)?(?P<owner>.+?)(?:'s|’s)\s+(?:(?:{qualifiers})\s+)?(?P<role>.+)$",
         re.IGNORECASE,

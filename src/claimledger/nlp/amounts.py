@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from claimledger.lexicon import lexicon
+from claimledger.lexicon import mapping, rows, words
 from claimledger.records import Bound
 
 AmountKind = Literal["count", "fraction", "ordinal", "year"]
@@ -43,12 +43,12 @@ APPROX_SPREAD = 0.10  # "about N" allows N ± 10 %
 
 def _numbers(key: str) -> dict[str, int]:
     """Rows of ``{ word = "...", value = N }`` as a table of words to numbers."""
-    return {row["word"]: row["value"] for row in lexicon().rows(key)}
+    return {row["word"]: row["value"] for row in rows(key)}
 
 
 def _bounds() -> dict[str, Bound]:
     """Each modifier to the bound it puts on a figure (checked when the lists were read)."""
-    return cast(dict[str, Bound], lexicon().mapping("numbers.bounds"))
+    return cast(dict[str, Bound], mapping("numbers.bounds"))
 
 
 # Words before a figure, longest first when matched; each says how the figure bounds the
@@ -60,7 +60,7 @@ SCALES = _numbers("numbers.scales")
 SUFFIXES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
 ORDINAL_WORDS = _numbers("numbers.ordinals")
 # Denominators of fractions: "a third", "two-thirds", "three quarters".
-_DENOMINATOR_ROWS = lexicon().rows("numbers.denominators")
+_DENOMINATOR_ROWS = rows("numbers.denominators")
 DENOMINATORS: dict[str, int] = {
     word: row["value"] for row in _DENOMINATOR_ROWS for word in (row["singular"], row["plural"])
 }
@@ -68,9 +68,9 @@ DENOMINATORS: dict[str, int] = {
 SINGULAR_DENOMINATORS: frozenset[str] = frozenset(row["singular"] for row in _DENOMINATOR_ROWS)
 # Vague amounts: (low, high) per unit of the scale that follows ("several thousand").
 VAGUE: dict[str, tuple[int, int]] = {
-    row["phrase"]: (row["low"], row["high"]) for row in lexicon().rows("numbers.vague")
+    row["phrase"]: (row["low"], row["high"]) for row in rows("numbers.vague")
 }
-YEAR_PREPS = lexicon().words("numbers.year_prepositions")
+YEAR_PREPS = words("numbers.year_prepositions")
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _NUMBER = re.compile(

@@ -24,7 +24,7 @@ from importlib import resources
 from spacy.tokens import Span, Token
 
 from claimledger.errors import ModelMissingError
-from claimledger.nlp.lexicon import FIRST_PERSON_SUBJECTS, SECOND_PERSON_SUBJECTS
+from claimledger.nlp.attribution.vocabulary import FIRST_PERSON_SUBJECTS, SECOND_PERSON_SUBJECTS
 
 MODEL_FILE = "cue_model.json"
 # The accurate profile's decision: the model above and the role tagger's opinions, stacked.

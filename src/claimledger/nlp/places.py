@@ -14,13 +14,13 @@ import re
 
 from spacy.tokens import Span, Token
 
-from claimledger.lexicon import lexicon
+from claimledger.lexicon import words
 
 # The place words are in data/lexicon/places.toml.
 # Prepositions that say where: "in the Kursk region", "near Pokrovsk", "across Ukraine"
-LOCATING = lexicon().words("places.locating")
+LOCATING = words("places.locating")
 # Words that name the kind of place, not the place
-GENERIC = lexicon().words("places.generic")
+GENERIC = words("places.generic")
 _WORD = re.compile(r"[\w'’-]+")
 
 

@@ -14,7 +14,7 @@ from typing import cast
 
 from spacy.tokens import Doc, Span, Token
 
-from claimledger.lexicon import lexicon
+from claimledger.lexicon import groups, mapping, rows, words
 from claimledger.nlp.amounts import (
     SCALES,
     SUFFIXES,
@@ -34,40 +34,40 @@ def _measure_words() -> tuple[dict[str, Measure], dict[str, Measure], dict[str, 
     """The measure verbs, nouns and states, each word to its measure; a word listed under
     two measures takes the later one, so a user's row overrides a shipped one."""
     tables: dict[str, dict[str, Measure]] = {"verbs": {}, "nouns": {}, "states": {}}
-    for row in lexicon().rows("measures.measure"):
+    for row in rows("measures.measure"):
         for part, table in tables.items():
             table.update(dict.fromkeys(row[part], cast(Measure, row["name"])))
     return tables["verbs"], tables["nouns"], tables["states"]
 
 
 # The word lists are in data/lexicon/numbers.toml, measures.toml and time.toml.
-FRACTION_NOUNS = lexicon().words("numbers.fraction_nouns")
-SUBJECT_SYNONYMS = lexicon().mapping("measures.subject_synonyms")
-PERCENT_WORDS = lexicon().words("numbers.percent_words")
+FRACTION_NOUNS = words("numbers.fraction_nouns")
+SUBJECT_SYNONYMS = mapping("measures.subject_synonyms")
+PERCENT_WORDS = words("numbers.percent_words")
 # Vague amounts that stand for the count themselves: "dozens of soldiers", "several
 # soldiers", "a handful of troops" (amounts.VAGUE gives their intervals).
-VAGUE_HEADS = lexicon().words("numbers.vague_heads")
+VAGUE_HEADS = words("numbers.vague_heads")
 # A range after one of these is a change, not an interval: "rose from 100 to 200".
-CHANGE_WORDS = lexicon().words("numbers.change_words")
+CHANGE_WORDS = words("numbers.change_words")
 # Units of a duration, singular and plural: "three weeks" is no count of weeks.
 UNITS = {form: unit for unit in TIME_UNITS for form in (unit, f"{unit}s")}
 
 MEASURE_VERBS, MEASURE_NOUNS, MEASURE_STATES = _measure_words()
 # Measure verbs that need a particle ("pulled back") or a subject as object ("lost 300
 # soldiers") to give their measure.
-VERB_PARTICLES = lexicon().groups("measures.verb_particles")
-VERB_OBJECTS = lexicon().mapping("measures.verb_objects")
+VERB_PARTICLES = groups("measures.verb_particles")
+VERB_OBJECTS = mapping("measures.verb_objects")
 # Verbs that lend their subject to a to-clause: "500 troops are believed to have been killed".
-RAISING = lexicon().words("measures.raising_verbs")
+RAISING = words("measures.raising_verbs")
 # A stretch of time up to the statement: "for three weeks", "in the past three weeks".
-STRETCH_OPENINGS = lexicon().words("time.stretch_openings")
+STRETCH_OPENINGS = words("time.stretch_openings")
 # "taken prisoner": a captive verb with a captive word is a capture.
-CAPTIVE_VERBS = lexicon().words("measures.captive_verbs")
-CAPTIVE_WORDS = lexicon().words("measures.captive_words")
+CAPTIVE_VERBS = words("measures.captive_verbs")
+CAPTIVE_WORDS = words("measures.captive_words")
 # Verbs that state a total: "losses reached 1,200", "casualties exceeded 5,000".
-TOTAL_VERBS = lexicon().words("measures.total_verbs")
-PRESENCE_WORDS = lexicon().words("measures.presence_words")
-PRESENCE_STATES = lexicon().words("measures.presence_states")
+TOTAL_VERBS = words("measures.total_verbs")
+PRESENCE_WORDS = words("measures.presence_words")
+PRESENCE_STATES = words("measures.presence_states")
 
 
 @dataclass

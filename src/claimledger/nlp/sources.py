@@ -9,18 +9,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from claimledger.gazetteer import default_gazetteer
+from claimledger.gazetteer import Gazetteer
 from claimledger.lexicon import words
-from claimledger.nlp.lexicon import (
-    GROUP_NOUNS,
-    OUTLET_ANAPHORS,
-    OUTLET_WORDS,
-    PERSON_PRONOUNS,
-    PERSON_ROLES,
-    TITLES,
-)
 from claimledger.records import SourceKind
 
+OUTLET_WORDS = words("sources.outlet_words")
+OUTLET_ANAPHORS = words("sources.outlet_anaphors")
+PERSON_ROLES = words("sources.person_roles")
+TITLES = words("sources.titles")
+GROUP_NOUNS = words("sources.group_nouns")
+PERSON_PRONOUNS = words("sources.person_pronouns")
+GROUP_PRONOUNS = words("sources.group_pronouns")
 QUANTIFIERS = words("sources.quantifiers")
 ORG_WORDS = words("sources.org_words")
 AFFILIATION_PREPS = words("sources.affiliation_preps")
@@ -72,10 +71,10 @@ def _head(span: Span) -> Token:
     return span.root
 
 
-def is_outlet_name(text: str) -> bool:
+def is_outlet_name(text: str, gazetteer: Gazetteer) -> bool:
     """An outlet by the gazetteer ("CNN") or by an outlet word in a capitalised name
     ("Kyiv Independent", "Korean News Agency")."""
-    entry = default_gazetteer().lookup(text)
+    entry = gazetteer.lookup(text)
     if entry is not None:
         return entry.kind == "outlet"
     words = text.lower().removeprefix("the ").split()
@@ -136,7 +135,7 @@ def _name_with_titles(part: Span) -> tuple[Span, str | None, str | None]:
     return doc[start:end], role, affiliation
 
 
-def analyse_source(span: Span) -> SourceAnalysis:
+def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
     """Split a source phrase into name, role, affiliation and kind."""
     doc = span.doc
     if len(span) == 1 and span[0].pos_ == "PRON":
@@ -164,7 +163,7 @@ def analyse_source(span: Span) -> SourceAnalysis:
         name, role, affiliation = _name_with_titles(names[0])
         if descriptors and len(parts) > 1:
             role, affiliation = _role_and_affiliation(descriptors[0])
-        kind = _kind_of_name(name, _is_person_role(role))
+        kind = _kind_of_name(name, _is_person_role(role), gazetteer)
         return SourceAnalysis(name, role, affiliation, kind, interviewed_by)
     # No proper name: a group ("Ukrainian military officials") or a bare description.
     part = parts[0]
@@ -191,8 +190,8 @@ def _is_person_role(role: str | None) -> bool:
     return any(w in PERSON_ROLES or w in TITLES for w in words)
 
 
-def _kind_of_name(name: Span, has_role: bool) -> SourceKind:
-    if is_outlet_name(name.text):
+def _kind_of_name(name: Span, has_role: bool, gazetteer: Gazetteer) -> SourceKind:
+    if is_outlet_name(name.text, gazetteer):
         return "outlet"
     ents = {t.ent_type_ for t in name if t.ent_type_}
     if "PERSON" in ents:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from spacy.tokens import Span, Token
 
 from claimledger.nlp.attribution.raw import RawChannel
-from claimledger.nlp.lexicon import (
+from claimledger.nlp.attribution.vocabulary import (
     CHANNEL_NOUNS,
     CHANNEL_VERBS,
     DURATION_PREPS,

@@ -7,7 +7,7 @@ from spacy.tokens import Span, Token
 
 from claimledger.nlp.attribution.quotes import is_quote, quote_containing
 from claimledger.nlp.attribution.syntax import cue_lemma, subject_of, trim
-from claimledger.nlp.lexicon import CONTENT_PREPS, CONTRAST_MARKS, OBJECT_PREPS
+from claimledger.nlp.attribution.vocabulary import CONTENT_PREPS, CONTRAST_MARKS, OBJECT_PREPS
 from claimledger.records import Style
 
 

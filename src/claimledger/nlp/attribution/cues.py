@@ -24,8 +24,14 @@ from claimledger.nlp.attribution.syntax import (
     tokens_of,
     trim,
 )
+from claimledger.nlp.attribution.vocabulary import (
+    CUE_VERBS,
+    NOUN_CUES,
+    OBJECT_CUES,
+    SOURCE_PREPS,
+    SPEECH_VERBS,
+)
 from claimledger.nlp.cuemodel import CueModel, cue_features, tagger_features
-from claimledger.nlp.lexicon import CUE_VERBS, NOUN_CUES, OBJECT_CUES, SOURCE_PREPS, SPEECH_VERBS
 from claimledger.records import Style
 
 

@@ -16,8 +16,8 @@ from claimledger.nlp.attribution.roles import Roles, tagged_attributions, tagged
 from claimledger.nlp.attribution.settings import Thresholds
 from claimledger.nlp.attribution.speakers import fallback_source, impersonal, line_attributions
 from claimledger.nlp.attribution.syntax import source_span, tokens_of
+from claimledger.nlp.attribution.vocabulary import CUE_VERBS, FIRST_PERSON, NOUN_CUES
 from claimledger.nlp.cuemodel import CueModel
-from claimledger.nlp.lexicon import CUE_VERBS, FIRST_PERSON, NOUN_CUES
 from claimledger.nlp.time.component import find_time_spans
 
 

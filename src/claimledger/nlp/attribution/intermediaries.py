@@ -8,7 +8,7 @@ from spacy.tokens import Span, Token
 
 from claimledger.nlp.attribution.raw import RawVia
 from claimledger.nlp.attribution.syntax import agent_of, np_core, trim
-from claimledger.nlp.lexicon import AS_VERBS, CARRIER_PREPS, REPORT_NOUNS
+from claimledger.nlp.attribution.vocabulary import AS_VERBS, CARRIER_PREPS, REPORT_NOUNS
 
 
 def via_phrases(sent: Span) -> list[tuple[RawVia, Span]]:

@@ -14,7 +14,7 @@ from claimledger.nlp.attribution.quotes import is_quote
 from claimledger.nlp.attribution.raw import RawAttribution
 from claimledger.nlp.attribution.settings import Thresholds
 from claimledger.nlp.attribution.syntax import tokens_of, trim
-from claimledger.nlp.lexicon import CUE_VERBS
+from claimledger.nlp.attribution.vocabulary import CUE_VERBS
 
 # Per token: the role tagger's P(cue), P(source), P(content).
 Roles = Sequence[tuple[float, float, float]]

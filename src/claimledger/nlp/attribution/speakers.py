@@ -12,7 +12,7 @@ from claimledger.nlp.attribution.circumstances import hedges
 from claimledger.nlp.attribution.contents import extend_over_siblings
 from claimledger.nlp.attribution.raw import RawAttribution, RawVia
 from claimledger.nlp.attribution.syntax import agent_of, cue_span, trim
-from claimledger.nlp.lexicon import FIRST_PERSON, IMPERSONAL_CUES, LINE_LABELS
+from claimledger.nlp.attribution.vocabulary import FIRST_PERSON, IMPERSONAL_CUES, LINE_LABELS
 
 # "WALLACE: Let's start ...", "Pat Caddell: Voters Worried ..." (transcripts, headlines)
 _SPEAKER_LINE = re.compile(

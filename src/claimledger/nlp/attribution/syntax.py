@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from claimledger.nlp.attribution.quotes import is_quote
-from claimledger.nlp.lexicon import CUE_VERBS, EXPLETIVES, PARTICLE_CUES
+from claimledger.nlp.attribution.vocabulary import CUE_VERBS, EXPLETIVES, PARTICLE_CUES
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _CLOSERS = {")": "(", "]": "["}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from claimledger.lexicon import VALUES, LexiconError, lexicon, mapping, sequence
+from claimledger.lexicon import VALUES, LexiconError, mapping, rows, sequence
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -46,9 +46,7 @@ MONTHS: Final[dict[str, int]] = {
     **MONTH_ABBREVIATIONS,
 }
 WEEKDAYS: Final = _calendar("time.weekdays", 7)
-NUMBERS: Final[dict[str, int]] = {
-    row["word"]: row["value"] for row in lexicon().rows("time.counts")
-}
+NUMBERS: Final[dict[str, int]] = {row["word"]: row["value"] for row in rows("time.counts")}
 _HEDGES: Final = sequence("time.hedges")
 HEDGE_WORDS: Final = tuple(h for h in _HEDGES if " " not in h)
 HEDGE_PHRASES: Final = tuple(tuple(h.split()) for h in _HEDGES if " " in h)
@@ -60,7 +58,7 @@ ORDINALS: Final[dict[str, int]] = {
 SEASONS: Final = _months_of("time.seasons")
 AMBIGUOUS_SEASONS: Final = sequence("time.ambiguous_seasons")
 
-_DEICTIC_DAYS: Final = lexicon().rows("time.deictic_days")
+_DEICTIC_DAYS: Final = rows("time.deictic_days")
 DAY_OFFSETS: Final[dict[str, int]] = {row["word"]: row["days"] for row in _DEICTIC_DAYS}
 DAYS_WITH_TIME_OF_DAY: Final = tuple(row["word"] for row in _DEICTIC_DAYS if row["time_of_day"])
 DAYS_WITH_EARLIER_LATER: Final = tuple(row["word"] for row in _DEICTIC_DAYS if row["earlier_later"])

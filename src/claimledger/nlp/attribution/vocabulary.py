@@ -1,6 +1,6 @@
-"""The word lists the attribution and source components share, read from
-``claimledger/data/lexicon`` (cues.toml, attribution.toml, hedges.toml, channels.toml,
-sources.toml) and from the cue verbs mined from PolNeAR train (``data/mined_cues.tsv``).
+"""The words the attribution component reads, from ``claimledger/data/lexicon``
+(cues.toml, attribution.toml, hedges.toml, channels.toml) and from the cue verbs mined
+from PolNeAR train (``data/mined_cues.tsv``).
 
 Nothing here defines a word: edit the data files, or extend them with ``--lexicon``.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from claimledger.lexicon import certainties, groups, lexicon, mapping, words
+from claimledger.lexicon import certainties, groups, mapping, rows, words
 from claimledger.records import Certainty
 
 
@@ -17,7 +17,7 @@ def _curated_cues() -> dict[str, tuple[str, Certainty]]:
     """Each cue lemma to (kind, the certainty the cue itself conveys)."""
     return {
         lemma: (row["kind"], row["certainty"])
-        for row in lexicon().rows("cues.verbs")
+        for row in rows("cues.verbs")
         for lemma in row["lemmas"]
     }
 
@@ -26,17 +26,14 @@ def _qualified_hedges() -> dict[str, tuple[frozenset[str], Certainty]]:
     """Each word that hedges only after a qualifier to (its qualifiers, its certainty):
     "certainly" to ({"almost", "nearly"}, "likely")."""
     return {
-        row["word"]: (frozenset(row["after"]), row["certainty"])
-        for row in lexicon().rows("hedges.qualified")
+        row["word"]: (frozenset(row["after"]), row["certainty"]) for row in rows("hedges.qualified")
     }
 
 
 def _channel_verbs() -> dict[str, tuple[str, str | None]]:
     """Each cue verb that names its own channel to (the channel kind, the platform or
     None): "tweet" to ("social-post", "Twitter")."""
-    return {
-        row["lemma"]: (row["kind"], row["platform"]) for row in lexicon().rows("channels.verbs")
-    }
+    return {row["lemma"]: (row["kind"], row["platform"]) for row in rows("channels.verbs")}
 
 
 def _mined_cues() -> tuple[dict[str, tuple[str, Certainty]], set[str]]:
@@ -88,10 +85,3 @@ PLATFORMS = mapping("channels.platforms")
 PLATFORM_PREPS = words("channels.platform_preps")
 CHANNEL_NOUNS = mapping("channels.nouns")
 CHANNEL_VERBS = _channel_verbs()
-OUTLET_WORDS = words("sources.outlet_words")
-OUTLET_ANAPHORS = words("sources.outlet_anaphors")
-PERSON_ROLES = words("sources.person_roles")
-TITLES = words("sources.titles")
-GROUP_NOUNS = words("sources.group_nouns")
-PERSON_PRONOUNS = words("sources.person_pronouns")
-GROUP_PRONOUNS = words("sources.group_pronouns")

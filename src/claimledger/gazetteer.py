@@ -47,19 +47,16 @@ def normalise_name(text: str) -> str:
 
 
 class Gazetteer:
-    """Entries by every normalised form of their names; later entries win."""
+    """Entries by every normalised form of their names; later entries win. Built once,
+    never changed: :func:`load_gazetteer` makes a new one to extend the shipped list."""
 
     def __init__(self, entries: Iterable[GazetteerEntry] = ()) -> None:
-        self.entries: list[GazetteerEntry] = []
-        self._index: dict[str, GazetteerEntry] = {}
-        self.extend(entries)
-
-    def extend(self, entries: Iterable[GazetteerEntry]) -> None:
-        self.__dict__.pop("equipment_pattern", None)  # rebuilt with the new names
-        for entry in entries:
-            self.entries.append(entry)
-            for name in (entry.name, *entry.aliases):
-                self._index[normalise_name(name)] = entry
+        self.entries: tuple[GazetteerEntry, ...] = tuple(entries)
+        self._index: dict[str, GazetteerEntry] = {
+            normalise_name(name): entry
+            for entry in self.entries
+            for name in (entry.name, *entry.aliases)
+        }
 
     def lookup(self, text: str) -> GazetteerEntry | None:
         return self._index.get(normalise_name(text))
@@ -129,6 +126,4 @@ def load_gazetteer(extra: Path | None = None) -> Gazetteer:
     """The shipped gazetteer, extended by ``extra`` when given."""
     if extra is None:
         return default_gazetteer()
-    gazetteer = Gazetteer(default_gazetteer().entries)
-    gazetteer.extend(read_entries(extra))
-    return gazetteer
+    return Gazetteer([*default_gazetteer().entries, *read_entries(extra)])

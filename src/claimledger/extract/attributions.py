@@ -6,6 +6,7 @@ settled before (:mod:`claimledger.extract.entities`); nothing here resolves an e
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
@@ -41,6 +42,7 @@ def build_attributions(
 ) -> tuple[Attribution, ...]:
     """One record per raw attribution, in order; ``table`` says who their mentions are."""
     built: list[Attribution] = []
+    sentence_starts = [s.start for s in doc.sents]
     for index, raw in enumerate(raws):
         mentions = table.attributions[index]
         source = _source(mentions.source)
@@ -84,7 +86,7 @@ def build_attributions(
             and source.entity_id is not None
             and previous.source is not None
             and previous.source.entity_id == source.entity_id
-            and _sentence_gap(doc, raws[index - 1], raw) <= INHERIT_WITHIN_SENTENCES
+            and _sentence_gap(sentence_starts, raws[index - 1], raw) <= INHERIT_WITHIN_SENTENCES
         ):
             # Same speaker in the next sentences with no new time or occasion: the article
             # goes on reporting the same statement ("He also mentioned ...").
@@ -177,8 +179,8 @@ def _cue_level(raw: RawAttribution) -> Certainty:
     return level
 
 
-def _sentence_gap(doc: Doc, a: RawAttribution, b: RawAttribution) -> int:
-    sents = [s.start for s in doc.sents]
-    ia = sum(1 for s in sents if s <= a.cue.start)
-    ib = sum(1 for s in sents if s <= b.cue.start)
-    return ib - ia
+def _sentence_gap(sentence_starts: list[int], a: RawAttribution, b: RawAttribution) -> int:
+    """How many sentences on from ``a``'s cue ``b``'s is (``sentence_starts`` in order)."""
+    return bisect.bisect_right(sentence_starts, b.cue.start) - bisect.bisect_right(
+        sentence_starts, a.cue.start
+    )

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import tables as t
+from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
 from claimledger.ledger.reconcile import (
     SAME_TIME_DAYS,
@@ -39,13 +40,17 @@ _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
 
 
+def _state(conn: Connection) -> dict[str, int]:
+    """The counters: documents stored ("changes"), stored when last reconciled
+    ("reconciled"), and the rules that reconciled them ("rules")."""
+    return dict(conn.execute(sa.select(t.ledger_state.c.key, t.ledger_state.c.value)).all())
+
+
 def is_stale(conn: Connection) -> bool:
     """True when documents were stored since the last reconciliation, or it ran under
     other rules."""
-    state = dict(conn.execute(sa.select(t.ledger_state.c.key, t.ledger_state.c.value)).all())
-    return bool(
-        state.get("changes") != state.get("reconciled") or state.get("rules") != RULES_VERSION
-    )
+    state = _state(conn)
+    return state.get("changes") != state.get("reconciled") or state.get("rules") != RULES_VERSION
 
 
 def reconcile_ledger(conn: Connection, *, force: bool = False) -> ReconcileSummary:
@@ -59,17 +64,9 @@ def reconcile_ledger(conn: Connection, *, force: bool = False) -> ReconcileSumma
         .where(t.ledger_state.c.key == "reconciled")
         .values(value=t.ledger_state.c.value)
     )
-    changes = conn.execute(
-        sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "changes")
-    ).scalar_one()
-    done = conn.execute(
-        sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "reconciled")
-    ).scalar_one()
-    rules = conn.execute(
-        sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "rules")
-    ).scalar()
-    if changes == done and rules == RULES_VERSION and not force:
+    if not force and not is_stale(conn):
         return _summary(conn, ran=False)
+    changes = _state(conn)["changes"]
     rebuild(conn)
     conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == "rules"))
     conn.execute(t.ledger_state.insert(), {"key": "rules", "value": RULES_VERSION})
@@ -80,9 +77,6 @@ def reconcile_ledger(conn: Connection, *, force: bool = False) -> ReconcileSumma
 
 
 def _summary(conn: Connection, *, ran: bool) -> ReconcileSummary:
-    def count(table: sa.Table) -> int:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
-
     kinds: dict[str, int] = dict(
         conn.execute(
             sa.select(t.relations.c.kind, sa.func.count()).group_by(t.relations.c.kind)
@@ -90,8 +84,8 @@ def _summary(conn: Connection, *, ran: bool) -> ReconcileSummary:
     )
     return ReconcileSummary(
         ran=ran,
-        entities=count(t.ledger_entities),
-        figures=count(t.figures),
+        entities=count_rows(conn, sa.select(t.ledger_entities)),
+        figures=count_rows(conn, sa.select(t.figures)),
         relations={k: int(v) for k, v in sorted(kinds.items())},
     )
 
@@ -212,7 +206,7 @@ def _document_entities(conn: Connection) -> Iterator[DocumentEntity]:
 def _claim_facts(
     conn: Connection,
     link: Mapping[tuple[str, str], LedgerEntity],
-    entities: Iterable[LedgerEntity] = (),
+    entities: Iterable[LedgerEntity],
 ) -> Iterator[ClaimFacts]:
     documents = {
         r.id: (r.published, r.outlet)

@@ -70,6 +70,9 @@ SINGULAR_DENOMINATORS: frozenset[str] = frozenset(row["singular"] for row in _DE
 VAGUE: dict[str, tuple[int, int]] = {
     row["phrase"]: (row["low"], row["high"]) for row in rows("numbers.vague")
 }
+# Matched longest first: "more than" before "more", "several thousand" before "several".
+_MODIFIERS_LONGEST_FIRST = tuple(sorted(MODIFIERS, key=len, reverse=True))
+_VAGUE_LONGEST_FIRST = tuple(sorted(VAGUE, key=len, reverse=True))
 YEAR_PREPS = words("numbers.year_prepositions")
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -223,7 +226,7 @@ def bound_of(words: list[str]) -> tuple[Bound | None, int]:
 
 
 def _split_modifier(text: str) -> tuple[Bound | None, str]:
-    for phrase in sorted(MODIFIERS, key=len, reverse=True):
+    for phrase in _MODIFIERS_LONGEST_FIRST:
         if text.startswith(phrase + " ") or (phrase == "~" and text.startswith("~")):
             return MODIFIERS[phrase], text[len(phrase) :].strip()
     return None, text
@@ -250,7 +253,7 @@ def bounded(bound: Bound | None, value: float, kind: AmountKind = "count") -> Am
 
 
 def _vague(text: str) -> Amount | None:
-    for phrase in sorted(VAGUE, key=len, reverse=True):
+    for phrase in _VAGUE_LONGEST_FIRST:
         if text == phrase or text.startswith(phrase + " "):
             rest = text[len(phrase) :].strip()
             scale = 1.0

@@ -47,7 +47,13 @@ def _keep_scaled_numbers_whole(nlp: Language) -> None:
     patterns = [SCALED_NUMBER]
     own = tokenizer.token_match  # None in the English model; else a pattern's match
     if own is not None:
-        patterns.append(f"(?:{own.__self__.pattern})")
+        pattern = getattr(getattr(own, "__self__", None), "pattern", None)
+        if not isinstance(pattern, str):
+            raise ModelMissingError(
+                f"the model's tokenizer matches tokens with {own!r}, not a regular expression "
+                f"claimledger can extend; install {MODEL_DISTRIBUTION}"
+            )
+        patterns.append(f"(?:{pattern})")
     tokenizer.token_match = re.compile("|".join(patterns)).match
 
 

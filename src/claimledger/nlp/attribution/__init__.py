@@ -1,8 +1,9 @@
 """Attribution finding on the dependency parse: who (source) says (cue) what (content).
 
 The ``claimledger_attributions`` component sets ``doc._.claimledger_attributions`` to a list
-of :class:`RawAttribution` (token spans, no resolution yet). Sources are resolved to
-entities by :mod:`claimledger.nlp.sources`; records are built by :mod:`claimledger.extract`.
+of :class:`RawAttribution` (token spans, no resolution yet). A source phrase is analysed by
+:mod:`claimledger.nlp.sources` and resolved to an entity, and the records are built, by
+:mod:`claimledger.extract`.
 
 The modules, in the order the finder uses them:
 
@@ -15,35 +16,28 @@ The modules, in the order the finder uses them:
 - :mod:`.circumstances` — channel, statement time, hedges;
 - :mod:`.roles` — the accurate profile's role tagger, fused with the parse;
 - :mod:`.finder` — all of it over a doc; :mod:`.settings` — its thresholds;
+- :mod:`.vocabulary` — the words it reads, from ``data/lexicon``;
 - :mod:`.component` — the spaCy factory, whose config sets those thresholds.
 """
 
-from claimledger.nlp.attribution.component import AttributionComponent, make_attribution_component
-from claimledger.nlp.attribution.cues import Candidate, candidates
+from claimledger.nlp.attribution.component import AttributionComponent
+from claimledger.nlp.attribution.cues import candidates
 from claimledger.nlp.attribution.finder import find_attributions
 from claimledger.nlp.attribution.raw import (
     ATTRIBUTIONS_ATTR,
     TIME_SPANS_KEY,
     RawAttribution,
-    RawChannel,
     RawVia,
 )
-from claimledger.nlp.attribution.roles import Roles, tagged_attributions, tagged_end
 from claimledger.nlp.attribution.settings import Thresholds
 
 __all__ = [
     "ATTRIBUTIONS_ATTR",
     "TIME_SPANS_KEY",
     "AttributionComponent",
-    "Candidate",
     "RawAttribution",
-    "RawChannel",
     "RawVia",
-    "Roles",
     "Thresholds",
     "candidates",
     "find_attributions",
-    "make_attribution_component",
-    "tagged_attributions",
-    "tagged_end",
 ]

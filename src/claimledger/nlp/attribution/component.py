@@ -14,15 +14,16 @@ from claimledger.errors import ModelMissingError
 from claimledger.nlp import PROFILES
 from claimledger.nlp.attribution.finder import find_attributions
 from claimledger.nlp.attribution.raw import ATTRIBUTIONS_ATTR
-from claimledger.nlp.attribution.settings import FACTORY, Thresholds
+from claimledger.nlp.attribution.settings import Thresholds
 from claimledger.nlp.cuemodel import STACKED_FILE, CueModel, load_cue_model
 
 if TYPE_CHECKING:
     from claimledger.nlp.roletagger import RoleTagger
 
 
+# registered under the name of the Doc extension it fills
 @Language.factory(
-    FACTORY,
+    ATTRIBUTIONS_ATTR,
     default_config={
         # The learned cue model decides which candidates are cues; false: the lexicons do.
         "learned": True,

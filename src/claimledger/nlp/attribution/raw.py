@@ -48,4 +48,3 @@ class RawAttribution:
     hedges: list[tuple[Span, Certainty]] = field(default_factory=list)
     content_more: list[Span] = field(default_factory=list)  # a resumed quote
     parent: int | None = None  # index of the enclosing attribution in the doc's list
-    stated_inherited: bool = False

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 
 from spacy.language import Language
 
-FACTORY = "claimledger_attributions"
+from claimledger.nlp.attribution.raw import ATTRIBUTIONS_ATTR
 
 
 @dataclass(frozen=True)
@@ -23,5 +23,5 @@ class Thresholds:
     @classmethod
     def defaults(cls) -> Thresholds:
         """The factory's defaults, for a caller outside a pipeline (an evaluation, a test)."""
-        config = Language.get_factory_meta(FACTORY).default_config or {}
+        config = Language.get_factory_meta(ATTRIBUTIONS_ATTR).default_config or {}
         return cls(**{f.name: config[f.name] for f in fields(cls)})

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
-.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate train train-accurate bench clean
+.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate eval-news train train-accurate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,16 @@ eval: $(STAMP)
 
 eval-accurate: $(STAMP)
 	$(BIN)/claimledger eval polnear $(POLNEAR) --split dev --markdown --profile accurate
+
+# Claims on real news with gold claims (the shared scorers sit beside the repository):
+# every figure, measure and source (news_eval.py), then the ledger across articles
+# (news_ledger_eval.py). The articles are analysed in one process and scored as saved.
+NEWS ?= ../shared/news-dev
+NEWS_TOOLS ?= ../shared/tools
+eval-news: $(STAMP)
+	$(BIN)/python -m claimledger.evaluation.news $(NEWS) --keep .cache/news
+	$(BIN)/python $(NEWS_TOOLS)/news_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news --cached | tail -n 1
+	$(BIN)/python $(NEWS_TOOLS)/news_ledger_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news-ledger | tail -n 1
 
 # Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; then
 # the ledger at scale: 10,000 generated articles ingested, reconciled and queried (a step

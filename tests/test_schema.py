@@ -61,6 +61,7 @@ RECORD_DEFS: dict[str, type[Any]] = {
     "Quantity": records.Quantity,
     "Subject": records.Subject,
     "Place": records.Place,
+    "Rate": records.Rate,
     "Claim": records.Claim,
 }
 
@@ -153,8 +154,8 @@ def test_schema_properties_are_the_record_fields(schema: dict[str, Any], name: s
     fields = [f.name for f in dataclasses.fields(RECORD_DEFS[name])]
     assert list(definition["properties"]) == fields
     # Every field is always written (None as null); only the document text can be left
-    # out, and a claim's place came in 2.1 (a minor version adds only optional fields).
-    optional = {"Document": {"text"}, "Claim": {"place"}}.get(name, set())
+    # out. (Schema 3.0 is a major version: the fields 2.x added as optional are required.)
+    optional = {"Document": {"text"}}.get(name, set())
     assert set(definition["required"]) == set(fields) - optional
 
 
@@ -200,7 +201,7 @@ def test_samples_exercise_the_conventions(samples: dict[str, Any]) -> None:
     assert any(a["via"] for a in attributions)
     assert {a["certainty"] for a in attributions} >= {"asserted", "believed", "denied"}
     quantities = [c["quantity"] for c in claims]
-    assert any(q["high"] is None for q in quantities)  # "more than 500"
+    assert any(q["bound"] == "above" for q in quantities)  # "more than 500"
     assert any(q["base"] is not None for q in quantities)  # "a quarter of the soldiers"
     assert any(q["unit"] == "fraction" and q["base"] is None for q in quantities)
     values = {
@@ -235,7 +236,9 @@ def test_the_schema_rejects_drift(validator: Draft202012Validator, demo: Any) ->
         mutated(["attributions", 0, "stated"], "granularity", "hour"),
         mutated(["attributions", 0, "stated"], "value", "31 January"),
         mutated(["attributions", 2, "via", 0], "kind", "newspaper"),
-        mutated(["claims", 0], "measure", "destroyed"),
+        mutated(["claims", 0], "measure", "exploded"),
+        mutated(["claims", 0], "modality", "hoped"),
+        mutated(["claims", 0], "rate", {"text": "a day", "per": "fortnight", "spans": []}),
         mutated(["claims", 0, "quantity"], "low", "3"),
         mutated(["claims", 0, "quantity"], "new_field", None),
         mutated(["entities", 0], "id", "entity-1"),

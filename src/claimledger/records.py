@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from claimledger.codec import to_plain
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "3.0"
 
 SpanPair = tuple[int, int]
 Spans = tuple[SpanPair, ...]
@@ -36,10 +36,21 @@ Measure = Literal[
     "killed_or_wounded",
     "captured",
     "missing",
+    "displaced",
+    "arrested",
+    "evacuated",
+    "destroyed",
     "absent",
     "withdrawn",
     "other",
 ]
+# Whether a figure counts what happened or something else: "reported" (a count of what
+# happened, the default), a "projection" ("could all be killed by spring"), a "potential"
+# ("may send as many as 100,000"), a "conditional" ("if the dam breaks, 5,000 would ...").
+# Only reported figures are compared with each other.
+Modality = Literal["reported", "projection", "potential", "conditional"]
+# The period a rate is counted per: "80 casualties per day", "500 deaths every week".
+RatePeriod = Literal["hour", "day", "week", "month", "year"]
 
 # Strongest commitment first: combining two certainties keeps the weaker one.
 CERTAINTY_ORDER: tuple[Certainty, ...] = (
@@ -180,8 +191,13 @@ class Base:
 
 @dataclass(frozen=True)
 class Quantity:
+    """A figure as the interval [low, high] a reader would take it to give: "about 12,000"
+    is [10800, 13200], "more than 500" [500, 550] (within the approximation spread of
+    what was stated). ``bound`` keeps what the words assert: "more than 500" rules out no
+    figure above 500, so 3,000 is consistent with it though not the same figure."""
+
     low: float
-    high: float | None  # None: no upper bound ("more than 500")
+    high: float | None  # None only in ledgers written before schema 3.0: no upper bound
     approx: bool
     text: str
     spans: Spans
@@ -209,6 +225,15 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A figure counted per period ("80 casualties per day"), not a total."""
+
+    text: str
+    per: RatePeriod
+    spans: Spans
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     attribution: str | None
@@ -221,6 +246,8 @@ class Claim:
     certainty: Certainty
     spans: Spans
     place: Place | None = None
+    modality: Modality = "reported"
+    rate: Rate | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from claimledger.cli import app
 from tests import paths
 
 CORPUS = paths.CORPUS
-RELATION_COUNTS = {"conflicts": 5, "updates": 3, "compatible": 24, "corroborates": 13}
+RELATION_COUNTS = {"conflicts": 5, "updates": 3, "compatible": 28, "corroborates": 9}
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +206,7 @@ def test_a_long_list_says_how_much_it_shows(db: str) -> None:
     result = cli("conflicts", "--db", db, "--kind", "all", "--limit", "1")
     assert result.exit_code == 0, result.output
     heading = result.output.splitlines()[0]
-    assert heading.startswith("45 relation(s): 5 conflicts, 3 updates, 24 compatible")
+    assert heading.startswith("45 relation(s): 5 conflicts, 3 updates, 28 compatible")
     assert "showing 4 (--limit 1 of each kind; --limit 0 for all)" in " ".join(
         result.output.split()
     )

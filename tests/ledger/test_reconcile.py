@@ -40,6 +40,9 @@ def claim(
     polarity: str = "positive",
     subject: str = "north korean soldiers",
     place: str | None = None,
+    bound: str | None = None,
+    modality: str = "reported",
+    rate: str | None = None,
 ) -> ClaimFacts:
     document, _, claim_id = ref.partition("/")
     if high is ...:
@@ -54,8 +57,8 @@ def claim(
         measure=measure,
         low=low,
         high=high,
-        value=low if high == low else None,
-        bound="exact" if high == low else "approx",
+        value=high if bound == "at_most" else low if high == low or bound else None,
+        bound=bound or ("exact" if high == low else "approx"),
         unit=unit,
         polarity=polarity,
         start=D(when) if when else None,
@@ -68,6 +71,8 @@ def claim(
         figure=str(low),
         scope=scope or default_scope,  # type: ignore[arg-type]
         place=place,
+        modality=modality,
+        rate=rate,
     )
 
 
@@ -179,7 +184,70 @@ RELATIONS: list[tuple[str, ClaimFacts, ClaimFacts, str | None, str]] = [
         "",
     ),
     (
-        "open-ended figures overlap anything above their floor",
+        "more than 500 and 3,000 at one time: different figures, but both can be true",
+        claim("a/c1", "killed", 500, 550, root="X", bound="above"),
+        claim("b/c1", "killed", 3_000, root="Y"),
+        "compatible",
+        "neither rules the other out",
+    ),
+    (
+        "more than 500 and 520 at one time: the same figure, two ways",
+        claim("a/c1", "killed", 500, 550, root="X", bound="above"),
+        claim("b/c1", "killed", 520, root="Y"),
+        "corroborates",
+        "overlap",
+    ),
+    (
+        "more than 500 and 300 at one time: the words rule 300 out",
+        claim("a/c1", "killed", 500, 550, root="X", bound="above"),
+        claim("b/c1", "killed", 300, root="Y"),
+        "conflicts",
+        "do not overlap",
+    ),
+    (
+        "up to 400 and 200 at one time: both can be true",
+        claim("a/c1", "missing", 360, 400, root="X", bound="at_most"),
+        claim("b/c1", "missing", 200, root="Y"),
+        "compatible",
+        "neither rules the other out",
+    ),
+    (
+        "at most 500 deployed against about 11,000: the words rule it out",
+        claim("a/c1", "deployed", 450, 500, root="Moscow", bound="at_most"),
+        claim("b/c1", "deployed", 9_900, 12_100, root="Seoul"),
+        "conflicts",
+        "do not overlap",
+    ),
+    (
+        "a running total later given as more than a lower figure has not fallen",
+        claim("a/c1", "killed", 600, when="2025-01-01", root="X"),
+        claim("b/c1", "killed", 500, 550, when="2025-01-25", root="Y", bound="above"),
+        "compatible",
+        "may rise",
+    ),
+    (
+        "a projection is no count: never compared with one",
+        claim("a/c1", "killed", 12_000, root="X", modality="projection"),
+        claim("b/c1", "killed", 300, root="Y"),
+        None,
+        "",
+    ),
+    (
+        "a rate per day and a total count different things",
+        claim("a/c1", "killed", 80, root="X", rate="day"),
+        claim("b/c1", "killed", 3_000, root="Y"),
+        None,
+        "",
+    ),
+    (
+        "two rates per day compare",
+        claim("a/c1", "killed", 80, root="X", rate="day"),
+        claim("b/c1", "killed", 75, 85, root="Y", rate="day"),
+        "corroborates",
+        "overlap",
+    ),
+    (
+        "open-ended figures (a ledger from before schema 3.0) overlap anything above",
         claim("a/c1", "killed", 1_000, None, root="X"),
         claim("b/c1", "killed", 4_000, root="Y"),
         "corroborates",

@@ -19,8 +19,6 @@ from claimledger.nlp.amounts import (
     parse_number,
 )
 
-INF = None  # no upper bound
-
 # (phrase, low, high, approx, kind)
 CASES: list[tuple[str, float, float | None, bool, str]] = [
     # digits, words and mixtures
@@ -64,22 +62,22 @@ CASES: list[tuple[str, float, float | None, bool, str]] = [
     ("almost 3,000", 2_700, 3_000, True, "count"),
     ("close to 3,000", 2_700, 3_000, True, "count"),
     ("just under 3,000", 2_700, 3_000, True, "count"),
-    # lower bounds
-    ("more than 12,000", 12_000, INF, False, "count"),
-    ("over 12,000", 12_000, INF, False, "count"),
-    ("upwards of 12,000", 12_000, INF, False, "count"),
-    ("in excess of 12,000", 12_000, INF, False, "count"),
-    ("at least 4,000", 4_000, INF, False, "count"),
-    ("no fewer than 4,000", 4_000, INF, False, "count"),
-    ("no less than 4,000", 4_000, INF, False, "count"),
-    # upper bounds
-    ("up to 60,000", 0, 60_000, False, "count"),
-    ("at most 60,000", 0, 60_000, False, "count"),
-    ("as many as 60,000", 0, 60_000, False, "count"),
-    ("no more than 60,000", 0, 60_000, False, "count"),
-    ("fewer than 50", 0, 50, False, "count"),
-    ("less than 50", 0, 50, False, "count"),
-    ("under 50", 0, 50, False, "count"),
+    # lower bounds: the figure and the spread above it ("bound" says more may be true)
+    ("more than 12,000", 12_000, 13_200, False, "count"),
+    ("over 12,000", 12_000, 13_200, False, "count"),
+    ("upwards of 12,000", 12_000, 13_200, False, "count"),
+    ("in excess of 12,000", 12_000, 13_200, False, "count"),
+    ("at least 4,000", 4_000, 4_400, False, "count"),
+    ("no fewer than 4,000", 4_000, 4_400, False, "count"),
+    ("no less than 4,000", 4_000, 4_400, False, "count"),
+    # upper bounds: the spread below the figure ("bound" says less may be true)
+    ("up to 60,000", 54_000, 60_000, False, "count"),
+    ("at most 60,000", 54_000, 60_000, False, "count"),
+    ("as many as 60,000", 54_000, 60_000, False, "count"),
+    ("no more than 60,000", 54_000, 60_000, False, "count"),
+    ("fewer than 50", 45, 50, False, "count"),
+    ("less than 50", 45, 50, False, "count"),
+    ("under 50", 45, 50, False, "count"),
     # vague amounts
     ("dozens", 24, 99, True, "count"),
     ("dozens of", 24, 99, True, "count"),
@@ -116,14 +114,15 @@ CASES: list[tuple[str, float, float | None, bool, str]] = [
     ("3/4", 0.75, 0.75, False, "fraction"),
     ("approximately half", 0.45, 0.55, True, "fraction"),
     ("nearly half", 0.45, 0.5, True, "fraction"),
-    ("more than half", 0.5, 1.0, False, "fraction"),
+    ("more than half", 0.5, 0.55, False, "fraction"),
+    ("more than 95%", 0.95, 1.0, False, "fraction"),
     ("30%", 0.3, 0.3, False, "fraction"),
     ("30 %", 0.3, 0.3, False, "fraction"),
     ("30 percent", 0.3, 0.3, False, "fraction"),
     ("30 per cent", 0.3, 0.3, False, "fraction"),
     ("12.5%", 0.125, 0.125, False, "fraction"),
     ("about 30%", 0.27, 0.33, True, "fraction"),
-    ("up to 40%", 0.0, 0.4, False, "fraction"),
+    ("up to 40%", 0.36, 0.4, False, "fraction"),
     ("10-15%", 0.1, 0.15, False, "fraction"),
     # ordinals and years are not counts
     ("fourth", 4, 4, False, "ordinal"),
@@ -143,10 +142,7 @@ def test_figure_phrase(
 ) -> None:
     amount = parse_amount(phrase)
     assert amount.low == pytest.approx(low)
-    if high is None:
-        assert amount.high is None or (kind == "fraction" and amount.high == 1.0)
-    else:
-        assert amount.high == pytest.approx(high)
+    assert amount.high == pytest.approx(high)
     assert amount.approx is approx
     assert amount.kind == kind
 
@@ -207,11 +203,11 @@ def test_a_number_and_a_scale_word_multiply(n: int, scale: str) -> None:
     ),
     st.integers(min_value=0, max_value=10**9),
 )
-def test_every_bounded_figure_is_an_interval_holding_its_value(modifier: str, n: int) -> None:
+def test_every_bounded_figure_is_a_finite_interval_around_its_value(modifier: str, n: int) -> None:
     amount = parse_amount(f"{modifier} {n:,}".strip())
-    assert amount.high is None or amount.low <= amount.high
-    assert amount.low <= n
-    assert amount.high is None or n <= amount.high
+    assert amount.high is not None
+    assert amount.low <= n <= amount.high
+    assert amount.high - amount.low <= 0.2 * n * (1 + 1e-9)  # within the spread each side
     assert amount.value == n
 
 
@@ -232,7 +228,7 @@ def test_any_text_is_an_amount_or_a_clear_error(text: str) -> None:
         amount = parse_amount(text)
     except AmountError:
         return
-    assert amount.high is None or amount.low <= amount.high
+    assert amount.high is not None and amount.low <= amount.high
 
 
 def test_the_approximation_spread_is_ten_percent() -> None:

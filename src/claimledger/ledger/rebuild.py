@@ -34,7 +34,7 @@ from claimledger.ledger.reconcile import (
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 8
+RULES_VERSION = 9
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -336,6 +336,8 @@ def _facts(
             claim["measure"], statement, time.get("granularity"), quantity.get("unit", "count")
         ),
         place=(claim.get("place") or {}).get("key"),
+        modality=claim.get("modality", "reported"),
+        rate=(claim.get("rate") or {}).get("per"),
     )
 
 

@@ -44,8 +44,21 @@ COMPARE_WITHIN_DAYS = 60
 # every pair of thousands of reports.
 NEIGHBOURS = 12
 
-# Counts that only grow: a later running total may be higher, never lower.
-CUMULATIVE = frozenset({"killed", "wounded", "killed_or_wounded", "captured", "missing"})
+# Counts that only grow: a later running total may be higher, never lower. (The displaced
+# and the missing are stocks that also fall, as people return or are found; the missing
+# are kept here as most reports count them up to the end of a search.)
+CUMULATIVE = frozenset(
+    {
+        "killed",
+        "wounded",
+        "killed_or_wounded",
+        "captured",
+        "missing",
+        "arrested",
+        "evacuated",
+        "destroyed",
+    }
+)
 # part ⊆ whole: every soldier counted in the part is counted in the whole.
 PART_OF: Mapping[str, frozenset[str]] = {
     "killed": frozenset({"killed_or_wounded", "deployed"}),
@@ -337,6 +350,8 @@ class ClaimFacts:
     figure: str  # the figure's words: "one-third of these North Korean soldiers"
     scope: Scope = "total"
     place: str | None = None  # the place key where the figure holds ("kursk"), if named
+    modality: str = "reported"  # projections, potentials and conditionals are not counts
+    rate: str | None = None  # the period a rate is counted per ("day"); None: a total
 
     @property
     def ref(self) -> str:
@@ -411,9 +426,29 @@ def _gap(a: ClaimFacts, b: ClaimFacts) -> int | None:
 
 
 def _overlap(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """The intervals the two figures give overlap: they may be the same figure."""
     a_high = float("inf") if a.high is None else a.high
     b_high = float("inf") if b.high is None else b.high
     return a.low <= b_high and b.low <= a_high
+
+
+def _limits(c: ClaimFacts) -> tuple[float, float]:
+    """What the words rule out: "more than 500" rules out 500 and below, nothing above;
+    "up to 400" rules out more than 400. Other figures rule out what lies outside their
+    interval."""
+    stated = c.value if c.value is not None else c.low
+    if c.bound in ("above", "at_least"):
+        return stated, float("inf")
+    if c.bound == "at_most":
+        return 0.0, stated
+    return c.low, float("inf") if c.high is None else c.high
+
+
+def _consistent(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """Both can be true at once: neither figure's words rule the other out."""
+    a_low, a_high = _limits(a)
+    b_low, b_high = _limits(b)
+    return a_low <= b_high and b_low <= a_high
 
 
 def _earlier_first(a: ClaimFacts, b: ClaimFacts) -> tuple[ClaimFacts, ClaimFacts]:
@@ -442,6 +477,10 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
         return None
     if a.place and b.place and a.place != b.place:
         return None  # figures for two different places: neither bears on the other
+    if a.modality != "reported" or b.modality != "reported":
+        return None  # a projection or a possibility is no count of what happened
+    if a.rate != b.rate:
+        return None  # a rate per day and a total (or a rate per month) count different things
     first, second = _earlier_first(a, b)
     gap = _gap(a, b)
     if (
@@ -501,6 +540,14 @@ def _relate_same_measure(
             "corroborates",
             f"{measure} {one} and {two} overlap; {who} ({when})",
         )
+    if same_time and _consistent(first, second):
+        return Relation(
+            first.ref,
+            second.ref,
+            "compatible",
+            f"{measure} {one} and {two} are different figures, but neither rules the other "
+            f"out ({when})",
+        )
     if same_time:
         return Relation(
             first.ref,
@@ -509,8 +556,7 @@ def _relate_same_measure(
             f"{measure} {one} and {two} do not overlap at about the same time ({when})",
         )
     if first.measure in CUMULATIVE:
-        later_higher = second.high is None or (first.high is not None and second.low > first.high)
-        if later_higher:
+        if _limits(second)[1] >= _limits(first)[0]:
             return Relation(
                 first.ref,
                 second.ref,
@@ -552,7 +598,8 @@ def _relate_incident(
             "corroborates",
             f"{measure} {_figure(first)} and {_figure(second)} overlap ({when})",
         )
-    if total.high is not None and incident.low > total.high and incident is first:
+    exceeds = _limits(incident)[0] > _limits(total)[1]
+    if exceeds and incident is first:
         return Relation(
             first.ref,
             second.ref,
@@ -560,7 +607,7 @@ def _relate_incident(
             f"one incident's {measure} ({_figure(incident)}) exceeds the later running "
             f"total ({_figure(total)}) ({when})",
         )
-    if total.high is not None and incident.low > total.high:
+    if exceeds:
         return Relation(
             first.ref,
             second.ref,
@@ -582,7 +629,7 @@ def _relate_part(
 ) -> Relation | None:
     first, second = _earlier_first(part, whole)
     rule = f"{part.measure} ≤ {whole.measure}"
-    holds = whole.high is None or part.low <= whole.high
+    holds = _limits(part)[0] <= _limits(whole)[1]
     figures = f"{_figure(part)} {part.measure.replace('_', ' ')}, {_figure(whole)} " + (
         whole.measure.replace("_", " ")
     )

@@ -233,9 +233,12 @@ def _split_modifier(text: str) -> tuple[Bound | None, str]:
 
 
 def bounded(bound: Bound | None, value: float, kind: AmountKind = "count") -> Amount:
-    """The interval a figure ``value`` allows under ``bound`` (the table in
-    docs/normalisation.md): "about 12,000" is [10800, 13200]."""
+    """The interval a figure ``value`` gives under ``bound`` (the table in
+    docs/normalisation.md): "about 12,000" is [10800, 13200]. A bound keeps the interval
+    within the approximation spread on its side: "more than 500" is [500, 550], "up to
+    400" [360, 400]; the bound itself says that "more than 500" allows any figure above."""
     spread = value * APPROX_SPREAD
+    top = 1.0 if kind != "count" else None  # a share cannot pass the whole
     match bound:
         case None | "exact":
             return Amount(value, value, False, kind, "exact", value)
@@ -243,12 +246,11 @@ def bounded(bound: Bound | None, value: float, kind: AmountKind = "count") -> Am
             return Amount(value - spread, value + spread, True, kind, "approx", value)
         case "below":
             return Amount(value - spread, value, True, kind, "below", value)
-        case "above":
-            return Amount(value, None if kind == "count" else 1.0, False, kind, "above", value)
-        case "at_least":
-            return Amount(value, None if kind == "count" else 1.0, False, kind, "at_least", value)
+        case "above" | "at_least":
+            high = value + spread if top is None else min(top, value + spread)
+            return Amount(value, high, False, kind, bound, value)
         case "at_most":
-            return Amount(0.0, value, False, kind, "at_most", value)
+            return Amount(value - spread, value, False, kind, "at_most", value)
     raise AmountError(f"unknown bound {bound!r}")
 
 

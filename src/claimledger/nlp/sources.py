@@ -25,6 +25,7 @@ ORG_WORDS = words("sources.org_words")
 AFFILIATION_PREPS = words("sources.affiliation_preps")
 FIRST_PERSON_PRONOUNS = words("sources.first_person_pronouns")
 ANAPHOR_DETERMINERS = words("sources.anaphor_determiners")
+NAMING_VERBS = words("attribution.naming_verbs")
 
 
 @dataclass
@@ -149,7 +150,9 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
     cut = span.end
     for c in head.rights:
         if c.dep_ in {"acl", "relcl"} and span.start <= c.i < span.end:
-            agent = next((a for a in c.children if a.dep_ == "agent"), None)
+            # "X, interviewed by CNN"; not "X, known by its initials as Y" (a name)
+            naming = c.lemma_.lower() in NAMING_VERBS
+            agent = next((a for a in c.children if a.dep_ == "agent" and not naming), None)
             pobj = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent else None
             if pobj is not None:
                 interviewed_by = doc[pobj.left_edge.i : pobj.i + 1]

@@ -26,6 +26,8 @@ from claimledger.nlp.attribution.syntax import (
 )
 from claimledger.nlp.attribution.vocabulary import (
     CUE_VERBS,
+    NAMING_VERBS,
+    NON_SPEAKERS,
     NOUN_CUES,
     OBJECT_CUES,
     SOURCE_PREPS,
@@ -82,8 +84,8 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     cue_end = None
     if found is None:
         prep = prep_content(tok)
-        if prep is None:
-            return None
+        if prep is None or (prep[0].lower_ == "as" and lemma in NAMING_VERBS):
+            return None  # "known as AFAD" gives a name, not a statement
         shape = f"prep:{prep[0].lower_}"
         cue_end = prep[0].i + 1
         found = (prep[1], "indirect")
@@ -178,6 +180,8 @@ def is_cue(
     a report nested in another ("CNN reported that the general said ..."), and the model
     learned to drop them, but a ledger needs both links of the chain."""
     tok = cand.tok
+    if _no_speaker(cand):
+        return False
     if (
         cand.shape == "complement"
         and cand.lemma in SPEECH_VERBS
@@ -193,6 +197,17 @@ def is_cue(
     if model is not None:
         return model.accepts(cand.features())
     return bool(cand.lexicon)
+
+
+def _no_speaker(cand: Candidate) -> bool:
+    """ "The floods have claimed 30 lives": an event or a tally as the subject of a cue
+    that needs a speaker."""
+    source = cand.source_tok
+    if source is None or source.pos_ != "NOUN" or source.lemma_.lower() not in NON_SPEAKERS:
+        return False  # a proper name is a name: "the Disaster Management Presidency"
+    if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in source.children):
+        return False  # "a number of lawmakers said": people, counted
+    return CUE_VERBS.get(cand.lemma, ("say", "asserted"))[0] != "indicate"
 
 
 def candidates(doc: Doc) -> Iterator[Candidate]:

@@ -11,11 +11,11 @@ from claimledger.nlp.attribution.contents import continuation
 from claimledger.nlp.attribution.cues import is_cue, token_candidate
 from claimledger.nlp.attribution.intermediaries import according_to_content, via_phrases
 from claimledger.nlp.attribution.quotes import quote_spans
-from claimledger.nlp.attribution.raw import TIME_SPANS_KEY, RawAttribution
+from claimledger.nlp.attribution.raw import TIME_SPANS_KEY, RawAttribution, RawVia
 from claimledger.nlp.attribution.roles import Roles, tagged_attributions, tagged_cue, tagged_end
 from claimledger.nlp.attribution.settings import Thresholds
 from claimledger.nlp.attribution.speakers import fallback_source, impersonal, line_attributions
-from claimledger.nlp.attribution.syntax import source_span, tokens_of
+from claimledger.nlp.attribution.syntax import agent_of, source_span, subject_of, tokens_of, trim
 from claimledger.nlp.attribution.vocabulary import CUE_VERBS, FIRST_PERSON, NOUN_CUES
 from claimledger.nlp.cuemodel import CueModel
 from claimledger.nlp.time.component import find_time_spans
@@ -110,16 +110,20 @@ def _sentence_attributions(
             )
         )
     results = _drop_contained_duplicates(results)
+    cued = list(results)
+    phrases = [phrase for _, phrase in vias]
     for via, phrase in vias:
-        host = next(
-            (r for r in results if not (r.content.start <= phrase.start < r.content.end)), None
-        )
+        host = _host(cued, phrase)
         if host is not None:
             host.via.insert(0, via)
             continue
-        rest = according_to_content(sent, phrase)
-        if rest is None or via.cue is None:
+        if via.cue is None:
             continue
+        governed = according_to_content(sent, phrase, phrases, [r.content for r in cued])
+        if governed is None:
+            continue
+        rest, after = governed
+        rest = _before_own_statements(rest, cued, via)
         results.append(
             RawAttribution(
                 cue=via.cue,
@@ -127,13 +131,68 @@ def _sentence_attributions(
                 cue_kind="according-to",
                 cue_certainty="asserted",
                 content=rest,
+                content_more=after,
                 style="according-to",
                 source=via.name,
                 stated=None,
-                hedges=hedges(rest),
+                hedges=[h for part in (rest, *after) for h in hedges(part)],
             )
         )
     return results
+
+
+def _host(cued: list[RawAttribution], phrase: Span) -> RawAttribution | None:
+    """The cue an intermediary phrase belongs to ("According to CNN, the general said
+    ..."): the cue verb the phrase hangs from, or, for a phrase opening the sentence, the
+    sentence's main cue verb with a speaker of its own. A phrase inside a cue's content,
+    or hanging from a clause no cue governs, is a statement of its own."""
+    anchor = phrase.root  # "according", or the verb of "as reported by"
+    head = anchor.head
+    opening = all(
+        t.is_punct or t.is_space or t.dep_ in {"cc", "advmod"}
+        for t in phrase.doc[phrase.sent.start : phrase.start]
+    )
+    for r in cued:
+        if r.style in {"unattributed", "according-to"}:
+            continue
+        if r.content.start <= phrase.start < r.content.end:
+            continue
+        verb = r.cue.root
+        if head == verb and head != anchor:
+            return r
+        if (
+            opening
+            and r.source is not None
+            and verb.dep_ == "ROOT"
+            and r.content.start >= phrase.end
+        ):
+            return r
+    return None
+
+
+def _before_own_statements(content: Span, cued: list[RawAttribution], via: RawVia) -> Span:
+    """ "According to X, 40 bodies were found, noting that the toll could rise": a cue with
+    no subject of its own that hangs from the clause X governs is X's too (not the
+    clause's subject's: the bodies note nothing), and a statement of its own, not part of
+    the first."""
+    doc = content.doc
+    end = content.end
+    for r in cued:
+        verb = r.cue.root
+        if (
+            subject_of(verb) is None
+            and agent_of(verb) is None
+            and r.style != "unattributed"
+            and content.start < r.cue.start < end
+            and verb.tag_ == "VBG"
+            and verb.dep_ in {"advcl", "conj", "xcomp"}
+        ):
+            r.source = via.name
+            end = min(end, r.cue.start)
+    if end == content.end:
+        return content
+    cut = trim(doc, content.start, end)
+    return cut if len(cut) else content
 
 
 def _drop_contained_duplicates(results: list[RawAttribution]) -> list[RawAttribution]:

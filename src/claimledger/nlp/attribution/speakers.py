@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from claimledger.nlp.attribution.circumstances import hedges
 from claimledger.nlp.attribution.contents import extend_over_siblings
 from claimledger.nlp.attribution.raw import RawAttribution, RawVia
-from claimledger.nlp.attribution.syntax import agent_of, cue_span, trim
+from claimledger.nlp.attribution.syntax import agent_of, cue_span, np_core, trim
 from claimledger.nlp.attribution.vocabulary import FIRST_PERSON, IMPERSONAL_CUES, LINE_LABELS
 
 # "WALLACE: Let's start ...", "Pat Caddell: Voters Worried ..." (transcripts, headlines)
@@ -94,6 +94,8 @@ def impersonal(tok: Token) -> RawAttribution | None:
         if raised is None or (subj.pos_ == "PRON" and subj.lower_ in FIRST_PERSON):
             return None
         content = tok.doc[subj.left_edge.i : subj.right_edge.i + 1]
+        if subj.tag_ in {"WDT", "WP"} and tok.dep_ == "relcl":
+            content = np_core(tok.head)  # "a scale that is believed to ...": the scale
         more = [trim(tok.doc, raised.left_edge.i, raised.right_edge.i + 1)]
     cue = cue_span(tok)
     level = IMPERSONAL_CUES[lemma]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from claimledger.nlp.attribution.circumstances import channel_for, hedges, stated_time
-from claimledger.nlp.attribution.contents import continuation
+from claimledger.nlp.attribution.contents import continuation, with_tails
 from claimledger.nlp.attribution.cues import is_cue, token_candidate
 from claimledger.nlp.attribution.intermediaries import according_to_content, via_phrases
 from claimledger.nlp.attribution.quotes import quote_spans
@@ -16,7 +16,12 @@ from claimledger.nlp.attribution.roles import Roles, tagged_attributions, tagged
 from claimledger.nlp.attribution.settings import Thresholds
 from claimledger.nlp.attribution.speakers import fallback_source, impersonal, line_attributions
 from claimledger.nlp.attribution.syntax import agent_of, source_span, subject_of, tokens_of, trim
-from claimledger.nlp.attribution.vocabulary import CUE_VERBS, FIRST_PERSON, NOUN_CUES
+from claimledger.nlp.attribution.vocabulary import (
+    CUE_VERBS,
+    FIRST_PERSON,
+    NOUN_CUES,
+    SPEECH_VERBS,
+)
 from claimledger.nlp.cuemodel import CueModel
 from claimledger.nlp.time.component import find_time_spans
 
@@ -76,6 +81,13 @@ def _sentence_attributions(
         if roles is not None and style != "direct":
             content = tagged_end(content, sent, roles, exclude=(tok.i, source_tok))
         more = continuation(tok, content, quotes) if style == "direct" else None
+        tails: list[Span] = []
+        if style != "direct" and (
+            cand.shape == "complement" or (cand.shape == "object" and lemma in SPEECH_VERBS)
+        ):
+            # a clause, or what a reporting verb reports ("reported 41 more deaths, bringing
+            # the toll to ..."), never what someone was blamed for or talked about
+            content, tails = with_tails(tok, content)
         if cand.shape.startswith("noun:"):
             kind, certainty = "noun", NOUN_CUES.get(lemma, "asserted")
         else:
@@ -93,7 +105,7 @@ def _sentence_attributions(
             cue = tagged_cue(
                 cue, roles, [content] + ([source] if source is not None else []), limits.tagged_min
             )
-        exclude = [content, cue] + ([source] if source is not None else [])
+        exclude = [content, cue, *tails] + ([source] if source is not None else [])
         results.append(
             RawAttribution(
                 cue=cue,
@@ -101,12 +113,12 @@ def _sentence_attributions(
                 cue_kind=kind,
                 cue_certainty=certainty,
                 content=content,
-                content_more=[more] if more is not None else [],
+                content_more=([more] if more is not None else []) + tails,
                 style=style,
                 source=source,
                 stated=stated_time(tok, times, exclude),
                 channel=channel_for(tok, exclude),
-                hedges=hedges(content),
+                hedges=[h for part in (content, *tails) for h in hedges(part)],
             )
         )
     results = _drop_contained_duplicates(results)

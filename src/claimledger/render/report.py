@@ -29,6 +29,13 @@ def printable(text: str) -> str:
     return " ".join(cleaned.split())
 
 
+def safe_text(text: str, style: str = "") -> Text:
+    """Article text for the terminal, through :func:`printable`: rich's ``Text`` keeps
+    escape sequences and bidi overrides (it drops only BEL, BS, CR, VT and FF), and never
+    reads its text as markup."""
+    return Text(printable(text), style=style)
+
+
 def format_number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
@@ -48,7 +55,7 @@ def format_quantity(q: Quantity) -> str:
     """ "≈12,000", "4,000 (one-third of 12,000)", "≈3 weeks", "more than 500": the figure
     as stated with its bound; the interval itself is in the JSON."""
     if q.unit == "fraction":
-        return f"{q.text} (of an unknown total)"
+        return f"{printable(q.text)} (of an unknown total)"
     value = q.value if q.value is not None else q.low
     if q.bound in {"range", "vague"} and q.high is not None:
         core = f"{'≈' if q.approx else ''}{format_number(q.low)}–{format_number(q.high)}"
@@ -57,7 +64,7 @@ def format_quantity(q: Quantity) -> str:
     if q.unit != "count":
         core += f" {q.unit}{'s' if value != 1 else ''}"
     if q.fraction is not None and q.base is not None:
-        core += f" ({q.text} of {format_number(q.base.value)})"
+        core += f" ({printable(q.text)} of {format_number(q.base.value)})"
     return core
 
 
@@ -104,22 +111,22 @@ def attribution_blocks(analysis: Analysis) -> list[Group]:
     for a in analysis.attributions:
         head = Text()
         head.append(f"{a.id:<4}", style="dim")
-        head.append(format_source(a.source), style="bold cyan")
+        head.append_text(safe_text(format_source(a.source), "bold cyan"))
         if a.via:
             head.append("  via ", style="dim")
-            head.append(_via(a), style="magenta")
+            head.append_text(safe_text(_via(a), "magenta"))
         how = Text()
-        how.append(f"“{a.cue.text}”", style="yellow")
+        how.append_text(safe_text(f"“{a.cue.text}”", "yellow"))
         details = [a.style, a.certainty, f"stated {format_time(a.stated)}"]
         if a.channel is not None:
             platform = f" ({a.channel.platform})" if a.channel.platform else ""
             details.append(a.channel.kind + platform)
-        how.append("  " + " · ".join(details), style="dim")
+        how.append("  " + printable(" · ".join(details)), style="dim")
         blocks.append(
             Group(
                 head,
                 Padding(how, (0, 0, 0, 4), expand=False),
-                Padding(Text(_excerpt(a.content.text, 240)), (0, 0, 0, 4), expand=False),
+                Padding(safe_text(_excerpt(a.content.text, 240)), (0, 0, 0, 4), expand=False),
             )
         )
     return blocks
@@ -147,10 +154,10 @@ def claim_table(analysis: Analysis) -> Table:
                 who += f" ({_via(a)})"
         table.add_row(
             c.id,
-            Text(c.subject.text),
+            safe_text(c.subject.text),
             _measure(c),
             Text(format_quantity(c.quantity)),
-            Text(who),
+            safe_text(who),
             _short_time(c.time),
             c.certainty,
         )
@@ -173,7 +180,7 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     doc = analysis.document
     published = doc.published.isoformat() if doc.published else "unknown (no year is assumed)"
     header = Text()
-    header.append(doc.path or doc.title or doc.id, style="bold")
+    header.append_text(safe_text(doc.path or doc.title or doc.id, "bold"))
     header.append(
         f"\nid {doc.id} · published {published} · {len(analysis.attributions)} attributions"
         f" · {len(analysis.claims)} claims · {len(analysis.entities)} entities",
@@ -230,7 +237,7 @@ def relation_blocks(rows: Iterable[RelationRow]) -> Iterator[Text]:
     for r in rows:
         block = Text()
         block.append(r.kind.upper(), style=KIND_STYLE.get(r.kind, ""))
-        block.append(f"  {r.subject}\n", style="bold")
+        block.append(f"  {printable(r.subject)}\n", style="bold")
         block.append("  ")
         block.append_text(claim_line(r.a))
         block.append("\n  ")
@@ -246,7 +253,7 @@ def figure_blocks(rows: Iterable[FigureRow]) -> Iterator[Text]:
     for f in rows:
         block = Text()
         shown = sorted({format_quantity(c.quantity) for c in f.claims})
-        block.append(f"{f.subject} · {f.measure.replace('_', ' ')}: ", style="bold")
+        block.append(f"{printable(f.subject)} · {f.measure.replace('_', ' ')}: ", style="bold")
         block.append(" / ".join(shown), style="bold")
         roots = f.independent
         block.append(f"\n  {roots} independent root{'s' if roots != 1 else ''}: ")

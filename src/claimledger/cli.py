@@ -861,7 +861,6 @@ def serve(
     import uvicorn
 
     from claimledger.api import Settings
-    from claimledger.gazetteer import load_gazetteer
     from claimledger.ledger import Ledger
     from claimledger.server import build_app
 
@@ -872,8 +871,10 @@ def serve(
     if private_reads:
         overrides["private_reads"] = True
     settings = Settings.from_env(db, **overrides)
-    load_gazetteer(gazetteer)  # a bad file is one error line here, before the server starts
-    with Ledger(db) as ledger:  # a bad ledger is one error line here, not a traceback later
+    # Each is one error line here, before the server starts, not a traceback later: the
+    # app reads the gazetteer as it is built, and the ledger is opened for its count.
+    server = build_app(settings)
+    with Ledger(db) as ledger:
         documents = ledger.counts()["documents"]
     writes = "need the token" if settings.token else "are off (set CLAIMLEDGER_TOKEN to allow)"
     err_console.print(
@@ -882,7 +883,7 @@ def serve(
         highlight=False,
         markup=False,
     )
-    uvicorn.run(build_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(server, host=host, port=port, log_level="warning")
 
 
 @app.group(name="eval")

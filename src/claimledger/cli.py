@@ -453,7 +453,6 @@ def ingest(
             max_bytes=max_bytes,
             progress=progress,
             gazetteer=names,
-            lexicons=lexicons,
         )
         bar.update(task, description="reconciling")
         summary = ledger.reconcile()

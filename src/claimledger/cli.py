@@ -732,17 +732,11 @@ def export(
         elif out is None:
             count = _write_export(fmt, rows, ledger, sys.stdout)
         else:
-            # written beside the target and renamed into place: a failed export leaves
-            # no half-written file and keeps an earlier one
-            temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-            try:
-                with temporary.open("w", encoding="utf-8", newline="") as stream:
-                    count = _write_export(fmt, rows, ledger, stream)
-                os.replace(temporary, out)
-            except OSError as exc:
-                raise InputError(f"{out}: cannot write the export ({exc.strerror})") from exc
-            finally:
-                temporary.unlink(missing_ok=True)
+            with (
+                formats.atomic_output(out) as temporary,
+                temporary.open("w", encoding="utf-8", newline="") as stream,
+            ):
+                count = _write_export(fmt, rows, ledger, stream)
     what = "rated claim(s)" if fmt == "claimreview" else "claim(s)"
     err_console.print(
         f"{count} {what} exported" + (f" to {out}" if out else ""), highlight=False, markup=False

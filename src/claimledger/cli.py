@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, get_args
+from typing import Any, TypeVar, get_args
 
 import click
 from rich.console import Console
@@ -18,13 +18,12 @@ from rich.text import Text
 
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
+from claimledger.ledger import ClaimQuery, Ledger, Rating
+from claimledger.ledger.reads import BEST_RATING, WORST_RATING, Record, RelationRow
+from claimledger.ledger.reconcile import RELATION_KINDS, RelationKind
 from claimledger.nlp import PROFILES
 from claimledger.records import Analysis, Measure
 from claimledger.render.brat import to_brat
-
-if TYPE_CHECKING:
-    from claimledger.ledger import ClaimQuery
-    from claimledger.ledger.reads import Record, RelationRow
 
 FORMATS = ("table", "json", "jsonl", "brat")
 DEMO_ARTICLE = "kursk-north-korean-troops.txt"
@@ -175,6 +174,17 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     )
 
 
+def out_option(help: str, *, dir_okay: bool = False) -> Callable[[F], F]:
+    """--out: where the command writes (a file, or with ``dir_okay`` also a directory)."""
+    return click.option("--out", type=click.Path(path_type=Path, dir_okay=dir_okay), help=help)
+
+
+def _check_out_folder(out: Path) -> None:
+    """A file --out names must go into a folder that exists."""
+    if not out.parent.is_dir():
+        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+
+
 SUBJECT_HELP = "Words of what is counted, e.g. 'north korean'."
 subject_option = click.option("--subject", help=SUBJECT_HELP)
 measure_option = click.option(
@@ -229,11 +239,7 @@ def app() -> None:
 @click.option("--url", help="The article's URL, stored with the document.")
 @click.option("--outlet", help="The publishing outlet, e.g. 'Kyiv Independent'.")
 @format_option(*FORMATS)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Write here instead of stdout (for brat: a directory, default ./brat).",
-)
+@out_option("Write here instead of stdout (for brat: a directory, default ./brat).", dir_okay=True)
 @max_bytes_option
 @profile_option
 @gazetteer_option
@@ -359,7 +365,6 @@ def demo(db: str, fmt: str) -> None:
       claimledger demo --db demo.sqlite --format json
     """
     from claimledger.extract import analyze as analyze_text
-    from claimledger.ledger import Ledger
     from claimledger.render.report import relation_blocks, render_analysis
 
     text = resources.files("claimledger.data").joinpath(DEMO_ARTICLE).read_text("utf-8")
@@ -383,7 +388,7 @@ def demo(db: str, fmt: str) -> None:
         f"Document {analysis.document.id} {state}. Ledger {db}: {counts['documents']} "
         f"document(s), {counts['attributions']} attributions, {counts['claims']} claims, "
         f"{counts['entities']} entities; {sum(summary.relations.values())} relations between "
-        f"claims, {_relation_counts(summary.relations)} --db {db}).",
+        f"claims, {_relation_counts(summary.relations, db)}.",
         highlight=False,
         markup=False,
     )
@@ -429,7 +434,6 @@ def ingest(
     """
     from claimledger.gazetteer import load_gazetteer
     from claimledger.ingest.run import ingest as run_ingest
-    from claimledger.ledger import Ledger
 
     _extend_word_lists(lexicons)
     names = load_gazetteer(gazetteer)
@@ -461,7 +465,7 @@ def ingest(
         f"{tally.new} new, {tally.replaced} already stored (replaced), "
         f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed. "
         f"Ledger {db}: {counts['documents']} document(s), {counts['claims']} claims, "
-        f"{_relation_counts(summary.relations)} --db {db}).",
+        f"{_relation_counts(summary.relations, db)}.",
         highlight=False,
         markup=False,
     )
@@ -489,11 +493,10 @@ def claims(
       claimledger claims --db ledger.sqlite --subject 'north korean' --measure killed
       claimledger claims --source Zelensky --since 2025-01-01 --format jsonl
     """
-    from claimledger.ledger import Ledger
     from claimledger.render.tables import claims_table
 
     query = _claim_query(subject, measure, source, since)
-    with Ledger(db) as ledger:
+    with _open_ledger(db) as ledger:
         found = list(ledger.find_claims(query))
     if fmt == "jsonl":
         _write_jsonl(found)
@@ -504,8 +507,6 @@ def claims(
 def _claim_query(
     subject: str | None, measure: str | None, source: str | None, since: str | None
 ) -> ClaimQuery:
-    from claimledger.ledger import ClaimQuery
-
     return ClaimQuery(
         subject=subject,
         measures=(measure,) if measure else (),
@@ -519,21 +520,19 @@ def _write_jsonl(rows: Iterable[Record]) -> None:
     sys.stdout.write("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in rows))
 
 
-def _relation_counts(kinds: Mapping[str, int]) -> str:
-    return ", ".join(f"{kinds.get(k, 0)} {k}" for k in ("conflicts", "updates")) + (
-        " (see: claimledger conflicts"
-    )
+# What 'claimledger conflicts' lists unless --kind says otherwise.
+CONTESTED_KINDS: tuple[RelationKind, ...] = ("conflicts", "updates")
 
 
-def _open_ledger(db: str) -> Any:
-    """The ledger a command reads, which its --db option found (``ledger_to_read``);
-    imported here, so that ``--help`` loads no database code."""
-    from claimledger.ledger import Ledger
+def _relation_counts(kinds: Mapping[str, int], db: str) -> str:
+    """ "2 conflicts, 1 updates (see: claimledger conflicts --db ledger.sqlite)"."""
+    counts = ", ".join(f"{kinds.get(k, 0)} {k}" for k in CONTESTED_KINDS)
+    return f"{counts} (see: claimledger conflicts --db {db})"
 
+
+def _open_ledger(db: str) -> Ledger:
+    """The ledger a command reads, which its --db option found (``ledger_to_read``)."""
     return Ledger(db)
-
-
-RELATION_KINDS = ("conflicts", "updates", "compatible", "corroborates")
 
 
 @app.command()
@@ -567,7 +566,7 @@ def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, 
     from claimledger.render.report import relation_blocks
 
     wanted = RELATION_KINDS if "all" in kinds else tuple(k for k in RELATION_KINDS if k in kinds)
-    wanted = wanted or ("conflicts", "updates")
+    wanted = wanted or CONTESTED_KINDS
     rows: list[RelationRow] = []
     totals: dict[str, int] = {}
     with _open_ledger(db) as ledger:
@@ -647,11 +646,7 @@ def sources(db: str, fmt: str) -> None:
     multiple=True,
     help="Measures to chart (repeatable)  [default: all]",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also draw the chart to this file: .svg or .png.",
-)
+@out_option("Also draw the chart to this file: .svg or .png.")
 @click.option("--width", type=click.IntRange(min=40), default=100, show_default=True)
 def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, width: int) -> None:
     """Chart a subject's figures over time, one series per measure, conflicting claims
@@ -662,15 +657,21 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
       claimledger timeline --subject 'north korean' --measure killed --out killed.svg
       claimledger timeline --db ledger.sqlite --subject 'north korean' --width 80
     """
-    from claimledger.ledger import ClaimQuery
-    from claimledger.render.timeline import TimelinePoint, render_file, render_terminal
+    from claimledger.render.timeline import (
+        FILE_SUFFIXES,
+        TimelinePoint,
+        render_file,
+        render_terminal,
+    )
 
     if not subject.strip():
         raise click.UsageError("--subject needs words of what is counted, e.g. 'north korean'")
-    if out is not None and out.suffix.lower() not in (".svg", ".png"):
-        raise click.UsageError(f"--out {str(out)!r}: name the chart file .svg or .png")
-    if out is not None and not out.parent.is_dir():
-        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    if out is not None:
+        if out.suffix.lower() not in FILE_SUFFIXES:
+            raise click.UsageError(
+                f"--out {str(out)!r}: name the chart file {' or '.join(FILE_SUFFIXES)}"
+            )
+        _check_out_folder(out)
     with _open_ledger(db) as ledger:
         rows = ledger.timeline(ClaimQuery(subject=subject, measures=measure))
     points = [TimelinePoint.from_ledger(row) for row in rows]
@@ -693,11 +694,7 @@ EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")
 @app.command()
 @ledger_to_read
 @format_option(*EXPORT_FORMATS, default="jsonl")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write here instead of stdout (required for parquet).",
-)
+@out_option("Write here instead of stdout (required for parquet).")
 @claim_filters
 def export(
     db: str,
@@ -746,8 +743,7 @@ def export(
 def _check_export_target(out: Path, db: str) -> None:
     if out.exists() and out.is_dir():
         raise click.UsageError(f"--out {str(out)!r} is a folder; give a file name")
-    if not out.parent.is_dir():
-        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    _check_out_folder(out)
     if "://" not in db and out.resolve() == Path(db).resolve():
         raise click.UsageError(f"--out {str(out)!r} is the ledger itself; give another file")
 
@@ -768,9 +764,9 @@ def _write_export(fmt: str, rows: Any, ledger: Any, stream: Any) -> int:
 @click.option("--verdict", required=True, help="The rating in words, e.g. 'Mostly false'.")
 @click.option(
     "--value",
-    type=click.IntRange(1, 5),
+    type=click.IntRange(WORST_RATING, BEST_RATING),
     required=True,
-    help="The rating from 1 (false) to 5 (true).",
+    help=f"The rating from {WORST_RATING} (false) to {BEST_RATING} (true).",
 )
 @click.option("--reviewer", required=True, help="Your organisation, e.g. 'Example Fact Check'.")
 @click.option("--url", help="The fact-check article's URL (ClaimReview needs one).")
@@ -795,8 +791,6 @@ def rate(
       claimledger rate 493db561d9636d49/c6 --verdict False --value 1 --reviewer 'Example' \\
         --url https://factcheck.example/1 --date 2025-02-03
     """
-    from claimledger.ledger import Rating
-
     document, _, claim_id = claim.partition("/")
     if not document or not claim_id:
         raise click.UsageError(
@@ -854,7 +848,6 @@ def serve(
     import uvicorn
 
     from claimledger.api import Settings
-    from claimledger.ledger import Ledger
     from claimledger.server import build_app
 
     _extend_word_lists(lexicons)

@@ -18,6 +18,7 @@ from claimledger import web
 from claimledger.extract import analyze
 from claimledger.ledger import Ledger
 from claimledger.ledger.reads import Provenance, ProvenanceEdge, ProvenanceNode
+from claimledger.ledger.reconcile import RELATION_KINDS
 from claimledger.web.graph import layers, provenance_svg
 from claimledger.web.highlight import Highlight, highlight_text
 from claimledger.web.views import MAX_ANALYZE_CHARS
@@ -217,6 +218,13 @@ def test_group_view_has_the_timeline_figures_and_reasons(client: TestClient) -> 
     assert "killed ≤ killed_or_wounded: 4,000 killed" in html
     empty = client.get("/groups?subject=nothing+like+this")
     assert empty.status_code == 200 and "No dated counts" in empty.text
+
+
+def test_a_group_lists_its_relations_in_the_order_of_every_list(client: TestClient) -> None:
+    html = client.get("/groups?subject=north+korean+soldiers").text
+    shown = list(dict.fromkeys(re.findall(r'<li class="relation (\w+)">', html)))
+    assert {"compatible", "corroborates"} <= set(shown)
+    assert shown == [kind for kind in RELATION_KINDS if kind in shown]
 
 
 def test_sources_view_counts_and_graph(client: TestClient) -> None:

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimledger.ledger.reads import ClaimSummary, FigureRow, RelationRow
+from claimledger.ledger.reconcile import RelationKind
 from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef
 
 NO_WRAP = {"#", "measure", "as of", "certainty"}
@@ -223,7 +224,8 @@ def claim_line(claim: ClaimSummary, *, roots: bool = True) -> Text:
     return line
 
 
-KIND_STYLE = {
+# A style per kind (a mapping, not an order: lists follow reconcile.RELATION_KINDS).
+KIND_STYLE: dict[RelationKind, str] = {
     "conflicts": "bold red",
     "updates": "bold yellow",
     "compatible": "cyan",

@@ -31,6 +31,7 @@ from claimledger.ledger.reads import (
     SourceRow,
     TimelineRow,
 )
+from claimledger.ledger.reconcile import RELATION_KINDS
 from claimledger.records import CERTAINTY_ORDER, Attribution, Claim, Document, Entity, Measure
 from claimledger.render.timeline import TimelinePoint, render_svg
 from claimledger.web.graph import provenance_svg
@@ -516,11 +517,11 @@ def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
         subject=subject, measure=measure, limit=FIGURES_SHOWN, max_claims=CLAIMS_PER_FIGURE
     )
     figure_count = ledger.count_figures(subject=subject, measure=measure)
-    # the most telling kinds first, at most RELATIONS_PER_KIND of each: a subject of a
-    # large ledger has hundreds of thousands
+    # in the order of every list (disagreements first), at most RELATIONS_PER_KIND of
+    # each: a subject of a large ledger has hundreds of thousands
     relations = [
         r
-        for kind in ("conflicts", "updates", "corroborates", "compatible")
+        for kind in RELATION_KINDS
         for r in ledger.relations(
             kind=kind, subject=subject, measure=measure, limit=RELATIONS_PER_KIND
         )

@@ -1,5 +1,6 @@
-"""The terminal report: article text is printed as text, never as the terminal's escape
-sequences or bidi overrides (rich's ``Text`` passes both through)."""
+"""The terminal report: times and sources as every view shows them, and article text
+printed as text, never as the terminal's escape sequences or bidi overrides (rich's
+``Text`` passes both through)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import io
 from dataclasses import replace
 
+import pytest
 from rich.console import Console
 
 from claimledger.ledger.reads import ClaimRow, ClaimSummary, FigureGroup, FigureRow, RelationRow
@@ -20,8 +22,17 @@ from claimledger.records import (
     Quantity,
     Source,
     Subject,
+    TimeRef,
+    Via,
 )
-from claimledger.render.report import figure_blocks, relation_blocks, render_analysis
+from claimledger.render.report import (
+    figure_blocks,
+    format_source,
+    format_time,
+    relation_blocks,
+    render_analysis,
+    source_name,
+)
 from claimledger.render.tables import claims_table
 
 ESCAPE = "\x1b[31m"
@@ -120,3 +131,65 @@ def test_figures_and_relations_print_no_escape_sequence_or_bidi_override() -> No
     shown = _shown(*relation_blocks([relation]), *figure_blocks([figure]))
     assert "\x1b" not in shown and RIGHT_TO_LEFT not in shown
     assert "4,000\ufffd[31m and\ufffd more (of an unknown total)" in shown
+
+
+def day(month: int, number: int) -> dt.date:
+    return dt.date(2025, month, number)
+
+
+WEEK = TimeRef("last week", (), "2025-W04", day(1, 20), day(1, 26), "week", True)
+TIMES = [
+    (None, "—", "—"),
+    (TimeRef("on January 19", (), "2025-01-19", day(1, 19), day(1, 19), "day", True),
+     "2025-01-19", "2025-01-19"),
+    (WEEK, "2025-W04 (2025-01-20…2025-01-26)", "2025-W04"),
+    (replace(WEEK, inherited=True), "2025-W04 (2025-01-20…2025-01-26) (same statement)",
+     "2025-W04"),
+    (TimeRef("for three weeks", (), "2025-01-11/2025-01-31", day(1, 11), day(1, 31), "day", True),
+     "2025-01-11…2025-01-31", "2025-01-11…2025-01-31"),
+    (TimeRef("since January 5", (), "2025-01-05", day(1, 5), day(1, 31), "day", True),
+     "2025-01-05…2025-01-31", "2025-01-05…2025-01-31"),
+    (TimeRef("in the first quarter", (), "2025-01/2025-03", day(1, 1), day(3, 31), "month", True),
+     "2025-01/2025-03", "2025-01/2025-03"),
+    (TimeRef("on January 31", (), "--01-31", None, None, "day", False),
+     "--01-31 (year unknown)", "--01-31"),
+    (TimeRef("recently", (), None, None, None, None, False), "recently", "—"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("time", "shown", "in_a_column"), TIMES)
+def test_a_time_reads_as_its_value_its_days_and_its_notes(
+    time: TimeRef | None, shown: str, in_a_column: str
+) -> None:
+    assert format_time(time) == shown
+    assert format_time(time, short=True, notes=False) == in_a_column
+
+
+SOURCE = Source(text="He", spans=(), entity="Zelensky", entity_id="E1", kind="person")
+
+
+@pytest.mark.parametrize(
+    ("source", "whole", "without_the_name"),
+    [
+        (None, "(unattributed)", ""),
+        (SOURCE, "Zelensky", ""),
+        (replace(SOURCE, entity=None, text="officials"), "officials", ""),
+        (replace(SOURCE, resolved_from="He"), "Zelensky ← “He”", "← “He”"),
+        (replace(SOURCE, role="President", affiliation="Ukraine"),
+         "Zelensky (President, Ukraine)", "(President, Ukraine)"),
+        (replace(SOURCE, resolved_from="He", role="President"),
+         "Zelensky ← “He” (President)", "← “He” (President)"),
+    ],
+)  # fmt: skip
+def test_a_source_reads_as_its_name_the_words_it_was_resolved_from_and_its_role(
+    source: Source | None, whole: str, without_the_name: str
+) -> None:
+    assert format_source(source) == whole
+    assert format_source(source, name=False) == without_the_name
+
+
+def test_an_intermediary_is_named_by_its_entity_else_its_words() -> None:
+    via = Via(text="the agency", spans=(), entity=None, entity_id=None, kind="organization")
+    assert source_name(via) == "the agency"
+    assert source_name(replace(via, entity="Reuters")) == "Reuters"
+    assert source_name(None) == "(unattributed)"

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from claimledger.ledger.reads import ClaimSummary, FigureRow, RelationRow
 from claimledger.ledger.reconcile import RelationKind
-from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef
+from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef, Via
 
 NO_WRAP = {"#", "measure", "as of", "certainty"}
 
@@ -69,36 +69,55 @@ def format_quantity(q: Quantity) -> str:
     return core
 
 
-def format_time(t: TimeRef | None) -> str:
-    if t is None:
+def format_time(t: TimeRef | None, *, short: bool = False, notes: bool = True) -> str:
+    """A time reference as a reader wants it: "2025-01-19", "2025-01-11…2025-01-31" (days
+    from one to another), "2025-W04 (2025-01-20…2025-01-26)", "--01-31 (year unknown)",
+    "2025-W04 (…) (same statement)"; "—" for none. ``short``, for a table's column: a week
+    without its days, "—" for a time not resolved. ``notes=False`` leaves out the year
+    unknown and same statement notes (a page marks the latter up itself)."""
+    if t is None or (short and t.value is None):
         return "—"
     if t.value is None:
         shown = t.text or "?"
-    elif t.granularity == "week" and t.start and t.end:
+    elif t.granularity == "week" and t.start and t.end and not short:
         shown = f"{t.value} ({t.start.isoformat()}…{t.end.isoformat()})"
     elif t.granularity == "day" and t.start and t.end and t.start != t.end:
         shown = f"{t.start.isoformat()}…{t.end.isoformat()}"
     else:
         shown = t.value
-    if not t.year_known and t.value and t.value.startswith("--"):
+    if notes and not t.year_known and t.value and t.value.startswith("--"):
         shown += " (year unknown)"
-    if t.inherited:
+    if notes and t.inherited:
         shown += " (same statement)"
     return shown
 
 
-def format_source(source: Source | None) -> str:
-    if source is None:
-        return "(unattributed)"
-    name = source.entity or source.text
-    if source.resolved_from:
-        name = f"{name} ← “{source.resolved_from}”"
-    details = ", ".join(x for x in (source.role, source.affiliation) if x)
-    return f"{name} ({details})" if details else name
+UNATTRIBUTED = "(unattributed)"
+
+
+def source_name(part: Source | Via | None) -> str:
+    """A source or intermediary by its resolved entity, else its words."""
+    if part is None:
+        return UNATTRIBUTED
+    return part.entity or part.text or UNATTRIBUTED
+
+
+def format_source(source: Source | None, *, name: bool = True) -> str:
+    """ "Zelensky ← “He” (President, Ukraine)": the source's name, the words it was
+    resolved from, its role and affiliation. ``name=False``: the rest alone, for a page
+    that shows the name apart ("← “He” (President, Ukraine)", "" when there is none)."""
+    parts = [source_name(source)] if name else []
+    if source is not None:
+        if source.resolved_from:
+            parts.append(f"← “{source.resolved_from}”")
+        details = ", ".join(x for x in (source.role, source.affiliation) if x)
+        if details:
+            parts.append(f"({details})")
+    return " ".join(parts)
 
 
 def _via(a: Attribution) -> str:
-    return " → ".join(v.entity or v.text for v in a.via) or ""
+    return " → ".join(source_name(v) for v in a.via)
 
 
 def _excerpt(text: str, width: int = 90) -> str:
@@ -150,30 +169,23 @@ def claim_table(analysis: Analysis) -> Table:
         a = by_id.get(c.attribution or "")
         who = "—"
         if a is not None:
-            who = (a.source.entity or a.source.text) if a.source else "(unattributed)"
+            who = source_name(a.source)
             if a.via:
                 who += f" ({_via(a)})"
         table.add_row(
             c.id,
             safe_text(c.subject.text),
-            _measure(c),
+            format_measure(c),
             Text(format_quantity(c.quantity)),
             safe_text(who),
-            _short_time(c.time),
+            format_time(c.time, short=True, notes=False),
             c.certainty,
         )
     return table
 
 
-def _short_time(t: TimeRef | None) -> str:
-    if t is None or (t.value is None and t.start is None):
-        return "—"
-    if t.start and t.end and t.start != t.end and t.granularity == "day":
-        return f"{t.start.isoformat()}…{t.end.isoformat()}"
-    return t.value or "—"
-
-
-def _measure(c: Claim) -> str:
+def format_measure(c: Claim) -> str:
+    """The measure, denied where the claim denies it: "killed", "not killed"."""
     return f"not {c.measure}" if c.polarity == "negative" else c.measure
 
 

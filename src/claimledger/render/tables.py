@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimledger.ledger.reads import ClaimRow, SourceRow
-from claimledger.render.report import format_quantity, printable, safe_text
+from claimledger.render.report import format_measure, format_quantity, printable, safe_text
 
 
 def claims_table(rows: Sequence[ClaimRow]) -> Table:
@@ -28,7 +28,7 @@ def claims_table(rows: Sequence[ClaimRow]) -> Table:
                 for cell in (
                     when,
                     c.subject.text,
-                    c.measure + (" (not)" if c.polarity == "negative" else ""),
+                    format_measure(c),
                     format_quantity(c.quantity),
                     (c.place.text if c.place else None) or "—",
                     row.source or "—",

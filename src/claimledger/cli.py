@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, TextIO, TypeVar, get_args
 
 import click
 from rich.console import Console
@@ -19,7 +19,7 @@ from rich.text import Text
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
 from claimledger.ledger import ClaimQuery, Ledger, Rating
-from claimledger.ledger.reads import BEST_RATING, WORST_RATING, Record, RelationRow
+from claimledger.ledger.reads import BEST_RATING, WORST_RATING, ClaimRow, Record, RelationRow
 from claimledger.ledger.reconcile import RELATION_KINDS, RelationKind
 from claimledger.nlp import PROFILES
 from claimledger.records import Analysis, Measure
@@ -480,7 +480,7 @@ def ingest(
 def claims(
     db: str,
     subject: str | None,
-    measure: str | None,
+    measure: Measure | None,
     source: str | None,
     since: str | None,
     fmt: str,
@@ -505,7 +505,7 @@ def claims(
 
 
 def _claim_query(
-    subject: str | None, measure: str | None, source: str | None, since: str | None
+    subject: str | None, measure: Measure | None, source: str | None, since: str | None
 ) -> ClaimQuery:
     return ClaimQuery(
         subject=subject,
@@ -591,7 +591,7 @@ def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, 
 @subject_option
 @measure_option
 @format_option("table", "jsonl")
-def figures(db: str, subject: str | None, measure: str | None, fmt: str) -> None:
+def figures(db: str, subject: str | None, measure: Measure | None, fmt: str) -> None:
     """Each figure in the ledger — claims of one subject and measure that corroborate each
     other — with how many independent root sources stand behind it (wire copies and
     re-reports of one statement count once).
@@ -648,7 +648,9 @@ def sources(db: str, fmt: str) -> None:
 )
 @out_option("Also draw the chart to this file: .svg or .png.")
 @click.option("--width", type=click.IntRange(min=40), default=100, show_default=True)
-def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, width: int) -> None:
+def timeline(
+    db: str, subject: str, measure: tuple[Measure, ...], out: Path | None, width: int
+) -> None:
     """Chart a subject's figures over time, one series per measure, conflicting claims
     flagged; in the terminal, and with --out as an SVG or PNG file.
 
@@ -701,7 +703,7 @@ def export(
     fmt: str,
     out: Path | None,
     subject: str | None,
-    measure: str | None,
+    measure: Measure | None,
     source: str | None,
     since: str | None,
 ) -> None:
@@ -748,7 +750,7 @@ def _check_export_target(out: Path, db: str) -> None:
         raise click.UsageError(f"--out {str(out)!r} is the ledger itself; give another file")
 
 
-def _write_export(fmt: str, rows: Any, ledger: Any, stream: Any) -> int:
+def _write_export(fmt: str, rows: Iterable[ClaimRow], ledger: Ledger, stream: TextIO) -> int:
     from claimledger.render import export as formats
 
     if fmt == "jsonl":

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, get_args
 
 import click
 from rich.console import Console
@@ -18,12 +18,22 @@ from rich.text import Text
 
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
-from claimledger.ledger import ClaimQuery, Ledger, Rating
-from claimledger.ledger.reads import BEST_RATING, WORST_RATING, ClaimRow, Record, RelationRow
+from claimledger.ledger.reads import (
+    BEST_RATING,
+    WORST_RATING,
+    ClaimQuery,
+    ClaimRow,
+    Rating,
+    Record,
+    RelationRow,
+)
 from claimledger.ledger.reconcile import RELATION_KINDS, RelationKind
 from claimledger.nlp import PROFILES
 from claimledger.records import Analysis, Measure
 from claimledger.render.brat import to_brat
+
+if TYPE_CHECKING:
+    from claimledger.ledger import Ledger
 
 FORMATS = ("table", "json", "jsonl", "brat")
 DEMO_ARTICLE = "kursk-north-korean-troops.txt"
@@ -365,6 +375,7 @@ def demo(db: str, fmt: str) -> None:
       claimledger demo --db demo.sqlite --format json
     """
     from claimledger.extract import analyze as analyze_text
+    from claimledger.ledger import Ledger
     from claimledger.render.report import relation_blocks, render_analysis
 
     text = resources.files("claimledger.data").joinpath(DEMO_ARTICLE).read_text("utf-8")
@@ -434,6 +445,7 @@ def ingest(
     """
     from claimledger.gazetteer import load_gazetteer
     from claimledger.ingest.run import ingest as run_ingest
+    from claimledger.ledger import Ledger
 
     _extend_word_lists(lexicons)
     names = load_gazetteer(gazetteer)
@@ -531,7 +543,10 @@ def _relation_counts(kinds: Mapping[str, int], db: str) -> str:
 
 
 def _open_ledger(db: str) -> Ledger:
-    """The ledger a command reads, which its --db option found (``ledger_to_read``)."""
+    """The ledger a command reads, which its --db option found (``ledger_to_read``);
+    imported here, so that ``--help`` loads no database code."""
+    from claimledger.ledger import Ledger
+
     return Ledger(db)
 
 
@@ -850,6 +865,7 @@ def serve(
     import uvicorn
 
     from claimledger.api import Settings
+    from claimledger.ledger import Ledger
     from claimledger.server import build_app
 
     _extend_word_lists(lexicons)

@@ -366,6 +366,12 @@ def extend(path: Path) -> None:
     _extra.append(path)
 
 
+def extensions() -> tuple[Path, ...]:
+    """The files :func:`extend` added to this process's word lists, in order: what a
+    process that starts afresh (a spawned worker) reads again to analyse alike."""
+    return tuple(_extra)
+
+
 def words(key: str) -> frozenset[str]:
     """:meth:`Lexicon.words` of this process's lexicon: ``words("sources.titles")``."""
     return lexicon().words(key)

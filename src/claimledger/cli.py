@@ -317,6 +317,8 @@ def analyze(
 
 
 def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> None:
+    from claimledger.render.export import atomic_output
+
     if fmt == "brat":
         _write_brat(results, out or Path("brat"))
         return
@@ -328,7 +330,7 @@ def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> 
             for _, analysis in results:
                 render_analysis(analysis, console)
             return
-        with out.open("w", encoding="utf-8") as fh:
+        with atomic_output(out) as temporary, temporary.open("w", encoding="utf-8") as fh:
             console = Console(file=fh, width=160, highlight=False, color_system=None)
             for _, analysis in results:
                 render_analysis(analysis, console)
@@ -341,8 +343,9 @@ def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> 
         text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
+        return
+    with atomic_output(out) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 def _write_brat(results: list[tuple[Path, Analysis]], out_dir: Path) -> None:

@@ -214,7 +214,7 @@ def _when(claim: ClaimSummary) -> str:
     if not claim.start:
         return "undated"
     start = claim.start.isoformat()
-    end = claim.end.isoformat() if claim.end else None
+    end = claim.end.isoformat() if claim.end else start
     shown = start if start == end else f"{start}…{end}"
     return shown + (" (published)" if claim.dated_by == "publication" else "")
 

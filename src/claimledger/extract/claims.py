@@ -12,6 +12,7 @@ from spacy.tokens import Span
 from claimledger.extract.spans import char_spans, time_ref
 from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import RawAttribution
+from claimledger.nlp.datelines import furniture_tokens
 from claimledger.nlp.places import place_key, place_of
 from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
 from claimledger.records import (
@@ -36,6 +37,8 @@ def build_claims(
     nested statement is the nested attribution's. ``times``: the Doc's time expressions,
     which are not figures themselves but say when a figure holds."""
     time_tokens = {i for s in times for i in range(s.start, s.end)}
+    if raws:
+        time_tokens |= furniture_tokens(raws[0].content.doc)
     found: list[tuple[RawFigure, Attribution]] = []
     scopes: dict[int, list[Span]] = {}  # each figure's statement, where its place is read
     for index, (raw, attribution) in enumerate(zip(raws, attributions, strict=True)):

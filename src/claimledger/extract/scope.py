@@ -287,8 +287,9 @@ def _list_number(phrase: Span) -> bool:
         start += 1
     if first.i == start and first.i + 1 < len(doc) and doc[first.i + 1].text in {".", ")"}:
         return True
-    before = doc[first.i - 1].lower_ if first.i > 0 else ""
-    return before in {"top", "no.", "number", "#"}
+    last = doc[first.i - 1].lower_ if first.i > 0 else ""
+    two = doc[first.i - 2].lower_ + last if first.i > 1 else last
+    return last in {"top", "no.", "number", "#"} or two == "no."
 
 
 def _after_phrase(doc: Doc, start: int, phrases: Iterable[tuple[str, ...]]) -> bool:

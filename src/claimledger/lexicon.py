@@ -91,6 +91,8 @@ ROWS: dict[str, dict[str, Cell]] = {
         "time_of_day": Cell(bool, optional=True),
         "earlier_later": Cell(bool, optional=True),
     },
+    "scope.reportable": {"cue": _WORD, "weight": _NUMBER},
+    "scope.carry": {"cue": _WORD, "weight": _NUMBER},
     "measures.measure": {
         "name": Cell(str, get_args(Measure)),
         "verbs": Cell(list, optional=True),

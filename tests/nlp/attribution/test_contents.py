@@ -101,3 +101,11 @@ def test_content_parts(case: Content) -> None:
 def test_a_time_after_the_cue_is_never_a_content() -> None:
     result = analyze("The spokesman commented on Wednesday.")
     assert all("Wednesday" not in a.content.text for a in result.attributions)
+
+
+def test_the_day_of_saying_before_a_comma_is_no_object_of_a_comma_splice() -> None:
+    (a,) = analyze(
+        "The governor said on Thursday, March 6, that 2,100 homes had been flooded."
+    ).attributions
+    assert a.content.text == "that 2,100 homes had been flooded"
+    assert a.stated is not None

@@ -109,6 +109,8 @@ def _comma_splice(tok: Token, obj: Token | None, comp: Token) -> bool:
     a clause with a subject of its own, both what was learned."""
     if obj is None or comp.dep_ != "ccomp" or subject_of(comp) is None:
         return False
+    if obj.ent_type_ in TIME_ENTITIES:
+        return False  # "said on Tuesday, January 21, that ...": when, not what
     left = next(t for t in comp.subtree if not t.is_punct).i
     obj_end = [t for t in obj.subtree if not t.is_punct][-1].i
     return tok.i < obj.i < left and obj_end + 2 == left and tok.doc[left - 1].text == ","

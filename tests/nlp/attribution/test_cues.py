@@ -47,3 +47,53 @@ def test_a_report_nested_in_a_report_is_kept_whatever_the_model_says() -> None:
     doc = load_pipeline()("CNN reported that the general said that 300 soldiers were captured.")
     cues = [a.cue.text for a in find_attributions(doc, load_cue_model())]
     assert cues == ["reported", "said"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "content"),
+    [
+        (
+            "The health ministry recorded 52 more deaths over the weekend.",
+            "recorded",
+            "The health ministry",
+            "52 more deaths over the weekend",
+        ),
+        (
+            "The agency has registered more than 9,000 arrivals since January.",
+            "has registered",
+            "The agency",
+            "more than 9,000 arrivals",
+        ),
+        (
+            "Monitors documented 1,204 civilian deaths in the region.",
+            "documented",
+            "Monitors",
+            "1,204 civilian deaths in the region",
+        ),
+        (
+            "The mission is also aware of 64 reported cases of torture.",
+            "is also aware of",
+            "The mission",
+            "64 reported cases of torture",
+        ),
+    ],
+)
+def test_a_body_that_keeps_count_gives_its_figure(
+    text: str, cue: str, source: str, content: str
+) -> None:
+    (a,) = analyze(text).attributions
+    assert (a.cue.text, a.cue.kind, a.content.text) == (cue, "indicate", content)
+    assert a.source is not None and a.source.text == source
+    assert [c.attribution for c in analyze(text).claims] == [a.id]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twelve hospitals recorded 40 admissions.",  # a counted group keeps no count
+        "She is aware of the risks.",  # no figure
+        "The floods have registered 14 victims.",  # an event is no speaker
+    ],
+)
+def test_count_cues_need_a_speaker_and_a_figure(text: str) -> None:
+    assert analyze(text).attributions == ()

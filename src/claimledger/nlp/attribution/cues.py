@@ -25,11 +25,13 @@ from claimledger.nlp.attribution.syntax import (
     trim,
 )
 from claimledger.nlp.attribution.vocabulary import (
+    COUNT_VERBS,
     CUE_VERBS,
     NAMING_VERBS,
     NON_SPEAKERS,
     NOUN_CUES,
     OBJECT_CUES,
+    PREDICATE_CUES,
     SOURCE_PREPS,
     SPEECH_VERBS,
 )
@@ -43,7 +45,7 @@ class Candidate:
 
     tok: Token
     lemma: str
-    shape: str  # "complement" (a clause or an adjacent quote) or "object"
+    shape: str  # "complement" (a clause or adjacent quote), "object", "prep:X", "predicate"
     content: Span
     style: Style
     source_tok: Token | None
@@ -84,9 +86,13 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     cue_end = None
     if found is None:
         prep = prep_content(tok)
+        predicate = None if prep is not None else _predicate_cue(tok)
+        if predicate is not None:
+            prep = predicate  # "is aware of 108 cases"
+            lemma = next(c for c in tok.children if c.dep_ == "acomp").lemma_.lower()
         if prep is None or (prep[0].lower_ == "as" and lemma in NAMING_VERBS):
             return None  # "known as AFAD" gives a name, not a statement
-        shape = f"prep:{prep[0].lower_}"
+        shape = "predicate" if predicate is not None else f"prep:{prep[0].lower_}"
         cue_end = prep[0].i + 1
         found = (prep[1], "indirect")
     assert found is not None
@@ -95,13 +101,28 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     elif shape == "object":
         lexicon = "object" if lemma in OBJECT_CUES else ""
     else:
-        lexicon = ""
+        lexicon = "predicate" if shape == "predicate" else ""
     content, style = found
     source_tok = subject_of(tok) or agent_of(tok) or controller(tok)
     if source_tok is not None and content.start <= source_tok.i < content.end:
         source_tok = None
     in_quote = quote_containing(quotes, tok.i, tok.i + 1) is not None
     return Candidate(tok, lemma, shape, content, style, source_tok, in_quote, lexicon, cue_end)
+
+
+def _predicate_cue(tok: Token) -> tuple[Token, Span] | None:
+    """ "The UN is also aware of 108 cases": a copula with a listed adjective and its
+    preposition, and the preposition's object as the content."""
+    adj = next((c for c in tok.children if c.dep_ == "acomp"), None)
+    if adj is None or tok.lemma_.lower() != "be":
+        return None
+    preps = PREDICATE_CUES.get(adj.lemma_.lower(), set())
+    for prep in adj.rights:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if prep.dep_ == "prep" and prep.lower_ in preps and pobj is not None:
+            span = trim(tok.doc, pobj.left_edge.i, pobj.right_edge.i + 1)
+            return (prep, span) if len(span) else None
+    return None
 
 
 def _clause_with(tok: Token, deps: set[str], word: str) -> Token | None:
@@ -182,6 +203,10 @@ def is_cue(
     tok = cand.tok
     if _no_speaker(cand):
         return False
+    if cand.shape == "predicate":
+        return _keeps_count(cand)
+    if cand.shape == "object" and cand.lemma in COUNT_VERBS and _keeps_count(cand):
+        return True
     if (
         cand.shape == "complement"
         and cand.lemma in SPEECH_VERBS
@@ -197,6 +222,18 @@ def is_cue(
     if model is not None:
         return model.accepts(cand.features())
     return bool(cand.lexicon)
+
+
+def _keeps_count(cand: Candidate) -> bool:
+    """ "The ministry recorded 41 more deaths", "the UN is aware of 108 cases": a count verb
+    or predicate cue is a cue when a named or described speaker (not a counted group: "12
+    hospitals recorded ...") gives a figure."""
+    source = cand.source_tok
+    if source is None or source.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return False
+    if any(c.dep_ == "nummod" for c in source.children):
+        return False
+    return any(t.tag_ == "CD" for t in cand.content)
 
 
 def _no_speaker(cand: Candidate) -> bool:

@@ -17,6 +17,7 @@ from claimledger.nlp.attribution.settings import Thresholds
 from claimledger.nlp.attribution.speakers import fallback_source, impersonal, line_attributions
 from claimledger.nlp.attribution.syntax import agent_of, source_span, subject_of, tokens_of, trim
 from claimledger.nlp.attribution.vocabulary import (
+    COUNT_VERBS,
     CUE_VERBS,
     FIRST_PERSON,
     NOUN_CUES,
@@ -90,6 +91,8 @@ def _sentence_attributions(
             content, tails = with_tails(tok, content)
         if cand.shape.startswith("noun:"):
             kind, certainty = "noun", NOUN_CUES.get(lemma, "asserted")
+        elif cand.shape == "predicate" or (cand.shape == "object" and lemma in COUNT_VERBS):
+            kind, certainty = "indicate", "asserted"
         else:
             kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
         if source_tok is not None:

@@ -61,6 +61,8 @@ _MINED_COMPLEMENT, OBJECT_CUES = _mined_cues()
 # Curated entries win: they carry the right kind and certainty.
 CUE_VERBS: dict[str, tuple[str, Certainty]] = {**_MINED_COMPLEMENT, **_CURATED}
 PARTICLE_CUES: dict[str, set[str]] = {k: set(v) for k, v in groups("cues.particle_cues").items()}
+COUNT_VERBS = words("cues.count_verbs")
+PREDICATE_CUES: dict[str, set[str]] = {k: set(v) for k, v in groups("cues.predicate_cues").items()}
 IMPERSONAL_CUES = certainties("cues.impersonal")
 NOUN_CUES = certainties("cues.nouns")
 REPORT_NOUNS = words("cues.report_nouns")

@@ -68,6 +68,15 @@ MENTIONS = [
      ("Officials", "group")),
     ("The ministry said 20 soldiers were killed. It added that 30 were wounded.", 1, "source",
      ("ministry", "organization")),
+    # a relative pronoun: its antecedent, not the main clause's subject
+    ("The figures came from the health agency, which said on Tuesday that 312 people had "
+     "died.", 0, "source", ("health agency", "organization")),
+    ("Calls went to the coast guard, who said that 14 sailors were missing.", 0,
+     "source", ("coast guard", "organization")),
+    ("Questions went to the head of the relief agency, who said 60 trucks were waiting.", 0,
+     "source", ("head", "person")),
+    ("The figures are part of a survey that says 1,300 homes were damaged.", 0, "source",
+     ("survey", "unknown")),
     # "the paper": the last outlet named before it, or none
     ("CNN reported that 20 soldiers were killed. According to the paper, officials said 30 "
      "more were wounded.", 1, "via", ("CNN", "outlet")),
@@ -108,6 +117,17 @@ def test_entity_ids_follow_first_mentions_and_equipment_comes_last() -> None:
         ("e4", "Zelensky", "person"),
         ("e5", "HIMARS", "equipment"),
     ]
+
+
+def test_a_relative_pronoun_source_is_written_as_it_stands() -> None:
+    table = _resolve("Aid came from the Red Crescent, which said 900 tents had been sent.")
+    source = table.attributions[0].source
+    assert source is not None
+    assert (source.text, source.resolved_from, source.entity) == (
+        "which",
+        "which",
+        "Red Crescent",
+    )
 
 
 def test_a_mention_keeps_the_role_given_at_first_mention() -> None:

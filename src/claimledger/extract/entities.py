@@ -16,6 +16,7 @@ from claimledger.extract.spans import char_spans
 from claimledger.gazetteer import Gazetteer
 from claimledger.lexicon import words
 from claimledger.nlp.attribution import RawAttribution
+from claimledger.nlp.attribution.syntax import antecedent, np_core
 from claimledger.nlp.equipment import find_equipment
 from claimledger.nlp.sources import (
     GROUP_PRONOUNS,
@@ -89,7 +90,9 @@ class _Resolver:
         if raw.source is None:
             return AttributionMentions(source=None, via=via, interviewer=None)
         span = raw.source
-        analysis = analyse_source(span, self.gazetteer)
+        noun = antecedent(span[0]) if len(span) == 1 else None
+        # "the agency, which said ...": the relative pronoun is the agency
+        analysis = analyse_source(np_core(noun) if noun is not None else span, self.gazetteer)
         interviewer = (
             self.via(analysis.interviewed_by) if analysis.interviewed_by is not None else None
         )
@@ -119,7 +122,7 @@ class _Resolver:
             entity=entity.name if entity else None,
             role=role,
             affiliation=affiliation,
-            resolved_from=resolved_from,
+            resolved_from=span.text if noun is not None else resolved_from,
         )
         return AttributionMentions(source=source, via=via, interviewer=interviewer)
 

@@ -77,6 +77,17 @@ CONTENTS = [
         "said",
         "the northern fire was 40% contained, while the southern fire had burned 9,800 acres",
     ),
+    # what a relative pronoun object stands for: the clause before the relative clause
+    Content(
+        "The toll rose to 86, which the ministry reported on Sunday.",
+        "reported",
+        "The toll rose to 86",
+    ),
+    Content(
+        "Divers recovered 31 bodies, which the port authority later confirmed.",
+        "later confirmed",
+        "Divers recovered 31 bodies",
+    ),
     # more of what was noted: a second object, a counted conjunct
     Content(
         "The monitors noted three fatalities and 22 people wounded.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from claimledger.nlp.attribution.quotes import is_quote, quote_containing
-from claimledger.nlp.attribution.syntax import cue_lemma, cue_span, subject_of, trim
+from claimledger.nlp.attribution.syntax import cue_lemma, cue_span, is_relative, subject_of, trim
 from claimledger.nlp.attribution.vocabulary import (
     CONTENT_PREPS,
     CONTRAST_MARKS,
@@ -212,6 +212,8 @@ def object_content(tok: Token) -> tuple[Span, Style] | None:
     obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
     if obj is None:
         return None
+    if obj.i < tok.i and is_relative(obj):
+        return _antecedent_clause(tok, obj)
     if any(c.dep_ in {"advcl", "conj"} and cue_lemma(c) is not None for c in tok.children):
         # "praised their efforts, saying “...”": the speech verb carries the content
         return None
@@ -232,6 +234,22 @@ def object_content(tok: Token) -> tuple[Span, Style] | None:
         return None
     style: Style = "mixed" if any(is_quote(t) for t in span) else "indirect"
     return span, style
+
+
+def _antecedent_clause(tok: Token, pronoun: Token) -> tuple[Span, Style] | None:
+    """ "The toll rose to 86, which the ministry reported", "officials counted 212 bodies,
+    which the governor confirmed": what the relative pronoun stands for is what was
+    reported, the clause before the relative clause (from the start of the clause that
+    holds the antecedent)."""
+    if tok.dep_ not in {"relcl", "advcl"} or tok.head.i > pronoun.i:
+        return None
+    host = tok.head
+    while host.pos_ not in {"VERB", "AUX"} and host.head != host:
+        host = host.head
+    span = trim(tok.doc, host.left_edge.i, tok.left_edge.i)
+    if len(span) == 0 or span.start > host.i:
+        return None
+    return span, "mixed" if any(is_quote(t) for t in span) else "indirect"
 
 
 def _counted_conjunct(c: Token) -> bool:

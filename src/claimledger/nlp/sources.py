@@ -26,6 +26,8 @@ AFFILIATION_PREPS = words("sources.affiliation_preps")
 FIRST_PERSON_PRONOUNS = words("sources.first_person_pronouns")
 ANAPHOR_DETERMINERS = words("sources.anaphor_determiners")
 NAMING_VERBS = words("attribution.naming_verbs")
+REPORT_NOUNS = words("cues.report_nouns")
+AUTHOR_PREPS = words("sources.author_preps")
 
 
 @dataclass
@@ -167,6 +169,13 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
         if descriptors and len(parts) > 1:
             role, affiliation = _role_and_affiliation(descriptors[0])
         kind = _kind_of_name(name, _is_person_role(role), gazetteer)
+        if (
+            descriptors
+            and kind in {"person", "unknown"}
+            and not _is_person_role(role)
+            and _head(descriptors[0]).lemma_.lower() in ORG_WORDS
+        ):
+            kind = "organization"  # "Alarm Phone, a network of activists"
         return SourceAnalysis(name, role, affiliation, kind, interviewed_by)
     # No proper name: a group ("Ukrainian military officials") or a bare description.
     part = parts[0]
@@ -174,6 +183,17 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
     name = strip_det(doc[part.start : head.i + 1])
     lemma = head.lemma_.lower()
     plural = head.tag_ in {"NNS", "NNPS"}
+    if lemma in REPORT_NOUNS:
+        # "a report in the state-run X newspaper", "a statement from the ministry": the
+        # outlet or body whose report it is; else the report itself, a document
+        author = _author(head, part)
+        if author is not None:
+            found = analyse_source(author, gazetteer)
+            if found.name is not None and found.pronoun is None:
+                return found
+        return SourceAnalysis(name, None, None, "document", interviewed_by)
+    if lemma in OUTLET_WORDS and lemma not in ORG_WORDS and not plural:
+        return SourceAnalysis(name, None, None, "outlet", interviewed_by)
     if head.lower_ in PERSON_ROLES and not plural:
         kind = "person"
         role, affiliation = _role_and_affiliation(part)
@@ -184,6 +204,16 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
     else:
         kind = "unknown"
     return SourceAnalysis(name, role, affiliation, kind, interviewed_by)
+
+
+def _author(head: Token, part: Span) -> Span | None:
+    """The phrase after "by", "from", "of" or "in" that says whose a report is."""
+    for c in head.rights:
+        if c.dep_ == "prep" and c.lower_ in AUTHOR_PREPS and part.start <= c.i < part.end:
+            pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if pobj is not None:
+                return part.doc[pobj.left_edge.i : min(pobj.right_edge.i + 1, part.end)]
+    return None
 
 
 def _is_person_role(role: str | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from claimledger.extract import analyze
 from claimledger.nlp.attribution import find_attributions
 from claimledger.nlp.cuemodel import load_cue_model
 from claimledger.nlp.pipeline import load_pipeline
@@ -44,3 +45,31 @@ def test_layout_attributions(text: str, source: str, cue: str, content: str) -> 
 @pytest.mark.parametrize("text", ["UPDATE: The vote was delayed.", "Watch: The full speech."])
 def test_line_labels_are_not_speakers(text: str) -> None:
     assert find_attributions(load_pipeline()(text), load_cue_model()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a place the recogniser knows
+        "Paris: The strike closed 40 schools on Tuesday.",
+        # a place the text names as one elsewhere
+        "Kherson: Shelling damaged 35 houses overnight. In Kherson, power was cut.",
+    ],
+)
+def test_a_dateline_is_not_a_speaker(text: str) -> None:
+    result = analyze(text)
+    assert all(a.cue.text != ":" for a in result.attributions)
+    assert result.claims and result.claims[0].attribution is None
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("“Losses remained high throughout the spring”, points out the document.", "the document"),
+        ("The figures are provisional, stresses the report.", "the report"),
+        ("“We will rebuild,” notes the governor of the province.", "the governor of the province"),
+    ],
+)
+def test_a_speaker_named_after_its_cue_verb(text: str, source: str) -> None:
+    (a,) = analyze(text).attributions
+    assert a.source is not None and a.source.text == source

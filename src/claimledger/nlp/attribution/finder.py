@@ -14,7 +14,12 @@ from claimledger.nlp.attribution.quotes import quote_spans
 from claimledger.nlp.attribution.raw import TIME_SPANS_KEY, RawAttribution, RawVia
 from claimledger.nlp.attribution.roles import Roles, tagged_attributions, tagged_cue, tagged_end
 from claimledger.nlp.attribution.settings import Thresholds
-from claimledger.nlp.attribution.speakers import fallback_source, impersonal, line_attributions
+from claimledger.nlp.attribution.speakers import (
+    fallback_source,
+    impersonal,
+    inverted_speaker,
+    line_attributions,
+)
 from claimledger.nlp.attribution.syntax import agent_of, source_span, subject_of, tokens_of, trim
 from claimledger.nlp.attribution.vocabulary import (
     COUNT_VERBS,
@@ -99,6 +104,8 @@ def _sentence_attributions(
             source: Span | None = source_span(source_tok)
         elif cand.shape.startswith("noun:"):
             source = None
+        elif (inverted := inverted_speaker(tok, content)) is not None:
+            source = source_span(inverted)
         else:
             source = fallback_source(tok, content, vias, limits.fallback_max_tokens)
         if source is not None and len(source) == 0:

@@ -13,6 +13,7 @@ from claimledger.nlp.attribution.contents import extend_over_siblings
 from claimledger.nlp.attribution.raw import RawAttribution, RawVia
 from claimledger.nlp.attribution.syntax import agent_of, cue_span, np_core, trim
 from claimledger.nlp.attribution.vocabulary import FIRST_PERSON, IMPERSONAL_CUES, LINE_LABELS
+from claimledger.nlp.places import LOCATING
 
 # "WALLACE: Let's start ...", "Pat Caddell: Voters Worried ..." (transcripts, headlines)
 _SPEAKER_LINE = re.compile(
@@ -26,6 +27,8 @@ _DASH_LINE = re.compile(
     r"(?P<source>[A-Z][^\n]{0,60}?)[ \t.]*$",
     re.MULTILINE,
 )
+# Entity labels of a place: a line opened by one and a colon is a dateline, not a speaker.
+PLACE_ENTITIES = {"GPE", "LOC"}
 # A verb in one of these relations is not the head of its own clause ("..., saying",
 # "to tout"): the words before it are not its subject.
 DEPENDENT_VERB_DEPS = {"xcomp", "acl", "advcl", "relcl", "pcomp", "amod"}
@@ -36,6 +39,11 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
     opening a line (transcripts, "Name: claim" headlines) and a quote signed with a dash."""
     found: list[RawAttribution] = []
     text = doc.text
+    places = {
+        t.text
+        for t in doc
+        if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.head.lower_ in LOCATING
+    }
     for pattern, kind in ((_SPEAKER_LINE, "speaker-line"), (_DASH_LINE, "signed-quote")):
         for m in pattern.finditer(text):
             if m.group("source").lower() in LINE_LABELS:
@@ -50,6 +58,8 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
             content = trim(doc, content.start, content.end)
             if len(content) == 0 or any(t.pos_ in {"VERB", "AUX"} for t in source):
                 continue
+            if kind == "speaker-line" and _is_place(source, places):
+                continue  # a dateline: "Kyiv: Russia launched its largest attack ..."
             found.append(
                 RawAttribution(
                     cue=cue,
@@ -63,6 +73,14 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
                 )
             )
     return found
+
+
+def _is_place(source: Span, places: set[str]) -> bool:
+    """A place by the recogniser, or a name the text uses as one elsewhere ("in Kyiv")."""
+    named = [t for t in source if t.is_alpha]
+    return bool(named) and (
+        all(t.ent_type_ in PLACE_ENTITIES for t in named) or source.text.strip() in places
+    )
 
 
 def impersonal(tok: Token) -> RawAttribution | None:
@@ -110,6 +128,17 @@ def impersonal(tok: Token) -> RawAttribution | None:
         hedges=[h for part in (content, *more) for h in hedges(part)],
         content_more=more,
     )
+
+
+def inverted_speaker(verb: Token, content: Span) -> Token | None:
+    """ "“...”, points out the document": a cue verb after its content, with no subject,
+    whose object (to the parser) is the speaker named after it."""
+    if content.end > verb.i or verb.tag_ == "VBG" or verb.dep_ in DEPENDENT_VERB_DEPS:
+        return None
+    obj = next((c for c in verb.rights if c.dep_ in {"dobj", "attr", "npadvmod"}), None)
+    if obj is None or obj.pos_ not in {"NOUN", "PROPN"} or obj.ent_type_ in {"DATE", "TIME"}:
+        return None
+    return obj
 
 
 def fallback_source(

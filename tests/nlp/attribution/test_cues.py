@@ -97,3 +97,15 @@ def test_a_body_that_keeps_count_gives_its_figure(
 )
 def test_count_cues_need_a_speaker_and_a_figure(text: str) -> None:
     assert analyze(text).attributions == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a capitalised event opening the sentence is no more a speaker than a plain one
+        "Wildfires in the valley have claimed 23 lives.",
+        "Evacuations ordered as the river rises past 9 metres",
+    ],
+)
+def test_events_are_no_speakers(text: str) -> None:
+    assert analyze(text).attributions == ()

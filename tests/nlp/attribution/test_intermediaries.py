@@ -115,3 +115,49 @@ def test_a_phrase_on_a_cue_verb_is_its_intermediary(text: str, cue: str, via: li
     (a,) = analyze(text).attributions
     assert a.cue.text == cue
     assert [v.entity for v in a.via] == via
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "via", "content"),
+    [
+        (
+            "The Evening Post reported on Sunday, citing unnamed officials, that 85 soldiers "
+            "were killed.",
+            "unnamed officials",
+            ["The Evening Post"],
+            "that 85 soldiers were killed",
+        ),
+        (
+            "The Evening Post reported that 85 soldiers were killed, citing two security "
+            "officials.",
+            "two security officials",
+            ["The Evening Post"],
+            "that 85 soldiers were killed",
+        ),
+        (
+            "Citing hospital sources, the agency said 40 people had died.",
+            "hospital sources",
+            ["the agency"],
+            "40 people had died",
+        ),
+        (
+            "The agency said, quoting the governor, that 300 homes had burned.",
+            "the governor",
+            ["The agency"],
+            "that 300 homes had burned",
+        ),
+    ],
+)
+def test_whom_a_report_cites_is_its_source_and_the_reporter_its_via(
+    text: str, source: str, via: list[str], content: str
+) -> None:
+    (a,) = analyze(text).attributions
+    assert a.source is not None and a.source.text == source
+    assert [v.text for v in a.via] == via
+    assert a.content.text == content
+
+
+def test_citing_a_reason_is_no_source() -> None:
+    result = analyze("He said the senator withdrew, citing health concerns.")
+    said = next(a for a in result.attributions if a.cue.text == "said")
+    assert said.source is not None and said.source.text == "He" and said.via == ()

@@ -240,7 +240,13 @@ def _no_speaker(cand: Candidate) -> bool:
     """ "The floods have claimed 30 lives": an event or a tally as the subject of a cue
     that needs a speaker."""
     source = cand.source_tok
-    if source is None or source.pos_ != "NOUN" or source.lemma_.lower() not in NON_SPEAKERS:
+    if source is None:
+        return False
+    # a capitalised first word keeps its plural as its lemma: "Wildfires in Los Angeles"
+    forms = {source.lemma_.lower(), source.lower_, source.lower_.removesuffix("s")}
+    if not forms & NON_SPEAKERS:
+        return False
+    if source.pos_ != "NOUN" and not (source.pos_ == "PROPN" and source.i == source.sent.start):
         return False  # a proper name is a name: "the Disaster Management Presidency"
     if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in source.children):
         return False  # "a number of lawmakers said": people, counted

@@ -22,14 +22,20 @@ from claimledger.nlp.attribution.speakers import (
 )
 from claimledger.nlp.attribution.syntax import agent_of, source_span, subject_of, tokens_of, trim
 from claimledger.nlp.attribution.vocabulary import (
+    CITING_VERBS,
     COUNT_VERBS,
     CUE_VERBS,
     FIRST_PERSON,
     NOUN_CUES,
+    REPORT_NOUNS,
     SPEECH_VERBS,
 )
 from claimledger.nlp.cuemodel import CueModel
+from claimledger.nlp.sources import GROUP_NOUNS, ORG_WORDS, OUTLET_WORDS, PERSON_ROLES
 from claimledger.nlp.time.component import find_time_spans
+
+# Nouns of someone who can be cited: "citing officials", "citing the ministry".
+SPEAKERS = GROUP_NOUNS | ORG_WORDS | OUTLET_WORDS | PERSON_ROLES
 
 
 def find_attributions(
@@ -131,7 +137,7 @@ def _sentence_attributions(
                 hedges=[h for part in (content, *tails) for h in hedges(part)],
             )
         )
-    results = _drop_contained_duplicates(results)
+    results = _citing(_drop_contained_duplicates(results))
     cued = list(results)
     phrases = [phrase for _, phrase in vias]
     for via, phrase in vias:
@@ -214,6 +220,60 @@ def _before_own_statements(content: Span, cued: list[RawAttribution], via: RawVi
     if end == content.end:
         return content
     cut = trim(doc, content.start, end)
+    return cut if len(cut) else content
+
+
+def _citing(results: list[RawAttribution]) -> list[RawAttribution]:
+    """ "The Times reported on Sunday, citing unnamed officials, that ...", "Citing hospital
+    sources, the agency said ...": the statement is the officials', passed on by the
+    outlet. The citing participle is no statement of its own: its object becomes the
+    reporting cue's source, the cue's subject goes first in its via chain, and the citing
+    phrase leaves the content."""
+    kept: list[RawAttribution] = []
+    for r in results:
+        verb = r.cue.root
+        host = None
+        if r.cue_lemma in CITING_VERBS and verb.tag_ == "VBG" and _names_a_speaker(r.content):
+            host = next(
+                (
+                    h
+                    for h in results
+                    if h is not r
+                    and h.style != "unattributed"
+                    and (h.cue.root == verb.head or h.content.start <= verb.i < h.content.end)
+                ),
+                None,
+            )
+        if host is None:
+            kept.append(r)
+            continue
+        if host.source is not None:
+            host.via.insert(0, RawVia(name=host.source, cue=None))
+        host.source = r.content
+        host.content = _without(host.content, verb.left_edge.i, r.content.end)
+    return kept
+
+
+def _names_a_speaker(span: Span) -> bool:
+    """ "unnamed officials", "hospital sources", "the governor", "a UN report", "Reuters":
+    someone who can say something, not "health concerns"."""
+    head = span.root
+    lemma = head.lemma_.lower()
+    if lemma in REPORT_NOUNS:
+        # "citing a UN report", not "citing the release of political prisoners"
+        return not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+    return head.pos_ == "PROPN" or head.ent_type_ in {"PERSON", "ORG", "NORP"} or lemma in SPEAKERS
+
+
+def _without(content: Span, start: int, end: int) -> Span:
+    """The content without the phrase [start, end) where the phrase opens or closes it."""
+    doc = content.doc
+    if start <= content.start < end:
+        cut = trim(doc, end, content.end)
+    elif start < content.end <= end or (start < content.end and end >= content.end - 1):
+        cut = trim(doc, content.start, start)
+    else:
+        return content
     return cut if len(cut) else content
 
 

@@ -40,9 +40,7 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
     found: list[RawAttribution] = []
     text = doc.text
     places = {
-        t.text
-        for t in doc
-        if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.head.lower_ in LOCATING
+        t.text for t in doc if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.head.lower_ in LOCATING
     }
     for pattern, kind in ((_SPEAKER_LINE, "speaker-line"), (_DASH_LINE, "signed-quote")):
         for m in pattern.finditer(text):

@@ -97,6 +97,8 @@ class _Resolver:
         interviewer = (
             self.via(analysis.interviewed_by) if analysis.interviewed_by is not None else None
         )
+        if interviewer is None and raw.audience is not None and self._is_outlet(raw.audience):
+            interviewer = self.via(raw.audience)  # "told the Daily Courier"
         entity: EntityDraft | None = None
         resolved_from = None
         role, affiliation = analysis.role, analysis.affiliation
@@ -130,6 +132,14 @@ class _Resolver:
             resolved_from=span.text if noun is not None else resolved_from,
         )
         return AttributionMentions(source=source, via=via, interviewer=interviewer)
+
+    def _is_outlet(self, name: Span) -> bool:
+        """ "the Daily Courier", "Reuters", "state television": an outlet by the gazetteer,
+        its name or what it is; "reporters" and "the senator" are no outlet."""
+        return (
+            is_outlet_name(name.text, self.gazetteer)
+            or analyse_source(name, self.gazetteer).kind == "outlet"
+        )
 
     def via(self, name: Span) -> Mention:
         """An intermediary: "according to CNN", "as reported by the mentioned newspaper"."""

@@ -161,3 +161,36 @@ def test_citing_a_reason_is_no_source() -> None:
     result = analyze("He said the senator withdrew, citing health concerns.")
     said = next(a for a in result.attributions if a.cue.text == "said")
     assert said.source is not None and said.source.text == "He" and said.via == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("The envoy told the Daily Courier in an interview that 1,200 fighters had been "
+         "captured.", ["the Daily Courier"]),
+        ("Speaking to Radio Meridian, the envoy said 1,200 fighters had been captured.",
+         ["Radio Meridian"]),
+        ("The envoy, in an interview with the Daily Courier, said 1,200 fighters had been "
+         "captured.", ["the Daily Courier"]),
+        ("The envoy said to the BBC that 1,200 fighters had been captured.", ["the BBC"]),
+        # reporters, a chamber: no outlet, no intermediary
+        ("The envoy told reporters that 1,200 fighters had been captured.", []),
+        ("The minister told the Senate that 40 troops were wounded.", []),
+    ],
+)  # fmt: skip
+def test_an_outlet_the_speaker_talked_to_is_the_intermediary(text: str, via: list[str]) -> None:
+    (a,) = analyze(text).attributions
+    assert [v.text for v in a.via] == via
+    assert a.source is not None and a.source.kind != "outlet"
+
+
+def test_a_reporter_closing_the_sentence_relays_the_statement_before_it() -> None:
+    text = (
+        "The death toll from the floods has passed 400, the regional governor said on "
+        "Monday, with more than 900 injured, reports Radio Meridian."
+    )
+    said, reports = analyze(text).attributions
+    assert said.source is not None and said.source.text == "the regional governor"
+    assert [v.text for v in said.via] == ["Radio Meridian"]
+    assert "Radio Meridian" not in said.content.text
+    assert reports.source is not None and reports.content.text.startswith("The death toll")

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from claimledger.nlp.attribution.circumstances import channel_for, hedges, stated_time
+from claimledger.nlp.attribution.circumstances import (
+    audience_of,
+    channel_for,
+    hedges,
+    stated_time,
+)
 from claimledger.nlp.attribution.contents import continuation, with_tails
 from claimledger.nlp.attribution.cues import is_cue, token_candidate
 from claimledger.nlp.attribution.intermediaries import according_to_content, via_phrases
@@ -134,10 +139,11 @@ def _sentence_attributions(
                 source=source,
                 stated=stated_time(tok, times, exclude),
                 channel=channel_for(tok, exclude),
+                audience=audience_of(tok, exclude),
                 hedges=[h for part in (content, *tails) for h in hedges(part)],
             )
         )
-    results = _citing(_drop_contained_duplicates(results))
+    results = _final_relay(_citing(_drop_contained_duplicates(results)), sent)
     cued = list(results)
     phrases = [phrase for _, phrase in vias]
     for via, phrase in vias:
@@ -252,6 +258,47 @@ def _citing(results: list[RawAttribution]) -> list[RawAttribution]:
         host.source = r.content
         host.content = _without(host.content, verb.left_edge.i, r.content.end)
     return kept
+
+
+def _final_relay(results: list[RawAttribution], sent: Span) -> list[RawAttribution]:
+    """ "The toll has passed 400, the governor said on Monday, with 900 injured, reports
+    Radio Meridian.": a reporting clause that closes a sentence in which someone else
+    already speaks relays all of it. Its content is the sentence before it (so the
+    governor's statement nests in it, with the outlet in its via chain), and the statement
+    before no longer runs on into it."""
+    doc = sent.doc
+    for r in results:
+        if r.source is None or r.style == "direct" or r.cue_lemma not in SPEECH_VERBS:
+            continue
+        start = min(r.cue.start, r.source.start)
+        end = max(r.cue.end, r.source.end)
+        if not all(t.is_punct or t.is_space for t in doc[end : sent.end]):
+            continue
+        if start == 0 or doc[start - 1].text != ",":
+            continue
+        before = [
+            h
+            for h in results
+            if h is not r
+            and h.source is not None
+            and h.cue.end <= start
+            and h.content.start < start
+            and h.style != "unattributed"
+        ]
+        if not before:
+            continue
+        relayed = trim(doc, sent.start, start)
+        if len(relayed) == 0:
+            continue
+        r.content, r.content_more = relayed, []
+        for h in before:
+            h.content_more = [
+                part if part.end <= start else trim(doc, part.start, start)
+                for part in h.content_more
+                if part.start < start
+            ]
+            h.content_more = [part for part in h.content_more if len(part)]
+    return results
 
 
 def _names_a_speaker(span: Span) -> bool:

@@ -73,3 +73,31 @@ def test_a_dateline_is_not_a_speaker(text: str) -> None:
 def test_a_speaker_named_after_its_cue_verb(text: str, source: str) -> None:
     (a,) = analyze(text).attributions
     assert a.source is not None and a.source.text == source
+
+
+def test_an_embedded_post_is_its_accounts() -> None:
+    text = (
+        "Sirens sounded across the capital overnight.\n"
+        "Heavy night again. More than 30 towns were hit and 400 drones launched. "
+        "pic.twitter.com/abc123\n"
+        "— Olena Marchuk (@olena_m) March 3, 2025\n"
+        "The mayor said 12 people were hurt."
+    )
+    result = analyze(text)
+    post = result.attributions[0]
+    assert post.source is not None and post.source.text == "Olena Marchuk"
+    assert post.content.text.startswith("Heavy night again.")
+    assert post.channel is not None and post.channel.kind == "social-post"
+    assert [c.attribution for c in result.claims[:2]] == [post.id, post.id]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Floods in the north\nRegional officials said 40 villages were cut off.",
+        "By Maria Lopez, Staff Writer\nRegional officials said 40 villages were cut off.",
+    ],
+)
+def test_a_headline_or_byline_above_is_no_part_of_the_source(text: str) -> None:
+    (a,) = analyze(text).attributions
+    assert a.source is not None and a.source.text == "Regional officials"

@@ -24,6 +24,7 @@ from claimledger.nlp.attribution.speakers import (
     impersonal,
     inverted_speaker,
     line_attributions,
+    post_attributions,
 )
 from claimledger.nlp.attribution.syntax import agent_of, source_span, subject_of, tokens_of, trim
 from claimledger.nlp.attribution.vocabulary import (
@@ -62,11 +63,16 @@ def find_attributions(
         found.extend(_sentence_attributions(sent, quotes, times, model, limits, roles, stacked))
     taken = tokens_of(a.content for a in found)
     found.extend(a for a in line_attributions(doc) if a.content.start not in taken)
+    found.extend(a for a in post_attributions(doc) if not taken & set(range(*_bounds(a))))
     if roles is not None:
         found.extend(tagged_attributions(doc, roles, found, times, limits))
     found.sort(key=lambda a: (a.cue.start, a.content.start))
     _link_nesting(found)
     return found
+
+
+def _bounds(a: RawAttribution) -> tuple[int, int]:
+    return a.content.start, a.content.end
 
 
 def _sentence_attributions(

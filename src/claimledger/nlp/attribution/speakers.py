@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimledger.nlp.attribution.circumstances import hedges
 from claimledger.nlp.attribution.contents import extend_over_siblings
-from claimledger.nlp.attribution.raw import RawAttribution, RawVia
+from claimledger.nlp.attribution.raw import RawAttribution, RawChannel, RawVia
 from claimledger.nlp.attribution.syntax import agent_of, cue_span, np_core, trim
 from claimledger.nlp.attribution.vocabulary import FIRST_PERSON, IMPERSONAL_CUES, LINE_LABELS
 from claimledger.nlp.places import LOCATING
@@ -29,6 +29,13 @@ _DASH_LINE = re.compile(
 )
 # Entity labels of a place: a line opened by one and a colon is a dateline, not a speaker.
 PLACE_ENTITIES = {"GPE", "LOC"}
+# "— Katerina Horbunova (@blue_eyedKeti) September 7, 2025": the signature line an
+# embedded social post ends with; the line above it is the post.
+_POST_SIGNATURE = re.compile(
+    r"^[ \t]*(?P<cue>[―—–]|--?)[ \t]*(?P<source>[^\n()@]{2,60}?)[ \t]*"
+    r"\((?P<handle>@\w+)\)[^\n]*$",
+    re.MULTILINE,
+)
 # A verb in one of these relations is not the head of its own clause ("..., saying",
 # "to tout"): the words before it are not its subject.
 DEPENDENT_VERB_DEPS = {"xcomp", "acl", "advcl", "relcl", "pcomp", "amod"}
@@ -70,6 +77,43 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
                     hedges=hedges(content),
                 )
             )
+    return found
+
+
+def post_attributions(doc: Doc) -> list[RawAttribution]:
+    """An embedded social post: the line above a signature line ("— Name (@handle) date")
+    is the named account's post."""
+    found: list[RawAttribution] = []
+    text = doc.text
+    for m in _POST_SIGNATURE.finditer(text):
+        above_end = text.rfind("\n", 0, m.start())
+        if above_end <= 0:
+            continue
+        above_start = text.rfind("\n", 0, above_end) + 1
+        content = doc.char_span(above_start, above_end, alignment_mode="expand")
+        source = doc.char_span(m.start("source"), m.end("source"), alignment_mode="expand")
+        cue = doc.char_span(m.start("cue"), m.end("cue"), alignment_mode="expand")
+        handle = doc.char_span(m.start("handle"), m.end("handle"), alignment_mode="expand")
+        if content is None or source is None or cue is None or handle is None:
+            continue
+        content = trim(doc, content.start, content.end)
+        if len(content) == 0:
+            continue
+        line = text[above_start:above_end].lower()
+        platform = "Twitter" if "twitter.com" in line or "x.com" in line else None
+        found.append(
+            RawAttribution(
+                cue=cue,
+                cue_lemma="post",
+                cue_kind="post",
+                cue_certainty="asserted",
+                content=content,
+                style="direct",
+                source=trim(doc, source.start, source.end),
+                channel=RawChannel("social-post", handle, platform),
+                hedges=hedges(content),
+            )
+        )
     return found
 
 

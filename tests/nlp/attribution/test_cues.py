@@ -71,6 +71,12 @@ def test_a_report_nested_in_a_report_is_kept_whatever_the_model_says() -> None:
             "1,204 civilian deaths in the region",
         ),
         (
+            "The agency recorded 29 more deaths overnight, highlighting the risk to children.",
+            "recorded",
+            "The agency",
+            "29 more deaths",
+        ),
+        (
             "The mission is also aware of 64 reported cases of torture.",
             "is also aware of",
             "The mission",

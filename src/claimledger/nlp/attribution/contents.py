@@ -10,6 +10,7 @@ from claimledger.nlp.attribution.syntax import cue_lemma, cue_span, is_relative,
 from claimledger.nlp.attribution.vocabulary import (
     CONTENT_PREPS,
     CONTRAST_MARKS,
+    COUNT_VERBS,
     OBJECT_PREPS,
     SPEECH_VERBS,
 )
@@ -214,8 +215,11 @@ def object_content(tok: Token) -> tuple[Span, Style] | None:
         return None
     if obj.i < tok.i and is_relative(obj):
         return _antecedent_clause(tok, obj)
-    if any(c.dep_ in {"advcl", "conj"} and cue_lemma(c) is not None for c in tok.children):
-        # "praised their efforts, saying “...”": the speech verb carries the content
+    if tok.lemma_.lower() not in COUNT_VERBS and any(
+        c.dep_ in {"advcl", "conj"} and cue_lemma(c) is not None for c in tok.children
+    ):
+        # "praised their efforts, saying “...”": the speech verb carries the content (not
+        # "recorded 41 more deaths, highlighting ...": the count is what was recorded)
         return None
     end = obj.right_edge.i + 1
     for c in tok.rights:

@@ -115,3 +115,16 @@ def test_count_cues_need_a_speaker_and_a_figure(text: str) -> None:
 )
 def test_events_are_no_speakers(text: str) -> None:
     assert analyze(text).attributions == ()
+
+
+def test_a_named_bodys_figure_inside_a_quote_is_its_report_relayed_by_the_speaker() -> None:
+    text = (
+        "“The Red Cross and local doctors visited the camps this week and report that 140 "
+        "people have died,” the spokesman said."
+    )
+    result = analyze(text)
+    inner = next(a for a in result.attributions if a.cue.text == "report")
+    assert inner.source is not None and inner.source.text == "The Red Cross and local doctors"
+    assert [v.text for v in inner.via] == ["the spokesman"]
+    (claim,) = result.claims
+    assert claim.attribution == inner.id

@@ -211,8 +211,16 @@ def is_cue(
         cand.shape == "complement"
         and cand.lemma in SPEECH_VERBS
         and cand.source_tok is not None
-        and tok.dep_ == "ccomp"
-        and tok.head.lemma_.lower() in SPEECH_VERBS
+        and (
+            (tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SPEECH_VERBS)
+            # "“The World Health Organization ... report that 700 people have been
+            # killed,” he said": a named body's figure inside the speaker's quote
+            or (
+                cand.in_quote
+                and cand.source_tok.pos_ == "PROPN"
+                and any(t.tag_ == "CD" for t in cand.content)
+            )
+        )
     ):
         return True
     if model is not None and roles is not None and stacked is not None:

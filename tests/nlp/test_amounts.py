@@ -237,7 +237,7 @@ def test_the_approximation_spread_is_ten_percent() -> None:
 
 # --- the number words as data (data/lexicon/numbers.toml) -------------------------------------
 
-# Each list of numbers.toml and the read that takes it (quantities reads the last five).
+# Each list of numbers.toml and the read that takes it (the figures package reads the last five).
 NUMBER_LISTS = {
     "bounds": "mapping",
     "cardinals": "rows",

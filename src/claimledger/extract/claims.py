@@ -12,8 +12,8 @@ from spacy.tokens import Span
 from claimledger.extract.spans import char_spans, time_ref
 from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import RawAttribution
+from claimledger.nlp.figures import RawFigure, find_durations, find_figures
 from claimledger.nlp.places import place_key, place_of
-from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
 from claimledger.records import (
     Attribution,
     Base,

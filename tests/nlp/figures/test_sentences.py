@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from claimledger import lexicon
 from claimledger.extract import analyze
 from claimledger.lexicon import Lexicon
-from claimledger.nlp import quantities
-from claimledger.nlp.quantities import parse_number
+from claimledger.nlp.figures import parse_number, vocabulary
 from claimledger.render.report import format_number
 
 NUMBERS = [
@@ -323,15 +322,15 @@ def test_every_list_of_measures_toml_loads_in_its_shape() -> None:
         assert getattr(shipped, read)(f"measures.{name}"), name
 
 
-def test_the_measure_words_come_out_as_quantities_reads_them() -> None:
-    assert quantities.MEASURE_VERBS["kill"] == "killed"
-    assert quantities.MEASURE_VERBS["lose"] == "killed_or_wounded"
-    assert quantities.MEASURE_NOUNS["toll"] == "killed"
-    assert quantities.MEASURE_STATES["captive"] == "captured"
-    assert quantities.VERB_PARTICLES == {"pull": ("back", "out")}
-    assert quantities.VERB_OBJECTS == {"lose": "soldiers"}
-    assert quantities.SUBJECT_SYNONYMS["troops"] == "soldiers"
-    assert quantities.UNITS["weeks"] == "week"
+def test_the_measure_words_come_out_as_the_figures_read_them() -> None:
+    assert vocabulary.MEASURE_VERBS["kill"] == "killed"
+    assert vocabulary.MEASURE_VERBS["lose"] == "killed_or_wounded"
+    assert vocabulary.MEASURE_NOUNS["toll"] == "killed"
+    assert vocabulary.MEASURE_STATES["captive"] == "captured"
+    assert vocabulary.VERB_PARTICLES == {"pull": ("back", "out")}
+    assert vocabulary.VERB_OBJECTS == {"lose": "soldiers"}
+    assert vocabulary.SUBJECT_SYNONYMS["troops"] == "soldiers"
+    assert vocabulary.UNITS["weeks"] == "week"
 
 
 def _with_user_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
@@ -345,6 +344,6 @@ def test_a_users_row_adds_a_measure_word_and_overrides_a_shipped_one(
 ) -> None:
     text = '[[measures.measure]]\nname = "killed"\nverbs = ["massacre", "lose"]\n'
     _with_user_file(tmp_path, monkeypatch, text)
-    verbs, nouns, _ = quantities._measure_words()
+    verbs, nouns, _ = vocabulary.measure_words()
     assert (verbs["massacre"], verbs["lose"], verbs["kill"]) == ("killed", "killed", "killed")
-    assert nouns == quantities.MEASURE_NOUNS
+    assert nouns == vocabulary.MEASURE_NOUNS

@@ -1,0 +1,97 @@
+"""A number in the parse and the figure phrase around it: the tokens of one number
+("12 million", "12K"), and the longest phrase around them that
+:func:`claimledger.nlp.amounts.parse_amount` reads ("between 10,000 and 12,000")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from claimledger.nlp.amounts import SCALES, SUFFIXES, Amount, AmountError, AmountKind, parse_amount
+from claimledger.nlp.amounts import parse_number as parse_cardinal
+from claimledger.nlp.figures.vocabulary import CHANGE_WORDS
+
+# "12k", "1.5m", "3bn": one token that the parser does not take for a number
+SUFFIXED = re.compile(r"^\d+(?:[.,]\d+)?(?:k|m|mn|bn|b)$", re.IGNORECASE)
+
+
+def parse_number(tokens: list[str]) -> float | None:
+    """The value of a number's tokens: ["twelve", "thousand"] -> 12000."""
+    return parse_cardinal(" ".join(tokens))
+
+
+def number_tokens(tok: Token) -> list[Token]:
+    """The number word itself with its compound number parts ("12 million", "twelve
+    thousand") and a scale letter the tokenizer split off ("12K")."""
+    parts = [tok]
+    if suffix_after(tok) is not None:
+        parts.append(tok.doc[tok.i + 1])
+    number_parts = {
+        c.i
+        for c in tok.children
+        if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in SCALES)
+    }
+    # only the parts written next to it: "12 million", not the 100 of "100 to 200"
+    i = tok.i - 1
+    while i in number_parts:
+        parts.append(tok.doc[i])
+        i -= 1
+    i = tok.i + 1
+    while i in number_parts:
+        parts.append(tok.doc[i])
+        i += 1
+    return sorted(parts, key=lambda t: t.i)
+
+
+def suffix_after(tok: Token) -> Token | None:
+    """The letters written onto a number and split off by the tokenizer ("12K" → "K")."""
+    doc = tok.doc
+    if tok.whitespace_ or tok.i + 1 >= len(doc) or not doc[tok.i + 1].is_alpha:
+        return None
+    return doc[tok.i + 1]
+
+
+def glued_to_letters(tok: Token) -> bool:
+    """ "2G phones", "3D printers": a number written into a name, not a count. A scale
+    suffix ("12K") is still a number; so "4K video" reads as 4,000."""
+    after = suffix_after(tok)
+    return after is not None and after.lower_ not in SUFFIXES
+
+
+def read_amount(
+    doc_span: Span, kind: AmountKind = "count", skip: Iterable[int] = ()
+) -> tuple[Amount, Span] | None:
+    """The longest phrase around ``doc_span`` (up to five words before it, three after,
+    within its sentence) that :func:`claimledger.nlp.amounts.parse_amount` reads as a
+    figure of ``kind``: "between 10,000 and 12,000", "several thousand", "nearly half".
+    A range after a word of change ("rose from 100 to 200") is not an interval."""
+    doc = doc_span.doc
+    sent = doc_span.sent
+    banned = set(skip)
+    best: tuple[Amount, Span] | None = None
+    for start in range(max(sent.start, doc_span.start - 5), doc_span.start + 1):
+        for end in range(min(sent.end, doc_span.end + 3), doc_span.end - 1, -1):
+            if best is not None and end - start <= len(best[1]):
+                break
+            if doc[end - 1].lower_ == "of" or banned.intersection(range(start, end)):
+                continue
+            try:
+                amount = parse_amount(doc[start:end].text)
+            except AmountError:
+                continue
+            if amount.kind != kind:
+                continue
+            if amount.bound == "range" and _after_change(doc, start):
+                continue
+            best = (amount, doc[start:end])
+    return best
+
+
+def _after_change(doc: Doc, start: int) -> bool:
+    """ "rose (from) 100 to 200", "up from 100 to 200": the words before say it changed."""
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    if before and before[-1] == "from":
+        before.pop()
+    return bool(before) and before[-1] in CHANGE_WORDS

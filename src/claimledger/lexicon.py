@@ -71,6 +71,11 @@ _WORDS = Cell(list)
 _NUMBER = Cell(int)
 _CERTAINTY = Cell(str, CERTAINTY_ORDER)
 _NUMBERED = {"word": _WORD, "value": _NUMBER}
+# Where around a counted noun a measure word is a cue (measures.toml says each place).
+_CUE_PLACES = (
+    *("phrase", "verb", "state", "total", "participle"),
+    *("complement", "owner", "modifier", "noun"),
+)
 
 # Every list that holds more than words, and what its rows or values must be. Shipped and
 # user files alike are checked against it as they are read, so a bad entry is one error
@@ -97,6 +102,9 @@ ROWS: dict[str, dict[str, Cell]] = {
         "nouns": Cell(list, optional=True),
         "states": Cell(list, optional=True),
     },
+    "measures.plural_people": {"word": _WORD, "plural": _WORD},
+    "measures.phrase": {"measure": Cell(str, get_args(Measure)), "verb": _WORD, "words": _WORDS},
+    "measures.cue_weights": {"place": Cell(str, _CUE_PLACES), "weight": _NUMBER},
 }
 VALUES: dict[str, Cell] = {
     "cues.impersonal": _CERTAINTY,
@@ -109,6 +117,7 @@ VALUES: dict[str, Cell] = {
     "time.seasons": Cell(str, of="time.months"),
     "time.parts": Cell(str, ("first", "middle", "last")),
     "time.edges": Cell(str, of="time.parts"),
+    "measures.verb_counts": Cell(str, of="measures.subject_synonyms"),
 }
 
 

@@ -68,7 +68,8 @@ def build_claims(
                 id=claim_id,
                 attribution=attribution.id,
                 subject=Subject(
-                    text=subject_span.text if subject_span is not None else "",
+                    # no words name what is counted ("1,000 deaths"): its key says it
+                    text=subject_span.text if subject_span is not None else figure.subject_key,
                     key=figure.subject_key,
                     spans=char_spans(subject_span),
                 ),

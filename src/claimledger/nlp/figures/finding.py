@@ -1,129 +1,102 @@
 """Where the figures of a span are and what each counts: a number tied to its noun, a
-vague amount, a fraction or percentage of something, a total stated by a verb, a number
-whose noun is elided, and an absence with a length."""
+vague amount, a fraction or percentage of something, a part of a stated whole ("718 of the
+728 drones"), a total stated by a verb ("the toll rose to 132"), a number whose noun is
+elided ("700 were killed and 2,800 injured"), an amount of money, and an absence with a
+length. Numbers that count nothing (dates, magnitudes, distances, ages, durations, "one
+of") are left out here, before any measure is read."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from spacy.tokens import Span, Token
 
-from claimledger.nlp.amounts import Amount, AmountKind, bound_of, bounded
-from claimledger.nlp.figures.measure import measure_of, subject_of
+from claimledger.nlp.amounts import CURRENCIES, Amount, AmountKind, bound_of, bounded
+from claimledger.nlp.figures.measure import (
+    Reading,
+    cues_of,
+    decide,
+    is_measure_noun,
+    subject_of,
+    total_subject_cues,
+    total_verb,
+)
 from claimledger.nlp.figures.numbers import (
     SUFFIXED,
     glued_to_letters,
-    number_tokens,
+    is_numberish,
+    number_group,
     parse_number,
     read_amount,
 )
 from claimledger.nlp.figures.raw import RawFigure
-from claimledger.nlp.figures.subject import subject_of_noun
+from claimledger.nlp.figures.subject import subject_of_figure, subject_of_noun
 from claimledger.nlp.figures.vocabulary import (
     FRACTION_NOUNS,
-    MEASURE_NOUNS,
+    MONTHS,
+    NOT_COUNTED,
+    NOT_COUNTED_AFTER,
     PERCENT_WORDS,
     PRESENCE_STATES,
     PRESENCE_WORDS,
+    REFERENCE_DETERMINERS,
+    REPORTING_VERBS,
     STRETCH_OPENINGS,
-    TOTAL_VERBS,
     UNITS,
     VAGUE_HEADS,
+    WEAK_VAGUE,
 )
 
-
-def _total_of(number: Token) -> Token | None:
-    """The measure noun a bare number totals: "casualties exceeded 5,000" → casualties."""
-    verb = number.head
-    if number.dep_ == "pobj" and verb.dep_ == "prep":
-        verb = verb.head  # "stands at 300"
-    elif number.dep_ not in {"dobj", "attr", "npadvmod"}:
-        return None
-    if verb.lemma_.lower() not in TOTAL_VERBS:
-        return None
-    subject = subject_of(verb)
-    if subject is None:
-        return None
-    counted = next((c for c in subject.children if c.dep_ == "compound"), None)
-    if subject.lower_ in MEASURE_NOUNS or (subject.lower_ == "toll" and counted is not None):
-        return subject
-    return None
+# A date written in digits: "2025-01-13", "2025-01", "13/01/2025", "2022-23".
+_DATE = re.compile(r"^(?:\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_DASHES = {"-", "–", "—"}
 
 
-def _vague_noun(tok: Token) -> Token | None:
-    """The noun a vague amount counts: "dozens of soldiers", "several soldiers"."""
-    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is not None:
-        return next((c for c in of.children if c.dep_ == "pobj"), None)
-    if tok.dep_ in {"amod", "nummod"} and tok.head.pos_ in {"NOUN", "PROPN"}:
-        return tok.head
-    return None
+@dataclass
+class _Spot:
+    """A figure's place before its amount is read: its number words (``core``), what kind
+    of number it is, the noun it counts (None when elided or unnamed), the token whose
+    place in the sentence gives the predicate (the number itself for "718 of the drones",
+    "rose to 1,000"), and what it borrows from the figure before it."""
+
+    core: list[Token]
+    kind: AmountKind
+    noun: Token | None
+    role: Token
+    anchor: Token
+    borrowed: RawFigure | None = None
+    base: tuple[Amount, Span] | None = None
+    currency: Token | None = None
 
 
 def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
-    """Counts and fractions in a content span. ``skip``: token indices of time expressions."""
+    """Counts and fractions in a span. ``skip``: token indices of time expressions and of
+    anything else that is no figure (a nested statement)."""
     figures: list[RawFigure] = []
     doc = content.doc
     seen: set[int] = set()
     for tok in content:
         if tok.i in skip or tok.i in seen:
             continue
-        low = tok.lower_
-        noun: Token | None = None
-        elided_from: RawFigure | None = None
-        base: tuple[Amount, Span] | None = None
-        core: list[Token]
-        kind: AmountKind = "count"
-        if low in FRACTION_NOUNS or low in PERCENT_WORDS or (low.endswith("%") and len(tok) > 1):
-            found = _fraction(tok)
-            if found is None:
-                continue
-            core, noun = found
-            kind = "fraction"
-            base = _stated_base(noun, skip | seen)
-        elif low in VAGUE_HEADS:
-            noun = _vague_noun(tok)
-            if noun is None:
-                continue
-            core = [tok]
-        elif (
-            tok.like_num
-            and tok.dep_ in {"nsubj", "nsubjpass"}
-            and figures
-            and figures[-1].anchor.sent == tok.sent
-        ):
-            # The counted noun is elided and taken from the figure before it.
-            core = number_tokens(tok)
-            noun = tok
-            elided_from = figures[-1]
-        elif tok.like_num and (total := _total_of(tok)) is not None:
-            # "casualties exceeded 5,000", "the death toll stands at 300"
-            core = number_tokens(tok)
-            noun = total
-        elif (
-            (tok.like_num and tok.dep_ == "nummod")
-            or (SUFFIXED.match(tok.text) and tok.dep_ in {"nummod", "compound", "amod"})
-        ) and tok.head != tok:
-            if tok.head.pos_ not in {"NOUN", "PROPN"} or glued_to_letters(tok):
-                continue
-            if tok.head.lower_ in FRACTION_NOUNS or tok.head.lower_ in PERCENT_WORDS:
-                continue  # the "one" of "one-third", the "30" of "30 %"
-            if tok.head.lower_ in UNITS or tok.head.i in skip:
-                continue  # durations are read from time expressions
-            core = number_tokens(tok)
-            noun = tok.head
-        else:
+        spot = _spot(tok, figures, skip | seen)
+        if spot is None:
             continue
-        read = read_amount(doc[core[0].i : core[-1].i + 1], kind, skip | seen)
+        if any(t.i in skip for t in spot.core):
+            continue
+        read = read_amount(doc[spot.core[0].i : spot.core[-1].i + 1], spot.kind, skip | seen)
         if read is None:
             continue
         amount, phrase = read
         seen.update(range(phrase.start, phrase.end))
-        if base is not None:
-            seen.update(range(base[1].start, base[1].end))
-        if elided_from is not None:
-            subject, key = elided_from.subject, elided_from.subject_key
-        else:
-            subject, key = subject_of_noun(noun, range(phrase.start, phrase.end))
-        measure, measure_tokens, negated = measure_of(noun)
+        seen.update(t.i for t in spot.core)
+        if spot.base is not None:
+            seen.update(range(spot.base[1].start, spot.base[1].end))
+        reading = _measure(spot)
+        if _counts_nothing(spot, phrase, amount, reading):
+            continue
+        subject, key = _subject(spot, phrase)
         figures.append(
             RawFigure(
                 tokens=phrase,
@@ -131,20 +104,275 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
                 unit="count",
                 subject=subject,
                 subject_key=key,
-                measure=measure,
-                measure_tokens=measure_tokens,
-                negated=negated,
-                anchor=noun,
-                base=base[1] if base is not None else None,
-                base_amount=base[0] if base is not None else None,
+                measure=reading.measure,
+                measure_tokens=reading.tokens,
+                negated=reading.negated,
+                anchor=spot.anchor,
+                base=spot.base[1] if spot.base is not None else None,
+                base_amount=spot.base[0] if spot.base is not None else None,
             )
         )
     return figures
 
 
-def _fraction(tok: Token) -> tuple[list[Token], Token] | None:
+def _spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
+    """Whether ``tok`` begins a figure, and where that figure stands."""
+    low = tok.lower_
+    if low in FRACTION_NOUNS or low in PERCENT_WORDS or (low.endswith("%") and len(tok) > 1):
+        return _fraction_spot(tok, figures, skip)
+    if low in VAGUE_HEADS:
+        return _vague_spot(tok, figures)
+    if not (tok.like_num or SUFFIXED.match(tok.text) or is_numberish(tok.text)):
+        return None
+    group = number_group(tok)
+    head = _group_head(group)
+    if _not_a_number_here(group, head):
+        return None
+    currency = _currency_before(group[0])
+    if currency is not None:
+        # "$10 billion": a count of the currency, whatever the number hangs on
+        return _Spot(group, "count", None, head, head, currency=currency)
+    if head.dep_ in {"nummod", "compound", "amod"} and head.head.i not in {t.i for t in group}:
+        noun = head.head
+        if head.dep_ != "nummod" and not SUFFIXED.match(head.text):
+            return None
+        if noun.pos_ not in {"NOUN", "PROPN"} or glued_to_letters(head):
+            return None
+        if noun.lower_ in FRACTION_NOUNS or noun.lower_ in PERCENT_WORDS:
+            return None  # the "one" of "one-third", the "30" of "30 %"
+        if noun.lower_ in UNITS or noun.i in skip:
+            return None  # durations are read from time expressions
+        return _Spot(group, "count", noun, noun, noun)
+    part_of = _partitive(head)
+    if part_of is not None:
+        # "718 of the 728 drones", "five of the fatalities": the number is the part
+        if head.lower_ in {"one", "1"}:
+            return None  # "one of the world's deadliest routes" refers, it does not count
+        return _Spot(group, "count", part_of, head, part_of)
+    total = _total_of(head)
+    if total is not None:
+        # "the death toll stands at 300", "losses of up to 3,000"
+        return _Spot(group, "count", total, head, total)
+    borrowed = _elided_from(head, figures)
+    if borrowed is not None:
+        return _Spot(group, "count", None, head, head, borrowed=borrowed)
+    if decide(cues_of(head)).measure != "other":
+        # "500 had been wounded", "including 40 dead": the number stands for people
+        return _Spot(group, "count", None, head, head)
+    return None
+
+
+def _measure(spot: _Spot) -> Reading:
+    """The spot's measure: from the role token's place and the counted noun's own words,
+    and for an elided noun from the noun it borrows (or the measure, when nothing here
+    says one: "the figure is expected to exceed 3,000")."""
+    cues = cues_of(spot.role, spot.borrowed.anchor if spot.borrowed is not None else None)
+    if spot.noun is not None and spot.noun.i != spot.role.i:
+        counted = cues_of(spot.noun)
+        if spot.role.dep_ in {"pobj"} and spot.role.head.lower_ == "of":
+            counted = [c for c in counted if c.place != "owner"]
+        cues += [c for c in counted if c.place in {"noun", "modifier", "participle", "owner"}]
+    reading = decide(cues)
+    if reading.measure == "other" and spot.borrowed is not None:
+        return Reading(spot.borrowed.measure, spot.borrowed.measure_tokens, False)
+    return reading
+
+
+def _subject(spot: _Spot, phrase: Span) -> tuple[Span | None, str]:
+    if spot.currency is not None:
+        return spot.currency.doc[spot.currency.i : spot.currency.i + 1], CURRENCIES.get(
+            spot.currency.lower_, spot.currency.lower_
+        )
+    if spot.borrowed is not None:
+        return spot.borrowed.subject, spot.borrowed.subject_key
+    if spot.noun is None:
+        return None, "people"
+    return subject_of_figure(spot.noun, range(phrase.start, phrase.end))
+
+
+def _group_head(group: list[Token]) -> Token:
+    """The token of a number group that hangs outside it: "two-thousand-300" → "thousand-300"."""
+    inside = {t.i for t in group}
+    heads = [t for t in group if t.head.i not in inside or t.head.i == t.i]
+    return heads[-1] if heads else group[-1]
+
+
+def _not_a_number_here(group: list[Token], head: Token) -> bool:
+    """A date written in digits, a number glued to a unit word ("7.7-magnitude",
+    "six-story", "12-year-old", "20- to 30-meter"), a number after a month name ("January
+    19") or after a word it measures ("magnitude 8", "aged 70"), or before a unit that is
+    never counted ("37 miles", "54 min", "108 hours")."""
+    doc = head.doc
+    first, last = group[0], group[-1]
+    start = first.idx
+    while start > 0 and not doc.text[start - 1].isspace():
+        start -= 1
+    end = last.idx + len(last.text)
+    while end < len(doc.text) and not doc.text[end].isspace():
+        end += 1
+    chunk = doc.text[start:end].strip(".,;:()[]\"'“”‘’")
+    if _DATE.match(chunk):
+        return True
+    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if after is not None and after.text in _DASHES and not last.whitespace_:
+        beyond = doc[after.i + 1] if after.i + 1 < len(doc) else None
+        if after.whitespace_ or beyond is None or not is_numberish(beyond.text):
+            return True  # "7.7-magnitude", "20- to 30-meter"
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None and (
+        (before.lower_.rstrip(".") in MONTHS and before.text[:1].isupper())
+        or before.lower_ in NOT_COUNTED_AFTER
+    ):
+        return True
+    if after is not None and (after.lower_ in NOT_COUNTED or after.lemma_.lower() in NOT_COUNTED):
+        return True
+    noun = head.head if head.dep_ in {"nummod", "compound"} else None
+    return noun is not None and (noun.lower_ in NOT_COUNTED or noun.lemma_.lower() in NOT_COUNTED)
+
+
+def _counts_nothing(spot: _Spot, phrase: Span, amount: Amount, reading: Reading) -> bool:
+    """A figure that names rather than counts, read once its measure is known: a year
+    ("the 1994 genocide"), "one resident", "the two countries", "the five most
+    destructive fires", "two officials said", a conversion or breakdown in brackets after
+    another figure, "several years"."""
+    if reading.measure != "other":
+        return False
+    doc = phrase.doc
+    words = [t for t in phrase if not t.is_punct]
+    noun = spot.noun
+    if len(words) == 1 and _YEAR.match(words[0].text) and spot.currency is None:
+        return True
+    if noun is not None and amount.value == 1 and noun.tag_ in {"NN", "NNP"}:
+        return True  # "one resident", "one reason", "one senior official"
+    before = doc[phrase.start - 1] if phrase.start > 0 else None
+    if before is not None and before.lower_ in REFERENCE_DETERMINERS and amount.value < 10:
+        return True  # "the two countries", "both"
+    after = doc[phrase.end] if phrase.end < len(doc) else None
+    if after is not None and after.tag_ in {"JJS", "RBS"}:
+        return True  # "the five most destructive fires", "the two largest"
+    if noun is not None and _is_speaker(noun):
+        return True
+    if _in_brackets(phrase):
+        return True
+    return bool(
+        phrase[0].lower_ in WEAK_VAGUE or (len(phrase) > 1 and phrase[1].lower_ in WEAK_VAGUE)
+    )
+
+
+def _is_speaker(noun: Token) -> bool:
+    """ "two officials said", "according to two officials": the figure counts who speaks."""
+    node = noun
+    while node.dep_ == "conj":
+        node = node.head
+    if node.dep_ in {"nsubj"} and node.head.lemma_.lower() in REPORTING_VERBS:
+        return True
+    prep = node.head
+    return node.dep_ == "pobj" and prep.lower_ == "to" and prep.head.lower_ == "according"
+
+
+def _in_brackets(phrase: Span) -> bool:
+    """Inside brackets in its sentence: "(60 km)", "(one woman and five men)"."""
+    sent = phrase.sent
+    opened = [t for t in sent if t.i < phrase.start and t.text in {"(", "["}]
+    closed = [t for t in sent if t.i < phrase.start and t.text in {")", "]"}]
+    return len(opened) > len(closed)
+
+
+def _currency_before(first: Token) -> Token | None:
+    doc = first.doc
+    if first.i == 0:
+        return None
+    sign = doc[first.i - 1]
+    if sign.lower_ in CURRENCIES and not sign.whitespace_:
+        return sign
+    return None
+
+
+def _partitive(number: Token) -> Token | None:
+    """The whole a number is a part of: "718 of the 728 drones" → drones."""
+    of = next((c for c in number.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return None
+    return next((c for c in of.children if c.dep_ == "pobj"), None)
+
+
+def _total_of(number: Token) -> Token | None:
+    """The noun a bare number totals: "casualties exceeded 5,000" → casualties, "the
+    number of people killed has reached 23,831" → number, "losses of up to 3,000" →
+    losses."""
+    if number.dep_ == "pobj" and number.head.lower_ == "of":
+        owner = number.head.head
+        if owner.pos_ in {"NOUN", "PROPN"} and (
+            is_measure_noun(owner) or any(is_measure_noun(c) for c in owner.children)
+        ):
+            return owner
+    verb = total_verb(number)
+    if verb is None:
+        return None
+    subject = subject_of(verb)
+    if subject is None or subject.i == number.i:
+        return None
+    if total_subject_cues(subject):
+        return subject
+    return None
+
+
+def _elided_from(number: Token, figures: list[RawFigure]) -> RawFigure | None:
+    """The figure before in the sentence whose noun this bare number leaves out: "700
+    people had been killed and 2,800 injured", "2,000 bodies, and another 900 are in
+    morgues", "five of the fatalities ..., while 11 ..."."""
+    if not figures or figures[-1].anchor.sent != number.sent:
+        return None
+    if number.dep_ in {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT"}:
+        return figures[-1]
+    return None
+
+
+def _vague_spot(tok: Token, figures: list[RawFigure]) -> _Spot | None:
+    """ "dozens of soldiers", "several soldiers"; "dozens more were missing" counts people
+    (or the noun of the figure before)."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    noun: Token | None = None
+    if of is not None:
+        noun = next((c for c in of.children if c.dep_ == "pobj"), None)
+    elif tok.dep_ in {"amod", "nummod"} and tok.head.pos_ in {"NOUN", "PROPN"}:
+        noun = tok.head
+    if noun is not None:
+        return _Spot([tok], "count", noun, noun, noun)
+    if tok.dep_ not in {"nsubj", "nsubjpass", "dobj", "conj"} or tok.pos_ not in {"NOUN", "NUM"}:
+        return None
+    borrowed = _elided_from(tok, figures)
+    if borrowed is None and decide(cues_of(tok)).measure == "other":
+        return None
+    return _Spot([tok], "count", None, tok, tok, borrowed=borrowed)
+
+
+def _fraction_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
+    found = _fraction(tok)
+    if found is None:
+        return None
+    core, noun = found
+    if noun is not None and noun.lower_ in {"million", "billion", "thousand"}:
+        # "a quarter of a million": a count, of whatever the scale counts
+        core = [*core, *noun.doc[core[-1].i + 1 : noun.i + 1]]
+        counted = noun.head if noun.dep_ == "nummod" else None
+        role = counted or core[0]
+        total = _total_of(core[0]) if counted is None else None
+        return _Spot(core, "count", counted or total, role, counted or total or core[0])
+    if noun is None:
+        # "20% are women" after "40% of those killed": the whole of the figure before
+        before = next((f for f in reversed(figures) if f.fraction is not None), None)
+        if before is None or before.anchor.sent != tok.sent:
+            return None
+        return _Spot(core, "fraction", None, core[-1], before.anchor, borrowed=before)
+    base = _stated_base(noun, skip)
+    return _Spot(core, "fraction", noun, noun, noun, base=base)
+
+
+def _fraction(tok: Token) -> tuple[list[Token], Token | None] | None:
     """The words of a fraction and the noun it is a fraction of: "one-third of these
-    soldiers", "half of the soldiers", "30% of the force", "30 percent of the troops"."""
+    soldiers", "half of the soldiers", "30% of the force", "30 percent of the troops";
+    the noun is None where no "of" follows ("20% are women")."""
     doc = tok.doc
     low = tok.lower_
     parts = [tok]
@@ -156,7 +384,7 @@ def _fraction(tok: Token) -> tuple[list[Token], Token] | None:
             numer = doc[tok.i - 2]
         if numer is not None:
             parts = list(doc[numer.i : tok.i + 1])
-    elif low in PERCENT_WORDS:
+    elif low in PERCENT_WORDS or low.endswith("%"):
         if low == "per":
             if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "cent":
                 return None
@@ -165,12 +393,21 @@ def _fraction(tok: Token) -> tuple[list[Token], Token] | None:
         start = parts[0].i
         if num is None and start > 0 and doc[start - 1].like_num:
             num = doc[start - 1]
+        if num is None and low.endswith("%") and len(low) > 1:
+            num = tok  # "30%" in one token
         if num is None:
             return None
         parts = list(doc[num.i : tok.i + 1])
     of = next((c for t in parts for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None and parts[-1].dep_ == "appos":
+        # "the majority (91 per cent) of the casualties"
+        of = next(
+            (c for c in parts[-1].head.children if c.dep_ == "prep" and c.lower_ == "of"), None
+        )
     if of is None:
-        return None
+        if low in FRACTION_NOUNS:
+            return None  # "half" alone is no figure
+        return parts, None
     noun = next((c for c in of.children if c.dep_ == "pobj"), None)
     return (parts, noun) if noun is not None else None
 
@@ -180,7 +417,7 @@ def _stated_base(noun: Token, skip: set[int]) -> tuple[Amount, Span] | None:
     number = next((c for c in noun.children if c.dep_ == "nummod" and c.like_num), None)
     if number is None or number.i in skip:
         return None
-    parts = number_tokens(number)
+    parts = number_group(number)
     return read_amount(noun.doc[parts[0].i : parts[-1].i + 1], "count", skip)
 
 

@@ -9,12 +9,23 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from claimledger.nlp.amounts import SCALES, SUFFIXES, Amount, AmountError, AmountKind, parse_amount
+from claimledger.nlp.amounts import (
+    SCALES,
+    SUFFIXES,
+    UNITS_SMALL,
+    Amount,
+    AmountError,
+    AmountKind,
+    parse_amount,
+)
 from claimledger.nlp.amounts import parse_number as parse_cardinal
 from claimledger.nlp.figures.vocabulary import CHANGE_WORDS
 
 # "12k", "1.5m", "3bn": one token that the parser does not take for a number
 SUFFIXED = re.compile(r"^\d+(?:[.,]\d+)?(?:k|m|mn|bn|b)$", re.IGNORECASE)
+_DIGITS = re.compile(r"^\d[\d,.]*$")
+# Dependencies that join the words of one number: "12 million", "8-9,000".
+_NUMBER_DEPS = {"compound", "quantmod", "nummod"}
 
 
 def parse_number(tokens: list[str]) -> float | None:
@@ -22,27 +33,57 @@ def parse_number(tokens: list[str]) -> float | None:
     return parse_cardinal(" ".join(tokens))
 
 
-def number_tokens(tok: Token) -> list[Token]:
-    """The number word itself with its compound number parts ("12 million", "twelve
-    thousand") and a scale letter the tokenizer split off ("12K")."""
-    parts = [tok]
-    if suffix_after(tok) is not None:
-        parts.append(tok.doc[tok.i + 1])
-    number_parts = {
-        c.i
-        for c in tok.children
-        if c.dep_ in {"compound", "quantmod", "nummod"} and (c.like_num or c.lower_ in SCALES)
-    }
-    # only the parts written next to it: "12 million", not the 100 of "100 to 200"
-    i = tok.i - 1
-    while i in number_parts:
-        parts.append(tok.doc[i])
-        i -= 1
-    i = tok.i + 1
-    while i in number_parts:
-        parts.append(tok.doc[i])
-        i += 1
-    return sorted(parts, key=lambda t: t.i)
+def is_numberish(text: str) -> bool:
+    """Digits or number words, hyphens allowed: "12,000", "thirty", "thousand-300"."""
+    parts = [p for p in re.split(r"[-\u2010-\u2015]", text.lower()) if p]
+    return bool(parts) and all(_DIGITS.match(p) or p in UNITS_SMALL or p in SCALES for p in parts)
+
+
+def number_group(tok: Token) -> list[Token]:
+    """The words of the one number ``tok`` is part of, in text order: its compound number
+    parts ("12 million", "twelve thousand"), a scale letter the tokenizer split off
+    ("12K"), and number words joined by hyphens ("two-thousand-300", "thirty-two",
+    "8-9,000"); not the 100 of "100 to 200"."""
+    doc = tok.doc
+    lo = hi = tok.i
+    while True:
+        if hi + 1 < len(doc) and suffix_after(doc[hi]) is not None and doc[hi].like_num:
+            hi += 1
+        elif _hyphen_joins(doc, hi, hi + 2):
+            hi += 2
+        elif hi + 1 < len(doc) and _joined(doc[hi], doc[hi + 1]):
+            hi += 1
+        elif _hyphen_joins(doc, lo - 2, lo):
+            lo -= 2
+        elif lo > 0 and _joined(doc[lo - 1], doc[lo]):
+            lo -= 1
+        else:
+            break
+    return list(doc[lo : hi + 1])
+
+
+def _hyphen_joins(doc: Doc, left: int, right: int) -> bool:
+    """ "thirty-two": number words either side of a hyphen written without spaces."""
+    if left < 0 or right >= len(doc):
+        return False
+    dash = doc[left + 1]
+    return (
+        dash.text in {"-", "\u2010", "\u2011", "\u2013"}
+        and not doc[left].whitespace_
+        and not dash.whitespace_
+        and is_numberish(doc[left].text)
+        and is_numberish(doc[right].text)
+    )
+
+
+def _joined(a: Token, b: Token) -> bool:
+    """Two neighbouring words of one number: one hangs on the other as a number part."""
+    numberish = all(t.like_num or t.lower_ in SCALES or is_numberish(t.text) for t in (a, b))
+    if not numberish:
+        return False
+    return (a.head.i == b.i and a.dep_ in _NUMBER_DEPS) or (
+        b.head.i == a.i and b.dep_ in _NUMBER_DEPS
+    )
 
 
 def suffix_after(tok: Token) -> Token | None:

@@ -1,5 +1,7 @@
-"""What a figure counts: the counted noun with the modifiers that tell groups apart
-("North Korean soldiers"), and the key it is grouped by."""
+"""What a figure counts: who or what is counted, with the modifiers that tell groups apart
+("North Korean soldiers"), and the key it is grouped by. The noun that carries the number
+is not always it: "1,000 deaths" counts people, "Ruritanian casualties" Ruritanians, "the
+death toll among migrants" migrants, "40% of those killed" people."""
 
 from __future__ import annotations
 
@@ -7,8 +9,15 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
+from claimledger.nlp.figures.measure import is_measure_noun
 from claimledger.nlp.figures.numbers import SUFFIXED, suffix_after
-from claimledger.nlp.figures.vocabulary import SUBJECT_SYNONYMS
+from claimledger.nlp.figures.vocabulary import (
+    OWNER_PREPOSITIONS,
+    PEOPLE,
+    PLURALS,
+    SUBJECT_SYNONYMS,
+    TOTAL_NOUNS,
+)
 
 
 def subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]:
@@ -31,3 +40,85 @@ def subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]
     span = doc[start : noun.i + 1]
     words = [t.lower_ for t in span[:-1]] + [SUBJECT_SYNONYMS.get(noun.lower_, noun.lower_)]
     return span, " ".join(words)
+
+
+def subject_of_figure(noun: Token, figure: Iterable[int] = ()) -> tuple[Span | None, str]:
+    """Who or what a figure on ``noun`` counts. A noun that names what happened
+    ("casualties", "deaths", "the toll", "the number") or a pronoun ("those", "whom") is
+    not it: its owner is ("the toll among migrants"), else the group its modifiers name
+    ("Ruritanian casualties" → Ruritanians, "civilian deaths" → civilians), else people."""
+    if not _names_no_one(noun):
+        return subject_of_noun(noun, figure)
+    owner = _owner(noun)
+    if owner is not None:
+        return subject_of_figure(owner)
+    if noun.pos_ == "PRON":
+        antecedent = _antecedent(noun)
+        if antecedent is not None:
+            return subject_of_figure(antecedent)
+        return None, PEOPLE
+    group = [c for c in noun.lefts if c.dep_ in {"amod", "compound", "nmod"} and _names_people(c)]
+    if not group:
+        return None, PEOPLE
+    span = noun.doc[group[0].i : group[-1].i + 1]
+    words = [t.lower_ for t in group]
+    words[-1] = _plural(group[-1])
+    return span, " ".join(words)
+
+
+def _names_no_one(noun: Token) -> bool:
+    if noun.pos_ == "PRON":
+        return True
+    low, lemma = noun.lower_, noun.lemma_.lower()
+    if low in SUBJECT_SYNONYMS:
+        return False
+    return low in TOTAL_NOUNS or lemma in TOTAL_NOUNS or is_measure_noun(noun)
+
+
+def _owner(noun: Token) -> Token | None:
+    """ "the death toll among migrants" → migrants; "casualties of the fighting" is no one."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in OWNER_PREPOSITIONS:
+            continue
+        for obj in prep.children:
+            if obj.dep_ == "pobj" and (
+                obj.pos_ == "PRON" or obj.lower_ in SUBJECT_SYNONYMS or _names_people(obj)
+            ):
+                return obj
+    return None
+
+
+def _antecedent(pronoun: Token) -> Token | None:
+    """ "the 300 soldiers, of whom ..." → soldiers: the noun a relative clause hangs on."""
+    node = pronoun
+    while node.head.i != node.i and node.dep_ not in {"relcl", "acl"}:
+        node = node.head
+    if node.dep_ in {"relcl", "acl"} and node.head.pos_ in {"NOUN", "PROPN"}:
+        return node.head
+    return None
+
+
+def _names_people(tok: Token) -> bool:
+    """A word that names a group of people: a nationality or affiliation ("Ruritanian",
+    "Palestinians", "NORP"), "civilian", "migrant", "military"."""
+    low = tok.lower_
+    if low in SUBJECT_SYNONYMS or low in PLURALS:
+        return True
+    if tok.ent_type_ in {"NORP"}:
+        return True
+    return tok.pos_ in {"ADJ", "PROPN", "NOUN"} and (
+        low.endswith(("an", "ans", "ian", "ians")) or low in PLURALS.values()
+    )
+
+
+def _plural(tok: Token) -> str:
+    """The group a word names, as a plural noun: "Ruritanian" → "ruritanians",
+    "civilian" → "civilians", "military" → "soldiers", "child" → "children"."""
+    low = tok.lower_
+    if low in SUBJECT_SYNONYMS:
+        return SUBJECT_SYNONYMS[low]
+    if low in PLURALS:
+        return PLURALS[low]
+    if low.endswith(("s", "ese", "ish", "ch")):
+        return low
+    return low + "s"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from claimledger.lexicon import groups, mapping, rows, words
+from claimledger.lexicon import mapping, rows, sequence, words
 from claimledger.nlp.time.vocabulary import UNITS as TIME_UNITS
 from claimledger.records import Measure
 
@@ -33,18 +33,40 @@ CHANGE_WORDS = words("numbers.change_words")
 UNITS = {form: unit for unit in TIME_UNITS for form in (unit, f"{unit}s")}
 
 MEASURE_VERBS, MEASURE_NOUNS, MEASURE_STATES = measure_words()
-# Measure verbs that need a particle ("pulled back") or a subject as object ("lost 300
-# soldiers") to give their measure.
-VERB_PARTICLES = groups("measures.verb_particles")
-VERB_OBJECTS = mapping("measures.verb_objects")
+# A verb with a word of its own gives a measure: "lost their lives", "shot down".
+PHRASES: dict[str, list[tuple[frozenset[str], Measure]]] = {}
+for _row in rows("measures.phrase"):
+    PHRASES.setdefault(_row["verb"], []).append(
+        (frozenset(_row["words"]), cast(Measure, _row["measure"]))
+    )
+# Measure verbs that give their measure only when what they count is this subject: "lost
+# 300 soldiers", not "lost 30 tanks".
+VERB_COUNTS = mapping("measures.verb_counts")
+# The key of a figure whose words name no one ("1,000 deaths", "dozens more were missing"):
+# what is counted is people.
+PEOPLE = "people"
+# Words naming a group of people, to their plurals ("child" → "children").
+PLURALS: dict[str, str] = {row["word"]: row["plural"] for row in rows("measures.plural_people")}
+# What each place around a counted noun weighs in the measure decision.
+CUE_WEIGHTS: dict[str, int] = {row["place"]: row["weight"] for row in rows("measures.cue_weights")}
 # Verbs that lend their subject to a to-clause: "500 troops are believed to have been killed".
 RAISING = words("measures.raising_verbs")
 # A stretch of time up to the statement: "for three weeks", "in the past three weeks".
 STRETCH_OPENINGS = words("time.stretch_openings")
-# "taken prisoner": a captive verb with a captive word is a capture.
-CAPTIVE_VERBS = words("measures.captive_verbs")
-CAPTIVE_WORDS = words("measures.captive_words")
-# Verbs that state a total: "losses reached 1,200", "casualties exceeded 5,000".
+# Verbs that state a total: "losses reached 1,200", "casualties exceeded 5,000", and nouns
+# that name a total of what their "of" phrase says: "the number of people killed".
 TOTAL_VERBS = words("measures.total_verbs")
+TOTAL_NOUNS = words("measures.total_nouns")
+COMPLEMENT_PREPOSITIONS = words("measures.complement_prepositions")
+OWNER_PREPOSITIONS = words("measures.owner_prepositions")
 PRESENCE_WORDS = words("measures.presence_words")
 PRESENCE_STATES = words("measures.presence_states")
+# Numbers that count nothing: measurements, times and furniture ("37 miles", "54 min
+# ago"), labels ("magnitude 8", "aged 70"), references ("the two countries"), dates ("January
+# 19"), weak vague amounts ("several years"), and those who speak ("two officials said").
+NOT_COUNTED = words("numbers.not_counted")
+NOT_COUNTED_AFTER = words("numbers.not_counted_after")
+REFERENCE_DETERMINERS = words("numbers.reference_determiners")
+WEAK_VAGUE = words("numbers.weak_vague")
+MONTHS = frozenset(sequence("time.months")) | frozenset(mapping("time.month_abbreviations"))
+REPORTING_VERBS = frozenset(lemma for row in rows("cues.verbs") for lemma in row["lemmas"])

@@ -73,8 +73,8 @@ _CERTAINTY = Cell(str, CERTAINTY_ORDER)
 _NUMBERED = {"word": _WORD, "value": _NUMBER}
 # Where around a counted noun a measure word is a cue (measures.toml says each place).
 _CUE_PLACES = (
-    *("phrase", "verb", "state", "total", "participle"),
-    *("complement", "owner", "modifier", "noun"),
+    *("adjacent", "phrase", "verb", "state", "participle", "complement"),
+    *("owner", "modifier", "noun", "total", "borrowed"),
 )
 
 # Every list that holds more than words, and what its rows or values must be. Shipped and

@@ -311,6 +311,7 @@ MEASURE_LISTS = {
     "total_verbs": "words",
     "total_nouns": "words",
     "complement_prepositions": "words",
+    "adjacent_fillers": "words",
     "owner_prepositions": "words",
     "presence_words": "words",
     "presence_states": "words",

@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 from claimledger.nlp.amounts import CURRENCIES, Amount, AmountKind, bound_of, bounded
 from claimledger.nlp.figures.measure import (
     Reading,
+    clause_subject,
     cues_of,
     decide,
     is_measure_noun,
@@ -37,6 +38,7 @@ from claimledger.nlp.figures.vocabulary import (
     MONTHS,
     NOT_COUNTED,
     NOT_COUNTED_AFTER,
+    PEOPLE,
     PERCENT_WORDS,
     PRESENCE_STATES,
     PRESENCE_WORDS,
@@ -52,6 +54,11 @@ from claimledger.nlp.figures.vocabulary import (
 _DATE = re.compile(r"^(?:\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _DASHES = {"-", "–", "—"}
+# Where a bare number stands when it leaves out the noun of the figure before it.
+_ELIDED_DEPS = {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT", "attr"}
+# "30,457 casualties, including 10,582 dead": a part listed after the figure it is part of.
+_LISTING = {"including", "among"}
+_GLUED_PER = re.compile(r"^\d+(?:\.\d+)?per$", re.IGNORECASE)
 
 
 @dataclass
@@ -69,6 +76,7 @@ class _Spot:
     borrowed: RawFigure | None = None
     base: tuple[Amount, Span] | None = None
     currency: Token | None = None
+    whole: bool = False  # the whole of a part ("the 728 drones"): only its own words count
 
 
 def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
@@ -118,10 +126,12 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
 def _spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
     """Whether ``tok`` begins a figure, and where that figure stands."""
     low = tok.lower_
+    if _GLUED_PER.match(low) and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "cent":
+        return None  # "60per cent" is read from its "cent"
     if low in FRACTION_NOUNS or low in PERCENT_WORDS or (low.endswith("%") and len(tok) > 1):
         return _fraction_spot(tok, figures, skip)
     if low in VAGUE_HEADS:
-        return _vague_spot(tok, figures)
+        return _vague_spot(tok, figures, skip)
     if not (tok.like_num or SUFFIXED.match(tok.text) or is_numberish(tok.text)):
         return None
     group = number_group(tok)
@@ -132,28 +142,32 @@ def _spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
     if currency is not None:
         # "$10 billion": a count of the currency, whatever the number hangs on
         return _Spot(group, "count", None, head, head, currency=currency)
-    if head.dep_ in {"nummod", "compound", "amod"} and head.head.i not in {t.i for t in group}:
+    part_of = _partitive(head, group)
+    if part_of is not None:
+        # "718 of the 728 drones", "five of the fatalities": the number is the part
+        if head.lower_ in {"one", "1"}:
+            return None  # "one of the world's deadliest routes" refers, it does not count
+        role = head if _partitive(head) is not None else part_of
+        return _Spot(group, "count", part_of, role, part_of)
+    if head.dep_ in {"nummod", "compound", "amod", "quantmod"} and head.head.pos_ in {
+        "NOUN",
+        "PROPN",
+    }:
         noun = head.head
         if head.dep_ != "nummod" and not SUFFIXED.match(head.text):
             return None
-        if noun.pos_ not in {"NOUN", "PROPN"} or glued_to_letters(head):
+        if glued_to_letters(head):
             return None
         if noun.lower_ in FRACTION_NOUNS or noun.lower_ in PERCENT_WORDS:
             return None  # the "one" of "one-third", the "30" of "30 %"
         if noun.lower_ in UNITS or noun.i in skip:
             return None  # durations are read from time expressions
-        return _Spot(group, "count", noun, noun, noun)
-    part_of = _partitive(head)
-    if part_of is not None:
-        # "718 of the 728 drones", "five of the fatalities": the number is the part
-        if head.lower_ in {"one", "1"}:
-            return None  # "one of the world's deadliest routes" refers, it does not count
-        return _Spot(group, "count", part_of, head, part_of)
+        return _Spot(group, "count", noun, noun, noun, whole=_is_whole(group))
     total = _total_of(head)
     if total is not None:
         # "the death toll stands at 300", "losses of up to 3,000"
         return _Spot(group, "count", total, head, total)
-    borrowed = _elided_from(head, figures)
+    borrowed = _elided_from(head, figures, skip)
     if borrowed is not None:
         return _Spot(group, "count", None, head, head, borrowed=borrowed)
     if decide(cues_of(head)).measure != "other":
@@ -166,6 +180,9 @@ def _measure(spot: _Spot) -> Reading:
     """The spot's measure: from the role token's place and the counted noun's own words,
     and for an elided noun from the noun it borrows (or the measure, when nothing here
     says one: "the figure is expected to exceed 3,000")."""
+    if spot.whole and spot.noun is not None:
+        own = {"noun", "modifier", "participle"}
+        return decide(c for c in cues_of(spot.noun) if c.place in own)
     cues = cues_of(spot.role, spot.borrowed.anchor if spot.borrowed is not None else None)
     if spot.noun is not None and spot.noun.i != spot.role.i:
         counted = cues_of(spot.noun)
@@ -219,15 +236,30 @@ def _not_a_number_here(group: list[Token], head: Token) -> bool:
         if after.whitespace_ or beyond is None or not is_numberish(beyond.text):
             return True  # "7.7-magnitude", "20- to 30-meter"
     before = doc[first.i - 1] if first.i > 0 else None
-    if before is not None and (
-        (before.lower_.rstrip(".") in MONTHS and before.text[:1].isupper())
-        or before.lower_ in NOT_COUNTED_AFTER
-    ):
+    if before is not None and before.lower_ in NOT_COUNTED_AFTER:
+        return True
+    if _after_month(first):
         return True
     if after is not None and (after.lower_ in NOT_COUNTED or after.lemma_.lower() in NOT_COUNTED):
         return True
     noun = head.head if head.dep_ in {"nummod", "compound"} else None
     return noun is not None and (noun.lower_ in NOT_COUNTED or noun.lemma_.lower() in NOT_COUNTED)
+
+
+def _after_month(first: Token) -> bool:
+    """ "January 19", "Feb. 24", "19 January", "October 7, 2023": a day or a year."""
+    doc = first.doc
+
+    def month(i: int) -> bool:
+        return 0 <= i < len(doc) and doc[i].lower_.rstrip(".") in MONTHS and doc[i].is_title
+
+    if len(first.text) <= 2 and (month(first.i - 1) or month(first.i + 1)):
+        return True
+    if not _YEAR.match(first.text):
+        return False
+    if month(first.i - 1):
+        return True
+    return first.i >= 3 and doc[first.i - 1].text == "," and month(first.i - 3)
 
 
 def _counts_nothing(spot: _Spot, phrase: Span, amount: Amount, reading: Reading) -> bool:
@@ -288,12 +320,32 @@ def _currency_before(first: Token) -> Token | None:
     return None
 
 
-def _partitive(number: Token) -> Token | None:
-    """The whole a number is a part of: "718 of the 728 drones" → drones."""
+def _partitive(number: Token, group: list[Token] | None = None) -> Token | None:
+    """The whole a number is a part of: "718 of the 728 drones" → drones; "seven of 13
+    missiles" (read in order where the parse hangs "seven" on the 13)."""
     of = next((c for c in number.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is None:
+    if of is not None:
+        return next((c for c in of.children if c.dep_ == "pobj"), None)
+    if group is None:
         return None
-    return next((c for c in of.children if c.dep_ == "pobj"), None)
+    doc = number.doc
+    i = group[-1].i + 1
+    if i >= len(doc) or doc[i].lower_ != "of":
+        return None
+    i += 2 if i + 1 < len(doc) and doc[i + 1].lower_ == "the" else 1
+    if i >= len(doc) or not doc[i].like_num:
+        return None
+    whole = _group_head(number_group(doc[i]))
+    return whole.head if whole.dep_ == "nummod" and whole.head.pos_ == "NOUN" else None
+
+
+def _is_whole(group: list[Token]) -> bool:
+    """ "the 728" of "718 of the 728 drones": a number written after "N of (the)"."""
+    doc = group[0].doc
+    i = group[0].i - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 1 and doc[i].lower_ == "of" and doc[i - 1].like_num
 
 
 def _total_of(number: Token) -> Token | None:
@@ -317,18 +369,29 @@ def _total_of(number: Token) -> Token | None:
     return None
 
 
-def _elided_from(number: Token, figures: list[RawFigure]) -> RawFigure | None:
+def _elided_from(number: Token, figures: list[RawFigure], skip: set[int]) -> RawFigure | None:
     """The figure before in the sentence whose noun this bare number leaves out: "700
     people had been killed and 2,800 injured", "2,000 bodies, and another 900 are in
-    morgues", "five of the fatalities ..., while 11 ..."."""
-    if not figures or figures[-1].anchor.sent != number.sent:
+    morgues", "five of the fatalities ..., while 11 ...", "the Palisades fire has burned
+    more than 5,300 structures, and the Eaton fire, more than 5,000" (looked for before
+    the span read, too)."""
+    listed = number.dep_ == "pobj" and number.head.lower_ in _LISTING
+    if number.dep_ not in _ELIDED_DEPS and not listed:
         return None
-    if number.dep_ in {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT"}:
+    if figures and figures[-1].anchor.sent == number.sent:
         return figures[-1]
-    return None
+    sent = number.sent
+    if number.i <= sent.start:
+        return None
+    before = [
+        f
+        for f in find_figures(number.doc[sent.start : number.i], skip)
+        if (f.fraction is None and f.subject_key != PEOPLE) or f.measure != "other"
+    ]
+    return before[-1] if before else None
 
 
-def _vague_spot(tok: Token, figures: list[RawFigure]) -> _Spot | None:
+def _vague_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
     """ "dozens of soldiers", "several soldiers"; "dozens more were missing" counts people
     (or the noun of the figure before)."""
     of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -339,11 +402,12 @@ def _vague_spot(tok: Token, figures: list[RawFigure]) -> _Spot | None:
         noun = tok.head
     if noun is not None:
         return _Spot([tok], "count", noun, noun, noun)
-    if tok.dep_ not in {"nsubj", "nsubjpass", "dobj", "conj"} or tok.pos_ not in {"NOUN", "NUM"}:
+    if tok.pos_ not in {"NOUN", "NUM"}:
         return None
-    borrowed = _elided_from(tok, figures)
+    borrowed = _elided_from(tok, figures, skip)
     if borrowed is None and decide(cues_of(tok)).measure == "other":
         return None
+    # "dozens more were missing", "the displacement of thousands"
     return _Spot([tok], "count", None, tok, tok, borrowed=borrowed)
 
 
@@ -363,10 +427,29 @@ def _fraction_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spo
         # "20% are women" after "40% of those killed": the whole of the figure before
         before = next((f for f in reversed(figures) if f.fraction is not None), None)
         if before is None or before.anchor.sent != tok.sent:
-            return None
-        return _Spot(core, "fraction", None, core[-1], before.anchor, borrowed=before)
+            before = _fraction_before(core[0], skip)
+        if before is not None:
+            return _Spot(core, "fraction", None, core[-1], before.anchor, borrowed=before)
+        last = core[-1]
+        if last.dep_ in {"compound", "nummod", "amod"} and last.head.pos_ == "NOUN":
+            return _Spot(core, "fraction", last.head, last.head, last.head)  # "a 35% chance"
+        if last.dep_ in {"npadvmod", "advmod"} and last.head.pos_ in {"VERB", "ADJ"}:
+            whole = clause_subject(last.head)  # "the fire is 11% contained"
+            if whole is not None and whole.pos_ in {"NOUN", "PROPN"}:
+                return _Spot(core, "fraction", whole, last, whole)
+        return None
     base = _stated_base(noun, skip)
     return _Spot(core, "fraction", noun, noun, noun, base=base)
+
+
+def _fraction_before(first: Token, skip: set[int]) -> RawFigure | None:
+    """The last share with an "of" earlier in the sentence, though outside the span read:
+    "about 40% of those killed ... , 20% are women"."""
+    sent = first.sent
+    if first.i <= sent.start:
+        return None
+    before = [f for f in find_figures(first.doc[sent.start : first.i], skip) if f.fraction]
+    return before[-1] if before else None
 
 
 def _fraction(tok: Token) -> tuple[list[Token], Token | None] | None:
@@ -391,8 +474,12 @@ def _fraction(tok: Token) -> tuple[list[Token], Token | None] | None:
             tok = doc[tok.i + 1]
         num = next((c for c in tok.children if c.like_num), None)
         start = parts[0].i
-        if num is None and start > 0 and doc[start - 1].like_num:
-            num = doc[start - 1]
+        if (
+            num is None
+            and start > 0
+            and (doc[start - 1].like_num or _GLUED_PER.match(doc[start - 1].text))
+        ):
+            num = doc[start - 1]  # "30 percent", "60per cent"
         if num is None and low.endswith("%") and len(low) > 1:
             num = tok  # "30%" in one token
         if num is None:

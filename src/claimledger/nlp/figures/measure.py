@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from claimledger.nlp.figures.vocabulary import (
+    ADJACENT_FILLERS,
     COMPLEMENT_PREPOSITIONS,
     CUE_WEIGHTS,
     MEASURE_NOUNS,
@@ -20,6 +21,7 @@ from claimledger.nlp.figures.vocabulary import (
     OWNER_PREPOSITIONS,
     PHRASES,
     RAISING,
+    REPORTING_VERBS,
     SUBJECT_SYNONYMS,
     TOTAL_NOUNS,
     TOTAL_VERBS,
@@ -36,6 +38,11 @@ _STATE_NOUN_DEPS = {"attr", "dobj"}
 # people", "has passed 1,000", "stands at 3,513", "is at least eight".
 _OBJECT_DEPS = {"dobj", "attr", "oprd", "acomp", "npadvmod", "advmod", "appos"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# A figure after these is a figure of its own, not the total the verb reaches: "the toll
+# rose to 20,318, with 80,052 injured".
+_NEW_FIGURE_PREPOSITIONS = {"with", "including", "besides", "plus"}
+# A verb with no subject of its own continues the verb it hangs on by one of these.
+_CONTINUING_DEPS = {"xcomp", "acomp", "conj", "ccomp", "advcl", "dep", "parataxis"}
 
 
 @dataclass(frozen=True)
@@ -62,11 +69,17 @@ class Reading:
 
 
 def decide(cues: Iterable[Cue]) -> Reading:
-    """The measure with the highest total weight; its heaviest cue gives the words. A tie
-    goes to the measure whose cue came first (the nearer place)."""
+    """The measure with the highest total weight; its heaviest cue gives the words. A word
+    counts once, in its heaviest place; a tie goes to the measure whose cue came first
+    (the nearer place)."""
+    heaviest: dict[tuple[int, Measure], Cue] = {}
+    for cue in cues:
+        key = (cue.tokens.end, cue.measure)
+        if key not in heaviest or cue.weight > heaviest[key].weight:
+            heaviest[key] = cue
     scores: dict[Measure, int] = {}
     best: dict[Measure, Cue] = {}
-    for cue in cues:
+    for cue in heaviest.values():
         scores[cue.measure] = scores.get(cue.measure, 0) + cue.weight
         if cue.measure not in best or cue.weight > best[cue.measure].weight:
             best[cue.measure] = cue
@@ -93,7 +106,7 @@ def cues_of(noun: Token, borrowed: Token | None = None) -> list[Cue]:
     pred = predicate(noun)
     if pred is not None:
         cues += verb_cues(pred, counted, noun=noun)
-        if noun.dep_ == "dobj":
+        if _climb(noun).dep_ == "dobj":
             # "forced hundreds of troops to surrender": the object's own verb
             control = next((c for c in pred.children if c.dep_ == "xcomp"), None)
             if control is not None and subject_of(control) is None:
@@ -101,7 +114,11 @@ def cues_of(noun: Token, borrowed: Token | None = None) -> list[Cue]:
     cues += total_cues(noun)
     cues += noun_cues(noun, counted)
     if borrowed is not None:
-        cues += [c for c in noun_cues(borrowed, counted) if c.place in {"noun", "modifier"}]
+        cues += [
+            Cue(c.measure, "borrowed", c.tokens)
+            for c in noun_cues(borrowed, counted)
+            if c.place in {"noun", "modifier", "adjacent"}
+        ]
     return cues
 
 
@@ -127,8 +144,8 @@ def verb_cues(
         if said_by_verb is not None:
             said.append((said_by_verb, part, "verb"))
         for child in part.children:
-            if noun is not None and child.i == noun.i:
-                continue
+            if noun is not None and child.i in _coordinated(noun):
+                continue  # "there were 773 bodies and 2,880 injured people"
             for state in (child, *_conjuncts(child)):
                 stated = _state_measure(state) if child.dep_ in _STATE_DEPS else None
                 if stated is None and child.dep_ in _STATE_NOUN_DEPS:
@@ -173,6 +190,18 @@ def noun_cues(noun: Token, counted: str) -> list[Cue]:
     on_noun = list(noun.children) + [c for c in head.children if head.i != noun.i]
     for c in on_noun:
         if c.dep_ in {"acl", "relcl"} or (c.dep_ == "amod" and c.pos_ == "VERB"):
+            between = noun.doc[min(noun.i, c.i) + 1 : max(noun.i, c.i)]
+            together = _coordinated(noun)
+            if any(
+                t.like_num and t.pos_ == "NUM" and not (t.dep_ == "nummod" and t.head.i in together)
+                for t in between
+            ):
+                # "casualties, including 10,582 dead and 19,875 injured"; not "60,000
+                # soldiers and 12,000 others deployed", where the verb is on both
+                continue
+            own = subject_of(c)
+            if own is not None and own.tag_ not in {"WP", "WDT", "WP$"} and own.lower_ != "that":
+                continue  # "casualties (10,582 injured)": the verb is another figure's
             found += verb_cues(c, counted, place="participle")
     for c in noun.children:
         if c.dep_ in {"amod", "compound", "nmod"}:
@@ -184,6 +213,7 @@ def noun_cues(noun: Token, counted: str) -> list[Cue]:
         measure = _state_measure(noun.head)
         if measure is not None:
             found.append(Cue(measure, "modifier", doc[noun.head.i : noun.head.i + 1]))
+    found += adjacent_cues(noun)
     measure = _noun_measure(noun)
     if measure is not None:
         found.append(Cue(measure, "noun", doc[noun.i : noun.i + 1]))
@@ -196,16 +226,69 @@ def noun_cues(noun: Token, counted: str) -> list[Cue]:
     return found
 
 
+def adjacent_cues(number: Token) -> list[Cue]:
+    """The word right after a bare number or a counted noun, fillers skipped: "2,800
+    injured", "441 missing", "80,052 reported injured", "dozens more missing", "200,000
+    people are homeless" (whatever the parse made of it)."""
+    doc = number.doc
+    i = number.i + 1
+    while i < len(doc) and (doc[i].like_num or doc[i].lower_ in {"-", ","}) and i - number.i < 3:
+        i += 1  # the rest of the number: "8-9,000"
+    start = i
+    while i < len(doc) and doc[i].lower_ in ADJACENT_FILLERS and i - start < 3:
+        i += 1
+    if i >= len(doc) or doc[i].sent != number.sent:
+        return []
+    word = doc[i]
+    if word.head.i == number.i and word.dep_ in {"acl", "relcl", "amod"}:
+        return []  # "soldiers deployed in Kursk ... have been killed": a participle
+    measure = _word_measure(word)
+    if measure is None:
+        return []
+    if i + 2 < len(doc) and doc[i + 1].lower_ in {"and", "or"}:
+        # "300 killed or wounded", "soldiers were killed and injured"
+        also = _word_measure(doc[i + 2])
+        if also is not None and {measure, also} == {"killed", "wounded"}:
+            return [Cue("killed_or_wounded", "adjacent", doc[word.i : i + 3])]
+    return [Cue(measure, "adjacent", doc[word.i : word.i + 1])]
+
+
+def _word_measure(word: Token) -> Measure | None:
+    """The measure a word says by itself: a state ("dead", "missing") or a participle
+    ("injured", "evacuated")."""
+    measure = _state_measure(word)
+    if measure is None and word.tag_ == "VBN":
+        measure = MEASURE_VERBS.get(word.lemma_.lower())
+    return None if measure == "other" else measure
+
+
 def total_cues(noun: Token) -> list[Cue]:
     """ "the death toll rose to 132 people", "Russian losses reached 1,200 soldiers", "the
     number of people killed has reached 23,831": the total's subject says the measure."""
     verb = total_verb(noun)
     if verb is None:
         return []
-    total = subject_of(verb)
+    total = clause_subject(verb)
     if total is None or total.i == noun.i:
         return []
     return [Cue(c.measure, "total", c.tokens, negated(verb)) for c in total_subject_cues(total)]
+
+
+def clause_subject(verb: Token) -> Token | None:
+    """The subject of ``verb``, or of the verb it continues: "the toll is likely to be at
+    least 10,000" → toll; "the number ... affected ..., could be as high as" → number; "the
+    figure expected to exceed 3,000" → figure."""
+    node = verb
+    for _ in range(4):
+        found = subject_of(node)
+        if found is not None:
+            return found
+        if node.dep_ == "acl" and node.head.pos_ in {"NOUN", "PROPN"}:
+            return node.head
+        if node.dep_ not in _CONTINUING_DEPS or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 def total_subject_cues(total: Token) -> list[Cue]:
@@ -213,6 +296,12 @@ def total_subject_cues(total: Token) -> list[Cue]:
     number of dead")."""
     counted = SUBJECT_SYNONYMS.get(total.lower_, total.lower_)
     found = noun_cues(total, counted)
+    for also in _conjuncts(total):
+        # "the total number or dead"
+        found += noun_cues(also, counted)
+        measure = _state_measure(also)
+        if measure is not None:
+            found.append(Cue(measure, "noun", also.doc[also.i : also.i + 1]))
     if total.lower_ in TOTAL_NOUNS or total.lemma_.lower() in TOTAL_NOUNS:
         for of in total.children:
             if of.dep_ == "prep" and of.lower_ == "of":
@@ -229,9 +318,13 @@ def total_verb(noun: Token) -> Token | None:
         node = node.head
     verb: Token | None = None
     if node.dep_ == "pobj" and node.head.dep_ in {"prep", "agent"}:
+        if node.head.lower_ in _NEW_FIGURE_PREPOSITIONS:
+            return None  # "rose to 20,318 with 80,052 injured": another figure
         verb = node.head.head
     elif node.dep_ in _OBJECT_DEPS:
         verb = node.head
+    if verb is not None and verb.pos_ in {"ADJ", "ADV"} and verb.dep_ in {"acomp", "advmod"}:
+        verb = verb.head  # "could be as high as 900,000"
     if verb is None or verb.pos_ not in {"VERB", "AUX"}:
         return None
     return verb if verb.lemma_.lower() in TOTAL_VERBS else None
@@ -243,7 +336,12 @@ def owner_of(noun: Token) -> Token | None:
     if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in OWNER_PREPOSITIONS:
         return None
     owner = prep.head
-    return owner if owner.pos_ in {"NOUN", "PROPN", "ADJ"} and owner.i != noun.i else None
+    if owner.pos_ in {"NOUN", "PROPN", "ADJ"} and owner.i != noun.i:
+        return owner
+    before = noun.doc[prep.i - 1] if prep.i > 0 else None
+    if before is not None and before.pos_ == "NOUN" and is_measure_noun(before):
+        return before  # "injuries to 4,444 people", the "to" hung on the verb
+    return None
 
 
 def predicate(noun: Token) -> Token | None:
@@ -254,14 +352,25 @@ def predicate(noun: Token) -> Token | None:
     if node.dep_ in {"nsubj", "nsubjpass", "dobj", "attr", "pobj"}:
         head = node.head
         if node.dep_ == "pobj":
-            # "half of the soldiers" -> climb to the fraction's predicate
+            if head.lower_ == "of" and is_partitive_base(node):
+                return None  # the 728 of "718 of the 728 drones" is the whole
             head = head.head
-            if head.pos_ in {"NOUN", "NUM"} and head.i != node.i:
+            if head.pos_ in {"NOUN", "NUM"} and head.i != node.i and node.head.lower_ == "of":
+                # "half of the soldiers", "718 of the drones" → the part's predicate
                 return predicate(head)
         if head.pos_ in {"VERB", "AUX"} and not (node.dep_ == "pobj" and subject_of(head)):
             raised = next((c for c in head.children if c.dep_ == "xcomp"), None)
             if node.dep_ == "nsubjpass" and raised is not None and head.lemma_ in RAISING:
                 return raised  # "500 troops are believed to have been killed"
+            if node.dep_ == "dobj" and head.lemma_.lower() in REPORTING_VERBS:
+                # "the IDF claims 15,000 militants ... have been killed": a misparse
+                said = next(
+                    (c for c in head.children if c.i > node.i and c.pos_ == "VERB"
+                     and c.dep_ in {"ccomp", "conj"} and not _counted_elsewhere(c)),
+                    None,
+                )  # fmt: skip
+                if said is not None:
+                    return said
             return head
     # The parser hung the noun elsewhere ("said between 10 and 12 soldiers were
     # deployed"): a subjectless verb right after it is its predicate.
@@ -269,6 +378,29 @@ def predicate(noun: Token) -> Token | None:
     if after is not None and after.dep_ in {"aux", "auxpass"} and subject_of(after.head) is None:
         return after.head
     return None
+
+
+def _counted_elsewhere(verb: Token) -> bool:
+    """ "... and 15 people wounded": the verb has a subject with a figure of its own."""
+    own = subject_of(verb)
+    return own is not None and (own.like_num or any(c.dep_ == "nummod" for c in own.children))
+
+
+def is_partitive_base(noun: Token) -> bool:
+    """The whole of a part: "718 of the 728 drones", "seven of 13 missiles" → the 728
+    drones, the 13 missiles (a figure of their own, not what happened to the part)."""
+    counted = any(c.dep_ == "nummod" for c in noun.children)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.like_num:
+        return counted
+    return False
+
+
+def _climb(noun: Token) -> Token:
+    """The top of a counted noun's phrase: "hundreds of local troops" → hundreds."""
+    node = noun
+    while node.dep_ == "conj" or (node.dep_ == "pobj" and node.head.lower_ == "of"):
+        node = node.head if node.dep_ == "conj" else node.head.head
+    return node
 
 
 def negated(verb: Token) -> bool:
@@ -282,6 +414,13 @@ def subject_of(verb: Token) -> Token | None:
 def is_measure_noun(tok: Token) -> bool:
     """ "casualties", "deaths", "bodies": a noun that names what happened, not who."""
     return _noun_measure(tok) is not None
+
+
+def is_measure_word(tok: Token) -> bool:
+    """ "injured", "dead", "displaced": a word before a noun that says what happened to it."""
+    if _state_measure(tok) is not None:
+        return True
+    return tok.tag_ == "VBN" and MEASURE_VERBS.get(tok.lemma_.lower()) not in {None, "other"}
 
 
 def _verb_measure(verb: Token, counted: str) -> Measure | None:
@@ -322,6 +461,14 @@ def _phrase_words(verb: Token) -> Iterator[Token]:
 def _shared_conjuncts(verb: Token) -> list[Token]:
     """Verbs conjoined to ``verb`` that share its subject: "were killed and wounded"."""
     return [c for c in _conjuncts(verb) if subject_of(c) is None]
+
+
+def _coordinated(noun: Token) -> set[int]:
+    """The noun and the nouns coordinated with it: "773 bodies and 2,880 injured people"."""
+    top = noun
+    while top.dep_ == "conj":
+        top = top.head
+    return {top.i, noun.i, *(c.i for c in _conjuncts(top))}
 
 
 def _conjuncts(tok: Token) -> list[Token]:

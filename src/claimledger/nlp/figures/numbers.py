@@ -104,7 +104,7 @@ def glued_to_letters(tok: Token) -> bool:
 def read_amount(
     doc_span: Span, kind: AmountKind = "count", skip: Iterable[int] = ()
 ) -> tuple[Amount, Span] | None:
-    """The longest phrase around ``doc_span`` (up to five words before it, three after,
+    """The longest phrase around ``doc_span`` (up to five words before it and after it,
     within its sentence) that :func:`claimledger.nlp.amounts.parse_amount` reads as a
     figure of ``kind``: "between 10,000 and 12,000", "several thousand", "nearly half".
     A range after a word of change ("rose from 100 to 200") is not an interval."""
@@ -113,7 +113,7 @@ def read_amount(
     banned = set(skip)
     best: tuple[Amount, Span] | None = None
     for start in range(max(sent.start, doc_span.start - 5), doc_span.start + 1):
-        for end in range(min(sent.end, doc_span.end + 3), doc_span.end - 1, -1):
+        for end in range(min(sent.end, doc_span.end + 5), doc_span.end - 1, -1):
             if best is not None and end - start <= len(best[1]):
                 break
             if doc[end - 1].lower_ == "of" or banned.intersection(range(start, end)):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
-from claimledger.nlp.figures.measure import is_measure_noun
+from claimledger.nlp.figures.measure import is_measure_noun, is_measure_word
 from claimledger.nlp.figures.numbers import SUFFIXED, suffix_after
 from claimledger.nlp.figures.vocabulary import (
     OWNER_PREPOSITIONS,
@@ -21,8 +21,9 @@ from claimledger.nlp.figures.vocabulary import (
 
 
 def subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]:
-    """ "North Korean soldiers" (modifiers kept; determiners, numbers and the ``figure``'s
-    own tokens, such as "an estimated 2,000", dropped)."""
+    """ "North Korean soldiers" (modifiers kept; determiners, numbers, the ``figure``'s
+    own tokens, such as "an estimated 2,000", and measure words, such as the "injured" of
+    "2,880 injured people", dropped)."""
     taken = set(figure)
     doc = noun.doc
     start = noun.i
@@ -31,6 +32,7 @@ def subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]
             start = min(start, c.left_edge.i)
     while start < noun.i and (
         start in taken
+        or is_measure_word(doc[start])
         or SUFFIXED.match(doc[start].text) is not None
         or doc[start].like_num
         or doc[start].is_punct

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, get_args
 
 import click
 from rich.console import Console
@@ -18,13 +18,22 @@ from rich.text import Text
 
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ingest import DEFAULT_MAX_BYTES, read_document
+from claimledger.ledger.reads import (
+    BEST_RATING,
+    WORST_RATING,
+    ClaimQuery,
+    ClaimRow,
+    Rating,
+    Record,
+    RelationRow,
+)
+from claimledger.ledger.reconcile import RELATION_KINDS, RelationKind
 from claimledger.nlp import PROFILES
 from claimledger.records import Analysis, Measure
 from claimledger.render.brat import to_brat
 
 if TYPE_CHECKING:
-    from claimledger.ledger import ClaimQuery
-    from claimledger.ledger.reads import Record, RelationRow
+    from claimledger.ledger import Ledger
 
 FORMATS = ("table", "json", "jsonl", "brat")
 DEMO_ARTICLE = "kursk-north-korean-troops.txt"
@@ -175,6 +184,17 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     )
 
 
+def out_option(help: str, *, dir_okay: bool = False) -> Callable[[F], F]:
+    """--out: where the command writes (a file, or with ``dir_okay`` also a directory)."""
+    return click.option("--out", type=click.Path(path_type=Path, dir_okay=dir_okay), help=help)
+
+
+def _check_out_folder(out: Path) -> None:
+    """A file --out names must go into a folder that exists."""
+    if not out.parent.is_dir():
+        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+
+
 SUBJECT_HELP = "Words of what is counted, e.g. 'north korean'."
 subject_option = click.option("--subject", help=SUBJECT_HELP)
 measure_option = click.option(
@@ -229,11 +249,7 @@ def app() -> None:
 @click.option("--url", help="The article's URL, stored with the document.")
 @click.option("--outlet", help="The publishing outlet, e.g. 'Kyiv Independent'.")
 @format_option(*FORMATS)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Write here instead of stdout (for brat: a directory, default ./brat).",
-)
+@out_option("Write here instead of stdout (for brat: a directory, default ./brat).", dir_okay=True)
 @max_bytes_option
 @profile_option
 @gazetteer_option
@@ -301,6 +317,8 @@ def analyze(
 
 
 def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> None:
+    from claimledger.render.export import atomic_output
+
     if fmt == "brat":
         _write_brat(results, out or Path("brat"))
         return
@@ -312,7 +330,7 @@ def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> 
             for _, analysis in results:
                 render_analysis(analysis, console)
             return
-        with out.open("w", encoding="utf-8") as fh:
+        with atomic_output(out) as temporary, temporary.open("w", encoding="utf-8") as fh:
             console = Console(file=fh, width=160, highlight=False, color_system=None)
             for _, analysis in results:
                 render_analysis(analysis, console)
@@ -325,8 +343,9 @@ def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> 
         text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
+        return
+    with atomic_output(out) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 def _write_brat(results: list[tuple[Path, Analysis]], out_dir: Path) -> None:
@@ -383,7 +402,7 @@ def demo(db: str, fmt: str) -> None:
         f"Document {analysis.document.id} {state}. Ledger {db}: {counts['documents']} "
         f"document(s), {counts['attributions']} attributions, {counts['claims']} claims, "
         f"{counts['entities']} entities; {sum(summary.relations.values())} relations between "
-        f"claims, {_relation_counts(summary.relations)} --db {db}).",
+        f"claims, {_relation_counts(summary.relations, db)}.",
         highlight=False,
         markup=False,
     )
@@ -453,7 +472,6 @@ def ingest(
             max_bytes=max_bytes,
             progress=progress,
             gazetteer=names,
-            lexicons=lexicons,
         )
         bar.update(task, description="reconciling")
         summary = ledger.reconcile()
@@ -462,7 +480,7 @@ def ingest(
         f"{tally.new} new, {tally.replaced} already stored (replaced), "
         f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed. "
         f"Ledger {db}: {counts['documents']} document(s), {counts['claims']} claims, "
-        f"{_relation_counts(summary.relations)} --db {db}).",
+        f"{_relation_counts(summary.relations, db)}.",
         highlight=False,
         markup=False,
     )
@@ -477,7 +495,7 @@ def ingest(
 def claims(
     db: str,
     subject: str | None,
-    measure: str | None,
+    measure: Measure | None,
     source: str | None,
     since: str | None,
     fmt: str,
@@ -490,11 +508,10 @@ def claims(
       claimledger claims --db ledger.sqlite --subject 'north korean' --measure killed
       claimledger claims --source Zelensky --since 2025-01-01 --format jsonl
     """
-    from claimledger.ledger import Ledger
     from claimledger.render.tables import claims_table
 
     query = _claim_query(subject, measure, source, since)
-    with Ledger(db) as ledger:
+    with _open_ledger(db) as ledger:
         found = list(ledger.find_claims(query))
     if fmt == "jsonl":
         _write_jsonl(found)
@@ -503,10 +520,8 @@ def claims(
 
 
 def _claim_query(
-    subject: str | None, measure: str | None, source: str | None, since: str | None
+    subject: str | None, measure: Measure | None, source: str | None, since: str | None
 ) -> ClaimQuery:
-    from claimledger.ledger import ClaimQuery
-
     return ClaimQuery(
         subject=subject,
         measures=(measure,) if measure else (),
@@ -520,21 +535,22 @@ def _write_jsonl(rows: Iterable[Record]) -> None:
     sys.stdout.write("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in rows))
 
 
-def _relation_counts(kinds: Mapping[str, int]) -> str:
-    return ", ".join(f"{kinds.get(k, 0)} {k}" for k in ("conflicts", "updates")) + (
-        " (see: claimledger conflicts"
-    )
+# What 'claimledger conflicts' lists unless --kind says otherwise.
+CONTESTED_KINDS: tuple[RelationKind, ...] = ("conflicts", "updates")
 
 
-def _open_ledger(db: str) -> Any:
+def _relation_counts(kinds: Mapping[str, int], db: str) -> str:
+    """ "2 conflicts, 1 updates (see: claimledger conflicts --db ledger.sqlite)"."""
+    counts = ", ".join(f"{kinds.get(k, 0)} {k}" for k in CONTESTED_KINDS)
+    return f"{counts} (see: claimledger conflicts --db {db})"
+
+
+def _open_ledger(db: str) -> Ledger:
     """The ledger a command reads, which its --db option found (``ledger_to_read``);
     imported here, so that ``--help`` loads no database code."""
     from claimledger.ledger import Ledger
 
     return Ledger(db)
-
-
-RELATION_KINDS = ("conflicts", "updates", "compatible", "corroborates")
 
 
 @app.command()
@@ -568,7 +584,7 @@ def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, 
     from claimledger.render.report import relation_blocks
 
     wanted = RELATION_KINDS if "all" in kinds else tuple(k for k in RELATION_KINDS if k in kinds)
-    wanted = wanted or ("conflicts", "updates")
+    wanted = wanted or CONTESTED_KINDS
     rows: list[RelationRow] = []
     totals: dict[str, int] = {}
     with _open_ledger(db) as ledger:
@@ -593,7 +609,7 @@ def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, 
 @subject_option
 @measure_option
 @format_option("table", "jsonl")
-def figures(db: str, subject: str | None, measure: str | None, fmt: str) -> None:
+def figures(db: str, subject: str | None, measure: Measure | None, fmt: str) -> None:
     """Each figure in the ledger — claims of one subject and measure that corroborate each
     other — with how many independent root sources stand behind it (wire copies and
     re-reports of one statement count once).
@@ -648,13 +664,11 @@ def sources(db: str, fmt: str) -> None:
     multiple=True,
     help="Measures to chart (repeatable)  [default: all]",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also draw the chart to this file: .svg or .png.",
-)
+@out_option("Also draw the chart to this file: .svg or .png.")
 @click.option("--width", type=click.IntRange(min=40), default=100, show_default=True)
-def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, width: int) -> None:
+def timeline(
+    db: str, subject: str, measure: tuple[Measure, ...], out: Path | None, width: int
+) -> None:
     """Chart a subject's figures over time, one series per measure, conflicting claims
     flagged; in the terminal, and with --out as an SVG or PNG file.
 
@@ -663,15 +677,21 @@ def timeline(db: str, subject: str, measure: tuple[str, ...], out: Path | None, 
       claimledger timeline --subject 'north korean' --measure killed --out killed.svg
       claimledger timeline --db ledger.sqlite --subject 'north korean' --width 80
     """
-    from claimledger.ledger import ClaimQuery
-    from claimledger.render.timeline import TimelinePoint, render_file, render_terminal
+    from claimledger.render.timeline import (
+        FILE_SUFFIXES,
+        TimelinePoint,
+        render_file,
+        render_terminal,
+    )
 
     if not subject.strip():
         raise click.UsageError("--subject needs words of what is counted, e.g. 'north korean'")
-    if out is not None and out.suffix.lower() not in (".svg", ".png"):
-        raise click.UsageError(f"--out {str(out)!r}: name the chart file .svg or .png")
-    if out is not None and not out.parent.is_dir():
-        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    if out is not None:
+        if out.suffix.lower() not in FILE_SUFFIXES:
+            raise click.UsageError(
+                f"--out {str(out)!r}: name the chart file {' or '.join(FILE_SUFFIXES)}"
+            )
+        _check_out_folder(out)
     with _open_ledger(db) as ledger:
         rows = ledger.timeline(ClaimQuery(subject=subject, measures=measure))
     points = [TimelinePoint.from_ledger(row) for row in rows]
@@ -694,18 +714,14 @@ EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")
 @app.command()
 @ledger_to_read
 @format_option(*EXPORT_FORMATS, default="jsonl")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write here instead of stdout (required for parquet).",
-)
+@out_option("Write here instead of stdout (required for parquet).")
 @claim_filters
 def export(
     db: str,
     fmt: str,
     out: Path | None,
     subject: str | None,
-    measure: str | None,
+    measure: Measure | None,
     source: str | None,
     since: str | None,
 ) -> None:
@@ -733,17 +749,11 @@ def export(
         elif out is None:
             count = _write_export(fmt, rows, ledger, sys.stdout)
         else:
-            # written beside the target and renamed into place: a failed export leaves
-            # no half-written file and keeps an earlier one
-            temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-            try:
-                with temporary.open("w", encoding="utf-8", newline="") as stream:
-                    count = _write_export(fmt, rows, ledger, stream)
-                os.replace(temporary, out)
-            except OSError as exc:
-                raise InputError(f"{out}: cannot write the export ({exc.strerror})") from exc
-            finally:
-                temporary.unlink(missing_ok=True)
+            with (
+                formats.atomic_output(out) as temporary,
+                temporary.open("w", encoding="utf-8", newline="") as stream,
+            ):
+                count = _write_export(fmt, rows, ledger, stream)
     what = "rated claim(s)" if fmt == "claimreview" else "claim(s)"
     err_console.print(
         f"{count} {what} exported" + (f" to {out}" if out else ""), highlight=False, markup=False
@@ -753,13 +763,12 @@ def export(
 def _check_export_target(out: Path, db: str) -> None:
     if out.exists() and out.is_dir():
         raise click.UsageError(f"--out {str(out)!r} is a folder; give a file name")
-    if not out.parent.is_dir():
-        raise click.UsageError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    _check_out_folder(out)
     if "://" not in db and out.resolve() == Path(db).resolve():
         raise click.UsageError(f"--out {str(out)!r} is the ledger itself; give another file")
 
 
-def _write_export(fmt: str, rows: Any, ledger: Any, stream: Any) -> int:
+def _write_export(fmt: str, rows: Iterable[ClaimRow], ledger: Ledger, stream: TextIO) -> int:
     from claimledger.render import export as formats
 
     if fmt == "jsonl":
@@ -775,9 +784,9 @@ def _write_export(fmt: str, rows: Any, ledger: Any, stream: Any) -> int:
 @click.option("--verdict", required=True, help="The rating in words, e.g. 'Mostly false'.")
 @click.option(
     "--value",
-    type=click.IntRange(1, 5),
+    type=click.IntRange(WORST_RATING, BEST_RATING),
     required=True,
-    help="The rating from 1 (false) to 5 (true).",
+    help=f"The rating from {WORST_RATING} (false) to {BEST_RATING} (true).",
 )
 @click.option("--reviewer", required=True, help="Your organisation, e.g. 'Example Fact Check'.")
 @click.option("--url", help="The fact-check article's URL (ClaimReview needs one).")
@@ -802,8 +811,6 @@ def rate(
       claimledger rate 493db561d9636d49/c6 --verdict False --value 1 --reviewer 'Example' \\
         --url https://factcheck.example/1 --date 2025-02-03
     """
-    from claimledger.ledger import Rating
-
     document, _, claim_id = claim.partition("/")
     if not document or not claim_id:
         raise click.UsageError(
@@ -861,7 +868,6 @@ def serve(
     import uvicorn
 
     from claimledger.api import Settings
-    from claimledger.gazetteer import load_gazetteer
     from claimledger.ledger import Ledger
     from claimledger.server import build_app
 
@@ -872,8 +878,10 @@ def serve(
     if private_reads:
         overrides["private_reads"] = True
     settings = Settings.from_env(db, **overrides)
-    load_gazetteer(gazetteer)  # a bad file is one error line here, before the server starts
-    with Ledger(db) as ledger:  # a bad ledger is one error line here, not a traceback later
+    # Each is one error line here, before the server starts, not a traceback later: the
+    # app reads the gazetteer as it is built, and the ledger is opened for its count.
+    server = build_app(settings)
+    with Ledger(db) as ledger:
         documents = ledger.counts()["documents"]
     writes = "need the token" if settings.token else "are off (set CLAIMLEDGER_TOKEN to allow)"
     err_console.print(
@@ -882,7 +890,7 @@ def serve(
         highlight=False,
         markup=False,
     )
-    uvicorn.run(build_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(server, host=host, port=port, log_level="warning")
 
 
 @app.group(name="eval")

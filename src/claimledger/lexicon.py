@@ -96,6 +96,8 @@ ROWS: dict[str, dict[str, Cell]] = {
         "time_of_day": Cell(bool, optional=True),
         "earlier_later": Cell(bool, optional=True),
     },
+    "scope.reportable": {"cue": _WORD, "weight": _NUMBER},
+    "scope.carry": {"cue": _WORD, "weight": _NUMBER},
     "measures.measure": {
         "name": Cell(str, get_args(Measure)),
         "verbs": Cell(list, optional=True),
@@ -373,6 +375,12 @@ def extend(path: Path) -> None:
         )
     Lexicon.load([path])  # a bad file is an error here, not at the first analysis
     _extra.append(path)
+
+
+def extensions() -> tuple[Path, ...]:
+    """The files :func:`extend` added to this process's word lists, in order: what a
+    process that starts afresh (a spawned worker) reads again to analyse alike."""
+    return tuple(_extra)
 
 
 def words(key: str) -> frozenset[str]:

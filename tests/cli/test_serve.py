@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -75,3 +76,38 @@ def test_a_ledger_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     assert done.stdout == ""
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "notes.sqlite" in lines[0]
+
+
+def test_the_gazetteer_is_read_once_by_the_app_that_is_served(
+    demo_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from claimledger import gazetteer
+
+    names = tmp_path / "names.toml"
+    names.write_text('[[entity]]\nname = "Novaya Gazeta Europe"\nkind = "outlet"\n', "utf-8")
+    reads: list[Path] = []
+    read_entries = gazetteer.read_entries
+    monkeypatch.setattr(gazetteer, "read_entries", lambda p: reads.append(p) or read_entries(p))
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda server, **_: served.append(server))
+    done = CliRunner().invoke(app, ["serve", "--db", str(demo_ledger), "--gazetteer", str(names)])
+    assert done.exit_code == 0, done.output
+    assert reads == [names]
+    (server,) = served
+    assert server.state.gazetteer.lookup("Novaya Gazeta Europe") is not None
+
+
+def test_a_bad_gazetteer_is_one_line_before_the_server_starts(
+    demo_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[entity]]\nname = "X"\nkind = "planet"\n', encoding="utf-8")
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("the server started"))
+    done = CliRunner().invoke(app, ["serve", "--db", str(demo_ledger), "--gazetteer", str(bad)])
+    assert done.exit_code == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "bad.toml" in lines[0]

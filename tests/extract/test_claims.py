@@ -70,7 +70,7 @@ def test_claims_are_built_from_the_figures_in_each_statement() -> None:
     table = resolve_mentions(doc, raws, default_gazetteer())
     attributions = build_attributions(doc, raws, table, dt.date(2025, 2, 1))
     deployed, killed = build_claims(
-        raws, attributions, list(doc.spans[TIME_SPANS_KEY]), dt.date(2025, 2, 1)
+        doc, raws, attributions, list(doc.spans[TIME_SPANS_KEY]), dt.date(2025, 2, 1)
     )
     assert (deployed.attribution, deployed.measure, deployed.quantity.low) == (
         "a1",

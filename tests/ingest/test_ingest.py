@@ -259,6 +259,41 @@ def test_ingest_workers_analyse_with_the_users_word_lists_and_names(
     assert claims[20].source == "Novaya Gazeta Europe"
 
 
+# The library as a program calls it: the word lists extended, then ingest() with spawned
+# workers, told nothing of the files.
+LIBRARY_INGEST = (
+    "import multiprocessing, sys; from pathlib import Path; "
+    "multiprocessing.set_start_method('spawn'); "
+    "from claimledger import lexicon; from claimledger.ingest.run import ingest; "
+    "from claimledger.ledger import Ledger; "
+    "lexicon.extend(Path(sys.argv[1])); ledger = Ledger(sys.argv[3]); "
+    "tally = ingest([sys.argv[2]], ledger, workers=2); ledger.close(); "
+    "sys.exit(1 if tally.failed or tally.new != 1 else 0)"
+)
+
+
+@pytest.mark.slow
+def test_spawned_workers_read_the_word_lists_this_process_was_extended_with(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(HEDGED, encoding="utf-8")
+    words = tmp_path / "words.toml"
+    words.write_text(USER_WORDS, encoding="utf-8")
+    db = tmp_path / "l.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-c", LIBRARY_INGEST, str(words), str(article), str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with Ledger(str(db)) as ledger:
+        (claim,) = ledger.find_claims()
+    assert claim.claim.certainty == "possible"
+
+
 def test_a_bad_gazetteer_stops_ingest_before_the_ledger_is_made(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[entity]]\nname = "X"\nkind = "planet"\n', encoding="utf-8")

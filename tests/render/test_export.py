@@ -22,6 +22,7 @@ from claimledger.errors import InputError
 from claimledger.ledger.reads import ClaimRow, Rating
 from claimledger.render.export import (
     FLAT_COLUMNS,
+    atomic_output,
     claimreview,
     flat_row,
     guard_cell,
@@ -180,13 +181,13 @@ def test_flat_row_maps_every_column() -> None:
         "polarity": "positive",
         "time": "2025-01-31",
         "time_text": "on January 31",
-        "time_start": "2025-01-31",
-        "time_end": "2025-01-31",
+        "time_start": dt.date(2025, 1, 31),
+        "time_end": dt.date(2025, 1, 31),
         "certainty": "likely",
         "source": "Oleksandr Kindratenko",
         "roots": "Oleksandr Kindratenko; CNN",
         "outlet": "Kyiv Post",
-        "published": "2025-02-01",
+        "published": dt.date(2025, 2, 1),
         "url": "https://news.example/kursk",
         "title": "North Korean troops in Kursk",
         "figure_text": "around 12,000",
@@ -209,7 +210,7 @@ def test_flat_row_missing_and_null_values_are_none() -> None:
 
 def test_a_row_read_back_takes_dates_as_well_as_iso_strings() -> None:
     row = from_json(ClaimRow, {**OPEN_JSON, "published": dt.date(2025, 2, 1)})
-    assert flat_row(row)["published"] == "2025-02-01"
+    assert flat_row(row)["published"] == dt.date(2025, 2, 1)
 
 
 def test_a_row_read_back_rejects_a_malformed_date() -> None:
@@ -257,6 +258,7 @@ def test_csv_header_is_the_flat_columns_and_rows_follow() -> None:
     assert next(csv.reader(io.StringIO(text, newline=""))) == list(FLAT_COLUMNS)
     seed, open_, _ = _read_csv(text)
     assert (seed["low"], seed["high"], seed["value"]) == ("10800.0", "13200.0", "12000.0")
+    assert (seed["published"], seed["time_start"]) == ("2025-02-01", "2025-01-31")
     assert seed["approx"] == "True"
     assert seed["statement"] == SEED.statement
     assert seed["roots"] == "Oleksandr Kindratenko; CNN"
@@ -321,12 +323,7 @@ def test_parquet_reads_back_with_the_same_values_and_types(tmp_path: Path) -> No
     assert schema.field("time_start").type == pa.date32()
     assert schema.field("statement").type == pa.string()
     got = table.to_pylist()
-    for row, read in zip(ROWS, got, strict=True):
-        expected = flat_row(row)
-        for name in ("published", "time_start", "time_end"):
-            if expected[name] is not None:
-                expected[name] = dt.date.fromisoformat(expected[name])
-        assert read == expected
+    assert got == [flat_row(row) for row in ROWS]
     assert got[0]["published"] == dt.date(2025, 2, 1)
     assert got[1]["high"] is None and got[1]["low"] == -500.0
     assert pq.ParquetFile(path).metadata.num_row_groups == 2
@@ -358,6 +355,37 @@ def test_parquet_failure_leaves_no_partial_file(tmp_path: Path) -> None:
 def test_parquet_into_a_missing_folder_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot write"):
         write_parquet([SEED], tmp_path / "missing" / "claims.parquet")
+
+
+# ---- writing a file whole -----------------------------------------------------------------
+
+
+def test_an_atomic_output_replaces_the_file_when_complete(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("old", encoding="utf-8")
+    with atomic_output(path) as temporary:
+        assert temporary.parent == tmp_path and temporary != path
+        temporary.write_text("new", encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == "old"  # not yet
+    assert path.read_text(encoding="utf-8") == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
+
+
+def test_a_failed_atomic_output_keeps_the_earlier_file_and_no_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(ValueError, match="mid-export"), atomic_output(path) as temporary:
+        temporary.write_text("half", encoding="utf-8")
+        raise ValueError("mid-export")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
+
+
+def test_an_atomic_output_that_cannot_be_written_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "missing" / "claims.csv"
+    with pytest.raises(InputError, match=r"cannot write .*claims\.csv"), atomic_output(path) as t:
+        t.write_text("x", encoding="utf-8")
+    assert not path.parent.exists()
 
 
 # ---- ClaimReview --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import plotext
 import pytest
 
 from claimledger.errors import InputError
+from claimledger.records import Bound, Measure
 from claimledger.render.report import printable
 from claimledger.render.timeline import (
     TimelinePoint,
@@ -36,8 +37,8 @@ def point(
     low: float = 12_000,
     high: float | None = 12_000,
     value: float | None = 12_000,
-    bound: str = "approx",
-    measure: str = "deployed",
+    bound: Bound = "approx",
+    measure: Measure = "deployed",
     flag: str | None = None,
     roots: int | None = None,
 ) -> TimelinePoint:

@@ -18,8 +18,12 @@ from claimledger import web
 from claimledger.extract import analyze
 from claimledger.ledger import Ledger
 from claimledger.ledger.reads import Provenance, ProvenanceEdge, ProvenanceNode
+from claimledger.ledger.reconcile import RELATION_KINDS
+from claimledger.records import Source, TimeRef
+from claimledger.render.report import format_source, format_time
 from claimledger.web.graph import layers, provenance_svg
 from claimledger.web.highlight import Highlight, highlight_text
+from claimledger.web.present import FILTERS
 from claimledger.web.views import MAX_ANALYZE_CHARS
 from tests import paths
 
@@ -29,7 +33,8 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 HOSTILE = (
     f"The {SCRIPT} Ministry said on January 20 that 300 drones were shot down.\n"
-    f"The {IMG} Agency reported on January 21 that 10 {SCRIPT} drones were destroyed."
+    f"The {IMG} Agency reported on January 21 that 10 drones were destroyed near the {SCRIPT}"
+    " depot."
 )
 
 
@@ -219,6 +224,29 @@ def test_group_view_has_the_timeline_figures_and_reasons(client: TestClient) -> 
     assert empty.status_code == 200 and "No dated counts" in empty.text
 
 
+def test_a_group_lists_its_relations_in_the_order_of_every_list(client: TestClient) -> None:
+    html = client.get("/groups?subject=north+korean+soldiers").text
+    shown = list(dict.fromkeys(re.findall(r'<li class="relation (\w+)">', html)))
+    assert {"compatible", "corroborates"} <= set(shown)
+    assert shown == [kind for kind in RELATION_KINDS if kind in shown]
+
+
+def test_a_page_shows_times_and_sources_as_the_terminal_does() -> None:
+    since = TimeRef("since January 5", (), "2025-01-05", dt.date(2025, 1, 5),
+                    dt.date(2025, 1, 31), "day", True)  # fmt: skip
+    quarter = TimeRef("in the first quarter", (), "2025-01/2025-03", dt.date(2025, 1, 1),
+                      dt.date(2025, 3, 31), "month", True, inherited=True)  # fmt: skip
+    for time in (since, quarter):
+        assert FILTERS["timeref"](time) == format_time(time, notes=False)
+    assert FILTERS["timeref"](since) == "2025-01-05…2025-01-31"
+    assert FILTERS["timeref"](quarter) == "2025-01/2025-03"  # "(same statement)": a note
+    source = Source("He", (), "Zelensky", "E1", "person", "President", "Ukraine", "He")
+    assert FILTERS["source_name"](source) + " " + FILTERS["source_detail"](source) == (
+        format_source(source)
+    )
+    assert FILTERS["source_detail"](source) == "← “He” (President, Ukraine)"
+
+
 def test_sources_view_counts_and_graph(client: TestClient) -> None:
     html = client.get("/sources").text
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
@@ -342,7 +370,9 @@ def test_hostile_text_is_escaped_in_the_timeline(client: TestClient) -> None:
     html = client.get("/groups?subject=drones").text
     assert "<svg" in html
     svg = html[html.index("<svg") : html.index("</svg>")]
-    assert "&lt;script" in svg
+    # the sources' names are drawn on the chart: hostile ones reach it as text, escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in svg
+    assert "<img" not in svg and "<script" not in svg
 
 
 def test_hostile_pasted_text_is_escaped(client: TestClient) -> None:

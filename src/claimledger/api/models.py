@@ -254,7 +254,11 @@ class RatingIn(_In):
     """A fact-checker's verdict on one claim."""
 
     verdict: str = Field(min_length=1, max_length=MAX_LABEL_CHARS, examples=["False"])
-    value: int = Field(ge=1, le=5, description="1 (worst) to 5 (best)")
+    value: int = Field(
+        ge=reads.WORST_RATING,
+        le=reads.BEST_RATING,
+        description=f"{reads.WORST_RATING} (worst) to {reads.BEST_RATING} (best)",
+    )
     reviewer: str = Field(min_length=1, max_length=MAX_LABEL_CHARS)
     reviewed: dt.date = Field(default_factory=dt.date.today, description="default: today")
     url: Url = None

@@ -68,7 +68,7 @@ def analyze_doc(doc: Doc, document: Document, gazetteer: Gazetteer | None = None
     times = list(doc.spans[TIME_SPANS_KEY]) if TIME_SPANS_KEY in doc.spans else []
     table = resolve_mentions(doc, raws, gazetteer or default_gazetteer())
     attributions = build_attributions(doc, raws, table, document.published)
-    claims = build_claims(raws, attributions, times, document.published)
+    claims = build_claims(doc, raws, attributions, times, document.published)
     return Analysis(
         document=document,
         entities=table.entities,

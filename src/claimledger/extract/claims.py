@@ -1,5 +1,6 @@
-"""Claim records from the figures in what was said: each figure's quantity as an interval
-(a fraction taken of its base), when it holds, where, and whose statement it is in.
+"""Claim records from the figures in what was said and in what the outlet says itself:
+each figure's quantity as an interval (a fraction taken of its base), when it holds,
+where, and whose statement it is in.
 """
 
 from __future__ import annotations
@@ -7,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
+from claimledger.extract.scope import outside_figures
 from claimledger.extract.spans import char_spans, time_ref
 from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import RawAttribution
+from claimledger.nlp.datelines import furniture_tokens
 from claimledger.nlp.figures import RawFigure, find_durations, find_figures
 from claimledger.nlp.places import place_key, place_of
 from claimledger.records import (
@@ -27,16 +30,22 @@ from claimledger.records import (
 
 
 def build_claims(
+    doc: Doc,
     raws: Sequence[RawAttribution],
     attributions: Sequence[Attribution],
     times: list[Span],
     published: dt.date | None,
 ) -> tuple[Claim, ...]:
-    """A claim per figure in what each attribution says, in text order; a figure inside a
-    nested statement is the nested attribution's. ``times``: the Doc's time expressions,
-    which are not figures themselves but say when a figure holds."""
-    time_tokens = {i for s in times for i in range(s.start, s.end)}
-    found: list[tuple[RawFigure, Attribution]] = []
+    """A claim per figure, in text order: each figure in what an attribution says (a figure
+    inside a nested statement is the nested attribution's), and each figure outside every
+    content that is news rather than background (:mod:`claimledger.extract.scope`), either
+    the outlet's own (attribution None) or carried from the statement the article goes on
+    with. ``times``: the Doc's time expressions, which are not figures themselves but say
+    when a figure holds."""
+    furniture = furniture_tokens(doc)
+    time_tokens = {i for s in times for i in range(s.start, s.end)} | furniture
+    found: list[tuple[RawFigure, Attribution | None]] = []
+    inside: dict[int, list[RawFigure]] = {}
     scopes: dict[int, list[Span]] = {}  # each figure's statement, where its place is read
     for index, (raw, attribution) in enumerate(zip(raws, attributions, strict=True)):
         inner = {
@@ -50,23 +59,29 @@ def build_claims(
         figures = [f for part in parts for f in find_figures(part, skip)]
         figures += [f for f in find_durations(raw.content, times) if f.tokens.start not in inner]
         found.extend((f, attribution) for f in figures)
+        inside[index] = figures
         for f in figures:
             scopes[id(f)] = parts
+    for outside in outside_figures(doc, raws, inside, time_tokens, times, published, furniture):
+        figure = outside.figure
+        carried = attributions[outside.attribution] if outside.attribution is not None else None
+        found.append((figure, carried))
+        scopes[id(figure)] = [figure.tokens.sent]
     found.sort(key=lambda pair: pair[0].tokens.start)
     claims: list[Claim] = []
     raw_of: dict[str, RawFigure] = {}
-    for figure, attribution in found:
+    for figure, said_in in found:
         claim_id = f"c{len(claims) + 1}"
         quantity = _quantity(figure, claims, raw_of)
         if quantity is None:
             continue
-        time = _claim_time(figure, attribution, published, times)
+        time = _claim_time(figure, said_in, published, times)
         subject_span = figure.subject
         place = place_of(figure.anchor, scopes[id(figure)])
         claims.append(
             Claim(
                 id=claim_id,
-                attribution=attribution.id,
+                attribution=said_in.id if said_in is not None else None,
                 subject=Subject(
                     # no words name what is counted ("1,000 deaths"): its key says it
                     text=subject_span.text if subject_span is not None else figure.subject_key,
@@ -78,7 +93,7 @@ def build_claims(
                 quantity=quantity,
                 polarity="negative" if figure.negated else "positive",
                 time=time,
-                certainty=attribution.certainty,
+                certainty=said_in.certainty if said_in is not None else "asserted",
                 spans=_merge(char_spans(figure.tokens, subject_span, figure.measure_tokens)),
                 place=(
                     Place(text=place.text, key=place_key(place.text), spans=char_spans(place))
@@ -186,11 +201,15 @@ def resolve_fraction_base(subject_key: str, earlier: Sequence[Claim]) -> Claim |
 
 
 def _claim_time(
-    figure: RawFigure, attribution: Attribution, published: dt.date | None, times: list[Span]
+    figure: RawFigure,
+    attribution: Attribution | None,
+    published: dt.date | None,
+    times: list[Span],
 ) -> TimeRef | None:
     """When the figure holds: a time expression on its own verb ("were deployed last
-    month"); else durations end at the statement date and counts hold as of it."""
-    stated = attribution.stated
+    month"); else durations end at the statement date and counts hold as of it (the
+    outlet's own figures: none said)."""
+    stated = attribution.stated if attribution is not None else None
     # A statement made on a known day: "last month", "in the past week", "two days later"
     # and durations in what was said count from that day, not from publication.
     one_day = stated is not None and stated.granularity == "day" and stated.start == stated.end

@@ -71,7 +71,6 @@ def _analyses(
     workers: int,
     profile: str,
     gazetteer: Gazetteer | None,
-    lexicons: tuple[Path, ...],
 ) -> Iterator[Analysis | ClaimledgerError]:
     """Analyses in input order; at most twice as many articles in flight as workers."""
     if workers <= 1:
@@ -89,12 +88,13 @@ def _analyses(
     # A forked worker inherits this process's word lists, extended already; a spawned one
     # (or one from a fork server) starts with the shipped lists and reads the user's again.
     inherited = context.get_start_method() == "fork"
+    extensions = () if inherited else lexicon.extensions()
     pending: deque[Future[Analysis] | InputError] = deque()
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(gazetteer, () if inherited else lexicons),
+        initargs=(gazetteer, extensions),
     ) as pool:
 
         def drain_one() -> Analysis | ClaimledgerError:
@@ -126,19 +126,17 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[Stored | None, str], None] | None = None,
     gazetteer: Gazetteer | None = None,
-    lexicons: Iterable[Path] = (),
 ) -> Tally:
     """Store every article under ``paths``; ``progress`` is told after each one (the
     stored result, or None and the error line).
 
     ``gazetteer`` names known outlets, organisations and equipment (default: the shipped
-    one, which :func:`claimledger.gazetteer.load_gazetteer` extends). ``lexicons`` are the
-    word-list files this process's lists were extended with
-    (:func:`claimledger.lexicon.extend`), for worker processes that start afresh to read
-    them again."""
+    one, which :func:`claimledger.gazetteer.load_gazetteer` extends). Workers analyse
+    with this process's word lists: a worker that starts afresh reads again the files
+    :func:`claimledger.lexicon.extend` added (:func:`claimledger.lexicon.extensions`)."""
     tally = Tally()
     items = iter_articles(paths, max_bytes=max_bytes)
-    for result in _analyses(items, workers, profile, gazetteer, tuple(lexicons)):
+    for result in _analyses(items, workers, profile, gazetteer):
         if isinstance(result, ClaimledgerError):
             tally.failed.append(str(result))
             if progress is not None:

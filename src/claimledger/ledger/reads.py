@@ -55,11 +55,11 @@ class ClaimQuery:
     it; ``certainty`` and ``document`` must be equal."""
 
     subject: str | None = None
-    measures: tuple[str, ...] = ()
+    measures: tuple[Measure, ...] = ()
     source: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
-    certainty: str | None = None
+    certainty: Certainty | None = None
     document: str | None = None
 
 

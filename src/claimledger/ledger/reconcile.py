@@ -29,6 +29,8 @@ from claimledger.gazetteer import normalise_name
 
 T = TypeVar("T")
 RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]
+# The kinds in the order every list and report shows them: where figures disagree first.
+RELATION_KINDS: tuple[RelationKind, ...] = ("conflicts", "updates", "compatible", "corroborates")
 Scope = Literal["total", "incident", "stock", "duration"]
 DatedBy = Literal["claim", "statement", "publication"]
 

@@ -1,13 +1,28 @@
-"""The ``claimledger_datelines`` spaCy component: sentence starts at paragraph breaks and
-after wire datelines, set before the parser runs (it keeps boundaries set earlier)."""
+"""The ``claimledger_datelines`` spaCy component: sentence starts and page furniture, set
+before the parser runs (it keeps boundaries set earlier). A sentence starts at each
+paragraph, after a wire dateline, after a full stop written with no space before the next
+sentence ("missing.Russia"), at a line break after a line that ends without punctuation
+(a headline above its first sentence), and around page furniture (a stored page's date
+marker, bylines, comment counters, update stamps, image links), which the span group
+:data:`FURNITURE_KEY` marks so that no figure or time is read from it. The text is never
+changed: every span points into the text as given."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Final
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from claimledger.lexicon import sequence
+
+FURNITURE_KEY: Final = "claimledger_furniture"
+"""Key of ``doc.spans`` holding the page furniture the ``claimledger_datelines`` component
+found: the figure and time finders skip its tokens."""
 
 # A wire dateline at the start of a paragraph: "KYIV (Reuters) - ", "SEOUL, South Korea
 # (AP) — ", "MOSCOW - ". Without a sentence break after it, the parser reads
@@ -24,14 +39,137 @@ DATELINE = re.compile(
 # the parser sometimes runs a dateline paragraph ("Seoul, March 5.") into the next one.
 PARAGRAPH_END = re.compile(r"(?:\n[ \t]*\n|(?<=[.!?:\"”])[ \t]*\n)\s*")
 
+# Any other line break: a headline, a bullet or a caption above the next line. It ends a
+# sentence unless the line runs on (see _runs_on).
+LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+
+# What a line's first word looks like when it opens a sentence: a capital, a figure, an
+# opening quote or bracket, a bullet.
+_OPENS = re.compile(r"[A-Z0-9\"“‘'(\[\-–—•*]")
+# A line so far that ends a sentence: furniture after it starts a new one.
+_SENTENCE_ENDS = re.compile(r"[.!?:;…][\"”’)\]]*$")
+
+# Tags of a word a sentence cannot end with: "the", "of", "and", "to", "their", "'s", "can".
+_RUNS_ON_TAGS: Final = frozenset({"DT", "IN", "CC", "TO", "PRP$", "POS", "MD", "WDT", "WP$"})
+_RUNS_ON_PUNCT: Final = frozenset({",", ";", "-", "–", "—", "/", "&", "("})
+
+_FULL_STOPS: Final = frozenset({".", "!", "?"})
+_QUOTES: Final = frozenset({'"', "“", "”", "'", "‘", "’"})
+
+
+@cache
+def furniture_patterns() -> tuple[re.Pattern[str], ...]:
+    """The furniture patterns of ``data/lexicon/furniture.toml``, compiled per line."""
+    return tuple(re.compile(p, re.MULTILINE) for p in sequence("furniture.patterns"))
+
+
+def find_furniture(text: str) -> Iterator[tuple[int, int]]:
+    """Character ranges of page furniture in ``text``, in order, overlaps merged."""
+    found = sorted(
+        (m.start(), m.end())
+        for pattern in furniture_patterns()
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    )
+    merged: list[list[int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in merged:
+        # trimmed to its visible characters
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield start, end
+
+
+def _start_at(doc: Doc, char: int) -> None:
+    """Start a sentence at the first word that begins at or after ``char``."""
+    index = bisect_left(doc, char, key=lambda token: token.idx)
+    while index < len(doc) and doc[index].is_space:
+        index += 1
+    if 0 < index < len(doc):
+        doc[index].is_sent_start = True
+
+
+def _inline(text: str, start: int, end: int) -> bool:
+    """Whether furniture at ``text[start:end]`` sits inside a running sentence: words of
+    the line before it, not ending a sentence, and words after it ("10 <b>drones</b>",
+    "said (https://example.org/a) that")."""
+    before = text[:start].rsplit("\n", 1)[-1].rstrip()
+    after = text[end:].split("\n", 1)[0].strip()
+    return bool(before) and bool(after) and not _SENTENCE_ENDS.search(before)
+
+
+def _runs_on(last: Token) -> bool:
+    """Whether a line ending in ``last`` goes on on the next line (a wrapped sentence)."""
+    return last.text in _RUNS_ON_PUNCT or last.tag_ in _RUNS_ON_TAGS
+
+
+def _glued_sentence_start(doc: Doc, stop: Token) -> Token | None:
+    """The first token of a sentence written with no space after the full stop ``stop``:
+    "missing.Russia", 'the channel TSN."In', "soldiers.According"; None when ``stop``
+    ends no sentence (an initial, an abbreviation, a decimal)."""
+    if stop.text not in _FULL_STOPS or stop.whitespace_ or stop.i == 0:
+        return None
+    before = doc[stop.i - 1]
+    if before.whitespace_ or not (before.is_alpha or before.like_num or before.text in ")]"):
+        return None
+    if before.is_alpha and len(before) == 1:
+        return None  # "J.R. Smith"
+    index = stop.i + 1
+    if index < len(doc) and doc[index].text in _QUOTES and not doc[index].whitespace_:
+        nxt = doc[index + 1] if index + 1 < len(doc) else None
+        if nxt is None or not nxt.text[:1].isupper():
+            return None
+        return doc[index]  # the opening quote of the next sentence
+    if index < len(doc) and doc[index].text[:1].isupper():
+        return doc[index]
+    return None
+
 
 def mark_datelines(doc: Doc) -> Doc:
-    """Start a new sentence at each paragraph and after each paragraph's wire dateline."""
-    for match in PARAGRAPH_END.finditer(doc.text):
-        first = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
-        if first is not None and len(first) and first.start > 0:
-            doc[first.start].is_sent_start = True
-    for match in DATELINE.finditer(doc.text):
+    """Start a new sentence at each paragraph, after each paragraph's wire dateline, after
+    glued full stops and unpunctuated line ends, and around page furniture, which goes into
+    ``doc.spans[FURNITURE_KEY]``."""
+    text = doc.text
+    for match in PARAGRAPH_END.finditer(text):
+        _start_at(doc, match.end())
+    for match in LINE_BREAK.finditer(text):
+        after = match.end()
+        if after >= len(text) or not _OPENS.match(text[after]) or match.start() == 0:
+            continue
+        ending = doc.char_span(match.start() - 1, match.start(), alignment_mode="expand")
+        if ending is None or not len(ending) or _runs_on(ending[-1]):
+            continue
+        _start_at(doc, after)
+    for token in doc:
+        first = _glued_sentence_start(doc, token)
+        if first is not None:
+            first.is_sent_start = True
+    furniture: list[Span] = []
+    for start, end in find_furniture(text):
+        # only whole tokens: a word the tokenizer ran into the furniture stays text
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is None or not len(span):
+            continue
+        furniture.append(span)
+        for token in span[1:]:
+            token.is_sent_start = False
+        if _inline(text, start, end):
+            # "10 <b>drones</b> were destroyed": the sentence goes on through it
+            for token in doc[span.start : span.end + 1]:
+                token.is_sent_start = False
+            continue
+        if span.start > 0:
+            span[0].is_sent_start = True
+        _start_at(doc, span.end_char)
+    doc.spans[FURNITURE_KEY] = furniture
+    for match in DATELINE.finditer(text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or span.end >= len(doc):
             continue
@@ -39,6 +177,14 @@ def mark_datelines(doc: Doc) -> Doc:
         for token in span[1:]:
             token.is_sent_start = False
     return doc
+
+
+def furniture_tokens(doc: Doc) -> set[int]:
+    """Indices of the tokens in the Doc's page furniture (none when the component did not
+    run)."""
+    if FURNITURE_KEY not in doc.spans:
+        return set()
+    return {i for span in doc.spans[FURNITURE_KEY] for i in range(span.start, span.end)}
 
 
 @Language.factory("claimledger_datelines")

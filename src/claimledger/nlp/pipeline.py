@@ -28,6 +28,7 @@ def load_model() -> Language:
         ) from exc
     nlp: Language = module.load()
     _keep_scaled_numbers_whole(nlp)
+    _split_glued_words(nlp)
     return nlp
 
 
@@ -55,6 +56,32 @@ def _keep_scaled_numbers_whole(nlp: Language) -> None:
             )
         patterns.append(f"(?:{pattern})")
     tokenizer.token_match = re.compile("|".join(patterns)).match
+
+
+# Words the page runs together that the English model's rules keep as one token: a full
+# stop and an opening quote before the next sentence ('the channel TSN."In this year'), a
+# closing quote before the next word ('the report”indicates'), a figure and its "per
+# cent" ("1.7per cent", "60percent"). Split off as tokens of their own, with no space
+# between them, so every span still points into the text as written; the datelines
+# component then starts a sentence after a glued full stop.
+GLUED = (
+    r"(?<=[A-Za-z0-9)\]]{2})[.!?](?=[\"“”‘’']?[A-Z][a-z])",
+    r"(?<=[.!?,])[\"“”‘’](?=[A-Za-z])",
+    r"(?<=[a-z])”(?=[a-z])",
+    r"(?<=[0-9])(?:per(?=$)|percent$)",
+)
+
+
+def _split_glued_words(nlp: Language) -> None:
+    """Add :data:`GLUED` to the tokenizer's infixes (a pattern spaCy saves with the
+    pipeline)."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer) or tokenizer.infix_finditer is None:
+        return
+    own = getattr(getattr(tokenizer.infix_finditer, "__self__", None), "pattern", None)
+    if not isinstance(own, str):
+        return
+    tokenizer.infix_finditer = re.compile("|".join((*GLUED, f"(?:{own})"))).finditer
 
 
 @lru_cache(maxsize=2)

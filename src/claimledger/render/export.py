@@ -10,10 +10,10 @@ claims.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,8 +22,8 @@ from claimledger.ledger.reads import BEST_RATING, WORST_RATING, ClaimRow, Rating
 from claimledger.records import SCHEMA_VERSION
 
 # The flat (one row per claim) view shared by CSV and Parquet, in column order, with each
-# column's type: "str", "float", "bool" or "date" (an ISO string in ``flat_row``, a date32
-# in Parquet).
+# column's type: "str", "float", "bool" or "date" (a date in ``flat_row``: an ISO string
+# in CSV, a date32 in Parquet).
 _COLUMN_TYPES: tuple[tuple[str, str], ...] = (
     ("document", "str"),  # document id
     ("claim", "str"),  # claim id within the document: c1, c2, ...
@@ -76,7 +76,7 @@ _HTML_SENSITIVE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 def flat_row(row: ClaimRow) -> dict[str, Any]:
     """One claim row as the ``FLAT_COLUMNS``: None where missing, numbers as floats, dates
-    as ISO strings, ``roots`` joined with ``"; "``."""
+    as dates, ``roots`` joined with ``"; "``."""
     claim = row.claim
     quantity = claim.quantity
     base = quantity.base
@@ -101,13 +101,13 @@ def flat_row(row: ClaimRow) -> dict[str, Any]:
         "polarity": claim.polarity,
         "time": None if time is None else time.value,
         "time_text": None if time is None else time.text,
-        "time_start": None if time is None else _iso(time.start),
-        "time_end": None if time is None else _iso(time.end),
+        "time_start": None if time is None else time.start,
+        "time_end": None if time is None else time.end,
         "certainty": claim.certainty,
         "source": row.source,
         "roots": ROOTS_SEPARATOR.join(row.roots),
         "outlet": row.outlet,
-        "published": _iso(row.published),
+        "published": row.published,
         "url": row.url,
         "title": row.title,
         "figure_text": quantity.text,
@@ -138,7 +138,8 @@ def guard_cell(value: Any) -> Any:
 def write_csv(rows: Iterable[ClaimRow], out: IO[str]) -> int:
     """Write a header of ``FLAT_COLUMNS`` and one CSV row per claim (RFC 4180: CRLF line
     ends, so open ``out`` with ``newline=""``); return the number of rows. Empty cells are
-    missing values; text cells are guarded against formula injection (``guard_cell``)."""
+    missing values, dates ISO 8601; text cells are guarded against formula injection
+    (``guard_cell``)."""
     writer = csv.writer(out)
     writer.writerow(FLAT_COLUMNS)
     count = 0
@@ -161,47 +162,50 @@ def parquet_schema() -> Any:
     )
 
 
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A file written whole or not at all: the block writes to the path this yields, beside
+    ``path``, and it replaces ``path`` when the block completes. A failure leaves no
+    temporary file and keeps an earlier file; an OSError becomes an InputError naming
+    ``path``."""
+    path = Path(path)
+    # Not tempfile.mkstemp: its 0600 mode would stay on the finished file.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except OSError as error:
+        raise InputError(
+            f"cannot write {path}: {error.strerror or error}; check that the folder "
+            "exists and is writable"
+        ) from error
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def write_parquet(rows: Iterable[ClaimRow], path: Path, *, batch_size: int = 10_000) -> int:
     """Write the claims to a Parquet file at ``path`` with ``parquet_schema()``, holding at
     most ``batch_size`` rows in memory; return the number of rows. No rows still gives a
-    valid file with the schema. The file is written beside ``path`` and moved into place
-    when complete, so a failed export leaves no partial file (and any old file intact)."""
+    valid file with the schema. The file is written through ``atomic_output``, so a
+    failed export leaves no partial file (and any old file intact)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, not {batch_size}")
     schema = parquet_schema()
-    dates = [name for name, kind in _COLUMN_TYPES if kind == "date"]
-    path = Path(path)
-    # Not tempfile.mkstemp: its 0600 mode would stay on the finished file.
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     count = 0
-    try:
-        with pq.ParquetWriter(temporary, schema) as writer:
-            batch: list[dict[str, Any]] = []
-            for row in rows:
-                flat = flat_row(row)
-                for name in dates:
-                    if flat[name] is not None:
-                        flat[name] = dt.date.fromisoformat(flat[name])
-                batch.append(flat)
-                if len(batch) >= batch_size:
-                    writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
-                    count += len(batch)
-                    batch = []
-            if batch:
+    with atomic_output(path) as temporary, pq.ParquetWriter(temporary, schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(flat_row(row))
+            if len(batch) >= batch_size:
                 writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
                 count += len(batch)
-        os.replace(temporary, path)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise InputError(
-                f"cannot write {path}: {error.strerror or error}; check that the folder "
-                "exists and is writable"
-            ) from error
-        raise
+                batch = []
+        if batch:
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            count += len(batch)
     return count
 
 
@@ -243,30 +247,31 @@ def _claimreviews(
 
 
 def _review(row: ClaimRow, rating: Rating) -> dict[str, Any]:
-    flat = flat_row(row)
-    claimed = flat["statement"] or flat["figure_text"]
+    claim = row.claim
+    claimed = row.statement or claim.quantity.text
     if not claimed:
         raise InputError(
-            f"claim {flat['claim']} in document {flat['document']} has neither a statement "
+            f"claim {claim.id} in document {row.document} has neither a statement "
             "nor a figure text to review"
         )
-    item: dict[str, Any] = {"@type": "Claim", "identifier": f"{flat['document']}/{flat['claim']}"}
-    if flat["source"]:
+    item: dict[str, Any] = {"@type": "Claim", "identifier": f"{row.document}/{claim.id}"}
+    if row.source:
         kind = "Person" if row.source_kind == "person" else "Organization"
-        item["author"] = {"@type": kind, "name": flat["source"]}
-    if flat["published"]:
+        item["author"] = {"@type": kind, "name": row.source}
+    published = row.published.isoformat() if row.published else None
+    if published:
         # When the claim was made: the article's date is the latest it can have been.
-        item["datePublished"] = flat["published"]
-    if flat["url"] or flat["title"] or flat["outlet"]:
+        item["datePublished"] = published
+    if row.url or row.title or row.outlet:
         appearance: dict[str, Any] = {"@type": "NewsArticle"}
-        if flat["url"]:
-            appearance["url"] = flat["url"]
-        if flat["title"]:
-            appearance["headline"] = flat["title"]
-        if flat["published"]:
-            appearance["datePublished"] = flat["published"]
-        if flat["outlet"]:
-            appearance["publisher"] = {"@type": "Organization", "name": flat["outlet"]}
+        if row.url:
+            appearance["url"] = row.url
+        if row.title:
+            appearance["headline"] = row.title
+        if published:
+            appearance["datePublished"] = published
+        if row.outlet:
+            appearance["publisher"] = {"@type": "Organization", "name": row.outlet}
         item["appearance"] = appearance
     review: dict[str, Any] = {"@context": "https://schema.org", "@type": "ClaimReview"}
     if rating.url:
@@ -291,10 +296,6 @@ def _review(row: ClaimRow, rating: Rating) -> dict[str, Any]:
 
 def _number(value: float | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 def _escape(text: str) -> str:

@@ -13,7 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from claimledger.ledger.reads import ClaimSummary, FigureRow, RelationRow
-from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef
+from claimledger.ledger.reconcile import RelationKind
+from claimledger.records import Analysis, Attribution, Claim, Quantity, Source, TimeRef, Via
 
 NO_WRAP = {"#", "measure", "as of", "certainty"}
 
@@ -27,6 +28,13 @@ def printable(text: str) -> str:
         if ch != "\ufeff"
     )
     return " ".join(cleaned.split())
+
+
+def safe_text(text: str, style: str = "") -> Text:
+    """Article text for the terminal, through :func:`printable`: rich's ``Text`` keeps
+    escape sequences and bidi overrides (it drops only BEL, BS, CR, VT and FF), and never
+    reads its text as markup."""
+    return Text(printable(text), style=style)
 
 
 def format_number(value: float) -> str:
@@ -48,7 +56,7 @@ def format_quantity(q: Quantity) -> str:
     """ "≈12,000", "4,000 (one-third of 12,000)", "≈3 weeks", "more than 500": the figure
     as stated with its bound; the interval itself is in the JSON."""
     if q.unit == "fraction":
-        return f"{q.text} (of an unknown total)"
+        return f"{printable(q.text)} (of an unknown total)"
     value = q.value if q.value is not None else q.low
     if q.bound in {"range", "vague"} and q.high is not None:
         core = f"{'≈' if q.approx else ''}{format_number(q.low)}–{format_number(q.high)}"
@@ -57,40 +65,59 @@ def format_quantity(q: Quantity) -> str:
     if q.unit != "count":
         core += f" {q.unit}{'s' if value != 1 else ''}"
     if q.fraction is not None and q.base is not None:
-        core += f" ({q.text} of {format_number(q.base.value)})"
+        core += f" ({printable(q.text)} of {format_number(q.base.value)})"
     return core
 
 
-def format_time(t: TimeRef | None) -> str:
-    if t is None:
+def format_time(t: TimeRef | None, *, short: bool = False, notes: bool = True) -> str:
+    """A time reference as a reader wants it: "2025-01-19", "2025-01-11…2025-01-31" (days
+    from one to another), "2025-W04 (2025-01-20…2025-01-26)", "--01-31 (year unknown)",
+    "2025-W04 (…) (same statement)"; "—" for none. ``short``, for a table's column: a week
+    without its days, "—" for a time not resolved. ``notes=False`` leaves out the year
+    unknown and same statement notes (a page marks the latter up itself)."""
+    if t is None or (short and t.value is None):
         return "—"
     if t.value is None:
         shown = t.text or "?"
-    elif t.granularity == "week" and t.start and t.end:
+    elif t.granularity == "week" and t.start and t.end and not short:
         shown = f"{t.value} ({t.start.isoformat()}…{t.end.isoformat()})"
     elif t.granularity == "day" and t.start and t.end and t.start != t.end:
         shown = f"{t.start.isoformat()}…{t.end.isoformat()}"
     else:
         shown = t.value
-    if not t.year_known and t.value and t.value.startswith("--"):
+    if notes and not t.year_known and t.value and t.value.startswith("--"):
         shown += " (year unknown)"
-    if t.inherited:
+    if notes and t.inherited:
         shown += " (same statement)"
     return shown
 
 
-def format_source(source: Source | None) -> str:
-    if source is None:
-        return "(unattributed)"
-    name = source.entity or source.text
-    if source.resolved_from:
-        name = f"{name} ← “{source.resolved_from}”"
-    details = ", ".join(x for x in (source.role, source.affiliation) if x)
-    return f"{name} ({details})" if details else name
+UNATTRIBUTED = "(unattributed)"
+
+
+def source_name(part: Source | Via | None) -> str:
+    """A source or intermediary by its resolved entity, else its words."""
+    if part is None:
+        return UNATTRIBUTED
+    return part.entity or part.text or UNATTRIBUTED
+
+
+def format_source(source: Source | None, *, name: bool = True) -> str:
+    """ "Zelensky ← “He” (President, Ukraine)": the source's name, the words it was
+    resolved from, its role and affiliation. ``name=False``: the rest alone, for a page
+    that shows the name apart ("← “He” (President, Ukraine)", "" when there is none)."""
+    parts = [source_name(source)] if name else []
+    if source is not None:
+        if source.resolved_from:
+            parts.append(f"← “{source.resolved_from}”")
+        details = ", ".join(x for x in (source.role, source.affiliation) if x)
+        if details:
+            parts.append(f"({details})")
+    return " ".join(parts)
 
 
 def _via(a: Attribution) -> str:
-    return " → ".join(v.entity or v.text for v in a.via) or ""
+    return " → ".join(source_name(v) for v in a.via)
 
 
 def _excerpt(text: str, width: int = 90) -> str:
@@ -104,22 +131,22 @@ def attribution_blocks(analysis: Analysis) -> list[Group]:
     for a in analysis.attributions:
         head = Text()
         head.append(f"{a.id:<4}", style="dim")
-        head.append(format_source(a.source), style="bold cyan")
+        head.append_text(safe_text(format_source(a.source), "bold cyan"))
         if a.via:
             head.append("  via ", style="dim")
-            head.append(_via(a), style="magenta")
+            head.append_text(safe_text(_via(a), "magenta"))
         how = Text()
-        how.append(f"“{a.cue.text}”", style="yellow")
+        how.append_text(safe_text(f"“{a.cue.text}”", "yellow"))
         details = [a.style, a.certainty, f"stated {format_time(a.stated)}"]
         if a.channel is not None:
             platform = f" ({a.channel.platform})" if a.channel.platform else ""
             details.append(a.channel.kind + platform)
-        how.append("  " + " · ".join(details), style="dim")
+        how.append("  " + printable(" · ".join(details)), style="dim")
         blocks.append(
             Group(
                 head,
                 Padding(how, (0, 0, 0, 4), expand=False),
-                Padding(Text(_excerpt(a.content.text, 240)), (0, 0, 0, 4), expand=False),
+                Padding(safe_text(_excerpt(a.content.text, 240)), (0, 0, 0, 4), expand=False),
             )
         )
     return blocks
@@ -142,30 +169,23 @@ def claim_table(analysis: Analysis) -> Table:
         a = by_id.get(c.attribution or "")
         who = "—"
         if a is not None:
-            who = (a.source.entity or a.source.text) if a.source else "(unattributed)"
+            who = source_name(a.source)
             if a.via:
                 who += f" ({_via(a)})"
         table.add_row(
             c.id,
-            Text(c.subject.text),
-            _measure(c),
+            safe_text(c.subject.text),
+            format_measure(c),
             Text(format_quantity(c.quantity)),
-            Text(who),
-            _short_time(c.time),
+            safe_text(who),
+            format_time(c.time, short=True, notes=False),
             c.certainty,
         )
     return table
 
 
-def _short_time(t: TimeRef | None) -> str:
-    if t is None or (t.value is None and t.start is None):
-        return "—"
-    if t.start and t.end and t.start != t.end and t.granularity == "day":
-        return f"{t.start.isoformat()}…{t.end.isoformat()}"
-    return t.value or "—"
-
-
-def _measure(c: Claim) -> str:
+def format_measure(c: Claim) -> str:
+    """The measure, denied where the claim denies it: "killed", "not killed"."""
     return f"not {c.measure}" if c.polarity == "negative" else c.measure
 
 
@@ -173,7 +193,7 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     doc = analysis.document
     published = doc.published.isoformat() if doc.published else "unknown (no year is assumed)"
     header = Text()
-    header.append(doc.path or doc.title or doc.id, style="bold")
+    header.append_text(safe_text(doc.path or doc.title or doc.id, "bold"))
     header.append(
         f"\nid {doc.id} · published {published} · {len(analysis.attributions)} attributions"
         f" · {len(analysis.claims)} claims · {len(analysis.entities)} entities",
@@ -194,7 +214,7 @@ def _when(claim: ClaimSummary) -> str:
     if not claim.start:
         return "undated"
     start = claim.start.isoformat()
-    end = claim.end.isoformat() if claim.end else None
+    end = claim.end.isoformat() if claim.end else start
     shown = start if start == end else f"{start}…{end}"
     return shown + (" (published)" if claim.dated_by == "publication" else "")
 
@@ -216,7 +236,8 @@ def claim_line(claim: ClaimSummary, *, roots: bool = True) -> Text:
     return line
 
 
-KIND_STYLE = {
+# A style per kind (a mapping, not an order: lists follow reconcile.RELATION_KINDS).
+KIND_STYLE: dict[RelationKind, str] = {
     "conflicts": "bold red",
     "updates": "bold yellow",
     "compatible": "cyan",
@@ -230,7 +251,7 @@ def relation_blocks(rows: Iterable[RelationRow]) -> Iterator[Text]:
     for r in rows:
         block = Text()
         block.append(r.kind.upper(), style=KIND_STYLE.get(r.kind, ""))
-        block.append(f"  {r.subject}\n", style="bold")
+        block.append(f"  {printable(r.subject)}\n", style="bold")
         block.append("  ")
         block.append_text(claim_line(r.a))
         block.append("\n  ")
@@ -246,7 +267,7 @@ def figure_blocks(rows: Iterable[FigureRow]) -> Iterator[Text]:
     for f in rows:
         block = Text()
         shown = sorted({format_quantity(c.quantity) for c in f.claims})
-        block.append(f"{f.subject} · {f.measure.replace('_', ' ')}: ", style="bold")
+        block.append(f"{printable(f.subject)} · {f.measure.replace('_', ' ')}: ", style="bold")
         block.append(" / ".join(shown), style="bold")
         roots = f.independent
         block.append(f"\n  {roots} independent root{'s' if roots != 1 else ''}: ")

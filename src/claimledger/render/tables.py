@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimledger.ledger.reads import ClaimRow, SourceRow
-from claimledger.render.report import format_quantity, printable
+from claimledger.render.report import format_measure, format_quantity, printable, safe_text
 
 
 def claims_table(rows: Sequence[ClaimRow]) -> Table:
@@ -24,11 +24,11 @@ def claims_table(rows: Sequence[ClaimRow]) -> Table:
         when = (c.time.value if c.time else None) or published or "—"
         table.add_row(
             *(
-                Text(str(cell))
+                safe_text(cell)
                 for cell in (
                     when,
                     c.subject.text,
-                    c.measure + (" (not)" if c.polarity == "negative" else ""),
+                    format_measure(c),
                     format_quantity(c.quantity),
                     (c.place.text if c.place else None) or "—",
                     row.source or "—",
@@ -46,7 +46,7 @@ def sources_table(rows: Iterable[SourceRow], *, title: str) -> Table:
     for column in ("source", "kind", "figures", "said", "carried", "docs", "relayed for"):
         table.add_column(column, no_wrap=column in {"kind", "figures", "said", "carried", "docs"})
     for s in rows:
-        name = Text(printable(s.name), style="bold")
+        name = safe_text(s.name, "bold")
         if s.aliases:
             name.append("\nalso: " + printable(", ".join(s.aliases)), style="dim")
         if s.roles:

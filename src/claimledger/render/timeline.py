@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -21,7 +21,7 @@ from matplotlib.ticker import StrMethodFormatter
 
 from claimledger.errors import InputError
 from claimledger.ledger.reads import TimelineRow
-from claimledger.records import Bound, Quantity
+from claimledger.records import Bound, Measure, Quantity
 from claimledger.render.report import format_quantity, printable
 
 FILE_SUFFIXES = (".svg", ".png")
@@ -57,8 +57,8 @@ class TimelinePoint:
     low: float
     high: float | None  # None: open above ("more than 500")
     value: float | None  # the figure as stated
-    bound: str  # one of records.Bound
-    measure: str  # killed, killed_or_wounded, deployed ...
+    bound: Bound
+    measure: Measure
     flag: str | None = None  # a relation to highlight, e.g. "conflicts"
     roots: int | None = None  # independent roots behind the figure, when known
 
@@ -99,7 +99,8 @@ class TimelinePoint:
 
 def format_point_figure(point: TimelinePoint) -> str:
     """The figure as the claim table shows it: "≈12,000", "more than 500", "11,000–12,000"."""
-    bound: Bound = point.bound if point.bound in _BOUNDS else "exact"  # type: ignore[assignment]
+    # a point built by hand may carry any string
+    bound: Bound = point.bound if point.bound in _BOUNDS else "exact"
     return format_quantity(
         Quantity(
             low=point.low,
@@ -113,7 +114,7 @@ def format_point_figure(point: TimelinePoint) -> str:
     )
 
 
-_BOUNDS = {"exact", "approx", "below", "above", "at_least", "at_most", "range", "vague"}
+_BOUNDS = frozenset(get_args(Bound))
 
 
 def format_point_dates(point: TimelinePoint) -> str:
@@ -135,7 +136,7 @@ def _check_points(points: Sequence[TimelinePoint]) -> list[TimelinePoint]:
     return sorted(points, key=lambda p: (p.start, p.end))
 
 
-def _measures(points: Sequence[TimelinePoint]) -> list[str]:
+def _measures(points: Sequence[TimelinePoint]) -> list[Measure]:
     """The measures in first-seen order, so markers and colours follow the data."""
     return list(dict.fromkeys(p.measure for p in points))
 

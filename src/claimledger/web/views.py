@@ -9,7 +9,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, get_args
+from typing import Any, TypeVar, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
@@ -31,6 +31,7 @@ from claimledger.ledger.reads import (
     SourceRow,
     TimelineRow,
 )
+from claimledger.ledger.reconcile import RELATION_KINDS
 from claimledger.records import CERTAINTY_ORDER, Attribution, Claim, Document, Entity, Measure
 from claimledger.render.timeline import TimelinePoint, render_svg
 from claimledger.web.graph import provenance_svg
@@ -50,9 +51,9 @@ CLAIMS_PER_PAGE = 50
 # Pasted text: the parser takes up to spaCy's max_length, but one request should not
 # hold a worker for long.
 MAX_ANALYZE_CHARS = 100_000
-MEASURES: tuple[str, ...] = get_args(Measure)
-CERTAINTIES: tuple[str, ...] = CERTAINTY_ORDER
+MEASURES: tuple[Measure, ...] = get_args(Measure)
 SORTS = ("time", "subject", "measure", "figure", "source", "certainty", "document")
+C = TypeVar("C", bound=str)
 
 
 def _environment() -> Environment:
@@ -170,12 +171,12 @@ def _router(profile: str) -> APIRouter:
     ) -> Response:
         ledger = _ledger(request)
         errors: list[str] = []
-        chosen = measure if measure in MEASURES else None
+        chosen = _one_of(MEASURES, measure)
         query = ClaimQuery(
             subject=(subject or "").strip() or None,
             measures=(chosen,) if chosen else (),
             source=(source or "").strip() or None,
-            certainty=certainty if certainty in CERTAINTIES else None,
+            certainty=_one_of(CERTAINTY_ORDER, certainty),
             document=(document or "").strip() or None,
             since=_date(since, "from", errors),
             until=_date(until, "to", errors),
@@ -239,7 +240,7 @@ def _router(profile: str) -> APIRouter:
                 "total": total,
                 "filters": params,
                 "measures": MEASURES,
-                "certainties": CERTAINTIES,
+                "certainties": CERTAINTY_ORDER,
                 "headers": headers,
                 "sort": current,
                 "errors": errors,
@@ -259,14 +260,13 @@ def _router(profile: str) -> APIRouter:
     ) -> Response:
         ledger = _ledger(request)
         subject = (subject or "").strip()
-        measure = measure if measure in MEASURES else None
         if not subject:
             return _page(
                 request,
                 "groups.html",
                 {"title": "Claim groups", "nav": "groups", "groups": _group_index(ledger)},
             )
-        return _page(request, "group.html", _group(ledger, subject, measure))
+        return _page(request, "group.html", _group(ledger, subject, _one_of(MEASURES, measure)))
 
     @router.get("/sources")
     def sources(request: Request) -> Response:
@@ -397,6 +397,11 @@ def _analyze_form(
     }
 
 
+def _one_of(choices: tuple[C, ...], value: str | None) -> C | None:
+    """``value`` if it is one of ``choices``, else None: a query string may hold anything."""
+    return next((choice for choice in choices if choice == value), None)
+
+
 def _date(value: str | None, name: str, errors: list[str]) -> dt.date | None:
     if not value or not value.strip():
         return None
@@ -486,15 +491,7 @@ def _group_index(ledger: Ledger) -> list[ClaimGroup]:
     return ledger.claim_groups()
 
 
-class _Flagged(Protocol):
-    @property
-    def conflicts(self) -> bool: ...
-
-
-P = TypeVar("P", bound=_Flagged)
-
-
-def _chart_sample(points: list[P], most: int) -> list[P]:
+def _chart_sample(points: list[TimelineRow], most: int) -> list[TimelineRow]:
     """At most ``most`` points, in time order: every conflicting one (up to half), the rest
     evenly spaced through time, so a large group still draws its shape."""
     if len(points) <= most:
@@ -507,20 +504,20 @@ def _chart_sample(points: list[P], most: int) -> list[P]:
     return [p for p in points if id(p) in chosen]
 
 
-def _group(ledger: Ledger, subject: str, measure: str | None) -> dict[str, Any]:
+def _group(ledger: Ledger, subject: str, measure: Measure | None) -> dict[str, Any]:
     every_point = ledger.timeline(
         ClaimQuery(subject=subject, measures=(measure,) if measure else ())
     )
-    points: list[TimelineRow] = _chart_sample(every_point, CHART_POINTS)
+    points = _chart_sample(every_point, CHART_POINTS)
     figures = ledger.figures(
         subject=subject, measure=measure, limit=FIGURES_SHOWN, max_claims=CLAIMS_PER_FIGURE
     )
     figure_count = ledger.count_figures(subject=subject, measure=measure)
-    # the most telling kinds first, at most RELATIONS_PER_KIND of each: a subject of a
-    # large ledger has hundreds of thousands
+    # in the order of every list (disagreements first), at most RELATIONS_PER_KIND of
+    # each: a subject of a large ledger has hundreds of thousands
     relations = [
         r
-        for kind in ("conflicts", "updates", "corroborates", "compatible")
+        for kind in RELATION_KINDS
         for r in ledger.relations(
             kind=kind, subject=subject, measure=measure, limit=RELATIONS_PER_KIND
         )

@@ -127,8 +127,8 @@ ROWS: list[tuple[str, TimeValue, TimeValue]] = [
         TimeValue("Monday", None, None, None, "day", False, "point"),
     ),
     (
-        "Saturday",  # same weekday as publication: the one a week before
-        _day("Saturday", D(2025, 1, 25)),
+        "Saturday",  # the publication's own weekday: that day ("said Saturday")
+        _day("Saturday", D(2025, 2, 1)),
         TimeValue("Saturday", None, None, None, "day", False, "point"),
     ),
     (
@@ -311,9 +311,16 @@ ROWS: list[tuple[str, TimeValue, TimeValue]] = [
         TimeValue("the other day", None, None, None, None, False, "point"),
         TimeValue("the other day", None, None, None, None, False, "point"),
     ),
-    # --- weekdays: bare and "last" = the latest such day strictly before publication; "this"
-    # = that day of the publication week (Monday-Sunday); "next" = the first one after it.
+    # --- weekdays: bare = the latest such day on or before publication, "last" = strictly
+    # before; "this" = that day of the publication week (Monday-Sunday); "next" = the first
+    # one after it.
     ("last Monday", _day("last Monday", D(2025, 1, 27)), _unresolved("last Monday", "day")),
+    ("last Saturday", _day("last Saturday", D(2025, 1, 25)), _unresolved("last Saturday", "day")),
+    (
+        "on Saturday morning",
+        _day("Saturday morning", D(2025, 2, 1)),
+        _unresolved("Saturday morning", "day"),
+    ),
     ("this Tuesday", _day("this Tuesday", D(2025, 1, 28)), _unresolved("this Tuesday", "day")),
     ("this Saturday", _day("this Saturday", D(2025, 2, 1)), _unresolved("this Saturday", "day")),
     ("next Monday", _day("next Monday", D(2025, 2, 3)), _unresolved("next Monday", "day")),
@@ -815,10 +822,13 @@ def test_weekday_conventions(published: D, weekday: str) -> None:
     last = resolve_time(f"last {weekday}", published)
     this = resolve_time(f"this {weekday}", published)
     following = resolve_time(f"next {weekday}", published)
-    assert bare.start == last.start
-    for tv in (bare, this, following):
+    for tv in (bare, last, this, following):
         assert tv.start is not None and WEEKDAYS[tv.start.weekday()] == weekday
-    assert bare.start is not None and 1 <= (published - bare.start).days <= 7
+    assert bare.start is not None and last.start is not None
+    assert 0 <= (published - bare.start).days <= 6
+    assert 1 <= (published - last.start).days <= 7
+    # they differ on the publication's own weekday only: "Monday" is that day
+    assert (bare.start == last.start) == (bare.start != published)
     assert this.start is not None and this.start.isocalendar()[:2] == published.isocalendar()[:2]
     assert following.start is not None and 1 <= (following.start - published).days <= 7
 

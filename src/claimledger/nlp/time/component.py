@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from claimledger.nlp.datelines import furniture_tokens
 from claimledger.nlp.time.patterns import (
     AFTER_PREPOSITION,
     ANAPHORIC,
@@ -77,10 +78,11 @@ def find_time_spans(doc_or_span: Doc | Span) -> list[Span]:
     longest match first. Uses token patterns only; spaCy's DATE entities are unreliable
     (they run on into following words, e.g. "January 19 that approximately half")."""
     doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
+    furniture = furniture_tokens(doc)  # a page's date marker is no time anyone gave
     spans = []
     for span in _matcher(doc.vocab)(doc_or_span, as_spans=True):
         label = span.label_
-        if not _keep(span, label):
+        if not _keep(span, label) or furniture.intersection(range(span.start, span.end)):
             continue
         if label == AFTER_PREPOSITION:
             span = doc[span.start + 1 : span.end]  # "in 2024" is found as "2024"

@@ -198,6 +198,8 @@ def patterns() -> dict[str, list[Pattern]]:
         AFTER_PREPOSITION: [
             [_lower("in", "during", "throughout", "by"), year],
             [_lower("in"), _lower(*plain_seasons)],
+            # "In February, 96 people died": a month of its own after a preposition
+            [_lower("in", "during", "throughout"), month],
         ],
         MAY_MODIFY: [
             *year_parts,

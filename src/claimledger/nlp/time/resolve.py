@@ -472,9 +472,12 @@ def _resolve_weekday(
         ahead = (wanted - published.weekday() - 1) % 7 + 1
         expected = published + datetime.timedelta(days=ahead)
         return _day(text, _dateparser_day(f"next {weekday}", published, expected))
-    # Bare and "last": the latest such day strictly before publication, as dateparser reads
-    # a bare weekday; "last Monday" is the same day as "Monday", not the one a week earlier.
+    # A bare weekday is the latest such day on or before publication: "said Monday" in a
+    # report published on a Monday is that day, as news reports write it. "Last Monday"
+    # is the latest strictly before, as dateparser reads a bare weekday.
     back = (published.weekday() - wanted - 1) % 7 + 1
+    if rel is None and back == 7:
+        return _day(text, published)
     expected = published - datetime.timedelta(days=back)
     return _day(text, _dateparser_day(weekday, published, expected))
 

@@ -18,7 +18,7 @@ from typing import Final
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimledger.lexicon import sequence
+from claimledger.lexicon import sequence, words
 
 FURNITURE_KEY: Final = "claimledger_furniture"
 """Key of ``doc.spans`` holding the page furniture the ``claimledger_datelines`` component
@@ -47,6 +47,7 @@ LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 # opening quote or bracket, a bullet.
 _OPENS = re.compile(r"[A-Z0-9\"“‘'(\[\-–—•*]")
 # A line so far that ends a sentence: furniture after it starts a new one.
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 _SENTENCE_ENDS = re.compile(r"[.!?:;…][\"”’)\]]*$")
 
 # Tags of a word a sentence cannot end with: "the", "of", "and", "to", "their", "'s", "can".
@@ -96,10 +97,19 @@ def _start_at(doc: Doc, char: int) -> None:
         doc[index].is_sent_start = True
 
 
+@cache
+def block_tags() -> frozenset[str]:
+    """The HTML tags that end a block of text (``furniture.block_tags``)."""
+    return words("furniture.block_tags")
+
+
 def _inline(text: str, start: int, end: int) -> bool:
     """Whether furniture at ``text[start:end]`` sits inside a running sentence: words of
     the line before it, not ending a sentence, and words after it ("10 <b>drones</b>",
     "said (https://example.org/a) that")."""
+    tag = _TAG_NAME.match(text, start)
+    if tag is not None and tag.group(1).lower() in block_tags():
+        return False  # "...</p> <p>...": a block ends
     before = text[:start].rsplit("\n", 1)[-1].rstrip()
     after = text[end:].split("\n", 1)[0].strip()
     return bool(before) and bool(after) and not _SENTENCE_ENDS.search(before)

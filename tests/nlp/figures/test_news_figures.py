@@ -47,6 +47,29 @@ LISTS = [
      [("destroyed", 12, 12), ("other", 30, 30)]),
     ("The agency said 60per cent of the homes were damaged.", [("other", 0.6, 0.6)]),
     ("The UN said dozens more were missing.", [("missing", 24, 99)]),
+    # a part listed in a figure takes its measure
+    ("The agency said there were 9,870 casualties, with 3,020 deaths, including 415 children.",
+     [("killed_or_wounded", 9870, 9870), ("killed", 3020, 3020), ("killed", 415, 415)]),
+    ("Police said 31 people are dead and dozens more are missing, including more than 12 "
+     "hikers.", [("killed", 31, 31), ("missing", 24, 99), ("missing", 12, 13.2)]),
+    ("The bodies of 88 victims, about a third of them children, have been found, the mayor "
+     "said.", [("killed", 88, 88), ("killed", 26.4, 32.266667)]),
+    # the verb is read as the verb, not as the word after the noun
+    ("In total, nine people have lost their lives in the Ridge fire, officials said.",
+     [("killed", 9, 9)]),
+    # a hedged state says nothing; a verb shared with a later figure is the later one's
+    ("At least 61 migrants drowned on Sunday and hundreds more were missing and likely dead "
+     "after the boat sank, the coast guard said.", [("killed", 61, 67.1), ("missing", 200, 999)]),
+    ("The toll from the collapse is at least six, with dozens more missing, police said.",
+     [("killed", 6, 6.6), ("missing", 24, 99)]),
+    # people living in shelters, schools or tents are displaced; a town's people are not
+    ("The ministry said 310,000 people are residing in schools and tents.",
+     [("displaced", 310000, 310000)]),
+    ("Some 5,000 people live in the town, the mayor said.", [("other", 4500, 5500)]),
+    # a verb that sets a total on its object
+    ("Local reports have put the number of flood deaths outside the county at 31.",
+     [("killed", 31, 31)]),
+    ("Officials estimated the death toll at 300.", [("killed", 300, 300)]),
 ]  # fmt: skip
 
 

@@ -19,9 +19,10 @@ from claimledger.nlp.figures.measure import (
     cues_of,
     decide,
     is_measure_noun,
-    subject_of,
+    total_of_verb,
     total_subject_cues,
     total_verb,
+    verb_cues,
 )
 from claimledger.nlp.figures.numbers import (
     SUFFIXED,
@@ -45,6 +46,7 @@ from claimledger.nlp.figures.vocabulary import (
     REFERENCE_DETERMINERS,
     REPORTING_VERBS,
     STRETCH_OPENINGS,
+    SUBJECT_SYNONYMS,
     UNITS,
     VAGUE_HEADS,
     WEAK_VAGUE,
@@ -57,7 +59,9 @@ _DASHES = {"-", "–", "—"}
 # Where a bare number stands when it leaves out the noun of the figure before it.
 _ELIDED_DEPS = {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT", "attr"}
 # "30,457 casualties, including 10,582 dead": a part listed after the figure it is part of.
-_LISTING = {"including", "among"}
+_LISTING = {"including", "among", "include"}
+# Pronouns that refer back to the figure before: "about a third of them", "half of those".
+_BACK_PRONOUNS = {"them", "those", "whom", "these"}
 _GLUED_PER = re.compile(r"^\d+(?:\.\d+)?per$", re.IGNORECASE)
 
 
@@ -192,7 +196,29 @@ def _measure(spot: _Spot) -> Reading:
     reading = decide(cues)
     if reading.measure == "other" and spot.borrowed is not None:
         return Reading(spot.borrowed.measure, spot.borrowed.measure_tokens, False)
+    if reading.measure == "other":
+        whole = _listed_in(spot.noun if spot.noun is not None else spot.role)
+        if whole is not None:
+            return whole
     return reading
+
+
+def _listed_in(counted: Token) -> Reading | None:
+    """The measure of the figure a part is listed in: "5,614 deaths, including 362
+    children", "dozens more are missing, including 20 children", "among them 17 women"."""
+    node = counted
+    while node.dep_ == "conj":
+        node = node.head
+    if node.dep_ != "pobj" or node.head.lower_ not in _LISTING:
+        return None
+    whole = node.head.head
+    if whole.pos_ in {"VERB", "AUX", "ADJ"}:
+        reading = decide(verb_cues(whole, SUBJECT_SYNONYMS.get(counted.lower_, counted.lower_)))
+    elif whole.pos_ in {"NOUN", "PROPN", "NUM"}:
+        reading = decide(cues_of(whole))
+    else:
+        return None
+    return reading if reading.measure != "other" else None
 
 
 def _subject(spot: _Spot, phrase: Span) -> tuple[Span | None, str]:
@@ -361,7 +387,7 @@ def _total_of(number: Token) -> Token | None:
     verb = total_verb(number)
     if verb is None:
         return None
-    subject = subject_of(verb)
+    subject = total_of_verb(verb)
     if subject is None or subject.i == number.i:
         return None
     if total_subject_cues(subject):
@@ -438,6 +464,11 @@ def _fraction_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spo
             if whole is not None and whole.pos_ in {"NOUN", "PROPN"}:
                 return _Spot(core, "fraction", whole, last, whole)
         return None
+    if noun.lower_ in _BACK_PRONOUNS:
+        # "94 victims, about a third of them children": a share of the figure before
+        before = figures[-1] if figures and figures[-1].anchor.sent == tok.sent else None
+        if before is not None and before.fraction is None:
+            return _Spot(core, "fraction", None, core[-1], before.anchor, borrowed=before)
     base = _stated_base(noun, skip)
     return _Spot(core, "fraction", noun, noun, noun, base=base)
 

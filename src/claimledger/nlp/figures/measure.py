@@ -15,6 +15,7 @@ from claimledger.nlp.figures.vocabulary import (
     ADJACENT_FILLERS,
     COMPLEMENT_PREPOSITIONS,
     CUE_WEIGHTS,
+    HEDGED_STATES,
     MEASURE_NOUNS,
     MEASURE_STATES,
     MEASURE_VERBS,
@@ -24,7 +25,9 @@ from claimledger.nlp.figures.vocabulary import (
     REPORTING_VERBS,
     SUBJECT_SYNONYMS,
     TOTAL_NOUNS,
+    TOTAL_SETTING_VERBS,
     TOTAL_VERBS,
+    VAGUE_HEADS,
     VERB_COUNTS,
 )
 from claimledger.records import Measure
@@ -104,6 +107,11 @@ def cues_of(noun: Token, borrowed: Token | None = None) -> list[Cue]:
         counted = SUBJECT_SYNONYMS.get(borrowed.lower_, borrowed.lower_)
     cues: list[Cue] = []
     pred = predicate(noun)
+    own = noun_cues(noun, counted)
+    if pred is not None and _shares_with_a_later_figure(noun, own):
+        # "79 migrants drowned ... and hundreds more were missing": the verb is the later
+        # figure's, the participle this one's
+        pred = None
     if pred is not None:
         cues += verb_cues(pred, counted, noun=noun)
         if _climb(noun).dep_ == "dobj":
@@ -112,7 +120,7 @@ def cues_of(noun: Token, borrowed: Token | None = None) -> list[Cue]:
             if control is not None and subject_of(control) is None:
                 cues += verb_cues(control, counted, noun=noun)
     cues += total_cues(noun)
-    cues += noun_cues(noun, counted)
+    cues += own
     if borrowed is not None:
         cues += [
             Cue(c.measure, "borrowed", c.tokens)
@@ -147,6 +155,8 @@ def verb_cues(
             if noun is not None and child.i in _coordinated(noun):
                 continue  # "there were 773 bodies and 2,880 injured people"
             for state in (child, *_conjuncts(child)):
+                if any(c.dep_ == "advmod" and _is(c, HEDGED_STATES) for c in state.children):
+                    continue  # "missing and likely dead": not said to be dead
                 stated = _state_measure(state) if child.dep_ in _STATE_DEPS else None
                 if stated is None and child.dep_ in _STATE_NOUN_DEPS:
                     stated = _noun_measure(state)
@@ -242,6 +252,8 @@ def adjacent_cues(number: Token) -> list[Cue]:
     word = doc[i]
     if word.head.i == number.i and word.dep_ in {"acl", "relcl", "amod"}:
         return []  # "soldiers deployed in Kursk ... have been killed": a participle
+    if number.dep_ in _SUBJECT_DEPS and word.i == number.head.i and word.pos_ in {"VERB", "AUX"}:
+        return []  # "nine people have lost their lives": the verb is read as the verb
     measure = _word_measure(word)
     if measure is None:
         return []
@@ -268,10 +280,18 @@ def total_cues(noun: Token) -> list[Cue]:
     verb = total_verb(noun)
     if verb is None:
         return []
-    total = clause_subject(verb)
+    total = total_of_verb(verb)
     if total is None or total.i == noun.i:
         return []
     return [Cue(c.measure, "total", c.tokens, negated(verb)) for c in total_subject_cues(total)]
+
+
+def total_of_verb(verb: Token) -> Token | None:
+    """What a verb of totals totals: its subject ("the toll rose to 132"), or the object of
+    a verb that sets a total ("reports put the number of deaths at 22")."""
+    if verb.lemma_.lower() in TOTAL_SETTING_VERBS:
+        return next((c for c in verb.children if c.dep_ == "dobj"), None)
+    return clause_subject(verb)
 
 
 def clause_subject(verb: Token) -> Token | None:
@@ -321,6 +341,8 @@ def total_verb(noun: Token) -> Token | None:
         if node.head.lower_ in _NEW_FIGURE_PREPOSITIONS:
             return None  # "rose to 20,318 with 80,052 injured": another figure
         verb = node.head.head
+        if node.head.lower_ == "at" and verb.lemma_.lower() in TOTAL_SETTING_VERBS:
+            return verb  # "put the number of deaths at 22"
     elif node.dep_ in _OBJECT_DEPS:
         verb = node.head
     if verb is not None and verb.pos_ in {"ADJ", "ADV"} and verb.dep_ in {"acomp", "advmod"}:
@@ -354,6 +376,8 @@ def predicate(noun: Token) -> Token | None:
         if node.dep_ == "pobj":
             if head.lower_ == "of" and is_partitive_base(node):
                 return None  # the 728 of "718 of the 728 drones" is the whole
+            if head.lower_ in _NEW_FIGURE_PREPOSITIONS:
+                return None  # "there were 13,560 casualties, with 5,614 deaths": its own
             head = head.head
             if head.pos_ in {"NOUN", "NUM"} and head.i != node.i and node.head.lower_ == "of":
                 # "half of the soldiers", "718 of the drones" → the part's predicate
@@ -378,6 +402,18 @@ def predicate(noun: Token) -> Token | None:
     if after is not None and after.dep_ in {"aux", "auxpass"} and subject_of(after.head) is None:
         return after.head
     return None
+
+
+def _shares_with_a_later_figure(noun: Token, own: list[Cue]) -> bool:
+    """Whether ``noun`` has a participle of its own and a figure coordinated after it:
+    the verb they share is then the later one's."""
+    if not any(c.place == "participle" and c.tokens.start > noun.i for c in own):
+        return False
+    return any(
+        c.dep_ == "conj"
+        and (c.like_num or c.lower_ in VAGUE_HEADS or any(g.dep_ == "nummod" for g in c.children))
+        for c in noun.children
+    )
 
 
 def _counted_elsewhere(verb: Token) -> bool:

@@ -56,9 +56,11 @@ STRETCH_OPENINGS = words("time.stretch_openings")
 # Verbs that state a total: "losses reached 1,200", "casualties exceeded 5,000", and nouns
 # that name a total of what their "of" phrase says: "the number of people killed".
 TOTAL_VERBS = words("measures.total_verbs")
+TOTAL_SETTING_VERBS = words("measures.total_setting_verbs")
 TOTAL_NOUNS = words("measures.total_nouns")
 COMPLEMENT_PREPOSITIONS = words("measures.complement_prepositions")
 ADJACENT_FILLERS = words("measures.adjacent_fillers")
+HEDGED_STATES = words("measures.hedged_states")
 OWNER_PREPOSITIONS = words("measures.owner_prepositions")
 PRESENCE_WORDS = words("measures.presence_words")
 PRESENCE_STATES = words("measures.presence_states")

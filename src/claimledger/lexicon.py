@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from claimledger.errors import ClaimledgerError
-from claimledger.records import CERTAINTY_ORDER, Bound, Certainty, Measure
+from claimledger.records import CERTAINTY_ORDER, Bound, Certainty, Measure, Modality, RatePeriod
 
 PACKAGE_DIR = "lexicon"  # under claimledger/data
 
@@ -77,6 +77,9 @@ _CUE_PLACES = (
     *("owner", "modifier", "noun", "total", "borrowed"),
 )
 
+# The cues of a figure's modality (modality.toml says each).
+_MODALITY_CUES = ("bias", "modal", "modal_outcome", "forecast", "future", "condition", "would")
+
 # Every list that holds more than words, and what its rows or values must be. Shipped and
 # user files alike are checked against it as they are read, so a bad entry is one error
 # naming its file, before any analysis.
@@ -107,6 +110,12 @@ ROWS: dict[str, dict[str, Cell]] = {
     "measures.plural_people": {"word": _WORD, "plural": _WORD},
     "measures.phrase": {"measure": Cell(str, get_args(Measure)), "verb": _WORD, "words": _WORDS},
     "measures.cue_weights": {"place": Cell(str, _CUE_PLACES), "weight": _NUMBER},
+    "modality.cues": {
+        "cue": Cell(str, _MODALITY_CUES),
+        "modality": Cell(str, get_args(Modality)),
+        "weight": _NUMBER,
+    },
+    "modality.rate_periods": {"word": _WORD, "per": Cell(str, get_args(RatePeriod))},
 }
 VALUES: dict[str, Cell] = {
     "cues.impersonal": _CERTAINTY,

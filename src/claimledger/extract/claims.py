@@ -23,6 +23,7 @@ from claimledger.records import (
     Claim,
     Place,
     Quantity,
+    Rate,
     Spans,
     Subject,
     TimeRef,
@@ -52,7 +53,8 @@ def build_claims(
             i
             for child in raws
             if child.parent == index
-            for i in range(child.content.start, child.content.end)
+            for part in (child.content, *child.content_more)
+            for i in range(part.start, part.end)
         }
         skip = time_tokens | inner
         parts = [raw.content, *raw.content_more]
@@ -98,6 +100,16 @@ def build_claims(
                 place=(
                     Place(text=place.text, key=place_key(place.text), spans=char_spans(place))
                     if place is not None
+                    else None
+                ),
+                modality=figure.modality,
+                rate=(
+                    Rate(
+                        text=figure.rate[0].text,
+                        per=figure.rate[1],
+                        spans=char_spans(figure.rate[0]),
+                    )
+                    if figure.rate is not None
                     else None
                 ),
             )

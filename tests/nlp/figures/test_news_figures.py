@@ -80,3 +80,24 @@ def test_every_figure_of_a_sentence_with_its_measure(
     claims = analyze(text, published=dt.date(2025, 3, 4)).claims
     got = [(c.measure, c.quantity.low, c.quantity.high) for c in claims]
     assert got == [(m, pytest.approx(lo), pytest.approx(hi)) for m, lo, hi in expected]
+
+
+# (sentence, [subject key of each claim, in the order of the text]): who is counted
+SUBJECTS = [
+    ("Kyiv said Ruritanian casualties reached 1,000 and 3,000 Ruritanians were captured.",
+     ["ruritanians", "ruritanians"]),
+    ("The ministry said 1,000 deaths were recorded.", ["people"]),
+    ("He said 200 more soldiers and another 40 medics will be deployed.",
+     ["soldiers", "medics"]),
+    ("The air force said Russia launched a record 510 drones and seven Iskander-M missiles.",
+     ["drones", "iskander-m missiles"]),
+    ("Officials said nine hikers and 12 others were reported missing.", ["hikers", "people"]),
+    ("The mayor thanked the more than 900 local, state and federal workers on the scene.",
+     ["local, state and federal workers"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "keys"), SUBJECTS, ids=[t[:50] for t, _ in SUBJECTS])
+def test_the_subject_is_who_is_counted(text: str, keys: list[str]) -> None:
+    claims = analyze(text, published=dt.date(2025, 3, 4)).claims
+    assert [c.subject.key for c in claims] == keys

@@ -6,7 +6,9 @@ its predicate, so "2G phones" or "AK-12" are never taken for counts. The package
 in the order of a figure's reading: :mod:`.finding` finds the figures and their counted
 nouns, :mod:`.numbers` reads a number phrase into an interval (with
 :mod:`claimledger.nlp.amounts`), :mod:`.measure` decides what happened to the counted
-thing and :mod:`.subject` names it; :mod:`.vocabulary` holds the words they read.
+thing, :mod:`.modality` whether it is a count of what happened (or a projection, a
+possibility, a condition) and whether it is a rate, and :mod:`.subject` names it;
+:mod:`.vocabulary` holds the words they read.
 """
 
 from claimledger.nlp.figures.finding import find_durations, find_figures

@@ -24,6 +24,7 @@ from claimledger.nlp.figures.measure import (
     total_verb,
     verb_cues,
 )
+from claimledger.nlp.figures.modality import modality_of, rate_of
 from claimledger.nlp.figures.numbers import (
     SUFFIXED,
     glued_to_letters,
@@ -122,6 +123,8 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
                 anchor=spot.anchor,
                 base=spot.base[1] if spot.base is not None else None,
                 base_amount=spot.base[0] if spot.base is not None else None,
+                modality=modality_of(spot.anchor, phrase),
+                rate=rate_of(spot.anchor, phrase),
             )
         )
     return figures

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from claimledger.nlp.amounts import Amount
-from claimledger.records import Measure
+from claimledger.records import Measure, Modality, RatePeriod
 
 
 @dataclass
@@ -25,6 +25,8 @@ class RawFigure:
     anchor: Token  # the noun or duration the figure attaches to
     base: Span | None = None  # a base stated in the fraction's phrase: "half of the 12,000"
     base_amount: Amount | None = None
+    modality: Modality = "reported"  # a projection, possibility or condition is no count
+    rate: tuple[Span, RatePeriod] | None = None  # "per day" and its words: not a total
 
     @property
     def fraction(self) -> float | None:

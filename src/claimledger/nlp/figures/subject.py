@@ -19,6 +19,12 @@ from claimledger.nlp.figures.vocabulary import (
     TOTAL_NOUNS,
 )
 
+# Words that say how a figure stands to others, not who is counted: "200 more soldiers",
+# "another 40 civilians", "1,500 additional troops", "a record 728 drones".
+_ADDED = frozenset(
+    {"more", "another", "additional", "further", "other", "extra", "record", "total", "combined"}
+)
+
 
 def subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]:
     """ "North Korean soldiers" (modifiers kept; determiners, numbers, the ``figure``'s
@@ -36,12 +42,17 @@ def subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]
         or SUFFIXED.match(doc[start].text) is not None
         or doc[start].like_num
         or doc[start].is_punct
+        or doc[start].is_space
+        or doc[start].lower_ in _ADDED
         or (start > 0 and doc[start - 1].like_num and suffix_after(doc[start - 1]) is not None)
     ):
         start += 1
     span = doc[start : noun.i + 1]
-    words = [t.lower_ for t in span[:-1]] + [SUBJECT_SYNONYMS.get(noun.lower_, noun.lower_)]
-    return span, " ".join(words)
+    # the words as written ("Iskander-M missiles", "local, state and federal authorities"),
+    # lower-cased, with the head noun's synonym
+    before = "".join(t.text_with_ws for t in span[:-1]).lower()
+    key = " ".join((before + SUBJECT_SYNONYMS.get(noun.lower_, noun.lower_)).split())
+    return span, key
 
 
 def subject_of_figure(noun: Token, figure: Iterable[int] = ()) -> tuple[Span | None, str]:
@@ -72,6 +83,8 @@ def _names_no_one(noun: Token) -> bool:
     if noun.pos_ == "PRON":
         return True
     low, lemma = noun.lower_, noun.lemma_.lower()
+    if low == "others":
+        return True  # "seven in Kerr County and 12 others reported missing"
     if low in SUBJECT_SYNONYMS:
         return False
     return low in TOTAL_NOUNS or lemma in TOTAL_NOUNS or is_measure_noun(noun)

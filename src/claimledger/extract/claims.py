@@ -52,7 +52,7 @@ def build_claims(
         inner = {
             i
             for child in raws
-            if child.parent == index
+            if child.parent == index and _within(child, raw)
             for part in (child.content, *child.content_more)
             for i in range(part.start, part.end)
         }
@@ -116,6 +116,17 @@ def build_claims(
         )
         raw_of[claim_id] = figure
     return tuple(claims)
+
+
+def _within(child: RawAttribution, parent: RawAttribution) -> bool:
+    """Whether a nested statement's content lies inside its parent's: only then are its
+    figures its own rather than the parent's (a parse may nest two statements in each
+    other, each holding the other's content)."""
+    parts = [(p.start, p.end) for p in (parent.content, *parent.content_more)]
+    return all(
+        any(start <= part.start and part.end <= end for start, end in parts)
+        for part in (child.content, *child.content_more)
+    )
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> Spans:

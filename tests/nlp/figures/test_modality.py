@@ -24,6 +24,8 @@ MODALITIES = [
     ("The coast guard said 18 migrants could not be found.", [("reported", None)]),
     ("The agency said the ferry may have been carrying as many as 620 people.",
      [("reported", None)]),
+    ("Analysts said the number affected could be as high as 20,000 soldiers.",
+     [("reported", None)]),
     # projections: a forecast word, a modal on an outcome, a deadline to come
     ("The survey projected that thousands could be dead in the landslide.",
      [("projection", None)]),

@@ -241,8 +241,13 @@ def adjacent_cues(number: Token) -> list[Cue]:
     injured", "441 missing", "80,052 reported injured", "dozens more missing", "200,000
     people are homeless" (whatever the parse made of it)."""
     doc = number.doc
-    i = number.i + 1
-    while i < len(doc) and (doc[i].like_num or doc[i].lower_ in {"-", ","}) and i - number.i < 3:
+    last = number
+    listed = number.i + 1 < len(doc) and doc[number.i + 1].lower_ in {"and", "or", ","}
+    for c in number.children:
+        if listed and c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"} and c.i > last.i:
+            last = c  # "five campers and one counselor still missing": after the last one
+    i = last.i + 1
+    while i < len(doc) and (doc[i].like_num or doc[i].lower_ in {"-", ","}) and i - last.i < 3:
         i += 1  # the rest of the number: "8-9,000"
     start = i
     while i < len(doc) and doc[i].lower_ in ADJACENT_FILLERS and i - start < 3:
@@ -250,7 +255,7 @@ def adjacent_cues(number: Token) -> list[Cue]:
     if i >= len(doc) or doc[i].sent != number.sent:
         return []
     word = doc[i]
-    if word.head.i == number.i and word.dep_ in {"acl", "relcl", "amod"}:
+    if number.pos_ != "NUM" and word.head.i == last.i and word.dep_ in {"acl", "relcl", "amod"}:
         return []  # "soldiers deployed in Kursk ... have been killed": a participle
     if number.dep_ in _SUBJECT_DEPS and word.i == number.head.i and word.pos_ in {"VERB", "AUX"}:
         return []  # "nine people have lost their lives": the verb is read as the verb
@@ -291,6 +296,13 @@ def total_of_verb(verb: Token) -> Token | None:
     a verb that sets a total ("reports put the number of deaths at 22")."""
     if verb.lemma_.lower() in TOTAL_SETTING_VERBS:
         return next((c for c in verb.children if c.dep_ == "dobj"), None)
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    if len(subjects) > 1:
+        # "'A mourner on every corner': Goma death toll surpasses 770", parsed with two
+        # subjects: the nearest that names a total
+        found = next((c for c in reversed(subjects) if total_subject_cues(c)), None)
+        if found is not None:
+            return found
     return clause_subject(verb)
 
 
@@ -328,6 +340,12 @@ def total_subject_cues(total: Token) -> list[Cue]:
                 for obj in of.children:
                     if obj.dep_ == "pobj":
                         found += noun_cues(obj, SUBJECT_SYNONYMS.get(obj.lower_, obj.lower_))
+        for prep in total.children:
+            # "the total number of personnel affected, including killed and wounded"
+            if prep.dep_ == "prep" and prep.lower_ in {"including", "include"}:
+                for verb in prep.children:
+                    if verb.dep_ == "pcomp" and verb.pos_ == "VERB":
+                        found += verb_cues(verb, counted, place="noun")
     return found
 
 
@@ -343,7 +361,10 @@ def total_verb(noun: Token) -> Token | None:
         verb = node.head.head
         if node.head.lower_ == "at" and verb.lemma_.lower() in TOTAL_SETTING_VERBS:
             return verb  # "put the number of deaths at 22"
-    elif node.dep_ in _OBJECT_DEPS:
+    elif node.dep_ in _OBJECT_DEPS or (
+        node.dep_ in {"punct", "dep"} and node.head.i == node.i - 1 and node.like_num
+    ):
+        # ("surpasses 770" at a line's end, the number parsed as the verb's punctuation)
         verb = node.head
     if verb is not None and verb.pos_ in {"ADJ", "ADV"} and verb.dep_ in {"acomp", "advmod"}:
         verb = verb.head  # "could be as high as 900,000"

@@ -114,6 +114,11 @@ def modality_cues(anchor: Token, phrase: Span) -> set[str]:
                     continue  # "could not be found": what is, not what may be
                 if any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in node.children):
                     continue  # "may have been carrying 750": a guess at what was
+                if node.lemma_.lower() == "be" and any(
+                    c.dep_ == "acomp" and c.lower_ in _words("estimate_complements")
+                    for c in node.children
+                ):
+                    continue  # "could be as high as 900,000": an estimate of what is
                 cues.add("modal")
                 if _outcome(node):
                     cues.add("modal_outcome")

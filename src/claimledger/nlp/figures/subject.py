@@ -50,8 +50,13 @@ def subject_of_noun(noun: Token, figure: Iterable[int] = ()) -> tuple[Span, str]
     span = doc[start : noun.i + 1]
     # the words as written ("Iskander-M missiles", "local, state and federal authorities"),
     # lower-cased, with the head noun's synonym
-    before = "".join(t.text_with_ws for t in span[:-1]).lower()
-    key = " ".join((before + SUBJECT_SYNONYMS.get(noun.lower_, noun.lower_)).split())
+    head = SUBJECT_SYNONYMS.get(noun.lower_, noun.lower_)
+    # a modifier that names the same group goes: "Russian military personnel" → russian
+    # soldiers
+    before = "".join(
+        t.text_with_ws for t in span[:-1] if SUBJECT_SYNONYMS.get(t.lower_) != head
+    ).lower()
+    key = " ".join((before + head).split())
     return span, key
 
 

@@ -84,16 +84,18 @@ class _Spot:
     whole: bool = False  # the whole of a part ("the 728 drones"): only its own words count
 
 
-def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
+def find_figures(content: Span, skip: set[int], look_back: bool = True) -> list[RawFigure]:
     """Counts and fractions in a span. ``skip``: token indices of time expressions and of
-    anything else that is no figure (a nested statement)."""
+    anything else that is no figure (a nested statement). ``look_back``: whether a figure
+    may borrow from one before the span in its sentence (read once, without looking back
+    again)."""
     figures: list[RawFigure] = []
     doc = content.doc
     seen: set[int] = set()
     for tok in content:
         if tok.i in skip or tok.i in seen:
             continue
-        spot = _spot(tok, figures, skip | seen)
+        spot = _spot(tok, figures, skip | seen, look_back)
         if spot is None:
             continue
         if any(t.i in skip for t in spot.core):
@@ -130,15 +132,17 @@ def find_figures(content: Span, skip: set[int]) -> list[RawFigure]:
     return figures
 
 
-def _spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
+def _spot(
+    tok: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+) -> _Spot | None:
     """Whether ``tok`` begins a figure, and where that figure stands."""
     low = tok.lower_
     if _GLUED_PER.match(low) and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "cent":
         return None  # "60per cent" is read from its "cent"
     if low in FRACTION_NOUNS or low in PERCENT_WORDS or (low.endswith("%") and len(tok) > 1):
-        return _fraction_spot(tok, figures, skip)
+        return _fraction_spot(tok, figures, skip, look_back)
     if low in VAGUE_HEADS:
-        return _vague_spot(tok, figures, skip)
+        return _vague_spot(tok, figures, skip, look_back)
     if not (tok.like_num or SUFFIXED.match(tok.text) or is_numberish(tok.text)):
         return None
     group = number_group(tok)
@@ -174,7 +178,7 @@ def _spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
     if total is not None:
         # "the death toll stands at 300", "losses of up to 3,000"
         return _Spot(group, "count", total, head, total)
-    borrowed = _elided_from(head, figures, skip)
+    borrowed = _elided_from(head, figures, skip, look_back)
     if borrowed is not None:
         return _Spot(group, "count", None, head, head, borrowed=borrowed)
     if decide(cues_of(head)).measure != "other":
@@ -398,7 +402,9 @@ def _total_of(number: Token) -> Token | None:
     return None
 
 
-def _elided_from(number: Token, figures: list[RawFigure], skip: set[int]) -> RawFigure | None:
+def _elided_from(
+    number: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+) -> RawFigure | None:
     """The figure before in the sentence whose noun this bare number leaves out: "700
     people had been killed and 2,800 injured", "2,000 bodies, and another 900 are in
     morgues", "five of the fatalities ..., while 11 ...", "the Palisades fire has burned
@@ -410,17 +416,19 @@ def _elided_from(number: Token, figures: list[RawFigure], skip: set[int]) -> Raw
     if figures and figures[-1].anchor.sent == number.sent:
         return figures[-1]
     sent = number.sent
-    if number.i <= sent.start:
+    if not look_back or number.i <= sent.start:
         return None
     before = [
         f
-        for f in find_figures(number.doc[sent.start : number.i], skip)
+        for f in find_figures(number.doc[sent.start : number.i], skip, look_back=False)
         if (f.fraction is None and f.subject_key != PEOPLE) or f.measure != "other"
     ]
     return before[-1] if before else None
 
 
-def _vague_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
+def _vague_spot(
+    tok: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+) -> _Spot | None:
     """ "dozens of soldiers", "several soldiers"; "dozens more were missing" counts people
     (or the noun of the figure before)."""
     of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -433,14 +441,16 @@ def _vague_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot |
         return _Spot([tok], "count", noun, noun, noun)
     if tok.pos_ not in {"NOUN", "NUM"}:
         return None
-    borrowed = _elided_from(tok, figures, skip)
+    borrowed = _elided_from(tok, figures, skip, look_back)
     if borrowed is None and decide(cues_of(tok)).measure == "other":
         return None
     # "dozens more were missing", "the displacement of thousands"
     return _Spot([tok], "count", None, tok, tok, borrowed=borrowed)
 
 
-def _fraction_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spot | None:
+def _fraction_spot(
+    tok: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+) -> _Spot | None:
     found = _fraction(tok)
     if found is None:
         return None
@@ -456,7 +466,7 @@ def _fraction_spot(tok: Token, figures: list[RawFigure], skip: set[int]) -> _Spo
         # "20% are women" after "40% of those killed": the whole of the figure before
         before = next((f for f in reversed(figures) if f.fraction is not None), None)
         if before is None or before.anchor.sent != tok.sent:
-            before = _fraction_before(core[0], skip)
+            before = _fraction_before(core[0], skip) if look_back else None
         if before is not None:
             return _Spot(core, "fraction", None, core[-1], before.anchor, borrowed=before)
         last = core[-1]
@@ -482,7 +492,11 @@ def _fraction_before(first: Token, skip: set[int]) -> RawFigure | None:
     sent = first.sent
     if first.i <= sent.start:
         return None
-    before = [f for f in find_figures(first.doc[sent.start : first.i], skip) if f.fraction]
+    before = [
+        f
+        for f in find_figures(first.doc[sent.start : first.i], skip, look_back=False)
+        if f.fraction
+    ]
     return before[-1] if before else None
 
 

@@ -254,13 +254,14 @@ def _not_a_number_here(group: list[Token], head: Token) -> bool:
     never counted ("37 miles", "54 min", "108 hours")."""
     doc = head.doc
     first, last = group[0], group[-1]
-    start = first.idx
-    while start > 0 and not doc.text[start - 1].isspace():
+    # the whole word the number is written in ("2025-01-13"), by tokens: Doc.text would
+    # build the document's text anew on each call
+    start, end = first.i, last.i
+    while start > 0 and not doc[start - 1].whitespace_ and not doc[start - 1].is_space:
         start -= 1
-    end = last.idx + len(last.text)
-    while end < len(doc.text) and not doc.text[end].isspace():
+    while end + 1 < len(doc) and not doc[end].whitespace_ and not doc[end + 1].is_space:
         end += 1
-    chunk = doc.text[start:end].strip(".,;:()[]\"'“”‘’")
+    chunk = doc[start : end + 1].text.strip(".,;:()[]\"'“”‘’")
     if _DATE.match(chunk):
         return True
     after = doc[last.i + 1] if last.i + 1 < len(doc) else None

@@ -84,6 +84,13 @@ LISTS = [
     ("Some 90,000 troops, including volunteers, are working on the ground in rescue efforts.",
      [("deployed", 81000, 99000)]),
     ("Police said 4,000 officers were working to clear the roads.", [("other", 4000, 4000)]),
+    # an active subject with an object did something to it; "suffer" undergoes it
+    ("Officials said 500 soldiers killed 40 civilians.", [("other", 500, 500), ("killed", 40, 40)]),
+    ("Officials said 40 people died and 300 soldiers suffered injuries.",
+     [("killed", 40, 40), ("wounded", 300, 300)]),
+    ("Officials said 2,000 homes burned.", [("destroyed", 2000, 2000)]),
+    ("Several people were hurt in the three fires which have burned 9,000 acres, police said.",
+     [("wounded", 3, 9), ("destroyed", 9000, 9000)]),
     # a change in a statement that the parse nests in the one around it: both ends, once
     ("The number of people reported missing has dropped from around 240 to just five, "
      "according to county officials.", [("missing", 216, 264), ("missing", 5, 5)]),

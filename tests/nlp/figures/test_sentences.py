@@ -314,6 +314,7 @@ MEASURE_LISTS = {
     "complement_prepositions": "words",
     "adjacent_fillers": "words",
     "hedged_states": "words",
+    "experience_verbs": "words",
     "owner_prepositions": "words",
     "presence_words": "words",
     "presence_states": "words",

@@ -15,6 +15,7 @@ from claimledger.nlp.figures.vocabulary import (
     ADJACENT_FILLERS,
     COMPLEMENT_PREPOSITIONS,
     CUE_WEIGHTS,
+    EXPERIENCE_VERBS,
     HEDGED_STATES,
     MEASURE_NOUNS,
     MEASURE_STATES,
@@ -113,7 +114,7 @@ def cues_of(noun: Token, borrowed: Token | None = None) -> list[Cue]:
         # figure's, the participle this one's
         pred = None
     if pred is not None:
-        cues += verb_cues(pred, counted, noun=noun)
+        cues += verb_cues(pred, counted, noun=noun, agent=_climb(noun).dep_ == "nsubj")
         if _climb(noun).dep_ == "dobj":
             # "forced hundreds of troops to surrender": the object's own verb
             control = next((c for c in pred.children if c.dep_ == "xcomp"), None)
@@ -131,13 +132,19 @@ def cues_of(noun: Token, borrowed: Token | None = None) -> list[Cue]:
 
 
 def verb_cues(
-    verb: Token, counted: str, place: str | None = None, noun: Token | None = None
+    verb: Token,
+    counted: str,
+    place: str | None = None,
+    noun: Token | None = None,
+    agent: bool = False,
 ) -> list[Cue]:
     """What a verb says of its subject or object: a phrase ("lost their lives"), its own
     measure, the state it leaves the thing in, a measure word after its preposition; with
     the verbs and states conjoined to it ("killed and wounded": killed_or_wounded).
     ``place`` replaces the cues' places (a verb on the noun is a participle); ``noun``, the
-    counted noun, is no state of itself."""
+    counted noun, is no state of itself. ``agent``: the counted noun is the verb's active
+    subject, so a verb with an object says what happened to the object, not to it ("500
+    soldiers killed 40 civilians", "two fires which have burned 36,000 acres")."""
     doc = verb.doc
     neg = negated(verb)
     lemma = verb.lemma_.lower()
@@ -148,12 +155,19 @@ def verb_cues(
             found.append(Cue(phrased, "phrase", _span(verb, word), neg))
     said: list[tuple[Measure, Token, str]] = []
     for part in (verb, *_shared_conjuncts(verb)):
-        said_by_verb = _verb_measure(part, counted)
+        acts = (
+            agent
+            and part.lemma_.lower() not in EXPERIENCE_VERBS
+            and any(c.dep_ == "dobj" for c in part.children)
+        )
+        said_by_verb = None if acts else _verb_measure(part, counted)
         if said_by_verb is not None:
             said.append((said_by_verb, part, "verb"))
         for child in part.children:
             if noun is not None and child.i in _coordinated(noun):
                 continue  # "there were 773 bodies and 2,880 injured people"
+            if acts and child.dep_ == "dobj":
+                continue  # "500 soldiers caused 40 deaths": the object's
             for state in (child, *_conjuncts(child)):
                 if any(c.dep_ == "advmod" and _is(c, HEDGED_STATES) for c in state.children):
                     continue  # "missing and likely dead": not said to be dead
@@ -212,7 +226,7 @@ def noun_cues(noun: Token, counted: str) -> list[Cue]:
             own = subject_of(c)
             if own is not None and own.tag_ not in {"WP", "WDT", "WP$"} and own.lower_ != "that":
                 continue  # "casualties (10,582 injured)": the verb is another figure's
-            found += verb_cues(c, counted, place="participle")
+            found += verb_cues(c, counted, place="participle", agent=own is not None)
     for c in noun.children:
         if c.dep_ in {"amod", "compound", "nmod"}:
             measure = _state_measure(c) or _noun_measure(c)

@@ -91,6 +91,10 @@ LISTS = [
     ("Officials said 2,000 homes burned.", [("destroyed", 2000, 2000)]),
     ("Several people were hurt in the three fires which have burned 9,000 acres, police said.",
      [("wounded", 3, 9), ("destroyed", 9000, 9000)]),
+    # a figure the attribution reader took for a speaker is still a figure
+    ("And the toll could be much higher, with many thousands believed to still be under "
+     "the rubble.", [("missing", 2000, 9999)]),
+    ("Three senior officials said 40 soldiers died.", [("killed", 40, 40)]),
     # a change in a statement that the parse nests in the one around it: both ends, once
     ("The number of people reported missing has dropped from around 240 to just five, "
      "according to county officials.", [("missing", 216, 264), ("missing", 5, 5)]),

@@ -91,6 +91,12 @@ LISTS = [
     ("Officials said 2,000 homes burned.", [("destroyed", 2000, 2000)]),
     ("Several people were hurt in the three fires which have burned 9,000 acres, police said.",
      [("wounded", 3, 9), ("destroyed", 9000, 9000)]),
+    # a figure that totals the ones it restates takes their measure; a breakdown does not
+    ("The governor said the state had deployed 11 helicopters and 8 rescue teams — 300 to "
+     "350 personnel in all — to the valley.",
+     [("deployed", 11, 11), ("deployed", 8, 8), ("deployed", 300, 350)]),
+    ("The mission said nine victims (two women and seven men) were found dead.",
+     [("killed", 9, 9)]),
     # a figure the attribution reader took for a speaker is still a figure
     ("And the toll could be much higher, with many thousands believed to still be under "
      "the rubble.", [("missing", 2000, 9999)]),

@@ -210,12 +210,32 @@ def _measure(spot: _Spot) -> Reading:
     return reading
 
 
+def _count_on(noun: Token) -> float | None:
+    number = next((c for c in noun.children if c.dep_ == "nummod" and c.like_num), None)
+    return parse_number([number.text]) if number is not None else None
+
+
+def _at_least(noun: Token, other: Token) -> bool:
+    """Whether the count on ``noun`` is at least the count on ``other``."""
+    mine, theirs = _count_on(noun), _count_on(other)
+    return mine is not None and theirs is not None and mine >= theirs
+
+
 def _listed_in(counted: Token) -> Reading | None:
-    """The measure of the figure a part is listed in: "5,614 deaths, including 362
-    children", "dozens more are missing, including 20 children", "among them 17 women"."""
+    """The measure of the figure a part is listed in, or that a figure restates: "5,614
+    deaths, including 362 children", "dozens more are missing, including 20 children",
+    "9 rescue teams — 400 to 500 personnel in all"."""
     node = counted
     while node.dep_ == "conj":
         node = node.head
+    if node.dep_ == "appos" and node.head.pos_ in {"NOUN", "PROPN"}:
+        # "deployed 14 helicopters, 12 drones and 9 teams — 400 to 500 personnel in all":
+        # a total of what it restates, not a part ("six victims (one woman and five men)")
+        whole = node.head
+        if not _at_least(counted, whole):
+            return None
+        reading = decide(cues_of(whole))
+        return reading if reading.measure != "other" else None
     if node.dep_ != "pobj" or node.head.lower_ not in _LISTING:
         return None
     whole = node.head.head

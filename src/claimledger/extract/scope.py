@@ -374,6 +374,8 @@ def _candidates(
     previous: tuple[int, int] | None = None
     following: tuple[int, int] | None = None
     for index, raw in enumerate(raws):
+        if raw.source is not None and raw.source.start < end and start < raw.source.end:
+            continue  # the figure was taken for this statement's speaker: not its words
         cue_sentence = layout.sentence(raw.cue.start)
         parts = _parts(raw)
         if cue_sentence == here:

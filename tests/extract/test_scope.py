@@ -48,7 +48,7 @@ OUTLET_VOICE = [
      [("At least 12", OUTLET)]),
     # a figure the attribution reader took for a speaker is the outlet's, not its own
     ("The toll could be much higher, with many thousands believed to still be under the "
-     "rubble.", [("thousands", OUTLET)]),
+     "rubble.", [("many thousands", OUTLET)]),
     # a new paragraph with its own speaker keeps that speaker
     ("The coast guard said on Friday that it had rescued 112 migrants.\n\n"
      "At least 60 people remain missing, according to a local hospital.",

@@ -350,8 +350,15 @@ def _is_speaker(noun: Token) -> bool:
     node = noun
     while node.dep_ == "conj":
         node = node.head
-    if node.dep_ in {"nsubj"} and node.head.lemma_.lower() in REPORTING_VERBS:
-        return True
+    verb = node.head
+    if node.dep_ in {"nsubj"} and verb.lemma_.lower() in REPORTING_VERBS:
+        # a verb of saying, not one that only can be ("54 drones found their targets")
+        deps = {c.dep_ for c in verb.children}
+        return (
+            bool(deps & {"ccomp", "xcomp", "parataxis"})
+            or "dobj" not in deps
+            or (verb.lemma_.lower() in {"say", "tell"})
+        )
     prep = node.head
     return node.dep_ == "pobj" and prep.lower_ == "to" and prep.head.lower_ == "according"
 

@@ -77,6 +77,13 @@ def test_a_report_nested_in_a_report_is_kept_whatever_the_model_says() -> None:
             "29 more deaths",
         ),
         (
+            "Reports from local sheriffs and media have put the number of flood deaths "
+            "outside the county at 31.",
+            "have put",
+            "Reports from local sheriffs and media",
+            "the number of flood deaths outside the county at 31",
+        ),
+        (
             "The mission is also aware of 64 reported cases of torture.",
             "is also aware of",
             "The mission",
@@ -98,6 +105,7 @@ def test_a_body_that_keeps_count_gives_its_figure(
     [
         "Twelve hospitals recorded 40 admissions.",  # a counted group keeps no count
         "She is aware of the risks.",  # no figure
+        "He put 300 chairs on the stage.",  # "put" counts only with "at"
         "The floods have registered 14 victims.",  # an event is no speaker
     ],
 )

@@ -101,3 +101,10 @@ def test_an_embedded_post_is_its_accounts() -> None:
 def test_a_headline_or_byline_above_is_no_part_of_the_source(text: str) -> None:
     (a,) = analyze(text).attributions
     assert a.source is not None and a.source.text == "Regional officials"
+
+
+def test_a_named_speaker_the_parser_took_into_the_content() -> None:
+    text = "In the north, 1,400 families lost their homes, Daniel Osei, a Red Cross official, said."
+    (a,) = analyze(text).attributions
+    assert a.source is not None and a.source.text == "Daniel Osei, a Red Cross official"
+    assert a.content.text == "In the north, 1,400 families lost their homes"

@@ -10,6 +10,7 @@ from claimledger.nlp.attribution.syntax import cue_lemma, cue_span, is_relative,
 from claimledger.nlp.attribution.vocabulary import (
     CONTENT_PREPS,
     CONTRAST_MARKS,
+    COUNT_VERB_PREPS,
     COUNT_VERBS,
     OBJECT_PREPS,
     SPEECH_VERBS,
@@ -228,6 +229,9 @@ def object_content(tok: Token) -> tuple[Span, Style] | None:
         if c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or (
             c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i == end
         ):
+            end = max(end, c.right_edge.i + 1)
+        elif c.dep_ == "prep" and c.lower_ in COUNT_VERB_PREPS.get(tok.lemma_.lower(), ()):
+            # "put the number of flood deaths outside the county at 22"
             end = max(end, c.right_edge.i + 1)
         elif c.dep_ == "dobj" or (c.dep_ == "conj" and _counted_conjunct(c)):
             # "identified the use of bombs in cities and at least five instances of ...",

@@ -25,6 +25,7 @@ from claimledger.nlp.attribution.syntax import (
     trim,
 )
 from claimledger.nlp.attribution.vocabulary import (
+    COUNT_VERB_PREPS,
     COUNT_VERBS,
     CUE_VERBS,
     NAMING_VERBS,
@@ -205,7 +206,7 @@ def is_cue(
         return False
     if cand.shape == "predicate":
         return _keeps_count(cand)
-    if cand.shape == "object" and cand.lemma in COUNT_VERBS and _keeps_count(cand):
+    if cand.shape == "object" and _counts(cand) and _keeps_count(cand):
         return True
     if (
         cand.shape == "complement"
@@ -230,6 +231,17 @@ def is_cue(
     if model is not None:
         return model.accepts(cand.features())
     return bool(cand.lexicon)
+
+
+def _counts(cand: Candidate) -> bool:
+    """A count verb, or one that counts with its preposition ("put ... at 22")."""
+    if cand.lemma in COUNT_VERBS:
+        return True
+    preps = COUNT_VERB_PREPS.get(cand.lemma, set())
+    return any(
+        c.dep_ == "prep" and c.lower_ in preps and any(t.tag_ == "CD" for t in c.subtree)
+        for c in cand.tok.children
+    )
 
 
 def _keeps_count(cand: Candidate) -> bool:

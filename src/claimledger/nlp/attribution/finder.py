@@ -25,10 +25,12 @@ from claimledger.nlp.attribution.speakers import (
     inverted_speaker,
     line_attributions,
     post_attributions,
+    speaker_in_content,
 )
 from claimledger.nlp.attribution.syntax import agent_of, source_span, subject_of, tokens_of, trim
 from claimledger.nlp.attribution.vocabulary import (
     CITING_VERBS,
+    COUNT_VERB_PREPS,
     COUNT_VERBS,
     CUE_VERBS,
     FIRST_PERSON,
@@ -113,7 +115,9 @@ def _sentence_attributions(
             content, tails = with_tails(tok, content)
         if cand.shape.startswith("noun:"):
             kind, certainty = "noun", NOUN_CUES.get(lemma, "asserted")
-        elif cand.shape == "predicate" or (cand.shape == "object" and lemma in COUNT_VERBS):
+        elif cand.shape == "predicate" or (
+            cand.shape == "object" and (lemma in COUNT_VERBS or lemma in COUNT_VERB_PREPS)
+        ):
             kind, certainty = "indicate", "asserted"
         else:
             kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
@@ -123,6 +127,8 @@ def _sentence_attributions(
             source = None
         elif (inverted := inverted_speaker(tok, content)) is not None:
             source = source_span(inverted)
+        elif (inside := speaker_in_content(tok, content)) is not None:
+            source, content = inside
         else:
             source = fallback_source(tok, content, vias, limits.fallback_max_tokens)
         if source is not None and len(source) == 0:

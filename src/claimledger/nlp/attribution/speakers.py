@@ -183,6 +183,26 @@ def inverted_speaker(verb: Token, content: Span) -> Token | None:
     return obj
 
 
+def speaker_in_content(verb: Token, content: Span) -> tuple[Span, Span] | None:
+    """ "In Aleppo, 200,000 people are homeless, Iman Shankiti, WHO representative in
+    Syria, said": a cue verb with no subject right after its content, where the parser
+    took the named speaker (and its apposition) into the content. Returns the speaker and
+    the content without it."""
+    doc = verb.doc
+    if content.end > verb.i or not all(t.is_punct for t in doc[content.end : cue_span(verb).start]):
+        return None
+    commas = [t.i for t in content if t.text == ","]
+    for comma in commas[-2:]:
+        first = doc[comma + 1] if comma + 1 < content.end else None
+        if first is None or first.ent_type_ != "PERSON" or first.ent_iob_ != "B":
+            continue
+        rest = trim(doc, content.start, comma)
+        speaker = trim(doc, comma + 1, content.end)
+        if len(rest) >= 3 and len(speaker):
+            return speaker, rest
+    return None
+
+
 def fallback_source(
     verb: Token, content: Span, vias: list[tuple[RawVia, Span]], max_tokens: int
 ) -> Span | None:

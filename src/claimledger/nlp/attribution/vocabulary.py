@@ -62,6 +62,9 @@ _MINED_COMPLEMENT, OBJECT_CUES = _mined_cues()
 CUE_VERBS: dict[str, tuple[str, Certainty]] = {**_MINED_COMPLEMENT, **_CURATED}
 PARTICLE_CUES: dict[str, set[str]] = {k: set(v) for k, v in groups("cues.particle_cues").items()}
 COUNT_VERBS = words("cues.count_verbs")
+COUNT_VERB_PREPS: dict[str, set[str]] = {
+    k: set(v) for k, v in groups("cues.count_verb_preps").items()
+}
 PREDICATE_CUES: dict[str, set[str]] = {k: set(v) for k, v in groups("cues.predicate_cues").items()}
 IMPERSONAL_CUES = certainties("cues.impersonal")
 NOUN_CUES = certainties("cues.nouns")

@@ -136,3 +136,9 @@ def test_a_named_bodys_figure_inside_a_quote_is_its_report_relayed_by_the_speake
     assert [v.text for v in inner.via] == ["the spokesman"]
     (claim,) = result.claims
     assert claim.attribution == inner.id
+
+
+def test_a_change_in_a_tally_is_no_speaker() -> None:
+    text = "The number missing is now four, a sharp drop from the nearly 90 officials had reported."
+    sources = [a.source.text for a in analyze(text).attributions if a.source is not None]
+    assert not any("drop" in source for source in sources)

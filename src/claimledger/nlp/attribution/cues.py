@@ -268,7 +268,9 @@ def _no_speaker(cand: Candidate) -> bool:
         return False
     if source.pos_ != "NOUN" and not (source.pos_ == "PROPN" and source.i == source.sent.start):
         return False  # a proper name is a name: "the Disaster Management Presidency"
-    if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in source.children):
+    if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in source.children) and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in source.children
+    ):
         return False  # "a number of lawmakers said": people, counted
     return CUE_VERBS.get(cand.lemma, ("say", "asserted"))[0] != "indicate"
 

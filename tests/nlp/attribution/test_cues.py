@@ -142,3 +142,15 @@ def test_a_change_in_a_tally_is_no_speaker() -> None:
     text = "The number missing is now four, a sharp drop from the nearly 90 officials had reported."
     sources = [a.source.text for a in analyze(text).attributions if a.source is not None]
     assert not any("drop" in source for source in sources)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Most were confirmed to be safe by Sunday.",
+        "Inspectors counted the cells, and three prisoners were later found dead.",
+    ],
+)
+def test_what_was_found_or_confirmed_is_no_speaker(text: str) -> None:
+    cues = [a.cue.text for a in analyze(text).attributions]
+    assert not [cue for cue in cues if cue.endswith(("found", "confirmed"))]

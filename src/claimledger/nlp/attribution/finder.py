@@ -4,7 +4,7 @@ the attributions the layout makes and those the role tagger adds; then their nes
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from claimledger.nlp.attribution.circumstances import (
     audience_of,
@@ -39,7 +39,13 @@ from claimledger.nlp.attribution.vocabulary import (
     SPEECH_VERBS,
 )
 from claimledger.nlp.cuemodel import CueModel
-from claimledger.nlp.sources import GROUP_NOUNS, ORG_WORDS, OUTLET_WORDS, PERSON_ROLES
+from claimledger.nlp.sources import (
+    GROUP_NOUNS,
+    ORG_WORDS,
+    OUTLET_WORDS,
+    PERSON_ROLES,
+    QUANTIFIERS,
+)
 from claimledger.nlp.time.component import find_time_spans
 
 # Nouns of someone who can be cited: "citing officials", "citing the ministry".
@@ -71,6 +77,16 @@ def find_attributions(
     found.sort(key=lambda a: (a.cue.start, a.content.start))
     _link_nesting(found)
     return found
+
+
+def _counted_patient(tok: Token) -> bool:
+    """The passive subject of a cue verb that is a figure or a counted group: what was
+    found or confirmed, not who found it."""
+    if tok.dep_ != "nsubjpass":
+        return False
+    return tok.tag_ == "CD" or tok.lower_ in QUANTIFIERS or any(
+        c.dep_ == "nummod" for c in tok.children
+    )
 
 
 def _bounds(a: RawAttribution) -> tuple[int, int]:
@@ -121,6 +137,8 @@ def _sentence_attributions(
             kind, certainty = "indicate", "asserted"
         else:
             kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
+        if source_tok is not None and _counted_patient(source_tok):
+            continue  # "Many were confirmed to be safe", "seven detainees were found dead"
         if source_tok is not None:
             source: Span | None = source_span(source_tok)
         elif cand.shape.startswith("noun:"):

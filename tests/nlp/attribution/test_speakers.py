@@ -108,3 +108,12 @@ def test_a_named_speaker_the_parser_took_into_the_content() -> None:
     (a,) = analyze(text).attributions
     assert a.source is not None and a.source.text == "Daniel Osei, a Red Cross official"
     assert a.content.text == "In the north, 1,400 families lost their homes"
+
+
+def test_a_cue_verb_written_twice_keeps_its_speaker() -> None:
+    text = (
+        "In a speech on state television, the general said also said there were 310 people "
+        "injured and 52 missing."
+    )
+    (a,) = analyze(text).attributions
+    assert a.source is not None and a.source.text == "the general"

@@ -79,6 +79,21 @@ def find_attributions(
     return found
 
 
+def _doubled_subject(tok: Token) -> Token | None:
+    """ "Min Aung Hlaing said also said there were ...": a cue verb written twice (a copy
+    slip); the second takes the first one's subject."""
+    doc = tok.doc
+    for c in tok.children:
+        if (
+            c.dep_ in {"parataxis", "conj"}
+            and c.i < tok.i
+            and c.lemma_ == tok.lemma_
+            and all(t.pos_ == "ADV" for t in doc[c.i + 1 : tok.i])
+        ):
+            return subject_of(c)
+    return None
+
+
 def _counted_patient(tok: Token) -> bool:
     """The passive subject of a cue verb that is a figure or a counted group: what was
     found or confirmed, not who found it."""
@@ -147,6 +162,8 @@ def _sentence_attributions(
             source = source_span(inverted)
         elif (inside := speaker_in_content(tok, content)) is not None:
             source, content = inside
+        elif (twin := _doubled_subject(tok)) is not None:
+            source = source_span(twin)
         else:
             source = fallback_source(tok, content, vias, limits.fallback_max_tokens)
         if source is not None and len(source) == 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from claimledger.gazetteer import default_gazetteer, normalise_name
+from claimledger.ledger import names
 from claimledger.ledger import tables as t
 from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
@@ -31,10 +32,11 @@ from claimledger.ledger.reconcile import (
     resolve_entities,
     scope_of,
 )
+from claimledger.ledger.subjects import countries_named, country_of_place, main_country, subject
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 9
+RULES_VERSION = 10
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -94,7 +96,7 @@ def rebuild(conn: Connection) -> None:
     """Replace every derived table's rows with a reconciliation of the stored records."""
     for table in _DERIVED:
         conn.execute(table.delete())
-    entities = resolve_entities(_document_entities(conn))
+    entities = resolve_entities(_document_entities(conn, _main_countries(conn)))
     _insert(conn, t.ledger_entities, (_entity_row(e) for e in entities))
     link = {member: e for e in entities for member in e.members}
     _insert(
@@ -105,6 +107,13 @@ def rebuild(conn: Connection) -> None:
             for (doc, local), e in link.items()
         ),
     )
+    _BODIES.clear()
+    gazetteer = default_gazetteer()
+    for e in entities:
+        if e.kind == "organization":
+            for n in (e.name, *e.aliases):
+                known = gazetteer.lookup(n)
+                _BODIES.setdefault(names.body_key(known.name if known else n), e)
     facts = list(_claim_facts(conn, link, entities))
     result = reconcile(facts)
     _insert(
@@ -186,7 +195,17 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
     }
 
 
-def _document_entities(conn: Connection) -> Iterator[DocumentEntity]:
+def _main_countries(conn: Connection) -> dict[str, str | None]:
+    """The country each document names most, if one does."""
+    return {
+        r.id: main_country(r.text)
+        for r in conn.execute(sa.select(t.documents.c.id, t.documents.c.text))
+    }
+
+
+def _document_entities(
+    conn: Connection, countries: Mapping[str, str | None]
+) -> Iterator[DocumentEntity]:
     query = sa.select(t.entities.c.document_id, t.entities.c.payload).order_by(
         t.entities.c.document_id, t.entities.c.id
     )
@@ -200,6 +219,7 @@ def _document_entities(conn: Connection) -> Iterator[DocumentEntity]:
             roles=tuple(e.get("roles") or ()),
             affiliations=tuple(e.get("affiliations") or ()),
             aliases=tuple(e.get("aliases") or ()),
+            country=countries.get(document_id),
         )
 
 
@@ -208,12 +228,15 @@ def _claim_facts(
     link: Mapping[tuple[str, str], LedgerEntity],
     entities: Iterable[LedgerEntity],
 ) -> Iterator[ClaimFacts]:
-    documents = {
-        r.id: (r.published, r.outlet)
-        for r in conn.execute(
-            sa.select(t.documents.c.id, t.documents.c.published, t.documents.c.outlet)
+    documents = {}
+    countries: dict[str, frozenset[str]] = {}
+    for r in conn.execute(
+        sa.select(
+            t.documents.c.id, t.documents.c.published, t.documents.c.outlet, t.documents.c.text
         )
-    }
+    ):
+        documents[r.id] = (r.published, r.outlet)
+        countries[r.id] = countries_named(r.text)
     copy_of: dict[str, str] = dict(
         conn.execute(
             sa.select(t.near_duplicates.c.document_id, t.near_duplicates.c.duplicate_of)
@@ -232,6 +255,8 @@ def _claim_facts(
     query = sa.select(t.claims.c.document_id, t.claims.c.payload).order_by(
         t.claims.c.document_id, t.claims.c.seq
     )
+    by_id = {e.id: e for e in entities}
+    article: list[ClaimFacts] = []
     for document_id, payload in conn.execute(query):
         claim = json.loads(payload)
         attribution = attributions.get((document_id, claim["attribution"] or ""))
@@ -245,9 +270,16 @@ def _claim_facts(
             root_doc,
             documents[root_doc][1],
             link,
+            countries[document_id],
         )
         cited = _cited(attribution, citing.get(document_id, ()), named)
-        yield facts if cited is None else replace(facts, root=cited[0], root_name=cited[1])
+        if cited is not None:
+            facts = replace(facts, root=cited[0], root_name=cited[1])
+        if article and article[0].document != document_id:
+            yield from _settle_roots(article, by_id)
+            article = []
+        article.append(facts)
+    yield from _settle_roots(article, by_id)
 
 
 # How far after a statement a "citing X" may stand and still belong to it, in characters:
@@ -307,16 +339,20 @@ def _facts(
     root_doc: str,
     root_outlet: str | None,
     link: Mapping[tuple[str, str], LedgerEntity],
+    countries: frozenset[str] = frozenset(),
 ) -> ClaimFacts:
     quantity = claim["quantity"]
     source_name, root, root_name = _root(document_id, attribution, root_doc, root_outlet, link)
     start, end, dated_by = _effective_time(claim, attribution, published)
     statement = (attribution or {}).get("content", {}).get("text") or quantity["text"]
     time = claim.get("time") or {}
+    counted = subject(
+        claim["subject"].get("key") or claim["subject"].get("text") or "", claim["measure"]
+    )
     return ClaimFacts(
         document=document_id,
         claim=claim["id"],
-        subject=claim["subject"]["key"],
+        subject=counted.key,
         measure=claim["measure"],
         low=float(quantity["low"]),
         high=None if quantity["high"] is None else float(quantity["high"]),
@@ -335,7 +371,8 @@ def _facts(
         scope=scope_of(
             claim["measure"], statement, time.get("granularity"), quantity.get("unit", "count")
         ),
-        place=(claim.get("place") or {}).get("key"),
+        place=country_of_place((claim.get("place") or {}).get("key")) or counted.country,
+        countries=countries,
         modality=claim.get("modality", "reported"),
         rate=(claim.get("rate") or {}).get("per"),
     )
@@ -349,23 +386,107 @@ def _root(
     link: Mapping[tuple[str, str], LedgerEntity],
 ) -> tuple[str | None, str, str]:
     """(the source as named, the root's key, the root's name). The root is who the
-    figure comes from: the resolved source; else the innermost named intermediary
-    ("according to Reuters"); else the original of the document (a wire copy's first
-    appearance), as that outlet's own report."""
+    figure comes from: the resolved source, or the body a spokesperson or head speaks for
+    (:func:`_principal`); else the innermost named intermediary ("according to
+    Reuters"); else the original of the document (a wire copy's first appearance), as
+    that outlet's own report. A source that names no one ("they", "officials") gives the
+    key ``generic:``, and a country named alone ("Kyiv said") ``country:ADJECTIVE``:
+    :func:`_settle_roots` resolves both against the article's named sources."""
     source = (attribution or {}).get("source")
     chain = [source] if source else []
     chain += list(reversed((attribution or {}).get("via") or []))
+    pending: tuple[str | None, str, str] | None = None
     for who in chain:
         if who.get("kind") in ("document", "unknown") and not who.get("entity_id"):
             continue  # "reports say": hearsay, not an origin
         entity = link.get((document_id, who.get("entity_id") or ""))
+        name = entity.name if entity is not None else who.get("text") or ""
+        if name and names.is_generic(name) and names.owned(name):
+            # "Ukrainian military officials": unnamed, but someone's; a root of its own
+            # article only, never merged with another article's officials
+            return name, f"words:{document_id}:{normalise_name(name)}", name
+        if not name or names.is_generic(name):
+            pending = pending or (name or None, "generic:", name)
+            continue
+        country = names.country_alone(name)
+        if country is not None:
+            pending = (name, f"country:{country}", name)
+            continue
         if entity is not None:
-            return entity.name, entity.id, entity.name
-        if who.get("text"):
-            words = normalise_name(who["text"])
-            return who["text"], f"words:{words}", who["text"]
+            return (entity.name, *_principal(entity))
+        words = normalise_name(who["text"])
+        return who["text"], f"words:{words}", who["text"]
+    if pending is not None:
+        return pending
     name = f"{root_outlet or 'unattributed'} report {root_doc[:8]}"
     return (source or {}).get("text"), f"document:{root_doc}", name
+
+
+# Filled by rebuild() before the facts are read: the ledger's bodies by their key, so a
+# spokesperson's principal is the body of that name when the ledger has one.
+_BODIES: dict[tuple[str | None, str], LedgerEntity] = {}
+
+
+def _principal(entity: LedgerEntity) -> tuple[str, str]:
+    """(root key, root name) of a person who speaks for a body ("UN spokesperson Stéphane
+    Dujarric", the head of a mission): the body, named by their affiliation; the person
+    for anyone else. A relay is not a second witness: the body's figure read by its
+    spokesperson and the body's own statement are one root."""
+    relay = names.relay_roles()
+    if entity.kind != "person" or not entity.affiliations:
+        return entity.id, entity.name
+    if not any(names.person_key(r) in relay or r.lower() in relay for r in entity.roles):
+        return entity.id, entity.name
+    affiliation = entity.affiliations[0]
+    known = default_gazetteer().lookup(affiliation)
+    body_name = known.name if known is not None else affiliation
+    body = _BODIES.get(names.body_key(body_name))
+    if body is not None:
+        return body.id, body.name
+    return f"words:{normalise_name(body_name)}", body_name
+
+
+def _settle_roots(
+    facts: list[ClaimFacts], entities: Mapping[str, LedgerEntity]
+) -> list[ClaimFacts]:
+    """One article's claims whose source names no one take the root of the article's
+    main named source (the one most of its figures come from); a country named alone
+    ("Kyiv said") takes the article's main named source of that country, else stands for
+    its government. With no named source, they are the article's own report."""
+    named = Counter(
+        f.root for f in facts if not f.root.startswith(("generic:", "country:", "document:"))
+    )
+    main = max(
+        named,
+        key=lambda r: (named[r], -min(i for i, f in enumerate(facts) if f.root == r)),
+        default=None,
+    )
+    name_of = {f.root: f.root_name for f in facts}
+    settled = []
+    for f in facts:
+        if f.root.startswith("country:"):
+            country = f.root.removeprefix("country:")
+            ours = [
+                r
+                for r in named
+                if (e := entities.get(r)) is not None
+                and any(names.body_key(n)[0] == country for n in (e.name, *e.aliases))
+            ]
+            if ours:
+                best = max(ours, key=lambda r: named[r])
+                f = replace(f, root=best, root_name=name_of[best])
+            else:
+                f = replace(
+                    f, root=f"words:{country} government", root_name=f"{country.title()} government"
+                )
+        elif f.root == "generic:":
+            if main is not None:
+                f = replace(f, root=main, root_name=name_of[main])
+            else:
+                document = f"document:{f.document}"
+                f = replace(f, root=document, root_name=f"report {f.document[:8]}")
+        settled.append(f)
+    return settled
 
 
 def _effective_time(

@@ -19,13 +19,15 @@ import datetime as dt
 import functools
 import hashlib
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
 from claimledger import lexicon
-from claimledger.gazetteer import normalise_name
+from claimledger.gazetteer import default_gazetteer, normalise_name
+from claimledger.ledger import names
+from claimledger.ledger.subjects import is_counted
 
 T = TypeVar("T")
 RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]
@@ -93,7 +95,24 @@ def _total_words() -> re.Pattern[str]:
 def _country_words() -> dict[str, tuple[str, ...]]:
     """Countries and the words that name them, so "Ukraine's commander-in-chief" matches a
     commander-in-chief "of the Ukrainian Armed Forces"."""
-    return lexicon.shipped().groups("reconcile.countries")
+    shipped = lexicon.shipped()
+    return {**shipped.groups("reconcile.countries"), **shipped.groups("reconcile.international")}
+
+
+@functools.cache
+def _role_groups() -> dict[str, frozenset[str]]:
+    """Each role phrase and the offices it may name ("leader": president, prime
+    minister)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for office, phrases in lexicon.shipped().groups("reconcile.role_synonyms").items():
+        for phrase in (office, *phrases):
+            groups[_role_key(phrase)].add(office)
+    return {k: frozenset(v) for k, v in groups.items()}
+
+
+def _offices(role: str) -> frozenset[str]:
+    """The offices a role key names: itself, and its synonyms' groups."""
+    return _role_groups().get(role, frozenset()) | {role}
 
 
 # --- entities across documents -------------------------------------------------------------
@@ -110,6 +129,7 @@ class DocumentEntity:
     roles: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other names it goes by in its own document
+    country: str | None = None  # the country its article names most (an adjective)
 
 
 @dataclass(frozen=True)
@@ -165,6 +185,13 @@ def _role_name(entity: DocumentEntity) -> tuple[str, frozenset[str]] | None:
     commander-in-chief", "the spokesperson"); None for an entity with a proper name."""
     if entity.kind not in ("person", "unknown"):
         return None
+    words = normalise_name(entity.name).replace("’", "'").split()
+    if len(words) >= 2 and not _looks_named(entity.name):
+        # "the Ukrainian leader", "UN spokesman": an owner's adjective and a known role
+        for size in (1, 2, 3):
+            owner, role = " ".join(words[:size]), " ".join(words[size:])
+            if role and _role_key(role) in _role_groups() and _countries(owner):
+                return _role_key(role), _countries(owner)
     match = _role_name_pattern().match(entity.name)
     owned = bool(match and not any(w[:1].isupper() for w in match["role"].split()))
     if not owned and entity.name.lower() not in {r.lower() for r in entity.roles}:
@@ -182,17 +209,120 @@ def _looks_named(name: str) -> bool:
 
 
 def _person_tokens(name: str) -> list[str]:
-    return [w for w in re.findall(r"[\w'-]+", normalise_name(name)) if w]
+    return names.person_key(name).split()
+
+
+def _key_reason(key: tuple[str, ...], first: str, other: str) -> str:
+    """Why two names were merged by key, for a reviewer."""
+    why = {
+        "known": "the gazetteer knows both as one body",
+        "person": "the same name less titles, owners and spelling variants",
+        "body": "the same body, its owner's name, adjective or acronym made one",
+    }.get(key[0], "the same name")
+    return f"{other!r} = {first!r}: {why}"
+
+
+def _full_body_name(e: DocumentEntity) -> str:
+    """An organisation's name with a one-word field the extractor read as its
+    affiliation put back: "Gaza Ministry" of "Health" is "Gaza Health Ministry"."""
+    words = e.name.split()
+    if e.kind == "organization" and words and e.affiliations:
+        field_words = e.affiliations[0].split()
+        heads = names.body_heads()
+        if len(field_words) == 1 and words[-1].lower() in heads and field_words[0] not in words:
+            return " ".join([*words[:-1], field_words[0], words[-1]])
+    return e.name
+
+
+def _is_body(e: DocumentEntity) -> bool:
+    if e.kind == "organization":
+        return True
+    if e.kind in ("person", "equipment", "outlet"):
+        return False
+    words = normalise_name(e.name).split()
+    return bool(words) and (
+        words[-1] in names.body_heads() or names.is_national_body(names.body_key(e.name)[1])
+    )
+
+
+def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
+    """The key each document entity is merged across documents by, with the rules of
+    docs/reconciliation.md: equipment by name; a name that names no one only within its
+    own document; a person by name less titles, owners and spelling; a body by owner and
+    body, its owner found in its own article when the name leaves it out."""
+    keys: list[tuple[str, ...]] = []
+    bodies: dict[int, tuple[str | None, str]] = {}
+    gazetteer = default_gazetteer()
+    for i, e in enumerate(items):
+        entry = gazetteer.lookup(e.name)
+        if entry is not None and e.kind != "equipment":
+            keys.append(("known", normalise_name(entry.name)))
+        elif e.kind == "equipment":
+            keys.append(("equipment", normalise_name(e.name)))
+        elif names.is_generic(e.name):
+            keys.append(("generic", e.document, normalise_name(e.name)))
+        elif _is_body(e):
+            bodies[i] = names.body_key(_full_body_name(e), None)
+            keys.append(())
+        elif _named_person(e):
+            keys.append(("person", names.person_key(e.name)))
+        else:
+            keys.append(("name", normalise_name(e.name)))
+    # a body named without its owner is its article's one body of that name that has one
+    # ("the health ministry" beside "Gaza's health ministry"), else, if every country
+    # has one ("the Air Force"), its article's country's
+    owned: dict[tuple[str, str], set[str]] = defaultdict(set)
+    heads: dict[tuple[str, str], set[tuple[str | None, str]]] = defaultdict(set)
+    for i, (owner, body) in bodies.items():
+        if owner is not None:
+            owned[(items[i].document, body)].add(owner)
+        if body.split():
+            heads[(items[i].document, body.split()[-1])].add((owner, body))
+    for i, (owner, body) in bodies.items():
+        e = items[i]
+        if owner is None:
+            owners = owned.get((e.document, body), set())
+            if len(owners) == 1:
+                owner = next(iter(owners))
+            elif names.is_national_body(body) or _relative(e.name):
+                owner = e.country
+        if len(body.split()) == 1:  # "the Mission": the one body of its article it ends
+            named = {k for k in heads.get((e.document, body), set()) if len(k[1].split()) > 1}
+            if len(named) == 1:
+                owner, body = next(iter(named))
+        keys[i] = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
+    return keys
+
+
+def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
+    kinds = [items[j].kind for j in members]
+    return "person" if "person" in kinds else "other"
+
+
+def _named_person(e: DocumentEntity) -> bool:
+    """A person named by a proper name, once titles and owners are off ("UN spokesperson
+    Stéphane Dujarric"), not by a role ("the spokesperson")."""
+    if e.kind not in ("person", "unknown") or _role_name(e) is not None:
+        return False
+    kept = len(names.person_key(e.name).split())
+    return kept > 0 and _looks_named(" ".join(e.name.split()[-kept:]))
+
+
+def _relative(name: str) -> bool:
+    words = set(normalise_name(name).replace("'s", " ").split())
+    return bool(words & names.relative_owners())
 
 
 def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
     """Merge document entities into ledger entities.
 
-    Names merge when they normalise alike ("the Kyiv Independent" = "Kyiv Independent");
-    a person's surname alone ("Syrskyi") or a shorter full name joins the one person
-    whose name ends with it, if only one does; a person named by role ("Ukraine's
-    commander-in-chief") joins the one person holding that role for that country. An
-    ambiguous surname or role stays its own entity.
+    Names merge when their keys agree (:func:`_entity_keys`: "Ukraine's Air Force" = "the
+    Ukrainian air force statement"; "UN spokesperson Stéphane Dujarric" = "Stephane
+    Dujarric"; "Zelenskyy" = "Zelensky"); a person's surname alone ("Syrskyi") or a
+    shorter full name joins the one person whose name ends with it, if only one does; a
+    person named by role ("Ukraine's commander-in-chief", "the Ukrainian leader") joins
+    the one person holding that role for that country. An ambiguous surname or role stays
+    its own entity, and so does a name that names no one ("they", "officials").
     """
     items = sorted(entities, key=lambda e: (e.document, e.id))
     sets: _UnionFind[int] = _UnionFind()
@@ -202,22 +332,34 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
     def union(a: int, b: int, reason: str) -> None:
         ra, rb = find(a), find(b)
         if sets.union(a, b):
-            reasons[ra] = "; ".join(r for r in (reasons.get(ra), reasons.get(rb), reason) if r)
+            reasons[ra] = "; ".join(
+                dict.fromkeys(r for r in (reasons.get(ra), reasons.get(rb), reason) if r)
+            )
 
-    # 1. the same normalised name and kind family
-    by_name: dict[tuple[str, str], int] = {}
-    for i, e in enumerate(items):
-        key = (normalise_name(e.name), "equipment" if e.kind == "equipment" else "source")
-        if key in by_name:
-            union(by_name[key], i, "")
+    # 1. the same key: the same name once titles, owners' forms and spellings are one
+    keys = _entity_keys(items)
+    by_name: dict[str, int] = {}
+    for i, (e, key) in enumerate(zip(items, keys, strict=True)):
+        if key[0] in ("generic", "equipment"):
+            continue
+        # the same name is one entity whatever kind each article gave it
+        first_i = by_name.setdefault(normalise_name(e.name), i)
+        if first_i != i:
+            union(first_i, i, "")
+    by_key: dict[tuple[str, ...], int] = {}
+    for i, (e, key) in enumerate(zip(items, keys, strict=True)):
+        if key in by_key:
+            first = items[by_key[key]]
+            same = normalise_name(first.name) == normalise_name(e.name)
+            union(by_key[key], i, "" if same else _key_reason(key, first.name, e.name))
         else:
-            by_name[key] = i
+            by_key[key] = i
 
     # 2. people: a shorter name joins the one longer name that ends with it
     people = [
         i
         for i, e in enumerate(items)
-        if e.kind in ("person", "unknown") and _role_name(e) is None and _looks_named(e.name)
+        if e.kind in ("person", "unknown") and _role_name(e) is None and keys[i][:1] == ("person",)
     ]
     full_names: dict[str, set[str]] = defaultdict(set)  # surname -> the full names
     for i in people:
@@ -229,10 +371,15 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         tokens = _person_tokens(items[i].name)
         if not tokens:
             continue
+        n = len(tokens)
         candidates = {
             full
-            for full in full_names.get(tokens[-1], set())
-            if full.endswith(" " + " ".join(tokens))
+            for surname, fulls in full_names.items()
+            if names.same_surname(surname, tokens[-1])
+            for full in fulls
+            if (words := full.split()) != tokens
+            and (len(words) > n or (len(words) == n and n > 1))
+            and words[len(words) - n : -1] == tokens[:-1]
         }
         if len(candidates) == 1:
             full = candidates.pop()
@@ -246,14 +393,15 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         countries_of[find(i)] |= _countries(" ".join(items[i].affiliations))
         for role in items[i].roles:
             role_key, owners = _role_parts(role)
-            holders[role_key].add(find(i))
+            for office in _offices(role_key):
+                holders[office].add(find(i))
             countries_of[find(i)] |= owners
     for i, e in enumerate(items):
         named = _role_name(e)
         if named is None:
             continue
         role, countries = named
-        holding = holders.get(role, set())
+        holding = {h for office in _offices(role) for h in holders.get(office, set())}
         # a holder from the named country; failing that, one whose country is unknown
         matches = {r for r in holding if countries & countries_of[r]} or {
             r for r in holding if not countries_of[r]
@@ -269,13 +417,24 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         proper = [items[j] for j in members if _role_name(items[j]) is None] or [
             items[j] for j in members
         ]
-        name = max((m.name for m in proper), key=lambda n: (len(_person_tokens(n)), len(n), n))
+        said = Counter(m.name for m in proper)
+        # the name it is most often given, a person's fullest; never what it issued
+        # ("the air force statement") or a title ("UN spokesperson ...") when another will do
+        if keys[root][0] == "known":  # the gazetteer's own name for it
+            entry = default_gazetteer().lookup(items[root].name)
+            name = entry.name if entry is not None else items[root].name
+        elif _kind_hint(items, members) == "person":
+            name = max(said, key=lambda n: (len(_person_tokens(n)), _looks_named(n), len(n), n))
+        else:
+            name = max(said, key=lambda n: (not names.issued(n), said[n], len(n), n))
         kinds = [items[j].kind for j in members if items[j].kind != "unknown"]
         # the commonest kind; ties go to the first in sorted order, never to hash order
         kind = max(sorted(set(kinds)), key=kinds.count) if kinds else "unknown"
         merged.append(
             LedgerEntity(
-                id=_ledger_id(kind, name),
+                # by the key the names were merged by: two bodies of one name (the
+                # health ministries of two countries) are two entities
+                id=_ledger_id(kind, name, "\x00".join(keys[root])),
                 name=name,
                 kind=kind,
                 aliases=tuple(
@@ -320,8 +479,9 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(seen.values()))
 
 
-def _ledger_id(kind: str, name: str) -> str:
-    digest = hashlib.sha256(f"{kind}\x00{normalise_name(name)}".encode()).hexdigest()
+def _ledger_id(kind: str, name: str, key: str = "") -> str:
+    where = f"\x00{key}" if key else ""
+    digest = hashlib.sha256(f"{kind}\x00{normalise_name(name)}{where}".encode()).hexdigest()
     return "E" + digest[:11]
 
 
@@ -354,6 +514,7 @@ class ClaimFacts:
     place: str | None = None  # the place key where the figure holds ("kursk"), if named
     modality: str = "reported"  # projections, potentials and conditionals are not counts
     rate: str | None = None  # the period a rate is counted per ("day"); None: a total
+    countries: frozenset[str] = frozenset()  # the countries its article names
 
     @property
     def ref(self) -> str:
@@ -475,14 +636,29 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     """How two claims about the same subject relate, with the reason; None when neither
     bears on the other (different places, different measures with no rule between them,
     figures too far apart in time, separate incidents)."""
-    if a.subject != b.subject or a.ref == b.ref:
-        return None
+    if a.subject != b.subject or a.ref == b.ref or not is_counted(a.subject):
+        return None  # a year, a magnitude or an `other` figure with no counted noun
     if a.place and b.place and a.place != b.place:
         return None  # figures for two different places: neither bears on the other
     if a.modality != "reported" or b.modality != "reported":
         return None  # a projection or a possibility is no count of what happened
     if a.rate != b.rate:
         return None  # a rate per day and a total (or a rate per month) count different things
+    if a.countries and b.countries and not a.countries & b.countries:
+        return None  # articles about different countries: different events
+    relation = _relate(a, b)
+    if relation is None or relation.kind != "conflicts":
+        return relation
+    if a.document == b.document and a.root == b.root and a.measure == b.measure:
+        return None  # one source's figures of one measure in one article: parts, places
+        # or moments the words did not tell apart (an absence against a kill still is one)
+
+    if a.measure == b.measure == "other":
+        return None  # `other` says nothing of what happened to them: no figure rules out another
+    return relation
+
+
+def _relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     first, second = _earlier_first(a, b)
     gap = _gap(a, b)
     if (

@@ -195,16 +195,16 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
     }
 
 
-def _main_countries(conn: Connection) -> dict[str, str | None]:
-    """The country each document names most, if one does."""
+def _main_countries(conn: Connection) -> dict[str, tuple[str | None, frozenset[str]]]:
+    """The country each document names most, if one does, and all it names."""
     return {
-        r.id: main_country(r.text)
+        r.id: (main_country(r.text), countries_named(r.text))
         for r in conn.execute(sa.select(t.documents.c.id, t.documents.c.text))
     }
 
 
 def _document_entities(
-    conn: Connection, countries: Mapping[str, str | None]
+    conn: Connection, countries: Mapping[str, tuple[str | None, frozenset[str]]]
 ) -> Iterator[DocumentEntity]:
     query = sa.select(t.entities.c.document_id, t.entities.c.payload).order_by(
         t.entities.c.document_id, t.entities.c.id
@@ -219,7 +219,8 @@ def _document_entities(
             roles=tuple(e.get("roles") or ()),
             affiliations=tuple(e.get("affiliations") or ()),
             aliases=tuple(e.get("aliases") or ()),
-            country=countries.get(document_id),
+            country=countries.get(document_id, (None, frozenset()))[0],
+            countries=countries.get(document_id, (None, frozenset()))[1],
         )
 
 
@@ -402,15 +403,20 @@ def _root(
         entity = link.get((document_id, who.get("entity_id") or ""))
         name = entity.name if entity is not None else who.get("text") or ""
         if name and names.is_generic(name) and names.owned(name):
-            # "Ukrainian military officials": unnamed, but someone's; a root of its own
-            # article only, never merged with another article's officials
-            return name, f"words:{document_id}:{normalise_name(name)}", name
+            # "Ukrainian military officials": unnamed, but someone's: the article's main
+            # source if that is a body of theirs, else a root of this article only
+            return name, f"owned:{document_id}:{normalise_name(name)}", name
         if not name or names.is_generic(name):
             pending = pending or (name or None, "generic:", name)
             continue
         country = names.country_alone(name)
         if country is not None:
             pending = (name, f"country:{country}", name)
+            continue
+        if entity is not None and entity.kind == "outlet":
+            # an outlet carrying a figure relays it: the article's main named source is
+            # the originator when there is one (settled by _settle_roots)
+            pending = pending or (entity.name, f"outlet:{entity.id}", entity.name)
             continue
         if entity is not None:
             return (entity.name, *_principal(entity))
@@ -453,8 +459,12 @@ def _settle_roots(
     main named source (the one most of its figures come from); a country named alone
     ("Kyiv said") takes the article's main named source of that country, else stands for
     its government. With no named source, they are the article's own report."""
+    # named sources that are someone: a person or a body, not a phrase the extractor
+    # took for a source ("spring escalation")
     named = Counter(
-        f.root for f in facts if not f.root.startswith(("generic:", "country:", "document:"))
+        f.root
+        for f in facts
+        if (e := entities.get(f.root)) is not None and e.kind in ("person", "organization")
     )
     main = max(
         named,
@@ -479,6 +489,27 @@ def _settle_roots(
                 f = replace(
                     f, root=f"words:{country} government", root_name=f"{country.title()} government"
                 )
+        elif f.root.startswith("owned:"):
+            owner = names.body_key(f.root_name)[0]
+            e = entities.get(main) if main is not None else None
+            if (
+                main is not None
+                and e is not None
+                and owner is not None
+                and any(names.body_key(n)[0] == owner for n in (e.name, *e.aliases))
+            ):
+                f = replace(f, root=main, root_name=name_of[main])
+            else:
+                f = replace(f, root="words:" + f.root.removeprefix("owned:"))
+        elif f.root.startswith("document:") and f.source is None and main is not None:
+            # the outlet's own voice (a headline, a lead) restates its article's sources:
+            # the figure is its main named source's, not a second witness beside it
+            f = replace(f, root=main, root_name=name_of[main])
+        elif f.root.startswith("outlet:"):
+            if main is not None:
+                f = replace(f, root=main, root_name=name_of[main])
+            else:
+                f = replace(f, root=f.root.removeprefix("outlet:"))
         elif f.root == "generic:":
             if main is not None:
                 f = replace(f, root=main, root_name=name_of[main])

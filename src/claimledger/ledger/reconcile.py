@@ -130,6 +130,7 @@ class DocumentEntity:
     affiliations: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other names it goes by in its own document
     country: str | None = None  # the country its article names most (an adjective)
+    countries: frozenset[str] = frozenset()  # every country its article names
 
 
 @dataclass(frozen=True)
@@ -268,29 +269,57 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
             keys.append(("person", names.person_key(e.name)))
         else:
             keys.append(("name", normalise_name(e.name)))
-    # a body named without its owner is its article's one body of that name that has one
-    # ("the health ministry" beside "Gaza's health ministry"), else, if every country
-    # has one ("the Air Force"), its article's country's
-    owned: dict[tuple[str, str], set[str]] = defaultdict(set)
-    heads: dict[tuple[str, str], set[tuple[str | None, str]]] = defaultdict(set)
-    for i, (owner, body) in bodies.items():
-        if owner is not None:
-            owned[(items[i].document, body)].add(owner)
-        if body.split():
-            heads[(items[i].document, body.split()[-1])].add((owner, body))
+    # the bodies of each article with their keys, the gazetteer's known ones included
+    in_article: dict[str, list[tuple[str | None, str, tuple[str, ...]]]] = defaultdict(list)
+    for i, e in enumerate(items):
+        if i in bodies:
+            owner, body = bodies[i]
+            if owner is not None:
+                in_article[e.document].append((owner, body, ("body", owner, body)))
+        elif keys[i][:1] == ("known",):
+            entry = gazetteer.lookup(e.name)
+            if entry is not None and entry.kind == "organization":
+                owner, body = names.body_key(entry.name)
+                in_article[e.document].append((owner, body, keys[i]))
+        for affiliation in e.affiliations if e.kind == "person" else ():
+            # the body a person of the article belongs to is a body of the article
+            entry = gazetteer.lookup(affiliation)
+            if entry is not None and entry.kind == "organization":
+                owner, body = names.body_key(entry.name)
+                in_article[e.document].append((owner, body, ("known", normalise_name(entry.name))))
+            elif len(affiliation.split()) > 1:
+                owner, body = names.body_key(affiliation)
+                if owner is not None and body:
+                    in_article[e.document].append((owner, body, ("body", owner, body)))
+    owners_of: dict[str, set[str]] = defaultdict(set)  # body -> its owners, ledger-wide
+    for found in in_article.values():
+        for owner, body, _ in found:
+            if owner is not None:
+                owners_of[body].add(owner)
     for i, (owner, body) in bodies.items():
         e = items[i]
-        if owner is None:
-            owners = owned.get((e.document, body), set())
-            if len(owners) == 1:
-                owner = next(iter(owners))
-            elif names.is_national_body(body) or _relative(e.name):
-                owner = e.country
-        if len(body.split()) == 1:  # "the Mission": the one body of its article it ends
-            named = {k for k in heads.get((e.document, body), set()) if len(k[1].split()) > 1}
-            if len(named) == 1:
-                owner, body = next(iter(named))
-        keys[i] = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
+        key: tuple[str, ...] | None = None
+        # "the health ministry" beside "Gaza's health ministry"; "the Mission" or "the UN
+        # monitoring mission" beside the UN Human Rights Monitoring Mission: the one body
+        # of its article with an owner whose words hold all of these
+        words = set(body.split())
+        own = ("body", owner, body)
+        matches = {
+            k
+            for o, b, k in in_article[e.document]
+            if k != own and words <= set(b.split()) and (owner is None or o == owner)
+        }
+        if words and len(matches) == 1:
+            key = next(iter(matches))
+        if key is None and owner is None and (names.is_national_body(body) or _relative(e.name)):
+            # "the Air Force", "the territory's health ministry": of the one country named
+            # in its article that has such a body elsewhere in the ledger, else of the
+            # country its article names most
+            known = owners_of.get(body, set()) & e.countries
+            owner = next(iter(known)) if len(known) == 1 else e.country
+        if key is None:
+            key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
+        keys[i] = key
     return keys
 
 

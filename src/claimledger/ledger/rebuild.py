@@ -32,7 +32,14 @@ from claimledger.ledger.reconcile import (
     resolve_entities,
     scope_of,
 )
-from claimledger.ledger.subjects import countries_named, country_of_place, main_country, subject
+from claimledger.ledger.subjects import (
+    countries_named,
+    country_of_place,
+    is_population,
+    main_country,
+    only_country,
+    subject,
+)
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
@@ -372,7 +379,11 @@ def _facts(
         scope=scope_of(
             claim["measure"], statement, time.get("granularity"), quantity.get("unit", "count")
         ),
-        place=country_of_place((claim.get("place") or {}).get("key")) or counted.country,
+        # where: the place it names; else, for a population, the country it is counted by
+        # ("Palestinians") or the one country its statement names ("killed in Syria")
+        place=country_of_place((claim.get("place") or {}).get("key"))
+        or counted.country
+        or (only_country(statement) if is_population(counted.key) else None),
         countries=countries,
         modality=claim.get("modality", "reported"),
         rate=(claim.get("rate") or {}).get("per"),

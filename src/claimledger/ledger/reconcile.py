@@ -27,7 +27,7 @@ from typing import Generic, Literal, TypeVar
 from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import names
-from claimledger.ledger.subjects import is_counted
+from claimledger.ledger.subjects import is_counted, is_population
 
 T = TypeVar("T")
 RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]
@@ -617,11 +617,29 @@ def _gap(a: ClaimFacts, b: ClaimFacts) -> int | None:
     return 0
 
 
+# A round figure ("50,000", "1,200") is a rounding of the count it reports: within this
+# share of it, a precise figure ("50,021") is the same figure, not a different one.
+ROUNDING = 0.02
+
+
+def _interval(c: ClaimFacts) -> tuple[float, float]:
+    """The figure's interval, a round exact figure widened by ROUNDING."""
+    high = float("inf") if c.high is None else c.high
+    if c.bound == "exact" and c.low == high and _round(c.low):
+        return c.low * (1 - ROUNDING), high * (1 + ROUNDING)
+    return c.low, high
+
+
+def _round(x: float) -> bool:
+    """Two or more trailing zeros: 1,200 and 50,000, not 1,250 or 90."""
+    return x >= 100 and float(x).is_integer() and int(x) % 100 == 0
+
+
 def _overlap(a: ClaimFacts, b: ClaimFacts) -> bool:
     """The intervals the two figures give overlap: they may be the same figure."""
-    a_high = float("inf") if a.high is None else a.high
-    b_high = float("inf") if b.high is None else b.high
-    return a.low <= b_high and b.low <= a_high
+    a_low, a_high = _interval(a)
+    b_low, b_high = _interval(b)
+    return a_low <= b_high and b_low <= a_high
 
 
 def _limits(c: ClaimFacts) -> tuple[float, float]:
@@ -633,7 +651,7 @@ def _limits(c: ClaimFacts) -> tuple[float, float]:
         return stated, float("inf")
     if c.bound == "at_most":
         return 0.0, stated
-    return c.low, float("inf") if c.high is None else c.high
+    return _interval(c)
 
 
 def _consistent(a: ClaimFacts, b: ClaimFacts) -> bool:
@@ -834,6 +852,8 @@ def _relate_incident(
 def _relate_part(
     part: ClaimFacts, whole: ClaimFacts, same_time: bool, when: str
 ) -> Relation | None:
+    if whole.measure == "deployed" and is_population(whole.subject):
+        return None  # a population is not a force: "deployed" people bound no casualties
     first, second = _earlier_first(part, whole)
     rule = f"{part.measure} ≤ {whole.measure}"
     holds = _limits(part)[0] <= _limits(whole)[1]

@@ -56,7 +56,7 @@ def _country_forms() -> tuple[re.Pattern[str], dict[str, str]]:
     country's adjective for each: "palestinians" → "palestinian"."""
     shipped = lexicon.shipped()
     adjective: dict[str, str] = {}
-    for key in ("reconcile.countries", "reconcile.international"):
+    for key in ("reconcile.countries", "reconcile.international", "reconcile.regions"):
         for name, forms in shipped.groups(key).items():
             for form in (name, *forms):
                 adjective.setdefault(plain(form), name)
@@ -221,3 +221,14 @@ def country_mentions(text: str) -> list[str]:
             continue  # "us" the pronoun is not "US"; acronyms are written in capitals
         found.append(country)
     return found
+
+
+def is_population(key: str) -> bool:
+    """A subject that counts a population (people, civilians, migrants), not a force."""
+    return key in _populations()
+
+
+def only_country(text: str) -> str | None:
+    """The one country a statement names, if it names exactly one ("killed in Syria")."""
+    named = countries_named(text)
+    return next(iter(named)) if len(named) == 1 else None

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from claimledger.gazetteer import default_gazetteer, normalise_name
-from claimledger.ledger import names
+from claimledger.ledger import corrections, names, queries
 from claimledger.ledger import tables as t
 from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
@@ -43,7 +43,7 @@ from claimledger.ledger.subjects import (
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 10
+RULES_VERSION = 11
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -103,7 +103,12 @@ def rebuild(conn: Connection) -> None:
     """Replace every derived table's rows with a reconciliation of the stored records."""
     for table in _DERIVED:
         conn.execute(table.delete())
-    entities = resolve_entities(_document_entities(conn, _main_countries(conn)))
+    applied = corrections.prepare(queries.corrections(conn))
+    entities = resolve_entities(
+        _document_entities(conn, _main_countries(conn)),
+        merges=applied.merge_sources,
+        splits=applied.split_sources,
+    )
     _insert(conn, t.ledger_entities, (_entity_row(e) for e in entities))
     link = {member: e for e in entities for member in e.members}
     _insert(
@@ -122,7 +127,24 @@ def rebuild(conn: Connection) -> None:
                 known = gazetteer.lookup(n)
                 _BODIES.setdefault(names.body_key(known.name if known else n), e)
     facts = list(_claim_facts(conn, link, entities))
-    result = reconcile(facts)
+    # a fact-checker's corrections of claims, found by what each claim is
+    current = {
+        corrections.ClaimKey.of_claim(doc, json.loads(payload)): f"{doc}/{claim}"
+        for doc, claim, payload in conn.execute(
+            sa.select(t.claims.c.document_id, t.claims.c.id, t.claims.c.payload)
+        )
+    }
+    fixes = dict(corrections.iter_values(applied, current))
+    facts = [
+        replace(
+            corrections.corrected(c, fixes[c.ref]) if c.ref in fixes else c,
+            subject=corrections.final_subject(
+                fixes.get(c.ref, {}).get("subject", c.subject), applied.subjects
+            ),
+        )
+        for c in facts
+    ]
+    result = reconcile(facts, dismissed=corrections.dismissed_refs(applied, current))
     _insert(
         conn,
         t.figures,
@@ -173,6 +195,7 @@ def rebuild(conn: Connection) -> None:
                 "b_claim": r.b.split("/", 1)[1],
                 "kind": r.kind,
                 "reason": r.reason,
+                "strength": r.strength,
             }
             for i, r in enumerate(result.relations)
         ),

@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import math
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
 from claimledger import lexicon
@@ -342,7 +343,12 @@ def _relative(name: str) -> bool:
     return bool(words & names.relative_owners())
 
 
-def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
+def resolve_entities(
+    entities: Iterable[DocumentEntity],
+    *,
+    merges: Sequence[tuple[str, str, str]] = (),
+    splits: Sequence[tuple[str, str]] = (),
+) -> list[LedgerEntity]:
     """Merge document entities into ledger entities.
 
     Names merge when their keys agree (:func:`_entity_keys`: "Ukraine's Air Force" = "the
@@ -352,15 +358,31 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
     person named by role ("Ukraine's commander-in-chief", "the Ukrainian leader") joins
     the one person holding that role for that country. An ambiguous surname or role stays
     its own entity, and so does a name that names no one ("they", "officials").
+
+    A fact-checker's corrections come last: ``merges`` (two normalised names and the
+    reason) join the entities that go by them; ``splits`` (two normalised names) keep the
+    entities that go by them apart whatever the rules say.
     """
     items = sorted(entities, key=lambda e: (e.document, e.id))
     sets: _UnionFind[int] = _UnionFind()
     reasons: dict[int, str] = {}
     find = sets.find
+    names_in: dict[int, set[str]] = {
+        i: {normalise_name(n) for n in (e.name, *e.aliases)} for i, e in enumerate(items)
+    }
+    apart = [(frozenset({a}), frozenset({b})) for a, b in splits]
 
-    def union(a: int, b: int, reason: str) -> None:
+    def union(a: int, b: int, reason: str, *, forced: bool = False) -> None:
         ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        if not forced and any(
+            (x & names_in[ra] and y & names_in[rb]) or (y & names_in[ra] and x & names_in[rb])
+            for x, y in apart
+        ):
+            return  # a fact-checker split these names
         if sets.union(a, b):
+            names_in[ra] |= names_in.pop(rb, set())
             reasons[ra] = "; ".join(
                 dict.fromkeys(r for r in (reasons.get(ra), reasons.get(rb), reason) if r)
             )
@@ -437,6 +459,13 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         }
         if len(matches) == 1:
             union(matches.pop(), i, f"{e.name!r} names the holder of that role")
+
+    # 4. a fact-checker's merges
+    for a, b, reason in merges:
+        left = [i for i, e in enumerate(items) if a in names_in.get(find(i), set())]
+        right = [i for i, e in enumerate(items) if b in names_in.get(find(i), set())]
+        if left and right:
+            union(left[0], right[0], reason, forced=True)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
@@ -569,6 +598,9 @@ class Relation:
     b: str
     kind: RelationKind
     reason: str
+    # a conflict's rank (how far apart, times the independent roots behind each side);
+    # 0 for the other kinds. Set by reconcile(), which knows the figures.
+    strength: float = 0.0
 
 
 _BOUND_WORDS = {
@@ -785,8 +817,8 @@ def _relate_same_measure(
             return Relation(
                 first.ref,
                 second.ref,
-                "compatible",
-                f"a running total may rise: {measure} {one} then {two} ({when})",
+                "updates",
+                f"a running total rising: {measure} {one} then {two} ({when})",
             )
         return Relation(
             first.ref,
@@ -979,9 +1011,14 @@ def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, 
         before[(b.root, b.measure)].append(b)
 
 
-def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:
+def reconcile(
+    claims: Iterable[ClaimFacts], *, dismissed: Mapping[frozenset[str], str] | None = None
+) -> Reconciliation:
     """Relate the claims of each subject, cluster corroborating claims of one measure into
-    figures, and count each figure's independent roots."""
+    figures, count each figure's independent roots and rank each conflict
+    (:func:`conflict_strength`). A relation between two claims a fact-checker
+    ``dismissed`` (pairs of refs) is left out."""
+    dismissed = dismissed or {}
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in claims:
         by_subject[c.subject].append(c)
@@ -990,7 +1027,11 @@ def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:
     figure_of: dict[str, int] = {}
     for subject in sorted(by_subject):
         group = by_subject[subject]
-        found = [r for a, b in candidate_pairs(group) if (r := relate(a, b)) is not None]
+        found = [
+            r
+            for a, b in candidate_pairs(group)
+            if (r := relate(a, b)) is not None and frozenset((r.a, r.b)) not in dismissed
+        ]
         relations.extend(sorted(found, key=lambda r: (r.a, r.b)))
         facts = {c.ref: c for c in group}
         clusters: _UnionFind[str] = _UnionFind()
@@ -1007,4 +1048,31 @@ def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:
             figures.append(Figure(subject, facts[members[0]].measure, tuple(members), roots))
             for m in members:
                 figure_of[m] = index
-    return Reconciliation(tuple(relations), tuple(figures), figure_of)
+    facts_of = {c.ref: c for group in by_subject.values() for c in group}
+    ranked = tuple(
+        r
+        if r.kind != "conflicts"
+        else replace(
+            r,
+            strength=conflict_strength(
+                facts_of[r.a],
+                facts_of[r.b],
+                figures[figure_of[r.a]].independent,
+                figures[figure_of[r.b]].independent,
+            ),
+        )
+        for r in relations
+    )
+    return Reconciliation(ranked, tuple(figures), figure_of)
+
+
+def conflict_strength(a: ClaimFacts, b: ClaimFacts, roots_a: int, roots_b: int) -> float:
+    """How much a conflict matters: how far apart the two figures are (0 when they
+    touch, towards 1 when one is many times the other) times the independent roots
+    behind each side (the geometric mean, so a conflict one side of which nobody else
+    reports ranks below one both sides of which several do)."""
+    a_low, a_high = _limits(a)
+    b_low, b_high = _limits(b)
+    low, high = (a_high, b_low) if a_high < b_low else (b_high, a_low)
+    distance = 0.0 if high <= low or high <= 0 else (high - low) / high
+    return round(distance * math.sqrt(max(roots_a, 1) * max(roots_b, 1)), 4)

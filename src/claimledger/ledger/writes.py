@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from claimledger.errors import LedgerError
 from claimledger.ledger import neardup
 from claimledger.ledger import tables as t
+from claimledger.ledger.corrections import ClaimKey, Correction
 from claimledger.ledger.reads import Rating
 from claimledger.records import Analysis
 
@@ -226,3 +227,43 @@ def rate(engine: Engine, rating: Rating, *, ledger_name: str) -> None:
                 "note": rating.note,
             },
         )
+
+
+def claim_key(conn: Connection, ref: str, *, ledger_name: str) -> ClaimKey:
+    """The key of the stored claim ``ref`` ("DOCUMENT/CLAIM"): what a correction names it
+    by, so the correction survives the article being analysed again."""
+    document, _, claim = ref.partition("/")
+    payload = conn.execute(
+        sa.select(t.claims.c.payload).where(
+            (t.claims.c.document_id == document) & (t.claims.c.id == claim)
+        )
+    ).scalar()
+    if payload is None:
+        raise LedgerError(
+            f"no claim {ref} in {ledger_name}; see 'claimledger claims --format jsonl' for "
+            "claim references (DOCUMENT/CLAIM)"
+        )
+    return ClaimKey.of_claim(document, json.loads(payload))
+
+
+def correct(engine: Engine, correction: Correction, *, ledger_name: str) -> int:
+    """Store a fact-checker's correction; its id. The next query reconciles again."""
+    correction.check()
+    with engine.begin() as conn:
+        new_id = conn.execute(
+            t.corrections.insert().values(**correction.row())
+        ).inserted_primary_key
+        _bump_changes(conn)
+    assert new_id is not None
+    return int(new_id[0])
+
+
+def uncorrect(engine: Engine, correction_id: int, *, ledger_name: str) -> None:
+    """Remove a correction; the next query reconciles without it."""
+    with engine.begin() as conn:
+        gone = conn.execute(t.corrections.delete().where(t.corrections.c.id == correction_id))
+        if not gone.rowcount:
+            raise LedgerError(
+                f"no correction {correction_id} in {ledger_name}; see 'claimledger correct list'"
+            )
+        _bump_changes(conn)

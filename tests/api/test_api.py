@@ -127,6 +127,9 @@ def test_openapi_document_lists_every_endpoint_under_api_v1(client: TestClient) 
         ("GET", f"{API}/timeline"),
         ("GET", f"{API}/provenance"),
         ("POST", f"{API}/analyze"),
+        ("GET", f"{API}/corrections"),
+        ("POST", f"{API}/corrections"),
+        ("DELETE", f"{API}/corrections/{{correction_id}}"),
     }
     post = doc["paths"][f"{API}/documents"]["post"]
     assert post["security"] == [{"token": []}]

@@ -81,3 +81,29 @@ def test_a_correction_says_what_is_wrong(ledger_target: str, seed: Analysis) -> 
             )
         with pytest.raises(LedgerError, match="no correction 42"):
             ledger.uncorrect(42)
+
+
+def test_a_rating_follows_its_claim_when_claims_are_numbered_afresh(
+    ledger_target: str, seed: Analysis
+) -> None:
+    from claimledger.ledger import Rating
+
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        document = seed.document.id
+        ledger.rate(
+            Rating(
+                document=document,
+                claim="c6",
+                verdict="Unproven",
+                value=3,
+                reviewer="Example",
+                reviewed=dt.date(2025, 2, 3),
+            )
+        )
+        figure = ledger.claim_key(f"{document}/c6").figure
+        ledger.store(_renumbered(seed))
+        assert ledger.rating(document, "c6") is None
+        moved = ledger.rating(document, "c106")
+        assert moved is not None and moved.verdict == "Unproven"
+        assert ledger.claim_key(f"{document}/c106").figure == figure

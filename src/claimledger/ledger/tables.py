@@ -225,8 +225,8 @@ relations = Table(
     ),
 )
 
-# A fact-checker's verdict on a claim. Kept when the document is analysed again (the
-# claim's id is stable), so it is not tied to the claims table.
+# A fact-checker's verdict on a claim. Kept when the document is analysed again, so it is
+# not tied to the claims table: the claim is found again by what it is.
 ratings = Table(
     "ratings",
     metadata,
@@ -243,6 +243,11 @@ ratings = Table(
     Column("reviewed", Date, nullable=False),
     Column("url", Text),
     Column("note", Text),
+    # what the claim is (its figure's first span and words): analysed again, an article's
+    # claims may be numbered afresh, and the rating follows its claim, not its number
+    Column("claim_start", Integer),
+    Column("claim_end", Integer),
+    Column("claim_figure", Text),
 )
 
 # A fact-checker's corrections to reconciliation (claimledger.ledger.corrections): applied

@@ -1,6 +1,6 @@
 """A fact-checker's corrections (merge or split sources, merge subjects, correct a claim's
-measure or subject, dismiss a relation), kept across re-analysis; and each conflict's
-rank.
+measure or subject, dismiss a relation), kept across re-analysis; each conflict's rank; and
+what a rated claim is, so a rating follows its claim when the article is analysed again.
 
 Revision ID: 0003
 Revises: 0002
@@ -31,9 +31,16 @@ def upgrade() -> None:
     )
     # relations are derived: the next reconcile (the rules' version changed) fills it in
     op.add_column("relations", sa.Column("strength", sa.Float, nullable=False, server_default="0"))
+    # what a rated claim is, so its rating follows it when the article is analysed again
+    op.add_column("ratings", sa.Column("claim_start", sa.Integer))
+    op.add_column("ratings", sa.Column("claim_end", sa.Integer))
+    op.add_column("ratings", sa.Column("claim_figure", sa.Text))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ratings") as batch:
+        for column in ("claim_figure", "claim_end", "claim_start"):
+            batch.drop_column(column)
     with op.batch_alter_table("relations") as batch:
         batch.drop_column("strength")
     op.drop_table("corrections")

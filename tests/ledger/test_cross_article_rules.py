@@ -116,6 +116,15 @@ MERGES = [
         "gazetteer",
     ),
     (
+        "a body the gazetteer knows under another wording",
+        [
+            entity("a", "e1", "Israel's military", "organization"),
+            entity("b", "e1", "Israel Defense Forces", "organization"),
+        ],
+        [{"a/e1", "b/e1"}],
+        "gazetteer",
+    ),
+    (
         "pronouns and generic nouns are never merged across articles",
         [
             entity("a", "e1", "They", "unknown"),

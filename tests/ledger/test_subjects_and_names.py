@@ -75,6 +75,7 @@ PERSON_KEYS = [
     ("Head of State Volodymyr Zelensky", "volodymyr zelensky"),
     ("Gen. Oleksandr Syrskyi", "oleksandr syrskyi"),
     ("Mr. Smith", "smith"),
+    ("UN peacekeeping chief Jean-Pierre Lacroix", "jean-pierre lacroix"),
 ]
 
 

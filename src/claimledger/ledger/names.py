@@ -80,9 +80,24 @@ def transliterated(word: str) -> str:
     return word
 
 
+# Words inside a title that join its parts ("Head of State"), never the end of one.
+_CONNECTORS = frozenset({"of", "for", "the", "and", "on", "in", "to"})
+
+
 def person_key(name: str) -> str:
     """The form people's names are compared in: no titles, no owners, one spelling.
-    "Ukrainian President Volodymyr Zelenskyy" → "volodymyr zelensky"."""
+    "Ukrainian President Volodymyr Zelenskyy" → "volodymyr zelensky"; "UN peacekeeping
+    chief Jean-Pierre Lacroix" → "jean-pierre lacroix" (a title before the capitalised
+    name: everything before the name is its description)."""
+    written = name.split()
+    proper = len(written)
+    while proper > 0 and written[proper - 1][:1].isupper():
+        proper -= 1
+    if 0 < proper < len(written) and written[proper - 1].lower() not in _CONNECTORS:
+        before = [w for w in _words(" ".join(written[:proper]))]
+        titles = {" ".join(p) for p in _phrases("reconcile.titles")}
+        if any(w in titles for w in before):
+            name = " ".join(written[proper:])
     words = _words(name)
     titles = _phrases("reconcile.titles")
     while words:

@@ -297,6 +297,7 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
         for owner, body, _ in found:
             if owner is not None:
                 owners_of[body].add(owner)
+    known_bodies = _known_bodies()
     for i, (owner, body) in bodies.items():
         e = items[i]
         key: tuple[str, ...] | None = None
@@ -318,10 +319,29 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
             # country its article names most
             known = owners_of.get(body, set()) & e.countries
             owner = next(iter(known)) if len(known) == 1 else e.country
+        if key is None and body:
+            # a body the gazetteer knows under another wording: "Israel's military" is the
+            # IDF ("Israeli military"); a long name without its owner matches any owner
+            key = known_bodies.get((owner, body)) or (
+                known_bodies.get((None, body)) if len(body.split()) >= 3 else None
+            )
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
         keys[i] = key
     return keys
+
+
+@functools.cache
+def _known_bodies() -> dict[tuple[str | None, str], tuple[str, ...]]:
+    """The gazetteer's organisations by the body key of each of their names."""
+    found: dict[tuple[str | None, str], tuple[str, ...]] = {}
+    for entry in default_gazetteer().entries:
+        if entry.kind == "organization":
+            for name in (entry.name, *entry.aliases):
+                owner, body = names.body_key(name)
+                if body:
+                    found.setdefault((owner, body), ("known", normalise_name(entry.name)))
+    return found
 
 
 def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
@@ -479,7 +499,7 @@ def resolve_entities(
         # the name it is most often given, a person's fullest; never what it issued
         # ("the air force statement") or a title ("UN spokesperson ...") when another will do
         if keys[root][0] == "known":  # the gazetteer's own name for it
-            entry = default_gazetteer().lookup(items[root].name)
+            entry = default_gazetteer().lookup(keys[root][1])
             name = entry.name if entry is not None else items[root].name
         elif _kind_hint(items, members) == "person":
             name = max(said, key=lambda n: (len(_person_tokens(n)), _looks_named(n), len(n), n))

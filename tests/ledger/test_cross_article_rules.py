@@ -285,6 +285,20 @@ RELATIONS = [
         "",
     ),
     (
+        "a larger figure that names no place may count more places than a placed one",
+        claim("a/c1", "killed", 33_000, subject="people"),
+        claim("b/c1", "killed", 1_414, subject="people", place="syrian", root="B"),
+        "compatible",
+        "names no place",
+    ),
+    (
+        "a smaller figure that names no place still conflicts with a placed one",
+        claim("a/c1", "killed", 300, subject="people"),
+        claim("b/c1", "killed", 1_414, subject="people", place="syrian", root="B"),
+        "conflicts",
+        "do not overlap",
+    ),
+    (
         "people in two places are not compared",
         claim("a/c1", "killed", 40_000, subject="people", place="palestinian"),
         claim("b/c1", "killed", 1_200, subject="people", place="israeli", root="B"),

@@ -43,7 +43,7 @@ from claimledger.ledger.subjects import (
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 12
+RULES_VERSION = 13
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)

@@ -754,6 +754,19 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
 
     if a.measure == b.measure == "other":
         return None  # `other` says nothing of what happened to them: no figure rules out another
+    if bool(a.place) != bool(b.place) and is_population(a.subject):
+        # a population's toll that names no country is often the sum over several
+        # (both countries of an earthquake); a force's deployment denied at one place is
+        # still a denial of the figure, so this is for populations only
+        placed, unplaced = (a, b) if a.place else (b, a)
+        if _limits(unplaced)[0] > _limits(placed)[1]:
+            # the figure that names no place is the larger: it may count more places
+            return replace(
+                relation,
+                kind="compatible",
+                reason=f"{_figure(unplaced)} names no place and may count more than "
+                f"{_figure(placed)} in {placed.place} ({_when(a)} and {_when(b)})",
+            )
     return relation
 
 

@@ -84,6 +84,7 @@ def transliterated(word: str) -> str:
 _CONNECTORS = frozenset({"of", "for", "the", "and", "on", "in", "to"})
 
 
+@functools.lru_cache(maxsize=65_536)
 def person_key(name: str) -> str:
     """The form people's names are compared in: no titles, no owners, one spelling.
     "Ukrainian President Volodymyr Zelenskyy" → "volodymyr zelensky"; "UN peacekeeping
@@ -111,6 +112,7 @@ def person_key(name: str) -> str:
     return " ".join(transliterated(w) for w in words)
 
 
+@functools.lru_cache(maxsize=65_536)
 def same_surname(a: str, b: str) -> bool:
     """Two surnames of one person: equal once transliterated, or nearly so (a letter
     apart in a long name: "Syrskyi" / "Syrsky")."""
@@ -126,6 +128,7 @@ def _document_nouns() -> tuple[tuple[str, ...], ...]:
     return _phrases("reconcile.document_nouns")
 
 
+@functools.lru_cache(maxsize=65_536)
 def body_key(name: str, country: str | None = None) -> tuple[str | None, str]:
     """(owner, body) of an organisation's name: its country's adjective, if it names
     one, and the body in the form "Y X" ("Ministry of Health" → "health ministry"), less
@@ -167,6 +170,7 @@ def is_national_body(body: str) -> bool:
     return body in {" ".join(p) for p in _phrases("reconcile.national_bodies")}
 
 
+@functools.lru_cache(maxsize=65_536)
 def is_generic(name: str) -> bool:
     """A source that names no one: a pronoun, or a generic noun ("authorities", "a new
     report") with only owners, qualifiers or determiners before it ("Ukrainian
@@ -190,6 +194,7 @@ def is_generic(name: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=65_536)
 def country_alone(name: str) -> str | None:
     """The country a source names by its name or capital alone ("Kyiv", "Moscow said"):
     the country's adjective; None for any other name."""

@@ -148,6 +148,7 @@ class LedgerEntity:
     reason: str  # why the names were merged, for people to check
 
 
+@functools.lru_cache(maxsize=65_536)
 def _countries(text: str) -> frozenset[str]:
     words = text.lower().replace("’", "'").replace("'s", "")
     return frozenset(

@@ -116,6 +116,7 @@ def subject_key(words: str, measure: str = "other") -> str:
     return subject(words, measure).key
 
 
+@functools.lru_cache(maxsize=65_536)
 def subject(words: str, measure: str = "other") -> Subject:
     """The subject claims are grouped and compared by: ``[affiliation] [scope] kind``.
 

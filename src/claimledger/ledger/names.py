@@ -95,9 +95,8 @@ def person_key(name: str) -> str:
     while proper > 0 and written[proper - 1][:1].isupper():
         proper -= 1
     if 0 < proper < len(written) and written[proper - 1].lower() not in _CONNECTORS:
-        before = [w for w in _words(" ".join(written[:proper]))]
-        titles = {" ".join(p) for p in _phrases("reconcile.titles")}
-        if any(w in titles for w in before):
+        before = _words(" ".join(written[:proper]))
+        if any(w in _set("reconcile.titles") for w in before):
             name = " ".join(written[proper:])
     words = _words(name)
     titles = _phrases("reconcile.titles")

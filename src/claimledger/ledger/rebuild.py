@@ -119,13 +119,6 @@ def rebuild(conn: Connection) -> None:
             for (doc, local), e in link.items()
         ),
     )
-    _BODIES.clear()
-    gazetteer = default_gazetteer()
-    for e in entities:
-        if e.kind == "organization":
-            for n in (e.name, *e.aliases):
-                known = gazetteer.lookup(n)
-                _BODIES.setdefault(names.body_key(known.name if known else n), e)
     facts = list(_claim_facts(conn, link, entities))
     # a fact-checker's corrections of claims, found by what each claim is
     current = {
@@ -287,6 +280,7 @@ def _claim_facts(
         t.claims.c.document_id, t.claims.c.seq
     )
     by_id = {e.id: e for e in entities}
+    bodies = _bodies(by_id.values())
     article: list[ClaimFacts] = []
     for document_id, payload in conn.execute(query):
         claim = json.loads(payload)
@@ -302,6 +296,7 @@ def _claim_facts(
             documents[root_doc][1],
             link,
             countries[document_id],
+            bodies,
         )
         cited = _cited(attribution, citing.get(document_id, ()), named)
         if cited is not None:
@@ -370,10 +365,13 @@ def _facts(
     root_doc: str,
     root_outlet: str | None,
     link: Mapping[tuple[str, str], LedgerEntity],
-    countries: frozenset[str] = frozenset(),
+    countries: frozenset[str],
+    bodies: Bodies,
 ) -> ClaimFacts:
     quantity = claim["quantity"]
-    source_name, root, root_name = _root(document_id, attribution, root_doc, root_outlet, link)
+    source_name, root, root_name = _root(
+        document_id, attribution, root_doc, root_outlet, link, bodies
+    )
     start, end, dated_by = _effective_time(claim, attribution, published)
     statement = (attribution or {}).get("content", {}).get("text") or quantity["text"]
     time = claim.get("time") or {}
@@ -419,6 +417,7 @@ def _root(
     root_doc: str,
     root_outlet: str | None,
     link: Mapping[tuple[str, str], LedgerEntity],
+    bodies: Bodies,
 ) -> tuple[str | None, str, str]:
     """(the source as named, the root's key, the root's name). The root is who the
     figure comes from: the resolved source, or the body a spokesperson or head speaks for
@@ -453,7 +452,7 @@ def _root(
             pending = pending or (entity.name, f"outlet:{entity.id}", entity.name)
             continue
         if entity is not None:
-            return (entity.name, *_principal(entity))
+            return (entity.name, *_principal(entity, bodies))
         words = normalise_name(who["text"])
         return who["text"], f"words:{words}", who["text"]
     if pending is not None:
@@ -462,12 +461,23 @@ def _root(
     return (source or {}).get("text"), f"document:{root_doc}", name
 
 
-# Filled by rebuild() before the facts are read: the ledger's bodies by their key, so a
-# spokesperson's principal is the body of that name when the ledger has one.
-_BODIES: dict[tuple[str | None, str], LedgerEntity] = {}
+Bodies = Mapping[tuple[str | None, str], LedgerEntity]
 
 
-def _principal(entity: LedgerEntity) -> tuple[str, str]:
+def _bodies(entities: Iterable[LedgerEntity]) -> dict[tuple[str | None, str], LedgerEntity]:
+    """The ledger's bodies by the key of each of their names (the gazetteer's own name
+    for a known one), so a spokesperson's principal is the body of that name."""
+    gazetteer = default_gazetteer()
+    found: dict[tuple[str | None, str], LedgerEntity] = {}
+    for e in entities:
+        if e.kind == "organization":
+            for n in (e.name, *e.aliases):
+                known = gazetteer.lookup(n)
+                found.setdefault(names.body_key(known.name if known else n), e)
+    return found
+
+
+def _principal(entity: LedgerEntity, bodies: Bodies) -> tuple[str, str]:
     """(root key, root name) of a person who speaks for a body ("UN spokesperson Stéphane
     Dujarric", the head of a mission): the body, named by their affiliation; the person
     for anyone else. A relay is not a second witness: the body's figure read by its
@@ -480,7 +490,7 @@ def _principal(entity: LedgerEntity) -> tuple[str, str]:
     affiliation = entity.affiliations[0]
     known = default_gazetteer().lookup(affiliation)
     body_name = known.name if known is not None else affiliation
-    body = _BODIES.get(names.body_key(body_name))
+    body = bodies.get(names.body_key(body_name))
     if body is not None:
         return body.id, body.name
     return f"words:{normalise_name(body_name)}", body_name

@@ -524,6 +524,7 @@ def relations(
             reason=x.reason,
             a=claims[(x.a_document, x.a_claim)],
             b=claims[(x.b_document, x.b_claim)],
+            strength=float(x.strength),
         )
         for x in rows
         # a document analysed again between the two reads has lost its old claims

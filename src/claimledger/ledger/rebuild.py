@@ -121,10 +121,15 @@ def rebuild(conn: Connection) -> None:
     )
     facts = list(_claim_facts(conn, link, entities))
     # a fact-checker's corrections of claims, found by what each claim is
+    corrected_documents = {
+        key.document for key in (*applied.claim_values, *(k for p in applied.dismissed for k in p))
+    }
     current = {
         corrections.ClaimKey.of_claim(doc, json.loads(payload)): f"{doc}/{claim}"
         for doc, claim, payload in conn.execute(
-            sa.select(t.claims.c.document_id, t.claims.c.id, t.claims.c.payload)
+            sa.select(t.claims.c.document_id, t.claims.c.id, t.claims.c.payload).where(
+                t.claims.c.document_id.in_(sorted(corrected_documents))
+            )
         )
     }
     fixes = dict(corrections.iter_values(applied, current))

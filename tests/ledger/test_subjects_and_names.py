@@ -8,6 +8,7 @@ import pytest
 from claimledger.ledger import names
 from claimledger.ledger.subjects import (
     countries_named,
+    country_mentions,
     country_of_place,
     is_counted,
     main_country,
@@ -62,8 +63,8 @@ def test_what_is_counted(key: str, counted: bool) -> None:
 def test_countries_an_article_names() -> None:
     text = "Gaza's health ministry said. The US said. Tell us more. Texas floods. Israel's army."
     assert countries_named(text) == {"palestinian", "american", "israeli"}
-    assert main_country("Kyiv said. Ukraine's air force. Russia launched.") == "ukrainian"
-    assert main_country("Russia said. Ukraine said.") is None  # a tie: none leads
+    assert main_country(country_mentions("Kyiv said. Ukraine's air force. Russia.")) == "ukrainian"
+    assert main_country(country_mentions("Russia said. Ukraine said.")) is None  # a tie
     assert country_of_place("gaza") == "palestinian" and country_of_place("kursk") == "kursk"
 
 

@@ -33,7 +33,7 @@ from claimledger.ledger.reconcile import (
     scope_of,
 )
 from claimledger.ledger.subjects import (
-    countries_named,
+    country_mentions,
     country_of_place,
     is_population,
     main_country,
@@ -104,8 +104,9 @@ def rebuild(conn: Connection) -> None:
     for table in _DERIVED:
         conn.execute(table.delete())
     applied = corrections.prepare(queries.corrections(conn))
+    countries = _main_countries(conn)  # each text read once for the countries it names
     entities = resolve_entities(
-        _document_entities(conn, _main_countries(conn)),
+        _document_entities(conn, countries),
         merges=applied.merge_sources,
         splits=applied.split_sources,
     )
@@ -119,7 +120,9 @@ def rebuild(conn: Connection) -> None:
             for (doc, local), e in link.items()
         ),
     )
-    facts = list(_claim_facts(conn, link, entities))
+    facts = list(
+        _claim_facts(conn, link, entities, {d: named for d, (_, named) in countries.items()})
+    )
     # a fact-checker's corrections of claims, found by what each claim is
     corrected_documents = {
         key.document for key in (*applied.claim_values, *(k for p in applied.dismissed for k in p))
@@ -225,10 +228,11 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
 
 def _main_countries(conn: Connection) -> dict[str, tuple[str | None, frozenset[str]]]:
     """The country each document names most, if one does, and all it names."""
-    return {
-        r.id: (main_country(r.text), countries_named(r.text))
-        for r in conn.execute(sa.select(t.documents.c.id, t.documents.c.text))
-    }
+    found: dict[str, tuple[str | None, frozenset[str]]] = {}
+    for r in conn.execute(sa.select(t.documents.c.id, t.documents.c.text)):
+        mentions = country_mentions(r.text)
+        found[r.id] = (main_country(mentions), frozenset(mentions))
+    return found
 
 
 def _document_entities(
@@ -256,16 +260,14 @@ def _claim_facts(
     conn: Connection,
     link: Mapping[tuple[str, str], LedgerEntity],
     entities: Iterable[LedgerEntity],
+    countries: Mapping[str, frozenset[str]],
 ) -> Iterator[ClaimFacts]:
-    documents = {}
-    countries: dict[str, frozenset[str]] = {}
-    for r in conn.execute(
-        sa.select(
-            t.documents.c.id, t.documents.c.published, t.documents.c.outlet, t.documents.c.text
+    documents = {
+        r.id: (r.published, r.outlet)
+        for r in conn.execute(
+            sa.select(t.documents.c.id, t.documents.c.published, t.documents.c.outlet)
         )
-    ):
-        documents[r.id] = (r.published, r.outlet)
-        countries[r.id] = countries_named(r.text)
+    }
     copy_of: dict[str, str] = dict(
         conn.execute(
             sa.select(t.near_duplicates.c.document_id, t.near_duplicates.c.duplicate_of)

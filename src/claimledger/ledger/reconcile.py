@@ -1063,7 +1063,7 @@ def reconcile(
         group = by_subject[subject]
         found = [
             r
-            for a, b in candidate_pairs(group)
+            for a, b in (candidate_pairs(group) if is_counted(subject) else ())
             if (r := relate(a, b)) is not None and frozenset((r.a, r.b)) not in dismissed
         ]
         relations.extend(sorted(found, key=lambda r: (r.a, r.b)))

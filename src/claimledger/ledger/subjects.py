@@ -12,6 +12,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from claimledger import lexicon
@@ -197,9 +198,10 @@ def countries_named(text: str) -> frozenset[str]:
     return frozenset(country_mentions(text))
 
 
-def main_country(text: str) -> str | None:
-    """The country an article names most often; None when none leads."""
-    ranked = Counter(country_mentions(text)).most_common(2)
+def main_country(mentions: Iterable[str]) -> str | None:
+    """The country an article names most often, given its country mentions
+    (:func:`country_mentions`); None when none leads."""
+    ranked = Counter(mentions).most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return ranked[0][0]

@@ -257,6 +257,13 @@ RELATIONS = [
         "running total rising",
     ),
     (
+        "one source's running total in two undated reports is an update, not a dispute",
+        claim("a/c1", "killed", 12_000, when=None, subject="people"),
+        claim("b/c1", "killed", 29_605, when=None, subject="people"),
+        "updates",
+        "two undated reports",
+    ),
+    (
         "a running total falling from another source conflicts",
         claim("a/c1", "killed", 300, when="2025-01-01", subject="people"),
         claim("b/c1", "killed", 100, when="2025-01-20", subject="people", root="B"),

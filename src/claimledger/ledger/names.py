@@ -199,8 +199,9 @@ def country_alone(name: str) -> str | None:
     the country's adjective; None for any other name."""
     words = _words(name)
     owner = _owner(words, 0)
-    if owner is not None and owner[1] == len(words):
-        return owner[0]
+    international = lexicon.shipped().groups("reconcile.international")
+    if owner is not None and owner[1] == len(words) and owner[0] not in international:
+        return owner[0]  # "the UN said" is the UN itself, not a country's government
     return None
 
 

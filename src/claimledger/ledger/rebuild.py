@@ -43,7 +43,7 @@ from claimledger.ledger.subjects import (
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 13
+RULES_VERSION = 14
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -497,7 +497,10 @@ def _principal(entity: LedgerEntity, bodies: Bodies) -> tuple[str, str]:
     affiliation = entity.affiliations[0]
     known = default_gazetteer().lookup(affiliation)
     body_name = known.name if known is not None else affiliation
-    body = bodies.get(names.body_key(body_name))
+    owner, name = names.body_key(body_name)
+    # the body of that name, else its owner when the ledger knows it: the spokesperson of
+    # the UN Secretary-General speaks for the UN
+    body = bodies.get((owner, name)) or (bodies.get((owner, "")) if owner else None)
     if body is not None:
         return body.id, body.name
     return f"words:{normalise_name(body_name)}", body_name

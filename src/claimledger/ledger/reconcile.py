@@ -319,6 +319,10 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
             # in its article that has such a body elsewhere in the ledger, else of the
             # country its article names most
             known = owners_of.get(body, set()) & e.countries
+            gazetteer_known = {c for c in e.countries if (c, body) in known_bodies}
+            if not known and len(gazetteer_known) == 1:
+                # "the country's disaster agency" in an article about Turkey: AFAD
+                key = known_bodies[(next(iter(gazetteer_known)), body)]
             owner = next(iter(known)) if len(known) == 1 else e.country
         if key is None and body:
             # a body the gazetteer knows under another wording: "Israel's military" is the
@@ -830,6 +834,21 @@ def _relate_same_measure(
             second.ref,
             "corroborates",
             f"{measure} {one} and {two} overlap; {who} ({when})",
+        )
+    if (
+        same_root
+        and first.start is None
+        and second.start is None
+        and first.document != second.document
+        and first.measure in CUMULATIVE
+    ):
+        # one source's running total in two undated reports: two moments we cannot order
+        return Relation(
+            first.ref,
+            second.ref,
+            "updates",
+            f"the same source ({first.root_name}) in two undated reports: {measure} {one} "
+            f"and {two}, a running total at two unknown times",
         )
     if same_time and _consistent(first, second):
         return Relation(

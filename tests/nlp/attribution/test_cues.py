@@ -154,3 +154,10 @@ def test_a_change_in_a_tally_is_no_speaker() -> None:
 def test_what_was_found_or_confirmed_is_no_speaker(text: str) -> None:
     cues = [a.cue.text for a in analyze(text).attributions]
     assert not [cue for cue in cues if cue.endswith(("found", "confirmed"))]
+
+
+def test_a_headline_word_is_no_count_cue() -> None:
+    result = analyze(
+        "Rebels Seize Record 40 Villages in Overnight Push\nThe army said it would respond."
+    )
+    assert all(a.cue.text.lower() != "record" for a in result.attributions)

@@ -251,6 +251,8 @@ def _keeps_count(cand: Candidate) -> bool:
     source = cand.source_tok
     if source is None or source.pos_ not in {"NOUN", "PROPN", "PRON"}:
         return False
+    if cand.tok.is_title and cand.tok.i != cand.tok.sent.start:
+        return False  # a headline's word: "Russia Launches Record 728 Drones"
     if any(c.dep_ == "nummod" for c in source.children):
         return False
     return any(t.tag_ == "CD" for t in cand.content)

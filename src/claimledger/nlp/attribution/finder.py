@@ -99,8 +99,10 @@ def _counted_patient(tok: Token) -> bool:
     found or confirmed, not who found it."""
     if tok.dep_ != "nsubjpass":
         return False
-    return tok.tag_ == "CD" or tok.lower_ in QUANTIFIERS or any(
-        c.dep_ == "nummod" for c in tok.children
+    return (
+        tok.tag_ == "CD"
+        or tok.lower_ in QUANTIFIERS
+        or any(c.dep_ == "nummod" for c in tok.children)
     )
 
 

@@ -93,7 +93,8 @@ class _Resolver:
         span = raw.source
         noun = antecedent(span[0]) if len(span) == 1 else None
         # "the agency, which said ...": the relative pronoun is the agency
-        analysis = analyse_source(np_core(noun) if noun is not None else span, self.gazetteer)
+        phrase = np_core(noun) if noun is not None else span
+        analysis = analyse_source(phrase, self.gazetteer)
         interviewer = (
             self.via(analysis.interviewed_by) if analysis.interviewed_by is not None else None
         )
@@ -115,7 +116,7 @@ class _Resolver:
                 entity = self.registry.last_outlet_before(span.start)
             else:
                 entity = self._mention(
-                    analysis.name, analysis.kind, role, affiliation, span, speaker=True
+                    analysis.name, analysis.kind, role, affiliation, phrase, speaker=True
                 )
             if entity is not None and role is None and entity.roles:
                 # "Zelensky pointed out": the role given at first mention still holds.

@@ -154,7 +154,7 @@ def _sentence_attributions(
             kind, certainty = "indicate", "asserted"
         else:
             kind, certainty = CUE_VERBS.get(lemma, ("attitude", "asserted"))
-        if source_tok is not None and _counted_patient(source_tok):
+        if source_tok is not None and source_tok.head == tok and _counted_patient(source_tok):
             continue  # "Many were confirmed to be safe", "seven detainees were found dead"
         if source_tok is not None:
             source: Span | None = source_span(source_tok)

@@ -80,6 +80,16 @@ _CUE_PLACES = (
 # The cues of a figure's modality (modality.toml says each).
 _MODALITY_CUES = ("bias", "modal", "modal_outcome", "forecast", "future", "condition", "would")
 
+# The cues of the pronoun antecedent score (sources.toml, [[antecedent]]).
+ANTECEDENT_CUES = (
+    "speaker",
+    "subject",
+    "via",
+    "named_only",
+    "unnamed_document",
+    "sentence_back",
+)
+
 # Every list that holds more than words, and what its rows or values must be. Shipped and
 # user files alike are checked against it as they are read, so a bad entry is one error
 # naming its file, before any analysis.
@@ -101,6 +111,7 @@ ROWS: dict[str, dict[str, Cell]] = {
     },
     "scope.reportable": {"cue": _WORD, "weight": _NUMBER},
     "scope.carry": {"cue": _WORD, "weight": _NUMBER},
+    "sources.antecedent": {"cue": Cell(str, ANTECEDENT_CUES), "weight": _NUMBER},
     "measures.measure": {
         "name": Cell(str, get_args(Measure)),
         "verbs": Cell(list, optional=True),

@@ -259,5 +259,7 @@ def test_a_cited_party_is_the_root_not_the_speaker(ledger_target: str) -> None:
         # two articles, one origin: the lawmaker relays the NIS
         assert len(killed.claims) == 2
         assert killed.roots == ("National Intelligence Service of South Korea",)
-        [relayed] = [c for c in ledger.find_claims() if "lawmaker" in (c.source or "")]
+        # the lawmaker's sentence: the cited party is its source, the lawmaker its via
+        [relayed] = [c for c in ledger.find_claims() if c.statement.startswith("About 100")]
         assert relayed.roots == ("National Intelligence Service of South Korea",)
+        assert relayed.source == "National Intelligence Service of South Korea"

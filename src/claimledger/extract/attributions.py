@@ -121,6 +121,41 @@ def build_attributions(
                 parent=parent_id,
             )
         )
+    return _chains_through_later_reporters(built, raws)
+
+
+def _chains_through_later_reporters(
+    built: list[Attribution], raws: Sequence[RawAttribution]
+) -> tuple[Attribution, ...]:
+    """A reporter named after what it relays ("..., the governor said, reports Radio
+    Meridian") was not built when the relayed statement was: its chain is added now,
+    outermost reporters first, as for a reporter named before."""
+
+    def depth(index: int) -> int:
+        seen = 0
+        parent = raws[index].parent
+        while parent is not None and seen < len(raws):
+            seen += 1
+            parent = raws[parent].parent
+        return seen
+
+    for index in sorted(range(len(raws)), key=depth):
+        parent_index = raws[index].parent
+        if parent_index is None or parent_index <= index:
+            continue
+        parent = built[parent_index]
+        if parent.source is None:
+            continue
+        link = Via(
+            text=parent.source.text,
+            spans=parent.source.spans,
+            entity=parent.source.entity,
+            entity_id=parent.source.entity_id,
+            kind=parent.source.kind,
+            cue=parent.cue,
+        )
+        own = built[index].via
+        built[index] = dataclasses.replace(built[index], via=(*parent.via, link, *own))
     return tuple(built)
 
 

@@ -7,6 +7,7 @@ salience rules: the nearest earlier mention of a compatible kind, subjects first
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,8 +15,9 @@ from spacy.tokens import Doc, Span, Token
 
 from claimledger.extract.spans import char_spans
 from claimledger.gazetteer import Gazetteer
-from claimledger.lexicon import words
+from claimledger.lexicon import rows, words
 from claimledger.nlp.attribution import RawAttribution
+from claimledger.nlp.attribution.syntax import antecedent, np_core
 from claimledger.nlp.equipment import find_equipment
 from claimledger.nlp.sources import (
     GROUP_PRONOUNS,
@@ -89,24 +91,33 @@ class _Resolver:
         if raw.source is None:
             return AttributionMentions(source=None, via=via, interviewer=None)
         span = raw.source
-        analysis = analyse_source(span, self.gazetteer)
+        noun = antecedent(span[0]) if len(span) == 1 else None
+        # "the agency, which said ...": the relative pronoun is the agency
+        phrase = np_core(noun) if noun is not None else span
+        analysis = analyse_source(phrase, self.gazetteer)
         interviewer = (
             self.via(analysis.interviewed_by) if analysis.interviewed_by is not None else None
         )
+        if interviewer is None and raw.audience is not None and self._is_outlet(raw.audience):
+            interviewer = self.via(raw.audience)  # "told the Daily Courier"
         entity: EntityDraft | None = None
         resolved_from = None
         role, affiliation = analysis.role, analysis.affiliation
         if analysis.pronoun is not None:
-            entity = self.registry.antecedent(analysis.pronoun)
+            statement = [(p.start, p.end) for p in (raw.content, *raw.content_more)]
+            entity = self.registry.antecedent(analysis.pronoun, statement)
             resolved_from = analysis.pronoun.text
             if entity is not None:
                 role = entity.roles[0] if entity.roles else None
                 affiliation = entity.affiliations[0] if entity.affiliations else None
+                self.registry.refer(analysis.pronoun, entity)
         elif analysis.name is not None:
             if is_outlet_anaphor(analysis.name):
                 entity = self.registry.last_outlet_before(span.start)
             else:
-                entity = self._mention(analysis.name, analysis.kind, role, affiliation, span)
+                entity = self._mention(
+                    analysis.name, analysis.kind, role, affiliation, phrase, speaker=True
+                )
             if entity is not None and role is None and entity.roles:
                 # "Zelensky pointed out": the role given at first mention still holds.
                 role = entity.roles[0]
@@ -119,9 +130,17 @@ class _Resolver:
             entity=entity.name if entity else None,
             role=role,
             affiliation=affiliation,
-            resolved_from=resolved_from,
+            resolved_from=span.text if noun is not None else resolved_from,
         )
         return AttributionMentions(source=source, via=via, interviewer=interviewer)
+
+    def _is_outlet(self, name: Span) -> bool:
+        """ "the Daily Courier", "Reuters", "state television": an outlet by the gazetteer,
+        its name or what it is; "reporters" and "the senator" are no outlet."""
+        return (
+            is_outlet_name(name.text, self.gazetteer)
+            or analyse_source(name, self.gazetteer).kind == "outlet"
+        )
 
     def via(self, name: Span) -> Mention:
         """An intermediary: "according to CNN", "as reported by the mentioned newspaper"."""
@@ -132,7 +151,7 @@ class _Resolver:
             analysis = analyse_source(name, self.gazetteer)
             kind = "outlet" if is_outlet_name(name.text, self.gazetteer) else analysis.kind
             core = analysis.name if analysis.name is not None else name
-            entity = self._mention(core, kind, whole=name)
+            entity = self._mention(core, kind, whole=name, cue="via")
         return Mention(
             text=name.text,
             spans=char_spans(name),
@@ -148,19 +167,25 @@ class _Resolver:
         role: str | None = None,
         affiliation: str | None = None,
         whole: Span | None = None,
+        speaker: bool = False,
+        cue: str | None = None,
     ) -> EntityDraft:
         """A source or intermediary's entity; the gazetteer's name and kind win. ``whole``:
         the source phrase, looked up first ("Special Operations Forces of Ukraine" is
-        one name, not "Special Operations Forces" with an affiliation)."""
+        one name, not "Special Operations Forces" with an affiliation). ``speaker`` and
+        ``cue`` say what the mention is, for the pronoun antecedent score."""
+        seen = "speaker" if speaker else cue
         entry = self.gazetteer.lookup(whole.text) if whole is not None else None
         if entry is not None and entry.kind != "equipment" and whole is not None:
             name, role, affiliation = strip_det(whole), None, None
         else:
             entry = self.gazetteer.lookup(name.text)
         if entry is None or entry.kind == "equipment":
-            return self.registry.mention(name, kind, role, affiliation)
+            return self.registry.mention(name, kind, role, affiliation, seen=seen)
         known: SourceKind = entry.kind
-        return self.registry.mention(name, known, role, affiliation, canonical=entry.name)
+        return self.registry.mention(
+            name, known, role, affiliation, canonical=entry.name, seen=seen
+        )
 
 
 @dataclass
@@ -175,6 +200,7 @@ class EntityDraft:
     affiliations: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     canonical: bool = False  # named by the gazetteer: a longer mention does not rename it
+    named: bool = False  # a mention of it holds a proper name
 
     def tokens(self) -> set[str]:
         return {t for alias in [self.name, *self.aliases] for t in _name_tokens(alias)}
@@ -213,13 +239,26 @@ def _name_tokens(text: str) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """One mention of an entity, as the pronoun antecedent score sees it: where it is and
+    the cues that hold for it (``sources.antecedent``)."""
+
+    index: int  # its first token
+    entity: EntityDraft
+    cues: frozenset[str]
+
+
+ANTECEDENT_WEIGHTS = {row["cue"]: int(row["weight"]) for row in rows("sources.antecedent")}
+
+
 class EntityRegistry:
     """Entities of one article, built mention by mention in text order."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.entities: list[EntityDraft] = []
-        self._mentions: list[tuple[int, EntityDraft, bool]] = []  # (token, entity, is_subject)
+        self._mentions: list[_Seen] = []
 
     def finalised(self) -> tuple[Entity, ...]:
         return tuple(e.finalised() for e in self.entities)
@@ -231,10 +270,11 @@ class EntityRegistry:
         role: str | None = None,
         affiliation: str | None = None,
         canonical: str | None = None,
+        seen: str | None = None,
     ) -> EntityDraft:
         """The entity a name refers to, made or found. ``canonical``: the gazetteer's name
         for it, under which every alias ("SSO", "Special Operations Forces of Ukraine")
-        is one entity."""
+        is one entity. ``seen``: what the mention is ("speaker", "via", "named_only")."""
         text = name.text
         tokens = set(_name_tokens(text))
         entity = None
@@ -256,14 +296,28 @@ class EntityRegistry:
         elif entity.kind == "unknown":
             entity.kind = kind
         entity.note(text, name, role, affiliation)
+        entity.named = entity.named or any(t.pos_ == "PROPN" for t in name)
         is_subject = name.root.dep_ in {"nsubj", "nsubjpass"} or any(
             t.dep_ in {"nsubj", "nsubjpass"} for t in name
         )
-        self._mentions.append((name.start, entity, is_subject))
+        cues = {seen} if seen else set()
+        if is_subject:
+            cues.add("subject")
+        self._mentions.append(_Seen(name.start, entity, frozenset(cues)))
         return entity
 
-    def antecedent(self, pronoun: Token) -> EntityDraft | None:
-        """The nearest earlier entity a pronoun can refer to, preferring subjects."""
+    def refer(self, pronoun: Token, entity: EntityDraft) -> None:
+        """A pronoun resolved to ``entity`` is a mention of it too: "he" can be the
+        antecedent of the next "he"."""
+        cues = {"speaker"} | ({"subject"} if pronoun.dep_ in {"nsubj", "nsubjpass"} else set())
+        self._mentions.append(_Seen(pronoun.i, entity, frozenset(cues)))
+
+    def antecedent(
+        self, pronoun: Token, statement: Sequence[tuple[int, int]] = ()
+    ) -> EntityDraft | None:
+        """The earlier entity a pronoun stands for: the best-scored mention of a kind it
+        fits (``sources.antecedent``), never one inside ``statement``, the token ranges
+        of the pronoun's own statement."""
         low = pronoun.lower_
         wanted: set[SourceKind]
         if low in PERSON_PRONOUNS:
@@ -275,25 +329,72 @@ class EntityRegistry:
         else:
             return None
         self._note_named_people_before(pronoun.i)
-        earlier = [m for m in self._mentions if m[0] < pronoun.i and m[1].kind in wanted]
+
+        def inside(index: int) -> bool:
+            return any(start <= index < end for start, end in statement)
+
+        earlier: list[_Seen | Span] = [
+            m
+            for m in self._mentions
+            if m.index < pronoun.i and m.entity.kind in wanted and not inside(m.index)
+        ]
+        if "organization" in wanted:
+            known = {m.index for m in self._mentions}
+            earlier.extend(
+                span
+                for span in self._named_organisations_before(pronoun.i)
+                if span.start not in known and not inside(span.start)
+            )
         if not earlier:
             return None
-        earlier.sort(key=lambda m: m[0])
-        last_sentence = self.doc[earlier[-1][0]].sent.start
-        recent = [m for m in earlier if self.doc[m[0]].sent.start == last_sentence]
-        subjects = [m for m in recent if m[2]]
-        return (subjects or recent)[-1][1]
+        sentences = [s.start for s in self.doc.sents]
+        here = bisect.bisect_right(sentences, pronoun.i)
+
+        def score(m: _Seen | Span) -> tuple[int, int]:
+            index = m.index if isinstance(m, _Seen) else m.start
+            cues = m.cues if isinstance(m, _Seen) else _named_cues(m)
+            back = here - bisect.bisect_right(sentences, index)
+            entity = m.entity if isinstance(m, _Seen) else None
+            if entity is not None and entity.kind == "document" and not entity.named:
+                cues = cues | {"unnamed_document"}  # "the report": its author is the source
+            held = sum(ANTECEDENT_WEIGHTS.get(cue, 0) for cue in cues)
+            return held + back * ANTECEDENT_WEIGHTS.get("sentence_back", 0), index
+
+        best = max(earlier, key=score)
+        if isinstance(best, _Seen):
+            return best.entity
+        return self.mention(best, "organization", seen="named_only")
+
+    def _named_organisations_before(self, index: int) -> list[Span]:
+        """Organisations the recogniser names before ``index`` (in no statement's source):
+        "The World Health Organization and its partners conducted ..." for a later "They
+        reported". A subject joined to others ("X and its partners") is taken whole."""
+        found = []
+        for ent in self.doc.ents:
+            if ent.label_ != "ORG" or ent.end > index:
+                continue
+            root = ent.root
+            if root.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in root.children):
+                found.append(strip_det(self.doc[root.left_edge.i : root.right_edge.i + 1]))
+            else:
+                found.append(strip_det(ent))
+        return found
 
     def last_outlet_before(self, index: int) -> EntityDraft | None:
-        outlets = [m for m in self._mentions if m[0] < index and m[1].kind == "outlet"]
-        return max(outlets, key=lambda m: m[0])[1] if outlets else None
+        outlets = [m for m in self._mentions if m.index < index and m.entity.kind == "outlet"]
+        return max(outlets, key=lambda m: m.index).entity if outlets else None
 
     def _note_named_people_before(self, index: int) -> None:
         """People named in the text but not (yet) as sources still count as antecedents."""
-        known = {m[0] for m in self._mentions}
+        known = {m.index for m in self._mentions}
         for ent in self.doc.ents:
             if ent.label_ == "PERSON" and ent.end <= index and ent.start not in known:
-                self.mention(ent, "person")
+                self.mention(ent, "person", seen="named_only")
+
+
+def _named_cues(span: Span) -> frozenset[str]:
+    subject = span.root.dep_ in {"nsubj", "nsubjpass"}
+    return frozenset({"named_only", "subject"} if subject else {"named_only"})
 
 
 def _equipment(found: list[tuple[Span, str]], before: int) -> tuple[Entity, ...]:

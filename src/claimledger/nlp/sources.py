@@ -25,6 +25,9 @@ ORG_WORDS = words("sources.org_words")
 AFFILIATION_PREPS = words("sources.affiliation_preps")
 FIRST_PERSON_PRONOUNS = words("sources.first_person_pronouns")
 ANAPHOR_DETERMINERS = words("sources.anaphor_determiners")
+NAMING_VERBS = words("attribution.naming_verbs")
+REPORT_NOUNS = words("cues.report_nouns")
+AUTHOR_PREPS = words("sources.author_preps")
 
 
 @dataclass
@@ -149,7 +152,9 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
     cut = span.end
     for c in head.rights:
         if c.dep_ in {"acl", "relcl"} and span.start <= c.i < span.end:
-            agent = next((a for a in c.children if a.dep_ == "agent"), None)
+            # "X, interviewed by CNN"; not "X, known by its initials as Y" (a name)
+            naming = c.lemma_.lower() in NAMING_VERBS
+            agent = next((a for a in c.children if a.dep_ == "agent" and not naming), None)
             pobj = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent else None
             if pobj is not None:
                 interviewed_by = doc[pobj.left_edge.i : pobj.i + 1]
@@ -164,6 +169,13 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
         if descriptors and len(parts) > 1:
             role, affiliation = _role_and_affiliation(descriptors[0])
         kind = _kind_of_name(name, _is_person_role(role), gazetteer)
+        if (
+            descriptors
+            and kind in {"person", "unknown"}
+            and not _is_person_role(role)
+            and _head(descriptors[0]).lemma_.lower() in ORG_WORDS
+        ):
+            kind = "organization"  # "Alarm Phone, a network of activists"
         return SourceAnalysis(name, role, affiliation, kind, interviewed_by)
     # No proper name: a group ("Ukrainian military officials") or a bare description.
     part = parts[0]
@@ -171,6 +183,17 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
     name = strip_det(doc[part.start : head.i + 1])
     lemma = head.lemma_.lower()
     plural = head.tag_ in {"NNS", "NNPS"}
+    if lemma in REPORT_NOUNS:
+        # "a report in the state-run X newspaper", "a statement from the ministry": the
+        # outlet or body whose report it is; else the report itself, a document
+        author = _author(head, part)
+        if author is not None:
+            found = analyse_source(author, gazetteer)
+            if found.name is not None and found.pronoun is None:
+                return found
+        return SourceAnalysis(name, None, None, "document", interviewed_by)
+    if lemma in OUTLET_WORDS and lemma not in ORG_WORDS and not plural:
+        return SourceAnalysis(name, None, None, "outlet", interviewed_by)
     if head.lower_ in PERSON_ROLES and not plural:
         kind = "person"
         role, affiliation = _role_and_affiliation(part)
@@ -181,6 +204,16 @@ def analyse_source(span: Span, gazetteer: Gazetteer) -> SourceAnalysis:
     else:
         kind = "unknown"
     return SourceAnalysis(name, role, affiliation, kind, interviewed_by)
+
+
+def _author(head: Token, part: Span) -> Span | None:
+    """The phrase after "by", "from", "of" or "in" that says whose a report is."""
+    for c in head.rights:
+        if c.dep_ == "prep" and c.lower_ in AUTHOR_PREPS and part.start <= c.i < part.end:
+            pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if pobj is not None:
+                return part.doc[pobj.left_edge.i : min(pobj.right_edge.i + 1, part.end)]
+    return None
 
 
 def _is_person_role(role: str | None) -> bool:

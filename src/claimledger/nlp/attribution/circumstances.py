@@ -8,7 +8,10 @@ from collections.abc import Iterable
 from spacy.tokens import Span, Token
 
 from claimledger.nlp.attribution.raw import RawChannel
+from claimledger.nlp.attribution.syntax import np_core
 from claimledger.nlp.attribution.vocabulary import (
+    AUDIENCE_PREPS,
+    AUDIENCE_VERBS,
     CHANNEL_NOUNS,
     CHANNEL_VERBS,
     DURATION_PREPS,
@@ -49,6 +52,37 @@ def channel_for(verb: Token, exclude: Iterable[Span]) -> RawChannel | None:
     if named is not None:
         kind, platform = named
         return RawChannel(kind, verb.doc[verb.i : verb.i + 1], platform)
+    return None
+
+
+def audience_of(verb: Token, exclude: Iterable[Span]) -> Span | None:
+    """Whom a statement was made to: the one told ("told the Daily Courier"), spoken to
+    ("said to Reuters", "Speaking to Radio Meridian, the envoy said"), or interviewed with
+    ("in an interview with CNN"). Outside the content; None when no one is named."""
+    excluded = {i for s in exclude for i in range(s.start, s.end)}
+    holders = [verb] + [c for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG"]
+    for holder in holders:
+        for c in holder.children:
+            if c.i in excluded:
+                continue
+            if c.dep_ in {"dative", "dobj"} and holder.lemma_.lower() in AUDIENCE_VERBS:
+                return np_core(c)  # "told the Daily Courier"
+            if c.dep_ != "prep":
+                continue
+            pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            if c.lower_ in AUDIENCE_PREPS and holder.lemma_.lower() in AUDIENCE_VERBS:
+                return np_core(pobj)  # "said to Reuters", "speaking to Radio Meridian"
+            if CHANNEL_NOUNS.get(pobj.lemma_.lower()) == "interview":
+                inner = next((p for p in pobj.children if p.dep_ == "prep"), None)
+                heard = (
+                    next((p for p in inner.children if p.dep_ == "pobj"), None)
+                    if inner is not None and inner.lower_ in AUDIENCE_PREPS | {"with"}
+                    else None
+                )
+                if heard is not None:
+                    return np_core(heard)  # "in an interview with CNN"
     return None
 
 

@@ -25,9 +25,14 @@ from claimledger.nlp.attribution.syntax import (
     trim,
 )
 from claimledger.nlp.attribution.vocabulary import (
+    COUNT_VERB_PREPS,
+    COUNT_VERBS,
     CUE_VERBS,
+    NAMING_VERBS,
+    NON_SPEAKERS,
     NOUN_CUES,
     OBJECT_CUES,
+    PREDICATE_CUES,
     SOURCE_PREPS,
     SPEECH_VERBS,
 )
@@ -41,7 +46,7 @@ class Candidate:
 
     tok: Token
     lemma: str
-    shape: str  # "complement" (a clause or an adjacent quote) or "object"
+    shape: str  # "complement" (a clause or adjacent quote), "object", "prep:X", "predicate"
     content: Span
     style: Style
     source_tok: Token | None
@@ -82,9 +87,13 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     cue_end = None
     if found is None:
         prep = prep_content(tok)
-        if prep is None:
-            return None
-        shape = f"prep:{prep[0].lower_}"
+        predicate = None if prep is not None else _predicate_cue(tok)
+        if predicate is not None:
+            prep = predicate  # "is aware of 108 cases"
+            lemma = next(c for c in tok.children if c.dep_ == "acomp").lemma_.lower()
+        if prep is None or (prep[0].lower_ == "as" and lemma in NAMING_VERBS):
+            return None  # "known as AFAD" gives a name, not a statement
+        shape = "predicate" if predicate is not None else f"prep:{prep[0].lower_}"
         cue_end = prep[0].i + 1
         found = (prep[1], "indirect")
     assert found is not None
@@ -93,13 +102,28 @@ def verb_candidate(tok: Token, quotes: list[Span]) -> Candidate | None:
     elif shape == "object":
         lexicon = "object" if lemma in OBJECT_CUES else ""
     else:
-        lexicon = ""
+        lexicon = "predicate" if shape == "predicate" else ""
     content, style = found
     source_tok = subject_of(tok) or agent_of(tok) or controller(tok)
     if source_tok is not None and content.start <= source_tok.i < content.end:
         source_tok = None
     in_quote = quote_containing(quotes, tok.i, tok.i + 1) is not None
     return Candidate(tok, lemma, shape, content, style, source_tok, in_quote, lexicon, cue_end)
+
+
+def _predicate_cue(tok: Token) -> tuple[Token, Span] | None:
+    """ "The UN is also aware of 108 cases": a copula with a listed adjective and its
+    preposition, and the preposition's object as the content."""
+    adj = next((c for c in tok.children if c.dep_ == "acomp"), None)
+    if adj is None or tok.lemma_.lower() != "be":
+        return None
+    preps = PREDICATE_CUES.get(adj.lemma_.lower(), set())
+    for prep in adj.rights:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if prep.dep_ == "prep" and prep.lower_ in preps and pobj is not None:
+            span = trim(tok.doc, pobj.left_edge.i, pobj.right_edge.i + 1)
+            return (prep, span) if len(span) else None
+    return None
 
 
 def _clause_with(tok: Token, deps: set[str], word: str) -> Token | None:
@@ -178,12 +202,26 @@ def is_cue(
     a report nested in another ("CNN reported that the general said ..."), and the model
     learned to drop them, but a ledger needs both links of the chain."""
     tok = cand.tok
+    if _no_speaker(cand):
+        return False
+    if cand.shape == "predicate":
+        return _keeps_count(cand)
+    if cand.shape == "object" and _counts(cand) and _keeps_count(cand):
+        return True
     if (
         cand.shape == "complement"
         and cand.lemma in SPEECH_VERBS
         and cand.source_tok is not None
-        and tok.dep_ == "ccomp"
-        and tok.head.lemma_.lower() in SPEECH_VERBS
+        and (
+            (tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SPEECH_VERBS)
+            # "“The World Health Organization ... report that 700 people have been
+            # killed,” he said": a named body's figure inside the speaker's quote
+            or (
+                cand.in_quote
+                and cand.source_tok.pos_ == "PROPN"
+                and any(t.tag_ == "CD" for t in cand.content)
+            )
+        )
     ):
         return True
     if model is not None and roles is not None and stacked is not None:
@@ -193,6 +231,50 @@ def is_cue(
     if model is not None:
         return model.accepts(cand.features())
     return bool(cand.lexicon)
+
+
+def _counts(cand: Candidate) -> bool:
+    """A count verb, or one that counts with its preposition ("put ... at 22")."""
+    if cand.lemma in COUNT_VERBS:
+        return True
+    preps = COUNT_VERB_PREPS.get(cand.lemma, set())
+    return any(
+        c.dep_ == "prep" and c.lower_ in preps and any(t.tag_ == "CD" for t in c.subtree)
+        for c in cand.tok.children
+    )
+
+
+def _keeps_count(cand: Candidate) -> bool:
+    """ "The ministry recorded 41 more deaths", "the UN is aware of 108 cases": a count verb
+    or predicate cue is a cue when a named or described speaker (not a counted group: "12
+    hospitals recorded ...") gives a figure."""
+    source = cand.source_tok
+    if source is None or source.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return False
+    if cand.tok.is_title and cand.tok.i != cand.tok.sent.start:
+        return False  # a headline's word: "Russia Launches Record 728 Drones"
+    if any(c.dep_ == "nummod" for c in source.children):
+        return False
+    return any(t.tag_ == "CD" for t in cand.content)
+
+
+def _no_speaker(cand: Candidate) -> bool:
+    """ "The floods have claimed 30 lives": an event or a tally as the subject of a cue
+    that needs a speaker."""
+    source = cand.source_tok
+    if source is None:
+        return False
+    # a capitalised first word keeps its plural as its lemma: "Wildfires in Los Angeles"
+    forms = {source.lemma_.lower(), source.lower_, source.lower_.removesuffix("s")}
+    if not forms & NON_SPEAKERS:
+        return False
+    if source.pos_ != "NOUN" and not (source.pos_ == "PROPN" and source.i == source.sent.start):
+        return False  # a proper name is a name: "the Disaster Management Presidency"
+    if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in source.children) and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in source.children
+    ):
+        return False  # "a number of lawmakers said": people, counted
+    return CUE_VERBS.get(cand.lemma, ("say", "asserted"))[0] != "indicate"
 
 
 def candidates(doc: Doc) -> Iterator[Candidate]:

@@ -48,3 +48,6 @@ class RawAttribution:
     hedges: list[tuple[Span, Certainty]] = field(default_factory=list)
     content_more: list[Span] = field(default_factory=list)  # a resumed quote
     parent: int | None = None  # index of the enclosing attribution in the doc's list
+    # who heard it: "told the BBC", "in an interview with CNN", "speaking to Reuters"
+    # (an intermediary where it is an outlet: claimledger.extract.entities decides)
+    audience: Span | None = None

@@ -10,9 +10,10 @@ from spacy.tokens import Doc, Span, Token
 
 from claimledger.nlp.attribution.circumstances import hedges
 from claimledger.nlp.attribution.contents import extend_over_siblings
-from claimledger.nlp.attribution.raw import RawAttribution, RawVia
-from claimledger.nlp.attribution.syntax import agent_of, cue_span, trim
+from claimledger.nlp.attribution.raw import RawAttribution, RawChannel, RawVia
+from claimledger.nlp.attribution.syntax import agent_of, cue_span, np_core, trim
 from claimledger.nlp.attribution.vocabulary import FIRST_PERSON, IMPERSONAL_CUES, LINE_LABELS
+from claimledger.nlp.places import LOCATING
 
 # "WALLACE: Let's start ...", "Pat Caddell: Voters Worried ..." (transcripts, headlines)
 _SPEAKER_LINE = re.compile(
@@ -26,6 +27,15 @@ _DASH_LINE = re.compile(
     r"(?P<source>[A-Z][^\n]{0,60}?)[ \t.]*$",
     re.MULTILINE,
 )
+# Entity labels of a place: a line opened by one and a colon is a dateline, not a speaker.
+PLACE_ENTITIES = {"GPE", "LOC"}
+# "— Katerina Horbunova (@blue_eyedKeti) September 7, 2025": the signature line an
+# embedded social post ends with; the line above it is the post.
+_POST_SIGNATURE = re.compile(
+    r"^[ \t]*(?P<cue>[―—–]|--?)[ \t]*(?P<source>[^\n()@]{2,60}?)[ \t]*"
+    r"\((?P<handle>@\w+)\)[^\n]*$",
+    re.MULTILINE,
+)
 # A verb in one of these relations is not the head of its own clause ("..., saying",
 # "to tout"): the words before it are not its subject.
 DEPENDENT_VERB_DEPS = {"xcomp", "acl", "advcl", "relcl", "pcomp", "amod"}
@@ -36,6 +46,9 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
     opening a line (transcripts, "Name: claim" headlines) and a quote signed with a dash."""
     found: list[RawAttribution] = []
     text = doc.text
+    places = {
+        t.text for t in doc if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.head.lower_ in LOCATING
+    }
     for pattern, kind in ((_SPEAKER_LINE, "speaker-line"), (_DASH_LINE, "signed-quote")):
         for m in pattern.finditer(text):
             if m.group("source").lower() in LINE_LABELS:
@@ -50,6 +63,8 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
             content = trim(doc, content.start, content.end)
             if len(content) == 0 or any(t.pos_ in {"VERB", "AUX"} for t in source):
                 continue
+            if kind == "speaker-line" and _is_place(source, places):
+                continue  # a dateline: "Kyiv: Russia launched its largest attack ..."
             found.append(
                 RawAttribution(
                     cue=cue,
@@ -63,6 +78,51 @@ def line_attributions(doc: Doc) -> list[RawAttribution]:
                 )
             )
     return found
+
+
+def post_attributions(doc: Doc) -> list[RawAttribution]:
+    """An embedded social post: the line above a signature line ("— Name (@handle) date")
+    is the named account's post."""
+    found: list[RawAttribution] = []
+    text = doc.text
+    for m in _POST_SIGNATURE.finditer(text):
+        above_end = text.rfind("\n", 0, m.start())
+        if above_end <= 0:
+            continue
+        above_start = text.rfind("\n", 0, above_end) + 1
+        content = doc.char_span(above_start, above_end, alignment_mode="expand")
+        source = doc.char_span(m.start("source"), m.end("source"), alignment_mode="expand")
+        cue = doc.char_span(m.start("cue"), m.end("cue"), alignment_mode="expand")
+        handle = doc.char_span(m.start("handle"), m.end("handle"), alignment_mode="expand")
+        if content is None or source is None or cue is None or handle is None:
+            continue
+        content = trim(doc, content.start, content.end)
+        if len(content) == 0:
+            continue
+        line = text[above_start:above_end].lower()
+        platform = "Twitter" if "twitter.com" in line or "x.com" in line else None
+        found.append(
+            RawAttribution(
+                cue=cue,
+                cue_lemma="post",
+                cue_kind="post",
+                cue_certainty="asserted",
+                content=content,
+                style="direct",
+                source=trim(doc, source.start, source.end),
+                channel=RawChannel("social-post", handle, platform),
+                hedges=hedges(content),
+            )
+        )
+    return found
+
+
+def _is_place(source: Span, places: set[str]) -> bool:
+    """A place by the recogniser, or a name the text uses as one elsewhere ("in Kyiv")."""
+    named = [t for t in source if t.is_alpha]
+    return bool(named) and (
+        all(t.ent_type_ in PLACE_ENTITIES for t in named) or source.text.strip() in places
+    )
 
 
 def impersonal(tok: Token) -> RawAttribution | None:
@@ -94,6 +154,8 @@ def impersonal(tok: Token) -> RawAttribution | None:
         if raised is None or (subj.pos_ == "PRON" and subj.lower_ in FIRST_PERSON):
             return None
         content = tok.doc[subj.left_edge.i : subj.right_edge.i + 1]
+        if subj.tag_ in {"WDT", "WP"} and tok.dep_ == "relcl":
+            content = np_core(tok.head)  # "a scale that is believed to ...": the scale
         more = [trim(tok.doc, raised.left_edge.i, raised.right_edge.i + 1)]
     cue = cue_span(tok)
     level = IMPERSONAL_CUES[lemma]
@@ -108,6 +170,37 @@ def impersonal(tok: Token) -> RawAttribution | None:
         hedges=[h for part in (content, *more) for h in hedges(part)],
         content_more=more,
     )
+
+
+def inverted_speaker(verb: Token, content: Span) -> Token | None:
+    """ "“...”, points out the document": a cue verb after its content, with no subject,
+    whose object (to the parser) is the speaker named after it."""
+    if content.end > verb.i or verb.tag_ == "VBG" or verb.dep_ in DEPENDENT_VERB_DEPS:
+        return None
+    obj = next((c for c in verb.rights if c.dep_ in {"dobj", "attr", "npadvmod"}), None)
+    if obj is None or obj.pos_ not in {"NOUN", "PROPN"} or obj.ent_type_ in {"DATE", "TIME"}:
+        return None
+    return obj
+
+
+def speaker_in_content(verb: Token, content: Span) -> tuple[Span, Span] | None:
+    """ "In Aleppo, 200,000 people are homeless, Iman Shankiti, WHO representative in
+    Syria, said": a cue verb with no subject right after its content, where the parser
+    took the named speaker (and its apposition) into the content. Returns the speaker and
+    the content without it."""
+    doc = verb.doc
+    if content.end > verb.i or not all(t.is_punct for t in doc[content.end : cue_span(verb).start]):
+        return None
+    commas = [t.i for t in content if t.text == ","]
+    for comma in commas[-2:]:
+        first = doc[comma + 1] if comma + 1 < content.end else None
+        if first is None or first.ent_type_ != "PERSON" or first.ent_iob_ != "B":
+            continue
+        rest = trim(doc, content.start, comma)
+        speaker = trim(doc, comma + 1, content.end)
+        if len(rest) >= 3 and len(speaker):
+            return speaker, rest
+    return None
 
 
 def fallback_source(

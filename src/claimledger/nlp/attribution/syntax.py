@@ -111,6 +111,38 @@ def np_core(tok: Token) -> Span:
     return trim(doc, start, end)
 
 
+RELATIVE_TAGS = {"WDT", "WP"}
+
+
+def is_relative(tok: Token) -> bool:
+    """ "which", "who", "that" opening a relative clause."""
+    return tok.tag_ in RELATIVE_TAGS or (tok.lower_ == "that" and tok.dep_ in SUBJECT_DEPS)
+
+
+def antecedent(tok: Token) -> Token | None:
+    """The noun a relative pronoun stands for: "the agency, which said ..." gives
+    "agency"; None where the clause is no relative clause on a noun."""
+    clause = tok.head
+    if not is_relative(tok) or clause.dep_ != "relcl":
+        return None
+    # the noun right before it (", which"), where the parser hung the clause further off
+    before = tok.doc[tok.i - 1] if tok.i > 0 else tok
+    if before.text == "," and tok.i > 1:
+        before = tok.doc[tok.i - 2]
+    while before.dep_ in {"compound", "flat"} and before.head.i > before.i:
+        before = before.head
+    while (
+        tok.lower_ in {"who", "whom"}  # a person: "the head of the agency, who said"
+        and before.dep_ == "pobj"
+        and before.head.dep_ == "prep"
+        and before.head.head.pos_ in {"NOUN", "PROPN"}
+    ):
+        before = before.head.head  # "the head of the agency, who": the head
+    if before.pos_ in {"NOUN", "PROPN"} and before.i < tok.i:
+        return before
+    return clause.head if clause.head.pos_ in {"NOUN", "PROPN", "PRON"} else None
+
+
 def source_span(tok: Token) -> Span:
     """The whole source phrase: subject with its appositions, minus a trailing comma and a
     participial aside ("Trump, speaking to veterans in Virginia, said")."""

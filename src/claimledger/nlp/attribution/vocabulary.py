@@ -61,9 +61,15 @@ _MINED_COMPLEMENT, OBJECT_CUES = _mined_cues()
 # Curated entries win: they carry the right kind and certainty.
 CUE_VERBS: dict[str, tuple[str, Certainty]] = {**_MINED_COMPLEMENT, **_CURATED}
 PARTICLE_CUES: dict[str, set[str]] = {k: set(v) for k, v in groups("cues.particle_cues").items()}
+COUNT_VERBS = words("cues.count_verbs")
+COUNT_VERB_PREPS: dict[str, set[str]] = {
+    k: set(v) for k, v in groups("cues.count_verb_preps").items()
+}
+PREDICATE_CUES: dict[str, set[str]] = {k: set(v) for k, v in groups("cues.predicate_cues").items()}
 IMPERSONAL_CUES = certainties("cues.impersonal")
 NOUN_CUES = certainties("cues.nouns")
 REPORT_NOUNS = words("cues.report_nouns")
+NON_SPEAKERS = words("cues.non_speakers")
 FIRST_PERSON_SUBJECTS = words("cues.first_person_subjects")
 SECOND_PERSON_SUBJECTS = words("cues.second_person_subjects")
 EXPLETIVES = words("attribution.expletives")
@@ -73,7 +79,9 @@ CONTENT_PREPS = words("attribution.content_preps")
 OBJECT_PREPS = words("attribution.object_preps")
 SOURCE_PREPS = words("attribution.source_preps")
 AS_VERBS = words("attribution.as_verbs")
+NAMING_VERBS = words("attribution.naming_verbs")
 CARRIER_PREPS = words("attribution.carrier_preps")
+CITING_VERBS = words("attribution.citing_verbs")
 DURATION_PREPS = words("attribution.duration_preps")
 LINE_LABELS = words("attribution.line_labels")
 HEDGE_WORDS = certainties("hedges.words")
@@ -84,4 +92,6 @@ PREDICATE_HEDGES = certainties("hedges.predicates")
 PLATFORMS = mapping("channels.platforms")
 PLATFORM_PREPS = words("channels.platform_preps")
 CHANNEL_NOUNS = mapping("channels.nouns")
+AUDIENCE_VERBS = words("channels.audience_verbs")
+AUDIENCE_PREPS = words("channels.audience_preps")
 CHANNEL_VERBS = _channel_verbs()

@@ -78,21 +78,66 @@ def _validate(model: type[M], data: bytes | dict[str, Any]) -> M:
         raise RequestValidationError(errors) from None
 
 
-async def article(request: Request, max_bytes: int) -> ArticleInput:
-    """The posted article, from a JSON body or a multipart upload."""
+@dataclass(frozen=True)
+class PostedArticle:
+    """A posted article as read from the request, not yet parsed: ``load()`` does the
+    parsing (HTML extraction can take a while), off the event loop."""
+
+    data: bytes | str
+    name: str
+    label: str
+    metadata: DocumentMetadata
+    path: str | None
+    max_bytes: int
+    max_chars: int
+    is_plain_text: bool = False
+
+    def load(self) -> ArticleInput:
+        if self.is_plain_text:
+            assert isinstance(self.data, str)
+            loaded = _plain_text(self.data)
+        else:
+            assert isinstance(self.data, bytes)
+            loaded = _load(self.data, self.name, self.label, self.max_bytes)
+        _check_length(loaded.text, self.max_chars)
+        return _resolve(loaded, self.metadata, path=self.path)
+
+
+def _check_length(text: str, max_chars: int) -> None:
+    if len(text) > max_chars:
+        raise HTTPException(
+            413,
+            f"the article is {len(text):,} characters, over the server's limit of "
+            f"{max_chars:,}; send one article at a time, or analyse long ones with "
+            "'claimledger analyze FILE'",
+        )
+
+
+async def article(request: Request, max_bytes: int, max_chars: int) -> PostedArticle:
+    """The posted article, from a JSON body or a multipart upload, read but not parsed."""
     media = media_type(request)
     if _is_json(media):
         posted = _validate(DocumentIn, await request.body())
         if posted.html is not None:
-            loaded = _load(posted.html.encode("utf-8"), "request.html", "html", max_bytes)
-            return _resolve(loaded, posted, path=None)
-        return _resolve(_plain_text(posted.text or ""), posted, path=None)
+            return PostedArticle(
+                posted.html.encode("utf-8"),
+                "request.html",
+                "html",
+                posted,
+                None,
+                max_bytes,
+                max_chars,
+            )
+        text = posted.text or ""
+        # the one check that needs no parsing, made before the article joins the queue
+        _check_length(text, max_chars)
+        return PostedArticle(text, "text", "text", posted, None, max_bytes, max_chars, True)
     if media == MULTIPART:
-        return await _upload(request, max_bytes)
+        return await _upload(request, max_bytes, max_chars)
     raise unsupported(media, f"application/json or {MULTIPART} (a file upload)")
 
 
-async def _upload(request: Request, max_bytes: int) -> ArticleInput:
+async def _upload(request: Request, max_bytes: int, max_chars: int) -> PostedArticle:
     async with request.form(
         max_files=1, max_fields=len(_FORM_FIELDS), max_part_size=max_bytes
     ) as form:
@@ -132,8 +177,7 @@ async def _upload(request: Request, max_bytes: int) -> ArticleInput:
                 415, f"{name}: upload a plain-text (.txt) or HTML (.html) file, not {suffix}"
             )
         data = await upload.read(max_bytes + 1)
-    loaded = _load(data, name, name, max_bytes)
-    return _resolve(loaded, metadata, path=name)
+    return PostedArticle(data, name, name, metadata, name, max_bytes, max_chars)
 
 
 def _file_name(given: str | None) -> str:

@@ -299,6 +299,17 @@ def _router(profile: str) -> APIRouter:
 
     @router.post("/analyze")
     async def analyze_text(request: Request) -> Response:
+        settings = getattr(request.app.state, "settings", None)
+        if getattr(settings, "private_analysis", False):
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(
+                    error="Analysis on this server needs the API token: post the article to "
+                    "/api/v1/analyze with 'Authorization: Bearer <token>'."
+                ),
+                status_code=403,
+            )
         length = request.headers.get("content-length")
         # form-encoded text takes up to 9 bytes a character (%XX of 3 UTF-8 bytes)
         if length is not None and length.isdigit() and int(length) > MAX_ANALYZE_CHARS * 9:
@@ -349,8 +360,20 @@ def _router(profile: str) -> APIRouter:
                     gazetteer=getattr(request.app.state, "gazetteer", None),
                 )
 
+        queue = getattr(request.app.state, "analysis_queue", None)
         try:
-            analysis = await run_in_threadpool(analyse_one)
+            if queue is None:
+                analysis = await run_in_threadpool(analyse_one)
+            else:
+                # the API's queue: one analysis at a time, a few waiting, then 503
+                analysis = await queue.run(request, analyse_one)
+        except HTTPException as busy:
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(text=text, published=published_text, error=str(busy.detail)),
+                status_code=busy.status_code,
+            )
         except ClaimledgerError as error:
             return _page(
                 request,

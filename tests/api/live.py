@@ -59,7 +59,9 @@ def live_server(db: Path, *options: str, env: dict[str, str] | None = None) -> I
             except httpx.HTTPError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
-                    raise AssertionError(f"the server did not start: {process.communicate()[1]}")
+                    raise AssertionError(
+                        f"the server did not start: {process.communicate()[1]}"
+                    ) from None
                 time.sleep(0.2)
         yield LiveServer(base, process)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,17 +246,13 @@ def _feed(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
         if not body:
             yield InputError(f"{name}: the entry has no content or summary")
             continue
-        published = None
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            try:
-                published = datetime.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
-            except ValueError:
-                yield InputError(
-                    f"{name}: the entry's date (year {stamp.tm_year}) is not a usable date; "
-                    "fix the feed's pubDate or updated"
-                )
-                continue
+        published = _entry_date(entry)
+        if isinstance(published, str):
+            yield InputError(
+                f"{name}: the entry's date {published!r} is not a usable date (years 1 to "
+                "9999); fix the feed's pubDate or updated"
+            )
+            continue
         try:
             html = body if "<" in body else f"<p>{_escape(body)}</p>"
             loaded = load_text(html.encode("utf-8"), name=name, max_bytes=max_bytes)
@@ -273,6 +270,23 @@ def _feed(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
             ),
             outlet=outlet,
         )
+
+
+def _entry_date(entry: Any) -> datetime.date | str | None:
+    """The entry's publication day; its date as written when that is out of range (year 0,
+    year 10000, which feedparser reads as 2010), None when it has none."""
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    written = str(entry.get("published") or entry.get("updated") or "")
+    long_numbers = [n for n in re.findall(r"\d+", written) if len(n) >= 4]
+    if stamp is None:
+        years = [int(n) for n in long_numbers if len(n) > 4 or n == "0000"]
+        return written if years else None
+    if any(int(n) != stamp.tm_year for n in long_numbers[:1]):
+        return written
+    try:
+        return datetime.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+    except ValueError:
+        return written
 
 
 def _escape(text: str) -> str:

@@ -142,8 +142,22 @@ def _analyses(
     pool = new_pool()
     try:
 
-        def drain_one() -> Analysis | ClaimledgerError:
+        def restart() -> ProcessPoolExecutor:
             nonlocal pool
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = new_pool()
+            return pool
+
+        def submit(article: Article) -> Future[Analysis]:
+            try:
+                return pool.submit(_analyse_in_worker, article, profile)
+            except BrokenProcessPool as exc:
+                # broken by an article before it: failed here, sorted out when drained
+                failed: Future[Analysis] = Future()
+                failed.set_exception(exc)
+                return failed
+
+        def drain_one() -> Analysis | ClaimledgerError:
             head = pending.popleft()
             if isinstance(head, InputError):
                 return head
@@ -153,18 +167,27 @@ def _analyses(
             except ClaimledgerError as exc:
                 return exc
             except BrokenProcessPool:
-                # A worker died (killed, out of memory): this article is reported, and the
-                # ones still queued go to a new pool instead of failing with it.
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
+                # A worker died (killed, out of memory) and took the pool with it. This
+                # article is tried again alone in a new pool: if that one dies too, it is
+                # the one that kills workers and is reported; the others go on either way.
+                restart()
+                retried = submit(article)
+                try:
+                    result: Analysis | ClaimledgerError = retried.result()
+                except BrokenProcessPool:
+                    restart()
+                    result = InputError(
+                        f"{article.loaded.path}: the worker analysing it died (killed, or "
+                        "out of memory); run the ingest again for it, or with --workers 1"
+                    )
+                except ClaimledgerError as exc:
+                    result = exc
+                except Exception as exc:
+                    result = _failure(article, exc)
                 for index, waiting in enumerate(pending):
-                    if not isinstance(waiting, InputError):
-                        resubmitted = pool.submit(_analyse_in_worker, waiting[0], profile)
-                        pending[index] = (waiting[0], resubmitted)
-                return InputError(
-                    f"{article.loaded.path}: the worker analysing it died (killed, or out of "
-                    "memory); run the ingest again for it, or with --workers 1"
-                )
+                    if not isinstance(waiting, InputError) and not _succeeded(waiting[1]):
+                        pending[index] = (waiting[0], submit(waiting[0]))
+                return result
             except Exception as exc:
                 return _failure(article, exc)
 
@@ -172,13 +195,17 @@ def _analyses(
             if isinstance(item, InputError):
                 pending.append(item)
             else:
-                pending.append((item, pool.submit(_analyse_in_worker, item, profile)))
+                pending.append((item, submit(item)))
             while len(pending) > 2 * workers:
                 yield drain_one()
         while pending:
             yield drain_one()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _succeeded(future: Future[Analysis]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 def ingest(

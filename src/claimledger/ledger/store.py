@@ -14,6 +14,7 @@ the rebuild of the derived tables (:mod:`~claimledger.ledger.rebuild`) and the r
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,6 +91,16 @@ class Ledger:
     def __init__(self, target: str | Path) -> None:
         self.url = database_url(target)
         self.name = display_name(target)
+        # A ledger in a folder this process cannot write to (a shared, read-only mount) is
+        # opened read-only, so it can still be read: SQLite would otherwise fail to make
+        # its -wal and -shm files beside it.
+        self.read_only = _in_read_only_folder(target)
+        if self.read_only:
+            path = Path(str(target)).resolve()
+            # With no -wal file beside it there is nothing but the file to read, and
+            # 'immutable' lets SQLite read it without making a -shm file it cannot make.
+            wal = path.with_name(path.name + "-wal").exists()
+            self.url = f"sqlite:///file:{path}?mode=ro{'' if wal else '&immutable=1'}&uri=true"
         try:
             self.engine: Engine = sa.create_engine(self.url)
         except (sa.exc.ArgumentError, ImportError) as exc:
@@ -138,6 +149,11 @@ class Ledger:
                     f"{self.name}: ledger schema revision {current} is newer than this "
                     "claimledger understands; upgrade claimledger"
                 )
+        if current != head and self.read_only:
+            raise LedgerError(
+                f"{self.name}: this ledger needs an upgrade, but its folder is read-only; "
+                "copy it to a folder you can write to"
+            )
         if current != head:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
@@ -226,7 +242,8 @@ class Ledger:
             return rebuild.reconcile_ledger(conn, force=force)
 
     def _fresh(self) -> None:
-        if self.stale():
+        # a read-only ledger is read as it was last reconciled
+        if not self.read_only and self.stale():
             self.reconcile()
 
     # --- reading claims ------------------------------------------------------------------
@@ -422,6 +439,14 @@ class Ledger:
         self._fresh()
         with self.engine.connect() as conn:
             return queries.provenance(conn, subject=subject)
+
+
+def _in_read_only_folder(target: str | Path) -> bool:
+    text = str(target)
+    if "://" in text:
+        return False
+    path = Path(text)
+    return path.is_file() and not os.access(path.parent, os.W_OK)
 
 
 def _reason(exc: sa.exc.DBAPIError) -> str:

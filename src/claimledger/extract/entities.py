@@ -280,7 +280,8 @@ class EntityRegistry:
             return None
         earlier.sort(key=lambda m: m[0])
         last_sentence = self.doc[earlier[-1][0]].sent.start
-        recent = [m for m in earlier if self.doc[m[0]].sent.start == last_sentence]
+        # every earlier mention from that sentence's start on is in it (no .sent per mention)
+        recent = [m for m in earlier if m[0] >= last_sentence]
         subjects = [m for m in recent if m[2]]
         return (subjects or recent)[-1][1]
 

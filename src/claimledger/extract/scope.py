@@ -88,7 +88,7 @@ class Layout:
         self.doc = doc
         self.sents = list(doc.sents)
         self._starts = [s.start for s in self.sents]
-        text = doc.text
+        text = self._text = doc.text
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.headlines: set[int] = set()
         lead_ends = len(text)
@@ -108,9 +108,12 @@ class Layout:
         self.lead_ends = lead_ends
 
     def _alone_on_line(self, sent: Span) -> bool:
-        text = self.doc.text
-        before = text[: sent.start_char].rsplit("\n", 1)[-1]
-        after = text[sent.end_char :].split("\n", 1)[0]
+        # Doc.text is built anew on each access, and slicing up to the sentence copies the
+        # text before it: both made this quadratic in the article's length
+        text = self._text
+        before = text[text.rfind("\n", 0, sent.start_char) + 1 : sent.start_char]
+        end = text.find("\n", sent.end_char)
+        after = text[sent.end_char : end if end >= 0 else len(text)]
         return not before.strip() and not after.strip()
 
     def sentence(self, token: int) -> int:

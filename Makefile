@@ -69,11 +69,13 @@ eval-news: $(STAMP)
 	$(BIN)/python $(NEWS_TOOLS)/news_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news --cached | tail -n 1
 	$(BIN)/python $(NEWS_TOOLS)/news_ledger_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news-ledger | tail -n 1
 
-# Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; then
+# Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; one
+# article of 25 to 800 KB against its parse (time and peak memory by length); then
 # the ledger at scale: 10,000 generated articles ingested, reconciled and queried (a step
 # over --limit seconds, 120 by default, is stopped and reported with stack samples).
 bench: $(STAMP)
 	$(BIN)/python -m claimledger.evaluation.speed $(POLNEAR)/dev --workers 2
+	$(BIN)/python -m claimledger.evaluation.length $(POLNEAR)/dev --sizes 25 100 200 800
 	$(BIN)/python -m claimledger.evaluation.ledger_bench --articles 10000 --workers 2
 
 # One server on 127.0.0.1 over a fresh ledger, and a bounded mix of reads, writes and

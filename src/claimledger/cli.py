@@ -448,7 +448,7 @@ def _write_brat(results: list[tuple[Path, Analysis]], out_dir: Path) -> None:
             )
         txt.write_text(analysis.document.text, encoding="utf-8")
         (out_dir / f"{path.stem}.ann").write_text(to_brat(analysis), encoding="utf-8")
-        err_console.print(f"wrote {txt} and {txt.with_suffix('.ann')}", highlight=False)
+        _say(f"wrote {txt} and {txt.with_suffix('.ann')}")
 
 
 @app.command()

@@ -277,6 +277,21 @@ def test_a_nul_anywhere_is_refused_alike_on_both_databases(
     assert response.status_code == status, response.text
 
 
+def test_an_upload_whose_name_has_a_nul_is_stored_under_a_clean_name(
+    on_both: TestClient,
+) -> None:
+    # by hand: clients percent-encode a NUL in a file name, a hostile one need not
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a\x00b\x1b[2J.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + SENTENCE.encode() + b"\r\n--b--\r\n"
+    )
+    headers = {**AUTH, "content-type": "multipart/form-data; boundary=b"}
+    stored = on_both.post(f"{API}/documents", content=body, headers=headers)
+    assert stored.status_code == 201, stored.text
+    document = on_both.get(stored.json()["location"]).json()
+    assert document["document"]["path"] == "ab[2J.txt"
+
+
 def test_an_upload_with_a_nul_after_the_first_8_kb_is_refused(on_both: TestClient) -> None:
     data = (SENTENCE * 200 + "\x00 more").encode()
     response = on_both.post(

@@ -182,7 +182,9 @@ async def _upload(request: Request, max_bytes: int, max_chars: int) -> PostedArt
 
 def _file_name(given: str | None) -> str:
     """The upload's own name, without any folders a browser or client put in front."""
-    name = PureWindowsPath(PurePosixPath(given or "").name).name.strip()
+    name = PureWindowsPath(PurePosixPath(given or "").name).name
+    # stored as the document's path: no NUL (PostgreSQL refuses it) or other control
+    name = "".join(char for char in name if char.isprintable()).strip()
     return name or "upload"
 
 

@@ -41,3 +41,10 @@ def test_the_form_is_told_to_come_back_when_the_queue_is_full(tmp_path: Path) ->
         page = client.post("/analyze", data={"text": TEXT})
     assert page.status_code == 503
     assert "busy analysing other articles" in page.text
+
+
+def test_the_form_takes_the_servers_character_limit(tmp_path: Path) -> None:
+    with _app(tmp_path, max_analyze_chars=50) as client:
+        page = client.post("/analyze", data={"text": TEXT})
+    assert page.status_code == 413
+    assert "longer than 50 characters" in page.text

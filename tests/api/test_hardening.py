@@ -224,6 +224,24 @@ def test_a_write_during_a_long_lock_is_a_503_and_a_cli_ingest_one_line(tmp_path:
     assert len(lines) == 1 and "busy" in lines[0], stderr
 
 
+def test_a_write_during_a_short_lock_waits_for_it(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
+    Ledger(db).close()
+    with TestClient(create_app(Settings(db=str(db), token=TOKEN))) as client:
+        # another process takes the write lock for 1.5 s, less than the busy timeout
+        holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(1.5, lambda: holder.execute("ROLLBACK"))
+        release.start()
+        started = time.monotonic()
+        posted = client.post(f"{API}/documents", json={"text": SENTENCE}, headers=AUTH)
+        waited = time.monotonic() - started
+    release.join()
+    holder.close()
+    assert posted.status_code == 201
+    assert waited >= 1.4  # it waited for the lock instead of failing
+
+
 # --- 4. a near-copy stored by another process is seen ------------------------------------
 
 

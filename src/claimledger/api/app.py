@@ -7,6 +7,7 @@ so an app that is created but never started touches no database.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,10 +24,12 @@ from claimledger.api.middleware import BodySizeLimit, RefuseNul, SecurityHeaders
 from claimledger.api.models import DocumentIn, RatingIn
 from claimledger.api.problems import PROBLEM_MEDIA_TYPE, install_handlers
 from claimledger.api.settings import Settings
+from claimledger.errors import LedgerBusyError
 from claimledger.gazetteer import load_gazetteer
 from claimledger.ledger.store import Ledger
 
 API_ROOT = "/api/v1"
+log = logging.getLogger("claimledger.api")
 OPENAPI_URL = f"{API_ROOT}/openapi.json"
 
 DESCRIPTION = """\
@@ -95,8 +98,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ledger = await run_in_threadpool(Ledger, settings.db)
         try:
-            # Reconciled before the first read, so concurrent reads never race to do it.
-            await run_in_threadpool(ledger.reconcile)
+            # Reconciled before the first read, so concurrent reads never race to do it;
+            # a ledger another process holds past the busy timeout leaves it to a read.
+            try:
+                await run_in_threadpool(ledger.reconcile)
+            except LedgerBusyError as exc:
+                log.warning("reconcile at start left for later: %s", exc)
             app.state.ledger = ledger
             # made here, in the server's event loop, which its lock belongs to
             app.state.analysis_queue = AnalysisQueue(settings.analysis_queue)

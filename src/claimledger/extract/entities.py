@@ -220,6 +220,7 @@ class EntityRegistry:
         self.doc = doc
         self.entities: list[EntityDraft] = []
         self._mentions: list[tuple[int, EntityDraft, bool]] = []  # (token, entity, is_subject)
+        self._people: list[Span] | None = None  # the Doc's PERSON entities, listed once
 
     def finalised(self) -> tuple[Entity, ...]:
         return tuple(e.finalised() for e in self.entities)
@@ -292,8 +293,10 @@ class EntityRegistry:
     def _note_named_people_before(self, index: int) -> None:
         """People named in the text but not (yet) as sources still count as antecedents."""
         known = {m[0] for m in self._mentions}
-        for ent in self.doc.ents:
-            if ent.label_ == "PERSON" and ent.end <= index and ent.start not in known:
+        if self._people is None:  # Doc.ents builds every span anew: once, not per pronoun
+            self._people = [ent for ent in self.doc.ents if ent.label_ == "PERSON"]
+        for ent in self._people:
+            if ent.end <= index and ent.start not in known:
                 self.mention(ent, "person")
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from claimledger.errors import ClaimledgerError
-from claimledger.records import CERTAINTY_ORDER, Bound, Certainty, Measure
+from claimledger.records import CERTAINTY_ORDER, Bound, Certainty, Measure, Modality, RatePeriod
 
 PACKAGE_DIR = "lexicon"  # under claimledger/data
 
@@ -71,6 +71,14 @@ _WORDS = Cell(list)
 _NUMBER = Cell(int)
 _CERTAINTY = Cell(str, CERTAINTY_ORDER)
 _NUMBERED = {"word": _WORD, "value": _NUMBER}
+# Where around a counted noun a measure word is a cue (measures.toml says each place).
+_CUE_PLACES = (
+    *("adjacent", "phrase", "verb", "state", "participle", "complement"),
+    *("owner", "modifier", "noun", "total", "borrowed"),
+)
+
+# The cues of a figure's modality (modality.toml says each).
+_MODALITY_CUES = ("bias", "modal", "modal_outcome", "forecast", "future", "condition", "would")
 
 # Every list that holds more than words, and what its rows or values must be. Shipped and
 # user files alike are checked against it as they are read, so a bad entry is one error
@@ -99,6 +107,15 @@ ROWS: dict[str, dict[str, Cell]] = {
         "nouns": Cell(list, optional=True),
         "states": Cell(list, optional=True),
     },
+    "measures.plural_people": {"word": _WORD, "plural": _WORD},
+    "measures.phrase": {"measure": Cell(str, get_args(Measure)), "verb": _WORD, "words": _WORDS},
+    "measures.cue_weights": {"place": Cell(str, _CUE_PLACES), "weight": _NUMBER},
+    "modality.cues": {
+        "cue": Cell(str, _MODALITY_CUES),
+        "modality": Cell(str, get_args(Modality)),
+        "weight": _NUMBER,
+    },
+    "modality.rate_periods": {"word": _WORD, "per": Cell(str, get_args(RatePeriod))},
 }
 VALUES: dict[str, Cell] = {
     "cues.impersonal": _CERTAINTY,
@@ -111,6 +128,7 @@ VALUES: dict[str, Cell] = {
     "time.seasons": Cell(str, of="time.months"),
     "time.parts": Cell(str, ("first", "middle", "last")),
     "time.edges": Cell(str, of="time.parts"),
+    "measures.verb_counts": Cell(str, of="measures.subject_synonyms"),
 }
 
 

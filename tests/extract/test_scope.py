@@ -46,6 +46,9 @@ OUTLET_VOICE = [
     # a cue in a clause hanging off the figure's own is not the figure's source
     ("At least 12 people died in the fire, with officials warning that the toll could rise.",
      [("At least 12", OUTLET)]),
+    # a figure the attribution reader took for a speaker is the outlet's, not its own
+    ("The toll could be much higher, with many thousands believed to still be under the "
+     "rubble.", [("many thousands", OUTLET)]),
     # a new paragraph with its own speaker keeps that speaker
     ("The coast guard said on Friday that it had rescued 112 migrants.\n\n"
      "At least 60 people remain missing, according to a local hospital.",

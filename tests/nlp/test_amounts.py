@@ -78,6 +78,9 @@ CASES: list[tuple[str, float, float | None, bool, str]] = [
     ("fewer than 50", 45, 50, False, "count"),
     ("less than 50", 45, 50, False, "count"),
     ("under 50", 45, 50, False, "count"),
+    ("as high as 900", 810, 900, False, "count"),
+    ("as much as 900", 810, 900, False, "count"),
+    ("as few as 20", 20, 22, False, "count"),
     # vague amounts
     ("dozens", 24, 99, True, "count"),
     ("dozens of", 24, 99, True, "count"),
@@ -101,6 +104,23 @@ CASES: list[tuple[str, float, float | None, bool, str]] = [
     ("10 to 12 thousand", 10_000, 12_000, False, "count"),
     ("about 10,000 to 12,000", 10_000, 12_000, True, "count"),
     ("two or three", 2, 3, False, "count"),
+    # a dash against thousands carries them to a bare first end; spaced, it does not
+    ("6-7,000", 6_000, 7_000, False, "count"),
+    ("about 15-20,000", 15_000, 20_000, True, "count"),
+    ("6 - 7,000", 6, 7_000, False, "count"),
+    ("200-1,000", 200, 1_000, False, "count"),
+    # hyphenated and mixed number words
+    ("four-thousand-150", 4_150, 4_150, False, "count"),
+    ("fifty-six", 56, 56, False, "count"),
+    # a share of a scale word is a count, not a fraction
+    ("half a million", 500_000, 500_000, False, "count"),
+    ("a quarter of a million", 250_000, 250_000, False, "count"),
+    ("three quarters of a billion", 750_000_000, 750_000_000, False, "count"),
+    ("up to a quarter of a million", 225_000, 250_000, False, "count"),
+    # money: the sign says what is counted
+    ("$4 billion", 4_000_000_000, 4_000_000_000, False, "count"),
+    ("€250 million", 250_000_000, 250_000_000, False, "count"),
+    ("$2 billion to $20 billion", 2_000_000_000, 20_000_000_000, False, "count"),
     # fractions and percentages
     ("half", 0.5, 0.5, False, "fraction"),
     ("one-half", 0.5, 0.5, False, "fraction"),
@@ -237,7 +257,7 @@ def test_the_approximation_spread_is_ten_percent() -> None:
 
 # --- the number words as data (data/lexicon/numbers.toml) -------------------------------------
 
-# Each list of numbers.toml and the read that takes it (quantities reads the last five).
+# Each list of numbers.toml and the read that takes it (the figures package reads the last ten).
 NUMBER_LISTS = {
     "bounds": "mapping",
     "cardinals": "rows",
@@ -250,6 +270,11 @@ NUMBER_LISTS = {
     "percent_words": "words",
     "vague_heads": "words",
     "change_words": "words",
+    "currencies": "mapping",
+    "not_counted": "words",
+    "not_counted_after": "words",
+    "reference_determiners": "words",
+    "weak_vague": "words",
 }
 
 

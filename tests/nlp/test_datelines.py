@@ -96,6 +96,13 @@ FURNITURE = [
      "pic.twitter.com/x7Yq2",
      ["![Rescuers](/media/2024/11/02/1457.jpg)", "pic.twitter.com/x7Yq2"],
      "Police said 14 people died."),
+    # furniture inside a running sentence does not end it
+    ("Police said (https://example.org/slide-report) that 14 people died.",
+     ["https://example.org/slide-report"],
+     "Police said (https://example.org/slide-report) that 14 people died."),
+    # a block tag ends a sentence wherever it is
+    ("<p>Landslide kills 14</p> <p>Police said 14 people died.</p>",
+     ["<p>", "</p>", "<p>", "</p>"], "Police said 14 people died."),
     # not furniture: a sentence that begins like it
     ("By Tuesday, 14 people had died.", [], "By Tuesday, 14 people had died."),
     ("Updated figures show 14 people died.", [], "Updated figures show 14 people died."),

@@ -33,7 +33,8 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 HOSTILE = (
     f"The {SCRIPT} Ministry said on January 20 that 300 drones were shot down.\n"
-    f"The {IMG} Agency reported on January 21 that 10 {SCRIPT} drones were destroyed."
+    f"The {IMG} Agency reported on January 21 that 10 drones were destroyed near the {SCRIPT}"
+    " depot."
 )
 
 
@@ -369,7 +370,9 @@ def test_hostile_text_is_escaped_in_the_timeline(client: TestClient) -> None:
     html = client.get("/groups?subject=drones").text
     assert "<svg" in html
     svg = html[html.index("<svg") : html.index("</svg>")]
-    assert "&lt;script" in svg
+    # the sources' names are drawn on the chart: hostile ones reach it as text, escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in svg
+    assert "<img" not in svg and "<script" not in svg
 
 
 def test_hostile_pasted_text_is_escaped(client: TestClient) -> None:

@@ -15,8 +15,8 @@ from claimledger.extract.spans import char_spans, time_ref
 from claimledger.nlp.amounts import Amount
 from claimledger.nlp.attribution import RawAttribution
 from claimledger.nlp.datelines import furniture_tokens
+from claimledger.nlp.figures import RawFigure, find_durations, find_figures
 from claimledger.nlp.places import place_key, place_of
-from claimledger.nlp.quantities import RawFigure, find_durations, find_figures
 from claimledger.nlp.time.component import spans_starting_in
 from claimledger.records import (
     Attribution,
@@ -24,6 +24,7 @@ from claimledger.records import (
     Claim,
     Place,
     Quantity,
+    Rate,
     Spans,
     Subject,
     TimeRef,
@@ -52,8 +53,9 @@ def build_claims(
         inner = {
             i
             for child in raws
-            if child.parent == index
-            for i in range(child.content.start, child.content.end)
+            if child.parent == index and _within(child, raw)
+            for part in (child.content, *child.content_more)
+            for i in range(part.start, part.end)
         }
         skip = time_tokens | inner
         parts = [raw.content, *raw.content_more]
@@ -84,7 +86,8 @@ def build_claims(
                 id=claim_id,
                 attribution=said_in.id if said_in is not None else None,
                 subject=Subject(
-                    text=subject_span.text if subject_span is not None else "",
+                    # no words name what is counted ("1,000 deaths"): its key says it
+                    text=subject_span.text if subject_span is not None else figure.subject_key,
                     key=figure.subject_key,
                     spans=char_spans(subject_span),
                 ),
@@ -100,10 +103,31 @@ def build_claims(
                     if place is not None
                     else None
                 ),
+                modality=figure.modality,
+                rate=(
+                    Rate(
+                        text=figure.rate[0].text,
+                        per=figure.rate[1],
+                        spans=char_spans(figure.rate[0]),
+                    )
+                    if figure.rate is not None
+                    else None
+                ),
             )
         )
         raw_of[claim_id] = figure
     return tuple(claims)
+
+
+def _within(child: RawAttribution, parent: RawAttribution) -> bool:
+    """Whether a nested statement's content lies inside its parent's: only then are its
+    figures its own rather than the parent's (a parse may nest two statements in each
+    other, each holding the other's content)."""
+    parts = [(p.start, p.end) for p in (parent.content, *parent.content_more)]
+    return all(
+        any(start <= part.start and part.end <= end for start, end in parts)
+        for part in (child.content, *child.content_more)
+    )
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> Spans:

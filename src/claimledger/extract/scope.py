@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimledger.lexicon import rows, sequence, words
 from claimledger.nlp.attribution import RawAttribution
-from claimledger.nlp.quantities import RawFigure, find_figures
+from claimledger.nlp.figures import RawFigure, find_figures
 from claimledger.nlp.time import resolve_time
 
 # Entity types whose words are a name, not a count: "Camp 4", "Route 66", "Apollo 11".
@@ -88,7 +88,7 @@ class Layout:
         self.doc = doc
         self.sents = list(doc.sents)
         self._starts = [s.start for s in self.sents]
-        text = self._text = doc.text
+        text = self.text = doc.text
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.headlines: set[int] = set()
         lead_ends = len(text)
@@ -108,12 +108,11 @@ class Layout:
         self.lead_ends = lead_ends
 
     def _alone_on_line(self, sent: Span) -> bool:
-        # Doc.text is built anew on each access, and slicing up to the sentence copies the
-        # text before it: both made this quadratic in the article's length
-        text = self._text
-        before = text[text.rfind("\n", 0, sent.start_char) + 1 : sent.start_char]
-        end = text.find("\n", sent.end_char)
-        after = text[sent.end_char : end if end >= 0 else len(text)]
+        text = self.text  # Doc.text is built anew on each access
+        line_start = text.rfind("\n", 0, sent.start_char) + 1
+        line_end = text.find("\n", sent.end_char)
+        before = text[line_start : sent.start_char]
+        after = text[sent.end_char : line_end if line_end >= 0 else len(text)]
         return not before.strip() and not after.strip()
 
     def sentence(self, token: int) -> int:
@@ -141,7 +140,11 @@ def outside_figures(
     for raw in raws:
         for part in (raw.content, *raw.content_more):
             covered.update(range(part.start, part.end))
-        spans = [raw.cue, raw.source, *(v.name for v in raw.via), *(v.cue for v in raw.via)]
+        # a source's own words are read: a figure taken for a speaker is still a figure
+        # ("many thousands believed to be under the rubble", "six people have lost their
+        # lives ..., emphasizing"); one that counts who speaks ("two officials said") is
+        # left out where figures are found
+        spans = [raw.cue, *(v.name for v in raw.via), *(v.cue for v in raw.via)]
         for span in spans:
             if span is not None:
                 covered.update(range(span.start, span.end))
@@ -371,6 +374,8 @@ def _candidates(
     previous: tuple[int, int] | None = None
     following: tuple[int, int] | None = None
     for index, raw in enumerate(raws):
+        if raw.source is not None and raw.source.start < end and start < raw.source.end:
+            continue  # the figure was taken for this statement's speaker: not its words
         cue_sentence = layout.sentence(raw.cue.start)
         parts = _parts(raw)
         if cue_sentence == here:

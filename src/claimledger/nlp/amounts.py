@@ -74,6 +74,9 @@ VAGUE: dict[str, tuple[int, int]] = {
 _MODIFIERS_LONGEST_FIRST = tuple(sorted(MODIFIERS, key=len, reverse=True))
 _VAGUE_LONGEST_FIRST = tuple(sorted(VAGUE, key=len, reverse=True))
 YEAR_PREPS = words("numbers.year_prepositions")
+# Currency signs written before an amount of money: "$10 billion" is a count of dollars.
+CURRENCIES = mapping("numbers.currencies")
+_CURRENCIES_LONGEST_FIRST = tuple(sorted(CURRENCIES, key=len, reverse=True))
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _NUMBER = re.compile(
@@ -88,6 +91,12 @@ _RANGE = re.compile(
     r"|from\s+(?P<a2>.+?)\s+to\s+(?P<b2>.+)"
     r"|(?P<a3>.+?)\s*(?:\s-\s|-|\s(?:to|or)\s)\s*(?P<b3>.+))$"
 )
+# "8-9,000": a bare first end written against thousands takes their scale.
+_SHORT_END = re.compile(r"^\d{1,3}$")
+_THOUSANDS_END = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+# "a quarter of a million", "half a million", "three quarters of a billion": a share of a
+# scale word is a count.
+_SHARE_OF_SCALE = re.compile(r"^(?P<share>.+?)\s+(?:of\s+)?(?:a|an|one)\s+(?P<scale>\S+)$")
 
 
 class AmountError(ValueError):
@@ -276,11 +285,34 @@ def _vague(text: str) -> Amount | None:
     return None
 
 
+def _without_currency(text: str) -> str:
+    """ "$10 billion" → "10 billion": the sign says what is counted, not how many."""
+    for sign in _CURRENCIES_LONGEST_FIRST:
+        if text.startswith(sign):
+            rest = text[len(sign) :].strip()
+            if rest[:1].isdigit():
+                return rest
+    return text
+
+
+def _share_of_scale(text: str) -> float | None:
+    """ "a quarter of a million" → 250000, "half a million" → 500000; None otherwise."""
+    m = _SHARE_OF_SCALE.match(text)
+    if m is None or m.group("scale") not in SCALES or SCALES[m.group("scale")] < 1_000:
+        return None
+    share = _fraction(m.group("share"))
+    return None if share is None else share * SCALES[m.group("scale")]
+
+
 def _single(text: str) -> Amount:
     """One figure with its modifier, no range."""
     bound, rest = _split_modifier(text)
+    rest = _without_currency(rest)
     if not rest:
         raise AmountError(f"{text!r} has no figure after its modifier")
+    share = _share_of_scale(rest)
+    if share is not None:
+        return bounded(bound, share, "count")
     vague = _vague(rest)
     if vague is not None:
         return vague if bound is None else bounded(bound, vague.value, "count")
@@ -313,9 +345,11 @@ def _scale_of(text: str) -> float:
     return 1.0
 
 
-def _range(a: str, b: str) -> Amount | None:
+def _range(a: str, b: str, dashed: bool = False) -> Amount | None:
     """ "10,000 to 12,000": the ends as stated; an approximation word marks the range as
-    approximate but does not widen it. None when the two ends are not figures of one kind."""
+    approximate but does not widen it. None when the two ends are not figures of one kind.
+    ``dashed``: written with a dash and no spaces ("8-9,000"), where a short first end
+    takes the thousands of the second."""
     if _PERCENT.match(b) is not None and _PERCENT.match(a) is None:
         a += "%"  # "10-15%": both ends are percentages
     try:
@@ -328,6 +362,14 @@ def _range(a: str, b: str) -> Amount | None:
     scale = _scale_of(b)
     if scale > 1 and _scale_of(a) == 1 and first.value * scale <= high:
         low = first.value * scale  # "1.5 to 2 million", "10 to 12 thousand"
+    elif (
+        dashed
+        and _SHORT_END.match(_without_currency(_split_modifier(a)[1]))
+        and _THOUSANDS_END.match(_without_currency(b))
+    ):
+        thousands = 1_000 ** _without_currency(b).count(",")
+        if first.value * thousands <= high:
+            low = first.value * thousands  # "8-9,000" is 8,000 to 9,000
     if low > high:
         raise AmountError(f"{a} to {b}: the range runs backwards")
     return Amount(low, high, first.approx or second.approx, first.kind, "range", (low + high) / 2)
@@ -349,9 +391,11 @@ def parse_amount(text: str) -> Amount:
         pass
     m = _RANGE.match(norm)
     if m is not None:
+        dashed = m.group("a3") is not None and norm[m.end("a3") : m.start("b3")] == "-"
         found = _range(
             m.group("a1") or m.group("a2") or m.group("a3"),
             m.group("b1") or m.group("b2") or m.group("b3"),
+            dashed,
         )
         if found is not None:
             return found

@@ -18,7 +18,7 @@ from typing import Final
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimledger.lexicon import sequence
+from claimledger.lexicon import sequence, words
 
 FURNITURE_KEY: Final = "claimledger_furniture"
 """Key of ``doc.spans`` holding the page furniture the ``claimledger_datelines`` component
@@ -46,6 +46,9 @@ LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 # What a line's first word looks like when it opens a sentence: a capital, a figure, an
 # opening quote or bracket, a bullet.
 _OPENS = re.compile(r"[A-Z0-9\"“‘'(\[\-–—•*]")
+# A line so far that ends a sentence: furniture after it starts a new one.
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+_SENTENCE_ENDS = re.compile(r"[.!?:;…][\"”’)\]]*$")
 
 # Tags of a word a sentence cannot end with: "the", "of", "and", "to", "their", "'s", "can".
 _RUNS_ON_TAGS: Final = frozenset({"DT", "IN", "CC", "TO", "PRP$", "POS", "MD", "WDT", "WP$"})
@@ -92,6 +95,24 @@ def _start_at(doc: Doc, char: int) -> None:
         index += 1
     if 0 < index < len(doc):
         doc[index].is_sent_start = True
+
+
+@cache
+def block_tags() -> frozenset[str]:
+    """The HTML tags that end a block of text (``furniture.block_tags``)."""
+    return words("furniture.block_tags")
+
+
+def _inline(text: str, start: int, end: int) -> bool:
+    """Whether furniture at ``text[start:end]`` sits inside a running sentence: words of
+    the line before it, not ending a sentence, and words after it ("10 <b>drones</b>",
+    "said (https://example.org/a) that")."""
+    tag = _TAG_NAME.match(text, start)
+    if tag is not None and tag.group(1).lower() in block_tags():
+        return False  # "...</p> <p>...": a block ends
+    before = text[:start].rsplit("\n", 1)[-1].rstrip()
+    after = text[end:].split("\n", 1)[0].strip()
+    return bool(before) and bool(after) and not _SENTENCE_ENDS.search(before)
 
 
 def _runs_on(last: Token) -> bool:
@@ -147,11 +168,16 @@ def mark_datelines(doc: Doc) -> Doc:
         if span is None or not len(span):
             continue
         furniture.append(span)
+        for token in span[1:]:
+            token.is_sent_start = False
+        if _inline(text, start, end):
+            # "10 <b>drones</b> were destroyed": the sentence goes on through it
+            for token in doc[span.start : span.end + 1]:
+                token.is_sent_start = False
+            continue
         if span.start > 0:
             span[0].is_sent_start = True
         _start_at(doc, span.end_char)
-        for token in span[1:]:
-            token.is_sent_start = False
     doc.spans[FURNITURE_KEY] = furniture
     for match in DATELINE.finditer(text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")

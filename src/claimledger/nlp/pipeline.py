@@ -61,14 +61,15 @@ def _keep_scaled_numbers_whole(nlp: Language) -> None:
 # Words the page runs together that the English model's rules keep as one token: a full
 # stop and an opening quote before the next sentence ('the channel TSN."In this year'), a
 # closing quote before the next word ('the report”indicates'), a figure and its "per
-# cent" ("1.7per cent", "60percent"). Split off as tokens of their own, with no space
-# between them, so every span still points into the text as written; the datelines
-# component then starts a sentence after a glued full stop.
+# cent" ("1.7per cent", "60percent"), a closing HTML tag ("14 people died</p>"). Split off
+# as tokens of their own, with no space between them, so every span still points into the
+# text as written; the datelines component then starts a sentence after a glued full stop.
 GLUED = (
     r"(?<=[A-Za-z0-9)\]]{2})[.!?](?=[\"“”‘’']?[A-Z][a-z])",
     r"(?<=[.!?,])[\"“”‘’](?=[A-Za-z])",
     r"(?<=[a-z])”(?=[a-z])",
     r"(?<=[0-9])(?:per(?=$)|percent$)",
+    r"(?<=\S)</(?=[A-Za-z])",
 )
 
 

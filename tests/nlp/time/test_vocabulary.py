@@ -15,7 +15,7 @@ SHAPES = {
     "times_of_day": "sequence",
     "ambiguous_seasons": "sequence",
     "clause_words": "sequence",
-    "stretch_openings": "sequence",  # read by claimledger.nlp.quantities
+    "stretch_openings": "sequence",  # read by claimledger.nlp.figures
     "counts": "rows",
     "deictic_days": "rows",
     "month_abbreviations": "mapping",

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from claimledger import lexicon
 from claimledger.extract import analyze
 from claimledger.lexicon import Lexicon
-from claimledger.nlp import quantities
-from claimledger.nlp.quantities import parse_number
+from claimledger.nlp.figures import parse_number, vocabulary
 from claimledger.render.report import format_number
 
 NUMBERS = [
@@ -118,13 +117,13 @@ SENTENCES = [
      "soldiers", "wounded", "positive", 200, 500, True, 350, "vague"),
     # measures from the verb, the noun and totals
     ("Kyiv said Russia suffered 1,500 casualties.",
-     "casualties", "killed_or_wounded", "positive", 1500, 1500, False, 1500, "exact"),
+     "people", "killed_or_wounded", "positive", 1500, 1500, False, 1500, "exact"),
     ("Kyiv said Russian losses reached 1,200 soldiers.",
      "soldiers", "killed_or_wounded", "positive", 1200, 1200, False, 1200, "exact"),
     ("He said Russian casualties reached about 1,000.",
-     "russian casualties", "killed_or_wounded", "positive", 900, 1100, True, 1000, "approx"),
+     "russians", "killed_or_wounded", "positive", 900, 1100, True, 1000, "approx"),
     ("Officials said the death toll stands at 300.",
-     "death toll", "killed", "positive", 300, 300, False, 300, "exact"),
+     "people", "killed", "positive", 300, 300, False, 300, "exact"),
     ("Officials said 2,000 troops were withdrawn from the region.",
      "soldiers", "withdrawn", "positive", 2000, 2000, False, 2000, "exact"),
     ("Officials said 300 soldiers had been taken prisoner.",
@@ -138,7 +137,7 @@ SENTENCES = [
     ("Officials said 200 soldiers are still missing.",
      "soldiers", "missing", "positive", 200, 200, False, 200, "exact"),
     ("Officials said 40 tanks were destroyed.",
-     "tanks", "other", "positive", 40, 40, False, 40, "exact"),
+     "tanks", "destroyed", "positive", 40, 40, False, 40, "exact"),
     ("About 500 North Korean troops are believed to have been killed.",
      "north korean soldiers", "killed", "positive", 450, 550, True, 500, "approx"),
     ("Officials said 50 soldiers have not been captured.",
@@ -303,13 +302,20 @@ def test_absences_with_a_length(text: str, low: float, high: float, interval: st
 # Each list of measures.toml and the read that takes it.
 MEASURE_LISTS = {
     "measure": "rows",
+    "phrase": "rows",
+    "cue_weights": "rows",
+    "plural_people": "rows",
     "subject_synonyms": "mapping",
-    "verb_particles": "groups",
-    "verb_objects": "mapping",
+    "verb_counts": "mapping",
     "raising_verbs": "words",
     "total_verbs": "words",
-    "captive_verbs": "words",
-    "captive_words": "words",
+    "total_setting_verbs": "words",
+    "total_nouns": "words",
+    "complement_prepositions": "words",
+    "adjacent_fillers": "words",
+    "hedged_states": "words",
+    "experience_verbs": "words",
+    "owner_prepositions": "words",
     "presence_words": "words",
     "presence_states": "words",
 }
@@ -323,15 +329,16 @@ def test_every_list_of_measures_toml_loads_in_its_shape() -> None:
         assert getattr(shipped, read)(f"measures.{name}"), name
 
 
-def test_the_measure_words_come_out_as_quantities_reads_them() -> None:
-    assert quantities.MEASURE_VERBS["kill"] == "killed"
-    assert quantities.MEASURE_VERBS["lose"] == "killed_or_wounded"
-    assert quantities.MEASURE_NOUNS["toll"] == "killed"
-    assert quantities.MEASURE_STATES["captive"] == "captured"
-    assert quantities.VERB_PARTICLES == {"pull": ("back", "out")}
-    assert quantities.VERB_OBJECTS == {"lose": "soldiers"}
-    assert quantities.SUBJECT_SYNONYMS["troops"] == "soldiers"
-    assert quantities.UNITS["weeks"] == "week"
+def test_the_measure_words_come_out_as_the_figures_read_them() -> None:
+    assert vocabulary.MEASURE_VERBS["kill"] == "killed"
+    assert vocabulary.MEASURE_VERBS["lose"] == "killed_or_wounded"
+    assert vocabulary.MEASURE_NOUNS["toll"] == "killed"
+    assert vocabulary.MEASURE_STATES["captive"] == "captured"
+    assert (frozenset({"back", "out"}), "withdrawn") in vocabulary.PHRASES["pull"]
+    assert vocabulary.VERB_COUNTS["lose"] == "soldiers"
+    assert vocabulary.CUE_WEIGHTS["verb"] > vocabulary.CUE_WEIGHTS["noun"]
+    assert vocabulary.SUBJECT_SYNONYMS["troops"] == "soldiers"
+    assert vocabulary.UNITS["weeks"] == "week"
 
 
 def _with_user_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
@@ -345,6 +352,6 @@ def test_a_users_row_adds_a_measure_word_and_overrides_a_shipped_one(
 ) -> None:
     text = '[[measures.measure]]\nname = "killed"\nverbs = ["massacre", "lose"]\n'
     _with_user_file(tmp_path, monkeypatch, text)
-    verbs, nouns, _ = quantities._measure_words()
+    verbs, nouns, _ = vocabulary.measure_words()
     assert (verbs["massacre"], verbs["lose"], verbs["kill"]) == ("killed", "killed", "killed")
-    assert nouns == quantities.MEASURE_NOUNS
+    assert nouns == vocabulary.MEASURE_NOUNS

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
-.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate eval-news train train-accurate bench loadtest fuzz clean
+.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate eval-news eval-ledger train train-accurate bench loadtest fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ NEWS_TOOLS ?= ../shared/tools
 eval-news: $(STAMP)
 	$(BIN)/python -m claimledger.evaluation.news $(NEWS) --keep .cache/news
 	$(BIN)/python $(NEWS_TOOLS)/news_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news --cached | tail -n 1
+	$(BIN)/python $(NEWS_TOOLS)/news_ledger_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news-ledger | tail -n 1
+
+# The ledger's cross-article work alone on the same articles (news_ledger_eval.py: one
+# `claimledger ingest` of every article into a fresh ledger, so one process analyses them):
+# grouping, same_source, conflict_hygiene and the number of subjects.
+eval-ledger: $(STAMP)
 	$(BIN)/python $(NEWS_TOOLS)/news_ledger_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news-ledger | tail -n 1
 
 # Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; one

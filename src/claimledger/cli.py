@@ -34,6 +34,7 @@ from claimledger.render.brat import to_brat
 
 if TYPE_CHECKING:
     from claimledger.ledger import Ledger
+    from claimledger.ledger.corrections import Correction
 
 FORMATS = ("table", "json", "jsonl", "brat")
 DEMO_ARTICLE = "kursk-north-korean-troops.txt"
@@ -1100,3 +1101,245 @@ def eval_polnear(
     from rich.markdown import Markdown
 
     Console().print(Markdown(text))
+
+
+# --- a fact-checker's corrections ------------------------------------------------------
+
+
+@app.group(name="correct")
+def correct_group() -> None:
+    """Correct the ledger's reconciliation as a fact-checker: merge or split sources,
+    merge subjects, set a claim's measure or subject, dismiss a relation. Corrections are
+    stored in the ledger, applied on every reconcile and kept when an article is analysed
+    again (docs/reconciliation.md, Corrections).
+
+    \b
+    Examples:
+      claimledger correct merge-sources 'UN spokesman' 'Stéphane Dujarric' --db ledger.sqlite
+      claimledger correct list --db ledger.sqlite
+    """
+
+
+_note_option = click.option("--note", help="A sentence on why, kept with the correction.")
+_reviewer_option = click.option("--reviewer", help="Who made it, e.g. 'Example Fact Check'.")
+
+
+def _store_correction(db: str, correction_of: Callable[[Ledger], Correction]) -> None:
+    """Build the correction against the open ledger (claim references become claim keys),
+    store it and say so in one line."""
+    with _open_ledger(db) as ledger:
+        correction = correction_of(ledger)
+        new_id = ledger.correct(correction)
+    err_console.print(
+        f"correction {new_id}: {correction.describe()}", highlight=False, markup=False
+    )
+
+
+def _claim_ref(ref: str) -> str:
+    document, _, claim_id = ref.partition("/")
+    if not document or not claim_id:
+        raise click.UsageError(
+            f"{ref!r} is not a claim reference; write DOCUMENT/CLAIM, e.g. 493db561d9636d49/c6"
+        )
+    return ref
+
+
+@correct_group.command(name="merge-sources")
+@click.argument("first")
+@click.argument("second")
+@ledger_to_read
+@_note_option
+@_reviewer_option
+def correct_merge_sources(
+    first: str, second: str, db: str, note: str | None, reviewer: str | None
+) -> None:
+    """Make two sources one (names as 'claimledger sources' shows them): their claims
+    share one root, so they no longer count as independent.
+
+    \b
+    Examples:
+      claimledger correct merge-sources 'UN spokesman' 'Stéphane Dujarric' --db ledger.sqlite
+    """
+    from claimledger.ledger.corrections import Correction
+
+    _store_correction(
+        db,
+        lambda _: Correction("merge_sources", names=(first, second), note=note, reviewer=reviewer),
+    )
+
+
+@correct_group.command(name="split-sources")
+@click.argument("first")
+@click.argument("second")
+@ledger_to_read
+@_note_option
+@_reviewer_option
+def correct_split_sources(
+    first: str, second: str, db: str, note: str | None, reviewer: str | None
+) -> None:
+    """Keep two names apart that the rules made one source.
+
+    \b
+    Examples:
+      claimledger correct split-sources 'Kim' 'Kim Jong-un' --db ledger.sqlite --note 'two people'
+    """
+    from claimledger.ledger.corrections import Correction
+
+    _store_correction(
+        db,
+        lambda _: Correction("split_sources", names=(first, second), note=note, reviewer=reviewer),
+    )
+
+
+@correct_group.command(name="merge-subjects")
+@click.argument("subject")
+@click.argument("into")
+@ledger_to_read
+@_note_option
+@_reviewer_option
+def correct_merge_subjects(
+    subject: str, into: str, db: str, note: str | None, reviewer: str | None
+) -> None:
+    """File every claim of SUBJECT under INTO (subject keys as 'claimledger figures'
+    shows them), so their figures are compared.
+
+    \b
+    Examples:
+      claimledger correct merge-subjects 'refugees' 'migrants' --db ledger.sqlite
+    """
+    from claimledger.ledger.corrections import Correction
+
+    _store_correction(
+        db,
+        lambda _: Correction("merge_subjects", names=(subject, into), note=note, reviewer=reviewer),
+    )
+
+
+@correct_group.command(name="measure")
+@click.argument("claim")
+@click.argument("measure", type=click.Choice(get_args(Measure)))
+@ledger_to_read
+@_note_option
+@_reviewer_option
+def correct_measure(
+    claim: str, measure: str, db: str, note: str | None, reviewer: str | None
+) -> None:
+    """Set a claim's measure (CLAIM is DOCUMENT/CLAIM as 'claimledger claims' shows it).
+
+    \b
+    Examples:
+      claimledger correct measure 493db561d9636d49/c3 deployed --db ledger.sqlite
+    """
+    from claimledger.ledger.corrections import Correction
+
+    ref = _claim_ref(claim)
+    _store_correction(
+        db,
+        lambda ledger: Correction(
+            "set_measure",
+            claims=(ledger.claim_key(ref),),
+            value=measure,
+            note=note,
+            reviewer=reviewer,
+        ),
+    )
+
+
+@correct_group.command(name="subject")
+@click.argument("claim")
+@click.argument("subject")
+@ledger_to_read
+@_note_option
+@_reviewer_option
+def correct_subject(
+    claim: str, subject: str, db: str, note: str | None, reviewer: str | None
+) -> None:
+    """Set a claim's subject key (CLAIM is DOCUMENT/CLAIM).
+
+    \b
+    Examples:
+      claimledger correct subject 493db561d9636d49/c4 'north korean soldiers' --db ledger.sqlite
+    """
+    from claimledger.ledger.corrections import Correction
+
+    ref = _claim_ref(claim)
+    _store_correction(
+        db,
+        lambda ledger: Correction(
+            "set_subject",
+            claims=(ledger.claim_key(ref),),
+            value=subject,
+            note=note,
+            reviewer=reviewer,
+        ),
+    )
+
+
+@correct_group.command(name="dismiss")
+@click.argument("first")
+@click.argument("second")
+@ledger_to_read
+@click.option("--note", required=True, help="Why the relation does not hold.")
+@_reviewer_option
+def correct_dismiss(first: str, second: str, db: str, note: str, reviewer: str | None) -> None:
+    """Dismiss the relation between two claims (DOCUMENT/CLAIM each), with a note: it
+    is no longer listed, and a corroboration no longer joins a figure.
+
+    \b
+    Examples:
+      claimledger correct dismiss 493db561d9636d49/c8 493db561d9636d49/c1 --db ledger.sqlite \\
+        --note 'the absence was in another sector'
+    """
+    from claimledger.ledger.corrections import Correction
+
+    refs = (_claim_ref(first), _claim_ref(second))
+    _store_correction(
+        db,
+        lambda ledger: Correction(
+            "dismiss",
+            claims=tuple(ledger.claim_key(r) for r in refs),
+            note=note,
+            reviewer=reviewer,
+        ),
+    )
+
+
+@correct_group.command(name="list")
+@ledger_to_read
+@format_option("table", "jsonl")
+def correct_list(db: str, fmt: str) -> None:
+    """List the ledger's corrections, the oldest first.
+
+    \b
+    Examples:
+      claimledger correct list --db ledger.sqlite
+      claimledger correct list --db ledger.sqlite --format jsonl
+    """
+    with _open_ledger(db) as ledger:
+        found = ledger.corrections()
+    if fmt == "jsonl":
+        from claimledger.render.export import correction_json
+
+        for c in found:
+            click.echo(json.dumps(correction_json(c), ensure_ascii=False))
+        return
+    if not found:
+        err_console.print("no corrections", highlight=False, markup=False)
+    for c in found:
+        who = f" — {c.reviewer}" if c.reviewer else ""
+        click.echo(f"{c.id}  {c.created:%Y-%m-%d}  {c.describe()}{who}")
+
+
+@correct_group.command(name="remove")
+@click.argument("correction_id", type=click.IntRange(min=1), metavar="ID")
+@ledger_to_read
+def correct_remove(correction_id: int, db: str) -> None:
+    """Remove a correction (ID as 'claimledger correct list' shows it).
+
+    \b
+    Examples:
+      claimledger correct remove 3 --db ledger.sqlite
+    """
+    with _open_ledger(db) as ledger:
+        ledger.uncorrect(correction_id)
+    err_console.print(f"removed correction {correction_id}", highlight=False, markup=False)

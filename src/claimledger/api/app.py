@@ -17,9 +17,10 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from claimledger.api import routes
+from claimledger.api import corrections, routes
 from claimledger.api.analysis import AnalysisQueue
 from claimledger.api.auth import require_read
+from claimledger.api.corrections import CorrectionIn
 from claimledger.api.middleware import BodySizeLimit, RefuseNul, SecurityHeaders
 from claimledger.api.models import DocumentIn, RatingIn
 from claimledger.api.problems import PROBLEM_MEDIA_TYPE, install_handlers
@@ -77,7 +78,7 @@ class _ClaimledgerAPI(FastAPI):
 def _refine(schema: dict[str, Any]) -> None:
     """Add the hand-read request bodies' schemas and give errors their problem media type."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in (DocumentIn, RatingIn):
+    for model in (DocumentIn, RatingIn, CorrectionIn):
         body = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(body.pop("$defs", {}))
         components[model.__name__] = body
@@ -152,4 +153,15 @@ def create_app(settings: Settings) -> FastAPI:
     else:
         app.include_router(routes.reads, prefix=API_ROOT, tags=["ledger"], responses=validation)
     app.include_router(routes.writes, prefix=API_ROOT, tags=["writes"], responses=validation)
+    # a fact-checker's corrections: read like the ledger, written with the token
+    app.include_router(
+        corrections.reads,
+        prefix=API_ROOT,
+        tags=["corrections"],
+        dependencies=[Depends(require_read)] if settings.private_reads else [],
+        responses=validation,
+    )
+    app.include_router(
+        corrections.writes, prefix=API_ROOT, tags=["corrections"], responses=validation
+    )
     return app

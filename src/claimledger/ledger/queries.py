@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Row
 from claimledger.codec import from_json
 from claimledger.gazetteer import normalise_name
 from claimledger.ledger import tables as t
+from claimledger.ledger.corrections import Correction
 from claimledger.ledger.reads import (
     ClaimDetail,
     ClaimGroup,
@@ -503,7 +504,10 @@ def relations(
     """Relations between claims, each with both claims summarised; by subject, kind and
     order of finding."""
     r = t.relations
-    query = _relations_query(kind, subject, measure, exact).order_by(r.c.subject, r.c.kind, r.c.id)
+    # conflicts the strongest first (docs/reconciliation.md); every list in one order
+    query = _relations_query(kind, subject, measure, exact).order_by(
+        *((r.c.strength.desc(),) if kind == "conflicts" else ()), r.c.subject, r.c.kind, r.c.id
+    )
     if limit is not None:
         query = query.limit(limit)
     if offset:
@@ -520,6 +524,7 @@ def relations(
             reason=x.reason,
             a=claims[(x.a_document, x.a_claim)],
             b=claims[(x.b_document, x.b_claim)],
+            strength=float(x.strength),
         )
         for x in rows
         # a document analysed again between the two reads has lost its old claims
@@ -723,3 +728,10 @@ def provenance(conn: Connection, *, subject: str | None = None) -> Provenance:
             ProvenanceEdge(from_=a, to=b, statements=n) for (a, b), n in sorted(edges.items())
         ),
     )
+
+
+def corrections(conn: Connection) -> list[Correction]:
+    """Every stored correction, the oldest first."""
+    c = t.corrections
+    rows = conn.execute(sa.select(c).order_by(c.c.created, c.c.id)).mappings()
+    return [Correction.from_row(dict(row)) for row in rows]

@@ -230,6 +230,13 @@ class RelationRow(Record):
     reason: str
     a: ClaimSummary  # the earlier claim
     b: ClaimSummary
+    strength: float = field(
+        default=0.0,
+        metadata={
+            "description": "a conflict's rank: how far apart its figures are times the "
+            "independent roots behind each side; 0 for the other kinds"
+        },
+    )
 
 
 @dataclass(frozen=True)

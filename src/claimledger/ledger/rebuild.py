@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from claimledger.gazetteer import default_gazetteer, normalise_name
+from claimledger.ledger import corrections, names, queries
 from claimledger.ledger import tables as t
 from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
@@ -31,10 +32,18 @@ from claimledger.ledger.reconcile import (
     resolve_entities,
     scope_of,
 )
+from claimledger.ledger.subjects import (
+    country_mentions,
+    country_of_place,
+    is_population,
+    main_country,
+    only_country,
+    subject,
+)
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 9
+RULES_VERSION = 14
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -94,7 +103,13 @@ def rebuild(conn: Connection) -> None:
     """Replace every derived table's rows with a reconciliation of the stored records."""
     for table in _DERIVED:
         conn.execute(table.delete())
-    entities = resolve_entities(_document_entities(conn))
+    applied = corrections.prepare(queries.corrections(conn))
+    countries = _main_countries(conn)  # each text read once for the countries it names
+    entities = resolve_entities(
+        _document_entities(conn, countries),
+        merges=applied.merge_sources,
+        splits=applied.split_sources,
+    )
     _insert(conn, t.ledger_entities, (_entity_row(e) for e in entities))
     link = {member: e for e in entities for member in e.members}
     _insert(
@@ -105,8 +120,32 @@ def rebuild(conn: Connection) -> None:
             for (doc, local), e in link.items()
         ),
     )
-    facts = list(_claim_facts(conn, link, entities))
-    result = reconcile(facts)
+    facts = list(
+        _claim_facts(conn, link, entities, {d: named for d, (_, named) in countries.items()})
+    )
+    # a fact-checker's corrections of claims, found by what each claim is
+    corrected_documents = {
+        key.document for key in (*applied.claim_values, *(k for p in applied.dismissed for k in p))
+    }
+    current = {
+        corrections.ClaimKey.of_claim(doc, json.loads(payload)): f"{doc}/{claim}"
+        for doc, claim, payload in conn.execute(
+            sa.select(t.claims.c.document_id, t.claims.c.id, t.claims.c.payload).where(
+                t.claims.c.document_id.in_(sorted(corrected_documents))
+            )
+        )
+    }
+    fixes = dict(corrections.iter_values(applied, current))
+    facts = [
+        replace(
+            corrections.corrected(c, fixes[c.ref]) if c.ref in fixes else c,
+            subject=corrections.final_subject(
+                fixes.get(c.ref, {}).get("subject", c.subject), applied.subjects
+            ),
+        )
+        for c in facts
+    ]
+    result = reconcile(facts, dismissed=corrections.dismissed_refs(applied, current))
     _insert(
         conn,
         t.figures,
@@ -157,6 +196,7 @@ def rebuild(conn: Connection) -> None:
                 "b_claim": r.b.split("/", 1)[1],
                 "kind": r.kind,
                 "reason": r.reason,
+                "strength": r.strength,
             }
             for i, r in enumerate(result.relations)
         ),
@@ -186,7 +226,18 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
     }
 
 
-def _document_entities(conn: Connection) -> Iterator[DocumentEntity]:
+def _main_countries(conn: Connection) -> dict[str, tuple[str | None, frozenset[str]]]:
+    """The country each document names most, if one does, and all it names."""
+    found: dict[str, tuple[str | None, frozenset[str]]] = {}
+    for r in conn.execute(sa.select(t.documents.c.id, t.documents.c.text)):
+        mentions = country_mentions(r.text)
+        found[r.id] = (main_country(mentions), frozenset(mentions))
+    return found
+
+
+def _document_entities(
+    conn: Connection, countries: Mapping[str, tuple[str | None, frozenset[str]]]
+) -> Iterator[DocumentEntity]:
     query = sa.select(t.entities.c.document_id, t.entities.c.payload).order_by(
         t.entities.c.document_id, t.entities.c.id
     )
@@ -200,6 +251,8 @@ def _document_entities(conn: Connection) -> Iterator[DocumentEntity]:
             roles=tuple(e.get("roles") or ()),
             affiliations=tuple(e.get("affiliations") or ()),
             aliases=tuple(e.get("aliases") or ()),
+            country=countries.get(document_id, (None, frozenset()))[0],
+            countries=countries.get(document_id, (None, frozenset()))[1],
         )
 
 
@@ -207,6 +260,7 @@ def _claim_facts(
     conn: Connection,
     link: Mapping[tuple[str, str], LedgerEntity],
     entities: Iterable[LedgerEntity],
+    countries: Mapping[str, frozenset[str]],
 ) -> Iterator[ClaimFacts]:
     documents = {
         r.id: (r.published, r.outlet)
@@ -232,6 +286,9 @@ def _claim_facts(
     query = sa.select(t.claims.c.document_id, t.claims.c.payload).order_by(
         t.claims.c.document_id, t.claims.c.seq
     )
+    by_id = {e.id: e for e in entities}
+    bodies = _bodies(by_id.values())
+    article: list[ClaimFacts] = []
     for document_id, payload in conn.execute(query):
         claim = json.loads(payload)
         attribution = attributions.get((document_id, claim["attribution"] or ""))
@@ -245,9 +302,17 @@ def _claim_facts(
             root_doc,
             documents[root_doc][1],
             link,
+            countries[document_id],
+            bodies,
         )
         cited = _cited(attribution, citing.get(document_id, ()), named)
-        yield facts if cited is None else replace(facts, root=cited[0], root_name=cited[1])
+        if cited is not None:
+            facts = replace(facts, root=cited[0], root_name=cited[1])
+        if article and article[0].document != document_id:
+            yield from _settle_roots(article, by_id)
+            article = []
+        article.append(facts)
+    yield from _settle_roots(article, by_id)
 
 
 # How far after a statement a "citing X" may stand and still belong to it, in characters:
@@ -307,16 +372,23 @@ def _facts(
     root_doc: str,
     root_outlet: str | None,
     link: Mapping[tuple[str, str], LedgerEntity],
+    countries: frozenset[str],
+    bodies: Bodies,
 ) -> ClaimFacts:
     quantity = claim["quantity"]
-    source_name, root, root_name = _root(document_id, attribution, root_doc, root_outlet, link)
+    source_name, root, root_name = _root(
+        document_id, attribution, root_doc, root_outlet, link, bodies
+    )
     start, end, dated_by = _effective_time(claim, attribution, published)
     statement = (attribution or {}).get("content", {}).get("text") or quantity["text"]
     time = claim.get("time") or {}
+    counted = subject(
+        claim["subject"].get("key") or claim["subject"].get("text") or "", claim["measure"]
+    )
     return ClaimFacts(
         document=document_id,
         claim=claim["id"],
-        subject=claim["subject"]["key"],
+        subject=counted.key,
         measure=claim["measure"],
         low=float(quantity["low"]),
         high=None if quantity["high"] is None else float(quantity["high"]),
@@ -335,7 +407,12 @@ def _facts(
         scope=scope_of(
             claim["measure"], statement, time.get("granularity"), quantity.get("unit", "count")
         ),
-        place=(claim.get("place") or {}).get("key"),
+        # where: the place it names; else, for a population, the country it is counted by
+        # ("Palestinians") or the one country its statement names ("killed in Syria")
+        place=country_of_place((claim.get("place") or {}).get("key"))
+        or counted.country
+        or (only_country(statement) if is_population(counted.key) else None),
+        countries=countries,
         modality=claim.get("modality", "reported"),
         rate=(claim.get("rate") or {}).get("per"),
     )
@@ -347,25 +424,154 @@ def _root(
     root_doc: str,
     root_outlet: str | None,
     link: Mapping[tuple[str, str], LedgerEntity],
+    bodies: Bodies,
 ) -> tuple[str | None, str, str]:
     """(the source as named, the root's key, the root's name). The root is who the
-    figure comes from: the resolved source; else the innermost named intermediary
-    ("according to Reuters"); else the original of the document (a wire copy's first
-    appearance), as that outlet's own report."""
+    figure comes from: the resolved source, or the body a spokesperson or head speaks for
+    (:func:`_principal`); else the innermost named intermediary ("according to
+    Reuters"); else the original of the document (a wire copy's first appearance), as
+    that outlet's own report. A source that names no one ("they", "officials") gives the
+    key ``generic:``, and a country named alone ("Kyiv said") ``country:ADJECTIVE``:
+    :func:`_settle_roots` resolves both against the article's named sources."""
     source = (attribution or {}).get("source")
     chain = [source] if source else []
     chain += list(reversed((attribution or {}).get("via") or []))
+    pending: tuple[str | None, str, str] | None = None
     for who in chain:
         if who.get("kind") in ("document", "unknown") and not who.get("entity_id"):
             continue  # "reports say": hearsay, not an origin
         entity = link.get((document_id, who.get("entity_id") or ""))
+        name = entity.name if entity is not None else who.get("text") or ""
+        if name and names.is_generic(name) and names.owned(name):
+            # "Ukrainian military officials": unnamed, but someone's: the article's main
+            # source if that is a body of theirs, else a root of this article only
+            return name, f"owned:{document_id}:{normalise_name(name)}", name
+        if not name or names.is_generic(name):
+            pending = pending or (name or None, "generic:", name)
+            continue
+        country = names.country_alone(name)
+        if country is not None:
+            pending = (name, f"country:{country}", name)
+            continue
+        if entity is not None and entity.kind == "outlet":
+            # an outlet carrying a figure relays it: the article's main named source is
+            # the originator when there is one (settled by _settle_roots)
+            pending = pending or (entity.name, f"outlet:{entity.id}", entity.name)
+            continue
         if entity is not None:
-            return entity.name, entity.id, entity.name
-        if who.get("text"):
-            words = normalise_name(who["text"])
-            return who["text"], f"words:{words}", who["text"]
+            return (entity.name, *_principal(entity, bodies))
+        words = normalise_name(who["text"])
+        return who["text"], f"words:{words}", who["text"]
+    if pending is not None:
+        return pending
     name = f"{root_outlet or 'unattributed'} report {root_doc[:8]}"
     return (source or {}).get("text"), f"document:{root_doc}", name
+
+
+Bodies = Mapping[tuple[str | None, str], LedgerEntity]
+
+
+def _bodies(entities: Iterable[LedgerEntity]) -> dict[tuple[str | None, str], LedgerEntity]:
+    """The ledger's bodies by the key of each of their names (the gazetteer's own name
+    for a known one), so a spokesperson's principal is the body of that name."""
+    gazetteer = default_gazetteer()
+    found: dict[tuple[str | None, str], LedgerEntity] = {}
+    for e in entities:
+        if e.kind == "organization":
+            for n in (e.name, *e.aliases):
+                known = gazetteer.lookup(n)
+                found.setdefault(names.body_key(known.name if known else n), e)
+    return found
+
+
+def _principal(entity: LedgerEntity, bodies: Bodies) -> tuple[str, str]:
+    """(root key, root name) of a person who speaks for a body ("UN spokesperson Stéphane
+    Dujarric", the head of a mission): the body, named by their affiliation; the person
+    for anyone else. A relay is not a second witness: the body's figure read by its
+    spokesperson and the body's own statement are one root."""
+    relay = names.relay_roles()
+    if entity.kind != "person" or not entity.affiliations:
+        return entity.id, entity.name
+    if not any(names.person_key(r) in relay or r.lower() in relay for r in entity.roles):
+        return entity.id, entity.name
+    affiliation = entity.affiliations[0]
+    known = default_gazetteer().lookup(affiliation)
+    body_name = known.name if known is not None else affiliation
+    owner, name = names.body_key(body_name)
+    # the body of that name, else its owner when the ledger knows it: the spokesperson of
+    # the UN Secretary-General speaks for the UN
+    body = bodies.get((owner, name)) or (bodies.get((owner, "")) if owner else None)
+    if body is not None:
+        return body.id, body.name
+    return f"words:{normalise_name(body_name)}", body_name
+
+
+def _settle_roots(
+    facts: list[ClaimFacts], entities: Mapping[str, LedgerEntity]
+) -> list[ClaimFacts]:
+    """One article's claims whose source names no one take the root of the article's
+    main named source (the one most of its figures come from); a country named alone
+    ("Kyiv said") takes the article's main named source of that country, else stands for
+    its government. With no named source, they are the article's own report."""
+    # named sources that are someone: a person or a body, not a phrase the extractor
+    # took for a source ("spring escalation")
+    named = Counter(
+        f.root
+        for f in facts
+        if (e := entities.get(f.root)) is not None and e.kind in ("person", "organization")
+    )
+    main = max(
+        named,
+        key=lambda r: (named[r], -min(i for i, f in enumerate(facts) if f.root == r)),
+        default=None,
+    )
+    name_of = {f.root: f.root_name for f in facts}
+    settled = []
+    for f in facts:
+        if f.root.startswith("country:"):
+            country = f.root.removeprefix("country:")
+            ours = [
+                r
+                for r in named
+                if (e := entities.get(r)) is not None
+                and any(names.body_key(n)[0] == country for n in (e.name, *e.aliases))
+            ]
+            if ours:
+                best = max(ours, key=lambda r: named[r])
+                f = replace(f, root=best, root_name=name_of[best])
+            else:
+                f = replace(
+                    f, root=f"words:{country} government", root_name=f"{country.title()} government"
+                )
+        elif f.root.startswith("owned:"):
+            owner = names.body_key(f.root_name)[0]
+            e = entities.get(main) if main is not None else None
+            if (
+                main is not None
+                and e is not None
+                and owner is not None
+                and any(names.body_key(n)[0] == owner for n in (e.name, *e.aliases))
+            ):
+                f = replace(f, root=main, root_name=name_of[main])
+            else:
+                f = replace(f, root="words:" + f.root.removeprefix("owned:"))
+        elif f.root.startswith("document:") and f.source is None and main is not None:
+            # the outlet's own voice (a headline, a lead) restates its article's sources:
+            # the figure is its main named source's, not a second witness beside it
+            f = replace(f, root=main, root_name=name_of[main])
+        elif f.root.startswith("outlet:"):
+            if main is not None:
+                f = replace(f, root=main, root_name=name_of[main])
+            else:
+                f = replace(f, root=f.root.removeprefix("outlet:"))
+        elif f.root == "generic:":
+            if main is not None:
+                f = replace(f, root=main, root_name=name_of[main])
+            else:
+                document = f"document:{f.document}"
+                f = replace(f, root=document, root_name=f"report {f.document[:8]}")
+        settled.append(f)
+    return settled
 
 
 def _effective_time(

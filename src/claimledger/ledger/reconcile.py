@@ -18,14 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import math
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
 from claimledger import lexicon
-from claimledger.gazetteer import normalise_name
+from claimledger.gazetteer import default_gazetteer, normalise_name
+from claimledger.ledger import names
+from claimledger.ledger.subjects import is_counted, is_population
 
 T = TypeVar("T")
 RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]
@@ -93,7 +96,24 @@ def _total_words() -> re.Pattern[str]:
 def _country_words() -> dict[str, tuple[str, ...]]:
     """Countries and the words that name them, so "Ukraine's commander-in-chief" matches a
     commander-in-chief "of the Ukrainian Armed Forces"."""
-    return lexicon.shipped().groups("reconcile.countries")
+    shipped = lexicon.shipped()
+    return {**shipped.groups("reconcile.countries"), **shipped.groups("reconcile.international")}
+
+
+@functools.cache
+def _role_groups() -> dict[str, frozenset[str]]:
+    """Each role phrase and the offices it may name ("leader": president, prime
+    minister)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for office, phrases in lexicon.shipped().groups("reconcile.role_synonyms").items():
+        for phrase in (office, *phrases):
+            groups[_role_key(phrase)].add(office)
+    return {k: frozenset(v) for k, v in groups.items()}
+
+
+def _offices(role: str) -> frozenset[str]:
+    """The offices a role key names: itself, and its synonyms' groups."""
+    return _role_groups().get(role, frozenset()) | {role}
 
 
 # --- entities across documents -------------------------------------------------------------
@@ -110,6 +130,8 @@ class DocumentEntity:
     roles: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other names it goes by in its own document
+    country: str | None = None  # the country its article names most (an adjective)
+    countries: frozenset[str] = frozenset()  # every country its article names
 
 
 @dataclass(frozen=True)
@@ -126,6 +148,7 @@ class LedgerEntity:
     reason: str  # why the names were merged, for people to check
 
 
+@functools.lru_cache(maxsize=65_536)
 def _countries(text: str) -> frozenset[str]:
     words = text.lower().replace("’", "'").replace("'s", "")
     return frozenset(
@@ -165,6 +188,13 @@ def _role_name(entity: DocumentEntity) -> tuple[str, frozenset[str]] | None:
     commander-in-chief", "the spokesperson"); None for an entity with a proper name."""
     if entity.kind not in ("person", "unknown"):
         return None
+    words = normalise_name(entity.name).replace("’", "'").split()
+    if len(words) >= 2 and not _looks_named(entity.name):
+        # "the Ukrainian leader", "UN spokesman": an owner's adjective and a known role
+        for size in (1, 2, 3):
+            owner, role = " ".join(words[:size]), " ".join(words[size:])
+            if role and _role_key(role) in _role_groups() and _countries(owner):
+                return _role_key(role), _countries(owner)
     match = _role_name_pattern().match(entity.name)
     owned = bool(match and not any(w[:1].isupper() for w in match["role"].split()))
     if not owned and entity.name.lower() not in {r.lower() for r in entity.roles}:
@@ -182,42 +212,230 @@ def _looks_named(name: str) -> bool:
 
 
 def _person_tokens(name: str) -> list[str]:
-    return [w for w in re.findall(r"[\w'-]+", normalise_name(name)) if w]
+    return names.person_key(name).split()
 
 
-def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
+def _key_reason(key: tuple[str, ...], first: str, other: str) -> str:
+    """Why two names were merged by key, for a reviewer."""
+    why = {
+        "known": "the gazetteer knows both as one body",
+        "person": "the same name less titles, owners and spelling variants",
+        "body": "the same body, its owner's name, adjective or acronym made one",
+    }.get(key[0], "the same name")
+    return f"{other!r} = {first!r}: {why}"
+
+
+def _full_body_name(e: DocumentEntity) -> str:
+    """An organisation's name with a one-word field the extractor read as its
+    affiliation put back: "Gaza Ministry" of "Health" is "Gaza Health Ministry"."""
+    words = e.name.split()
+    if e.kind == "organization" and words and e.affiliations:
+        field_words = e.affiliations[0].split()
+        heads = names.body_heads()
+        if len(field_words) == 1 and words[-1].lower() in heads and field_words[0] not in words:
+            return " ".join([*words[:-1], field_words[0], words[-1]])
+    return e.name
+
+
+def _is_body(e: DocumentEntity) -> bool:
+    if e.kind == "organization":
+        return True
+    if e.kind in ("person", "equipment", "outlet"):
+        return False
+    words = normalise_name(e.name).split()
+    return bool(words) and (
+        words[-1] in names.body_heads() or names.is_national_body(names.body_key(e.name)[1])
+    )
+
+
+def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
+    """The key each document entity is merged across documents by, with the rules of
+    docs/reconciliation.md: equipment by name; a name that names no one only within its
+    own document; a person by name less titles, owners and spelling; a body by owner and
+    body, its owner found in its own article when the name leaves it out."""
+    keys: list[tuple[str, ...]] = []
+    bodies: dict[int, tuple[str | None, str]] = {}
+    gazetteer = default_gazetteer()
+    for i, e in enumerate(items):
+        entry = gazetteer.lookup(e.name)
+        if entry is not None and e.kind != "equipment":
+            keys.append(("known", normalise_name(entry.name)))
+        elif e.kind == "equipment":
+            keys.append(("equipment", normalise_name(e.name)))
+        elif names.is_generic(e.name):
+            keys.append(("generic", e.document, normalise_name(e.name)))
+        elif _is_body(e):
+            bodies[i] = names.body_key(_full_body_name(e), None)
+            keys.append(())
+        elif _named_person(e):
+            keys.append(("person", names.person_key(e.name)))
+        else:
+            keys.append(("name", normalise_name(e.name)))
+    # the bodies of each article with their keys, the gazetteer's known ones included
+    in_article: dict[str, list[tuple[str | None, str, tuple[str, ...]]]] = defaultdict(list)
+    for i, e in enumerate(items):
+        if i in bodies:
+            owner, body = bodies[i]
+            if owner is not None:
+                in_article[e.document].append((owner, body, ("body", owner, body)))
+        elif keys[i][:1] == ("known",):
+            entry = gazetteer.lookup(e.name)
+            if entry is not None and entry.kind == "organization":
+                owner, body = names.body_key(entry.name)
+                in_article[e.document].append((owner, body, keys[i]))
+        for affiliation in e.affiliations if e.kind == "person" else ():
+            # the body a person of the article belongs to is a body of the article
+            entry = gazetteer.lookup(affiliation)
+            if entry is not None and entry.kind == "organization":
+                owner, body = names.body_key(entry.name)
+                in_article[e.document].append((owner, body, ("known", normalise_name(entry.name))))
+            elif len(affiliation.split()) > 1:
+                owner, body = names.body_key(affiliation)
+                if owner is not None and body:
+                    in_article[e.document].append((owner, body, ("body", owner, body)))
+    owners_of: dict[str, set[str]] = defaultdict(set)  # body -> its owners, ledger-wide
+    for found in in_article.values():
+        for owner, body, _ in found:
+            if owner is not None:
+                owners_of[body].add(owner)
+    known_bodies = _known_bodies()
+    for i, (owner, body) in bodies.items():
+        e = items[i]
+        key: tuple[str, ...] | None = None
+        # "the health ministry" beside "Gaza's health ministry"; "the Mission" or "the UN
+        # monitoring mission" beside the UN Human Rights Monitoring Mission: the one body
+        # of its article with an owner whose words hold all of these
+        words = set(body.split())
+        own = ("body", owner, body)
+        matches = {
+            k
+            for o, b, k in in_article[e.document]
+            if k != own and words <= set(b.split()) and (owner is None or o == owner)
+        }
+        if words and len(matches) == 1:
+            key = next(iter(matches))
+        if key is None and owner is None and (names.is_national_body(body) or _relative(e.name)):
+            # "the Air Force", "the territory's health ministry": of the one country named
+            # in its article that has such a body elsewhere in the ledger, else of the
+            # country its article names most
+            known = owners_of.get(body, set()) & e.countries
+            gazetteer_known = {c for c in e.countries if (c, body) in known_bodies}
+            if not known and len(gazetteer_known) == 1:
+                # "the country's disaster agency" in an article about Turkey: AFAD
+                key = known_bodies[(next(iter(gazetteer_known)), body)]
+            owner = next(iter(known)) if len(known) == 1 else e.country
+        if key is None and body:
+            # a body the gazetteer knows under another wording: "Israel's military" is the
+            # IDF ("Israeli military"); a long name without its owner matches any owner
+            key = known_bodies.get((owner, body)) or (
+                known_bodies.get((None, body)) if len(body.split()) >= 3 else None
+            )
+        if key is None:
+            key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
+        keys[i] = key
+    return keys
+
+
+@functools.cache
+def _known_bodies() -> dict[tuple[str | None, str], tuple[str, ...]]:
+    """The gazetteer's organisations by the body key of each of their names."""
+    found: dict[tuple[str | None, str], tuple[str, ...]] = {}
+    for entry in default_gazetteer().entries:
+        if entry.kind == "organization":
+            for name in (entry.name, *entry.aliases):
+                owner, body = names.body_key(name)
+                if body:
+                    found.setdefault((owner, body), ("known", normalise_name(entry.name)))
+    return found
+
+
+def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
+    kinds = [items[j].kind for j in members]
+    return "person" if "person" in kinds else "other"
+
+
+def _named_person(e: DocumentEntity) -> bool:
+    """A person named by a proper name, once titles and owners are off ("UN spokesperson
+    Stéphane Dujarric"), not by a role ("the spokesperson")."""
+    if e.kind not in ("person", "unknown") or _role_name(e) is not None:
+        return False
+    kept = len(names.person_key(e.name).split())
+    return kept > 0 and _looks_named(" ".join(e.name.split()[-kept:]))
+
+
+def _relative(name: str) -> bool:
+    words = set(normalise_name(name).replace("'s", " ").split())
+    return bool(words & names.relative_owners())
+
+
+def resolve_entities(
+    entities: Iterable[DocumentEntity],
+    *,
+    merges: Sequence[tuple[str, str, str]] = (),
+    splits: Sequence[tuple[str, str]] = (),
+) -> list[LedgerEntity]:
     """Merge document entities into ledger entities.
 
-    Names merge when they normalise alike ("the Kyiv Independent" = "Kyiv Independent");
-    a person's surname alone ("Syrskyi") or a shorter full name joins the one person
-    whose name ends with it, if only one does; a person named by role ("Ukraine's
-    commander-in-chief") joins the one person holding that role for that country. An
-    ambiguous surname or role stays its own entity.
+    Names merge when their keys agree (:func:`_entity_keys`: "Ukraine's Air Force" = "the
+    Ukrainian air force statement"; "UN spokesperson Stéphane Dujarric" = "Stephane
+    Dujarric"; "Zelenskyy" = "Zelensky"); a person's surname alone ("Syrskyi") or a
+    shorter full name joins the one person whose name ends with it, if only one does; a
+    person named by role ("Ukraine's commander-in-chief", "the Ukrainian leader") joins
+    the one person holding that role for that country. An ambiguous surname or role stays
+    its own entity, and so does a name that names no one ("they", "officials").
+
+    A fact-checker's corrections come last: ``merges`` (two normalised names and the
+    reason) join the entities that go by them; ``splits`` (two normalised names) keep the
+    entities that go by them apart whatever the rules say.
     """
     items = sorted(entities, key=lambda e: (e.document, e.id))
     sets: _UnionFind[int] = _UnionFind()
     reasons: dict[int, str] = {}
     find = sets.find
+    names_in: dict[int, set[str]] = {
+        i: {normalise_name(n) for n in (e.name, *e.aliases)} for i, e in enumerate(items)
+    }
+    apart = [(frozenset({a}), frozenset({b})) for a, b in splits]
 
-    def union(a: int, b: int, reason: str) -> None:
+    def union(a: int, b: int, reason: str, *, forced: bool = False) -> None:
         ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        if not forced and any(
+            (x & names_in[ra] and y & names_in[rb]) or (y & names_in[ra] and x & names_in[rb])
+            for x, y in apart
+        ):
+            return  # a fact-checker split these names
         if sets.union(a, b):
-            reasons[ra] = "; ".join(r for r in (reasons.get(ra), reasons.get(rb), reason) if r)
+            names_in[ra] |= names_in.pop(rb, set())
+            reasons[ra] = "; ".join(
+                dict.fromkeys(r for r in (reasons.get(ra), reasons.get(rb), reason) if r)
+            )
 
-    # 1. the same normalised name and kind family
-    by_name: dict[tuple[str, str], int] = {}
-    for i, e in enumerate(items):
-        key = (normalise_name(e.name), "equipment" if e.kind == "equipment" else "source")
-        if key in by_name:
-            union(by_name[key], i, "")
+    # 1. the same key: the same name once titles, owners' forms and spellings are one
+    keys = _entity_keys(items)
+    by_name: dict[str, int] = {}
+    for i, (e, key) in enumerate(zip(items, keys, strict=True)):
+        if key[0] in ("generic", "equipment"):
+            continue
+        # the same name is one entity whatever kind each article gave it
+        first_i = by_name.setdefault(normalise_name(e.name), i)
+        if first_i != i:
+            union(first_i, i, "")
+    by_key: dict[tuple[str, ...], int] = {}
+    for i, (e, key) in enumerate(zip(items, keys, strict=True)):
+        if key in by_key:
+            first = items[by_key[key]]
+            same = normalise_name(first.name) == normalise_name(e.name)
+            union(by_key[key], i, "" if same else _key_reason(key, first.name, e.name))
         else:
-            by_name[key] = i
+            by_key[key] = i
 
     # 2. people: a shorter name joins the one longer name that ends with it
     people = [
         i
         for i, e in enumerate(items)
-        if e.kind in ("person", "unknown") and _role_name(e) is None and _looks_named(e.name)
+        if e.kind in ("person", "unknown") and _role_name(e) is None and keys[i][:1] == ("person",)
     ]
     full_names: dict[str, set[str]] = defaultdict(set)  # surname -> the full names
     for i in people:
@@ -229,10 +447,15 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         tokens = _person_tokens(items[i].name)
         if not tokens:
             continue
+        n = len(tokens)
         candidates = {
             full
-            for full in full_names.get(tokens[-1], set())
-            if full.endswith(" " + " ".join(tokens))
+            for surname, fulls in full_names.items()
+            if names.same_surname(surname, tokens[-1])
+            for full in fulls
+            if (words := full.split()) != tokens
+            and (len(words) > n or (len(words) == n and n > 1))
+            and words[len(words) - n : -1] == tokens[:-1]
         }
         if len(candidates) == 1:
             full = candidates.pop()
@@ -246,20 +469,28 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         countries_of[find(i)] |= _countries(" ".join(items[i].affiliations))
         for role in items[i].roles:
             role_key, owners = _role_parts(role)
-            holders[role_key].add(find(i))
+            for office in _offices(role_key):
+                holders[office].add(find(i))
             countries_of[find(i)] |= owners
     for i, e in enumerate(items):
         named = _role_name(e)
         if named is None:
             continue
         role, countries = named
-        holding = holders.get(role, set())
+        holding = {h for office in _offices(role) for h in holders.get(office, set())}
         # a holder from the named country; failing that, one whose country is unknown
         matches = {r for r in holding if countries & countries_of[r]} or {
             r for r in holding if not countries_of[r]
         }
         if len(matches) == 1:
             union(matches.pop(), i, f"{e.name!r} names the holder of that role")
+
+    # 4. a fact-checker's merges
+    for a, b, reason in merges:
+        left = [i for i, e in enumerate(items) if a in names_in.get(find(i), set())]
+        right = [i for i, e in enumerate(items) if b in names_in.get(find(i), set())]
+        if left and right:
+            union(left[0], right[0], reason, forced=True)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
@@ -269,13 +500,24 @@ def resolve_entities(entities: Iterable[DocumentEntity]) -> list[LedgerEntity]:
         proper = [items[j] for j in members if _role_name(items[j]) is None] or [
             items[j] for j in members
         ]
-        name = max((m.name for m in proper), key=lambda n: (len(_person_tokens(n)), len(n), n))
+        said = Counter(m.name for m in proper)
+        # the name it is most often given, a person's fullest; never what it issued
+        # ("the air force statement") or a title ("UN spokesperson ...") when another will do
+        if keys[root][0] == "known":  # the gazetteer's own name for it
+            entry = default_gazetteer().lookup(keys[root][1])
+            name = entry.name if entry is not None else items[root].name
+        elif _kind_hint(items, members) == "person":
+            name = max(said, key=lambda n: (len(_person_tokens(n)), _looks_named(n), len(n), n))
+        else:
+            name = max(said, key=lambda n: (not names.issued(n), said[n], len(n), n))
         kinds = [items[j].kind for j in members if items[j].kind != "unknown"]
         # the commonest kind; ties go to the first in sorted order, never to hash order
         kind = max(sorted(set(kinds)), key=kinds.count) if kinds else "unknown"
         merged.append(
             LedgerEntity(
-                id=_ledger_id(kind, name),
+                # by the key the names were merged by: two bodies of one name (the
+                # health ministries of two countries) are two entities
+                id=_ledger_id(kind, name, "\x00".join(keys[root])),
                 name=name,
                 kind=kind,
                 aliases=tuple(
@@ -320,8 +562,9 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(seen.values()))
 
 
-def _ledger_id(kind: str, name: str) -> str:
-    digest = hashlib.sha256(f"{kind}\x00{normalise_name(name)}".encode()).hexdigest()
+def _ledger_id(kind: str, name: str, key: str = "") -> str:
+    where = f"\x00{key}" if key else ""
+    digest = hashlib.sha256(f"{kind}\x00{normalise_name(name)}{where}".encode()).hexdigest()
     return "E" + digest[:11]
 
 
@@ -354,6 +597,7 @@ class ClaimFacts:
     place: str | None = None  # the place key where the figure holds ("kursk"), if named
     modality: str = "reported"  # projections, potentials and conditionals are not counts
     rate: str | None = None  # the period a rate is counted per ("day"); None: a total
+    countries: frozenset[str] = frozenset()  # the countries its article names
 
     @property
     def ref(self) -> str:
@@ -379,6 +623,9 @@ class Relation:
     b: str
     kind: RelationKind
     reason: str
+    # a conflict's rank (how far apart, times the independent roots behind each side);
+    # 0 for the other kinds. Set by reconcile(), which knows the figures.
+    strength: float = 0.0
 
 
 _BOUND_WORDS = {
@@ -427,11 +674,29 @@ def _gap(a: ClaimFacts, b: ClaimFacts) -> int | None:
     return 0
 
 
+# A round figure ("50,000", "1,200") is a rounding of the count it reports: within this
+# share of it, a precise figure ("50,021") is the same figure, not a different one.
+ROUNDING = 0.02
+
+
+def _interval(c: ClaimFacts) -> tuple[float, float]:
+    """The figure's interval, a round exact figure widened by ROUNDING."""
+    high = float("inf") if c.high is None else c.high
+    if c.bound == "exact" and c.low == high and _round(c.low):
+        return c.low * (1 - ROUNDING), high * (1 + ROUNDING)
+    return c.low, high
+
+
+def _round(x: float) -> bool:
+    """Two or more trailing zeros: 1,200 and 50,000, not 1,250 or 90."""
+    return x >= 100 and float(x).is_integer() and int(x) % 100 == 0
+
+
 def _overlap(a: ClaimFacts, b: ClaimFacts) -> bool:
     """The intervals the two figures give overlap: they may be the same figure."""
-    a_high = float("inf") if a.high is None else a.high
-    b_high = float("inf") if b.high is None else b.high
-    return a.low <= b_high and b.low <= a_high
+    a_low, a_high = _interval(a)
+    b_low, b_high = _interval(b)
+    return a_low <= b_high and b_low <= a_high
 
 
 def _limits(c: ClaimFacts) -> tuple[float, float]:
@@ -443,7 +708,7 @@ def _limits(c: ClaimFacts) -> tuple[float, float]:
         return stated, float("inf")
     if c.bound == "at_most":
         return 0.0, stated
-    return c.low, float("inf") if c.high is None else c.high
+    return _interval(c)
 
 
 def _consistent(a: ClaimFacts, b: ClaimFacts) -> bool:
@@ -475,14 +740,42 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     """How two claims about the same subject relate, with the reason; None when neither
     bears on the other (different places, different measures with no rule between them,
     figures too far apart in time, separate incidents)."""
-    if a.subject != b.subject or a.ref == b.ref:
-        return None
+    if a.subject != b.subject or a.ref == b.ref or not is_counted(a.subject):
+        return None  # a year, a magnitude or an `other` figure with no counted noun
     if a.place and b.place and a.place != b.place:
         return None  # figures for two different places: neither bears on the other
     if a.modality != "reported" or b.modality != "reported":
         return None  # a projection or a possibility is no count of what happened
     if a.rate != b.rate:
         return None  # a rate per day and a total (or a rate per month) count different things
+    if a.countries and b.countries and not a.countries & b.countries:
+        return None  # articles about different countries: different events
+    relation = _relate(a, b)
+    if relation is None or relation.kind != "conflicts":
+        return relation
+    if a.document == b.document and a.root == b.root and a.measure == b.measure:
+        return None  # one source's figures of one measure in one article: parts, places
+        # or moments the words did not tell apart (an absence against a kill still is one)
+
+    if a.measure == b.measure == "other":
+        return None  # `other` says nothing of what happened to them: no figure rules out another
+    if bool(a.place) != bool(b.place) and is_population(a.subject):
+        # a population's toll that names no country is often the sum over several
+        # (both countries of an earthquake); a force's deployment denied at one place is
+        # still a denial of the figure, so this is for populations only
+        placed, unplaced = (a, b) if a.place else (b, a)
+        if _limits(unplaced)[0] > _limits(placed)[1]:
+            # the figure that names no place is the larger: it may count more places
+            return replace(
+                relation,
+                kind="compatible",
+                reason=f"{_figure(unplaced)} names no place and may count more than "
+                f"{_figure(placed)} in {placed.place} ({_when(a)} and {_when(b)})",
+            )
+    return relation
+
+
+def _relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     first, second = _earlier_first(a, b)
     gap = _gap(a, b)
     if (
@@ -542,6 +835,21 @@ def _relate_same_measure(
             "corroborates",
             f"{measure} {one} and {two} overlap; {who} ({when})",
         )
+    if (
+        same_root
+        and first.start is None
+        and second.start is None
+        and first.document != second.document
+        and first.measure in CUMULATIVE
+    ):
+        # one source's running total in two undated reports: two moments we cannot order
+        return Relation(
+            first.ref,
+            second.ref,
+            "updates",
+            f"the same source ({first.root_name}) in two undated reports: {measure} {one} "
+            f"and {two}, a running total at two unknown times",
+        )
     if same_time and _consistent(first, second):
         return Relation(
             first.ref,
@@ -562,8 +870,8 @@ def _relate_same_measure(
             return Relation(
                 first.ref,
                 second.ref,
-                "compatible",
-                f"a running total may rise: {measure} {one} then {two} ({when})",
+                "updates",
+                f"a running total rising: {measure} {one} then {two} ({when})",
             )
         return Relation(
             first.ref,
@@ -629,6 +937,8 @@ def _relate_incident(
 def _relate_part(
     part: ClaimFacts, whole: ClaimFacts, same_time: bool, when: str
 ) -> Relation | None:
+    if whole.measure == "deployed" and is_population(whole.subject):
+        return None  # a population is not a force: "deployed" people bound no casualties
     first, second = _earlier_first(part, whole)
     rule = f"{part.measure} ≤ {whole.measure}"
     holds = _limits(part)[0] <= _limits(whole)[1]
@@ -754,9 +1064,14 @@ def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, 
         before[(b.root, b.measure)].append(b)
 
 
-def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:
+def reconcile(
+    claims: Iterable[ClaimFacts], *, dismissed: Mapping[frozenset[str], str] | None = None
+) -> Reconciliation:
     """Relate the claims of each subject, cluster corroborating claims of one measure into
-    figures, and count each figure's independent roots."""
+    figures, count each figure's independent roots and rank each conflict
+    (:func:`conflict_strength`). A relation between two claims a fact-checker
+    ``dismissed`` (pairs of refs) is left out."""
+    dismissed = dismissed or {}
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in claims:
         by_subject[c.subject].append(c)
@@ -765,7 +1080,11 @@ def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:
     figure_of: dict[str, int] = {}
     for subject in sorted(by_subject):
         group = by_subject[subject]
-        found = [r for a, b in candidate_pairs(group) if (r := relate(a, b)) is not None]
+        found = [
+            r
+            for a, b in (candidate_pairs(group) if is_counted(subject) else ())
+            if (r := relate(a, b)) is not None and frozenset((r.a, r.b)) not in dismissed
+        ]
         relations.extend(sorted(found, key=lambda r: (r.a, r.b)))
         facts = {c.ref: c for c in group}
         clusters: _UnionFind[str] = _UnionFind()
@@ -782,4 +1101,31 @@ def reconcile(claims: Iterable[ClaimFacts]) -> Reconciliation:
             figures.append(Figure(subject, facts[members[0]].measure, tuple(members), roots))
             for m in members:
                 figure_of[m] = index
-    return Reconciliation(tuple(relations), tuple(figures), figure_of)
+    facts_of = {c.ref: c for group in by_subject.values() for c in group}
+    ranked = tuple(
+        r
+        if r.kind != "conflicts"
+        else replace(
+            r,
+            strength=conflict_strength(
+                facts_of[r.a],
+                facts_of[r.b],
+                figures[figure_of[r.a]].independent,
+                figures[figure_of[r.b]].independent,
+            ),
+        )
+        for r in relations
+    )
+    return Reconciliation(ranked, tuple(figures), figure_of)
+
+
+def conflict_strength(a: ClaimFacts, b: ClaimFacts, roots_a: int, roots_b: int) -> float:
+    """How much a conflict matters: how far apart the two figures are (0 when they
+    touch, towards 1 when one is many times the other) times the independent roots
+    behind each side (the geometric mean, so a conflict one side of which nobody else
+    reports ranks below one both sides of which several do)."""
+    a_low, a_high = _limits(a)
+    b_low, b_high = _limits(b)
+    low, high = (a_high, b_low) if a_high < b_low else (b_high, a_low)
+    distance = 0.0 if high <= low or high <= 0 else (high - low) / high
+    return round(distance * math.sqrt(max(roots_a, 1) * max(roots_b, 1)), 4)

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from claimledger.errors import InputError, LedgerBusyError, LedgerError
 from claimledger.ledger import neardup, queries, rebuild, writes
+from claimledger.ledger.corrections import ClaimKey, Correction
 from claimledger.ledger.reads import (
     ClaimDetail,
     ClaimGroup,
@@ -226,6 +227,26 @@ class Ledger:
         """Record (or replace) a fact-checker's rating of one stored claim."""
         with self._writing():
             writes.rate(self.engine, rating, ledger_name=self.name)
+
+    # --- corrections ---------------------------------------------------------------------
+
+    def claim_key(self, ref: str) -> ClaimKey:
+        """The key a correction names the stored claim ``ref`` ("DOCUMENT/CLAIM") by."""
+        with self.engine.connect() as conn:
+            return writes.claim_key(conn, ref, ledger_name=self.name)
+
+    def correct(self, correction: Correction) -> int:
+        """Store a fact-checker's correction (applied on every reconcile); its id."""
+        return writes.correct(self.engine, correction, ledger_name=self.name)
+
+    def uncorrect(self, correction_id: int) -> None:
+        """Remove a correction."""
+        writes.uncorrect(self.engine, correction_id, ledger_name=self.name)
+
+    def corrections(self) -> list[Correction]:
+        """Every correction, the oldest first."""
+        with self.engine.connect() as conn:
+            return queries.corrections(conn)
 
     # --- reconciliation ------------------------------------------------------------------
 

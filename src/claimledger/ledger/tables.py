@@ -214,6 +214,9 @@ relations = Table(
     Column("b_claim", String(16), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("reason", Text, nullable=False),
+    # a conflict's rank: how far apart its figures are, times the independent roots
+    # behind each side (docs/reconciliation.md); 0 for the other kinds
+    Column("strength", Float, nullable=False, server_default="0"),
     ForeignKeyConstraint(
         ["a_document", "a_claim"], ["claims.document_id", "claims.id"], ondelete="CASCADE"
     ),
@@ -222,8 +225,8 @@ relations = Table(
     ),
 )
 
-# A fact-checker's verdict on a claim. Kept when the document is analysed again (the
-# claim's id is stable), so it is not tied to the claims table.
+# A fact-checker's verdict on a claim. Kept when the document is analysed again, so it is
+# not tied to the claims table: the claim is found again by what it is.
 ratings = Table(
     "ratings",
     metadata,
@@ -240,6 +243,27 @@ ratings = Table(
     Column("reviewed", Date, nullable=False),
     Column("url", Text),
     Column("note", Text),
+    # what the claim is (its figure's first span and words): analysed again, an article's
+    # claims may be numbered afresh, and the rating follows its claim, not its number
+    Column("claim_start", Integer),
+    Column("claim_end", Integer),
+    Column("claim_figure", Text),
+)
+
+# A fact-checker's corrections to reconciliation (claimledger.ledger.corrections): applied
+# on every reconcile and kept when an article is analysed again, so a claim is named by
+# what it is (document, figure span and words, as JSON in ``claims``), not by its number.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(24), nullable=False),
+    Column("names", Text, nullable=False),  # JSON list: sources or subjects
+    Column("claims", Text, nullable=False),  # JSON list of claim keys
+    Column("value", Text),  # the corrected measure or subject
+    Column("note", Text),
+    Column("reviewer", Text),
+    Column("created", DateTime(timezone=True), nullable=False),
 )
 
 # Counters: "changes" grows with every stored document, "reconciled" is its value when

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from claimledger.errors import LedgerError
 from claimledger.ledger import neardup
 from claimledger.ledger import tables as t
+from claimledger.ledger.corrections import ClaimKey, Correction, by_figure, find
 from claimledger.ledger.reads import Rating
 from claimledger.records import Analysis
 
@@ -59,7 +61,9 @@ def store_analysis(engine: Engine, analysis: Analysis, index: MinHashLSH) -> Sto
             "text": doc["text"],
             "minhash": neardup.signature_bytes(signature),
         }
+        old_keys: dict[str, ClaimKey] = {}
         if existed:
+            old_keys = _claim_keys(conn, doc["id"])
             # Replace what was read from it, but keep the document row: links from
             # its copies stay, and it keeps its place as the first of them.
             _delete_rows(conn, doc["id"])
@@ -79,6 +83,8 @@ def store_analysis(engine: Engine, analysis: Analysis, index: MinHashLSH) -> Sto
                 },
             )
         _insert_rows(conn, data)
+        if existed:
+            _follow_ratings(conn, doc["id"], old_keys, data["claims"])
         _bump_changes(conn)
     if doc["id"] not in index.keys:
         index.insert(doc["id"], signature)
@@ -88,6 +94,53 @@ def store_analysis(engine: Engine, analysis: Analysis, index: MinHashLSH) -> Sto
         duplicate_of=duplicate[0] if duplicate else None,
         similarity=duplicate[1] if duplicate else None,
     )
+
+
+def _claim_keys(conn: Connection, document_id: str) -> dict[str, ClaimKey]:
+    """Each stored claim of a document by id, with the key of what it is."""
+    return {
+        claim_id: ClaimKey.of_claim(document_id, json.loads(payload))
+        for claim_id, payload in conn.execute(
+            sa.select(t.claims.c.id, t.claims.c.payload).where(
+                t.claims.c.document_id == document_id
+            )
+        )
+    }
+
+
+def _follow_ratings(
+    conn: Connection,
+    document_id: str,
+    old_keys: Mapping[str, ClaimKey],
+    claims: list[dict[str, Any]],
+) -> None:
+    """Move a re-analysed document's ratings to the claims they were made for: the same
+    figure at the same place, else the one claim with the same figure's words. A rating
+    whose claim is gone stays where it was."""
+    rows = [
+        dict(r)
+        for r in conn.execute(
+            sa.select(t.ratings).where(t.ratings.c.document_id == document_id)
+        ).mappings()
+    ]
+    if not rows:
+        return
+    current = {ClaimKey.of_claim(document_id, c): str(c["id"]) for c in claims}
+    index = by_figure(current)
+    moved: dict[str, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: r["reviewed"]):
+        key = (
+            ClaimKey(document_id, row["claim_start"], row["claim_end"], row["claim_figure"] or "")
+            if row["claim_start"] is not None
+            else old_keys.get(row["claim_id"])
+        )
+        found = find(key, current, index) if key is not None else None
+        row["claim_id"] = found or row["claim_id"]
+        if key is not None:
+            row.update(claim_start=key.start, claim_end=key.end, claim_figure=key.figure)
+        moved[row["claim_id"]] = row  # two ratings of one claim: the later review stays
+    conn.execute(t.ratings.delete().where(t.ratings.c.document_id == document_id))
+    conn.execute(t.ratings.insert(), list(moved.values()))
 
 
 def _delete_rows(conn: Connection, document_id: str) -> None:
@@ -207,6 +260,7 @@ def rate(engine: Engine, rating: Rating, *, ledger_name: str) -> None:
                 f"no claim {rating.document}/{rating.claim} in {ledger_name}; "
                 "see 'claimledger claims --format jsonl' for claim references"
             )
+        key = claim_key(conn, f"{rating.document}/{rating.claim}", ledger_name=ledger_name)
         conn.execute(
             t.ratings.delete().where(
                 (t.ratings.c.document_id == rating.document)
@@ -224,5 +278,48 @@ def rate(engine: Engine, rating: Rating, *, ledger_name: str) -> None:
                 "reviewed": rating.reviewed,
                 "url": rating.url,
                 "note": rating.note,
+                "claim_start": key.start,
+                "claim_end": key.end,
+                "claim_figure": key.figure,
             },
         )
+
+
+def claim_key(conn: Connection, ref: str, *, ledger_name: str) -> ClaimKey:
+    """The key of the stored claim ``ref`` ("DOCUMENT/CLAIM"): what a correction names it
+    by, so the correction survives the article being analysed again."""
+    document, _, claim = ref.partition("/")
+    payload = conn.execute(
+        sa.select(t.claims.c.payload).where(
+            (t.claims.c.document_id == document) & (t.claims.c.id == claim)
+        )
+    ).scalar()
+    if payload is None:
+        raise LedgerError(
+            f"no claim {ref} in {ledger_name}; see 'claimledger claims --format jsonl' for "
+            "claim references (DOCUMENT/CLAIM)"
+        )
+    return ClaimKey.of_claim(document, json.loads(payload))
+
+
+def correct(engine: Engine, correction: Correction, *, ledger_name: str) -> int:
+    """Store a fact-checker's correction; its id. The next query reconciles again."""
+    correction.check()
+    with engine.begin() as conn:
+        new_id = conn.execute(
+            t.corrections.insert().values(**correction.row())
+        ).inserted_primary_key
+        _bump_changes(conn)
+    assert new_id is not None
+    return int(new_id[0])
+
+
+def uncorrect(engine: Engine, correction_id: int, *, ledger_name: str) -> None:
+    """Remove a correction; the next query reconciles without it."""
+    with engine.begin() as conn:
+        gone = conn.execute(t.corrections.delete().where(t.corrections.c.id == correction_id))
+        if not gone.rowcount:
+            raise LedgerError(
+                f"no correction {correction_id} in {ledger_name}; see 'claimledger correct list'"
+            )
+        _bump_changes(conn)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from claimledger.errors import InputError
+from claimledger.ledger.corrections import Correction
 from claimledger.ledger.reads import BEST_RATING, WORST_RATING, ClaimRow, Rating
 from claimledger.records import SCHEMA_VERSION
 
@@ -340,3 +341,29 @@ def _escape_html(text: str) -> str:
     for char, escaped in _HTML_SENSITIVE.items():
         text = text.replace(char, escaped)
     return text
+
+
+def correction_json(correction: Correction) -> dict[str, Any]:
+    """A fact-checker's correction as one JSON object (``claimledger correct list
+    --format jsonl``, the API's /corrections): what was corrected, by what each claim is
+    (document, figure span and words), and the note."""
+    return {
+        "id": correction.id,
+        "action": correction.action,
+        "names": list(correction.names),
+        "claims": [c.to_json() for c in correction.claims],
+        "value": correction.value,
+        "note": correction.note,
+        "reviewer": correction.reviewer,
+        "created": correction.created.isoformat(),
+        "description": correction.describe(),
+    }
+
+
+def write_corrections_jsonl(corrections: Iterable[Correction], out: IO[str]) -> int:
+    """Every correction as a JSON line; how many."""
+    n = 0
+    for correction in corrections:
+        out.write(json.dumps(correction_json(correction), ensure_ascii=False) + "\n")
+        n += 1
+    return n

@@ -284,6 +284,8 @@ NUL_REQUESTS = [
     ("POST", f"{API}/documents", {"text": SENTENCE + "\x00"}, 422),
     ("POST", f"{API}/documents", {"html": f"<p>{SENTENCE}{'x' * 9000}\x00</p>"}, 422),
     ("POST", f"{API}/claims/d/c1/rating", {"verdict": "F\x00", "value": 1, "reviewer": "r"}, 422),
+    ("POST", f"{API}/corrections", {"action": "merge_sources", "names": ["a\x00", "b"]}, 422),
+    ("POST", f"{API}/corrections", {"action": "dismiss", "note": "\x00", "claims": []}, 422),
 ]
 
 

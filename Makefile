@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
-.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate eval-news eval-ledger train train-accurate bench clean
+.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate eval-news eval-ledger train train-accurate bench loadtest fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,12 +75,24 @@ eval-news: $(STAMP)
 eval-ledger: $(STAMP)
 	$(BIN)/python $(NEWS_TOOLS)/news_ledger_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news-ledger | tail -n 1
 
-# Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; then
+# Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; one
+# article of 25 to 800 KB against its parse (time and peak memory by length); then
 # the ledger at scale: 10,000 generated articles ingested, reconciled and queried (a step
 # over --limit seconds, 120 by default, is stopped and reported with stack samples).
 bench: $(STAMP)
 	$(BIN)/python -m claimledger.evaluation.speed $(POLNEAR)/dev --workers 2
+	$(BIN)/python -m claimledger.evaluation.length $(POLNEAR)/dev --sizes 25 100 200 800
 	$(BIN)/python -m claimledger.evaluation.ledger_bench --articles 10000 --workers 2
+
+# One server on 127.0.0.1 over a fresh ledger, and a bounded mix of reads, writes and
+# analyses from 8 concurrent clients: p50/p95 per endpoint; fails on any 5xx. Loopback only.
+loadtest: $(STAMP)
+	$(BIN)/python -m claimledger.evaluation.loadtest --requests 600 --concurrency 8 --seconds 120
+
+# The bounded fuzzing job alone (hypothesis: text, HTML, JSONL, feeds through analyze,
+# ingest and the API); `make test` runs it too.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests/test_fuzz.py -W ignore::DeprecationWarning
 
 # Re-mine the cue lexicon and re-train the cue model on PolNeAR train (deterministic;
 # writes src/claimledger/data/). The parse of train is kept in .cache/ between runs.

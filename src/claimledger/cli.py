@@ -44,9 +44,25 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str) -> None:
-    """One line on stderr: what went wrong and what to do. File names are shown verbatim,
-    never read as markup."""
-    err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)
+    """One line on stderr: what went wrong and what to do. File names and URLs are shown
+    as text, never read as markup, with escape sequences and line breaks made harmless."""
+    from claimledger.render.report import printable
+
+    err_console.print(Text.assemble(("error: ", "bold red"), printable(message)), highlight=False)
+
+
+def _shown(db: str) -> str:
+    """The ledger as it may be printed: a database URL's password masked."""
+    from claimledger.ledger.store import display_name
+
+    return display_name(db)
+
+
+def _say(message: str) -> None:
+    """One line of news on stderr, with any article or file text in it made harmless."""
+    from claimledger.render.report import printable
+
+    err_console.print(printable(message), highlight=False, markup=False)
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -92,9 +108,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_LEDGER = "claimledger.sqlite"
 
 
+def _not_in_memory(value: str, ctx: click.Context | None) -> str:
+    """An in-memory SQLite ledger ('sqlite://') is gone when the command ends: refused, so
+    that nothing is analysed into it and thrown away with exit status 0."""
+    if value.startswith("sqlite") and "://" in value:
+        rest = value.split("://", 1)[1].split("?", 1)[0]
+        if rest in ("", "/", "/:memory:") or "mode=memory" in value:
+            raise click.UsageError(
+                f"--db {value!r} is an in-memory database, discarded when the command ends; "
+                "give a file, e.g. --db ledger.sqlite",
+                ctx,
+            )
+    return value
+
+
+def _ledger_to_write(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return _not_in_memory(value, ctx)
+
+
 def _existing_ledger(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A command that reads must find its ledger: a query on a mistyped file name must not
     create an empty one. A database URL is passed through."""
+    _not_in_memory(value, ctx)
     if "://" not in value and not Path(value).is_file():
         raise click.UsageError(
             f"no ledger at {value!r}; create one with 'claimledger ingest FILES --db {value}' "
@@ -122,6 +157,7 @@ def ledger_to_write(default: str = DEFAULT_LEDGER) -> Callable[[F], F]:
         default=default,
         show_default=True,
         metavar="FILE|URL",
+        callback=_ledger_to_write,
         help="The ledger: a SQLite file (made if missing) or a database URL "
         "(postgresql+psycopg://user@host/db).",
     )
@@ -280,6 +316,8 @@ def analyze(
       claimledger analyze article.txt --lexicon my-words.toml --gazetteer my-names.toml
     """
     published_date = _parse_date(published, "--published")
+    # Where the output goes is checked before any analysis, not after it all.
+    _check_analyze_out(files, fmt, out)
     from claimledger.gazetteer import load_gazetteer
 
     _extend_word_lists(lexicons)
@@ -310,11 +348,59 @@ def analyze(
             except InputError as exc:
                 _fail(str(exc))
                 failures += 1
+            except Exception as exc:
+                # a bug on one article must not end the others' analysis
+                first = str(exc).splitlines()[0] if str(exc) else ""
+                _fail(
+                    f"{path}: the analysis failed ({type(exc).__name__}"
+                    f"{': ' + first if first else ''}); this is a bug in claimledger, please "
+                    "report it with the article"
+                )
+                failures += 1
             progress.advance(task)
     if results:
         _write(results, fmt, out)
     if failures:
         sys.exit(1)
+
+
+def _check_analyze_out(files: tuple[Path, ...], fmt: str, out: Path | None) -> None:
+    """--out must not be an input, a folder where a file is written (or a file where brat
+    writes a folder), or in a folder that does not exist; brat outputs must not collide."""
+    if fmt == "brat":
+        folder = out or Path("brat")
+        if folder.exists() and not folder.is_dir():
+            raise click.UsageError(
+                f"--out {str(folder)!r} is a file; --format brat writes a folder of .txt and "
+                ".ann files"
+            )
+        seen: dict[str, Path] = {}
+        for path in files:
+            earlier = seen.setdefault(path.stem, path)
+            if earlier != path:
+                raise click.UsageError(
+                    f"{str(earlier)!r} and {str(path)!r} would both be written as "
+                    f"{path.stem}.txt and {path.stem}.ann; rename one, or analyse them into "
+                    "separate --out folders"
+                )
+            if (folder / f"{path.stem}.txt").resolve() == path.resolve():
+                raise click.UsageError(
+                    f"{str(path)!r}: brat output in {str(folder)!r} would overwrite it; "
+                    "choose another --out folder"
+                )
+        return
+    if out is None:
+        return
+    if out.is_dir():
+        raise click.UsageError(
+            f"--out {str(out)!r} is a folder; --format {fmt} writes one file: give a file name"
+        )
+    _check_out_folder(out)
+    for path in files:
+        if path.exists() and out.exists() and out.resolve() == path.resolve():
+            raise click.UsageError(
+                f"--out {str(out)!r} is one of the articles to analyse; give another file"
+            )
 
 
 def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> None:
@@ -363,7 +449,7 @@ def _write_brat(results: list[tuple[Path, Analysis]], out_dir: Path) -> None:
             )
         txt.write_text(analysis.document.text, encoding="utf-8")
         (out_dir / f"{path.stem}.ann").write_text(to_brat(analysis), encoding="utf-8")
-        err_console.print(f"wrote {txt} and {txt.with_suffix('.ann')}", highlight=False)
+        _say(f"wrote {txt} and {txt.with_suffix('.ann')}")
 
 
 @app.command()
@@ -477,13 +563,11 @@ def ingest(
         bar.update(task, description="reconciling")
         summary = ledger.reconcile()
         counts = ledger.counts()
-    err_console.print(
+    _say(
         f"{tally.new} new, {tally.replaced} already stored (replaced), "
         f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed. "
-        f"Ledger {db}: {counts['documents']} document(s), {counts['claims']} claims, "
-        f"{_relation_counts(summary.relations, db)}.",
-        highlight=False,
-        markup=False,
+        f"Ledger {_shown(db)}: {counts['documents']} document(s), {counts['claims']} claims, "
+        f"{_relation_counts(summary.relations, db)}."
     )
     if tally.failed:
         sys.exit(1)
@@ -543,7 +627,7 @@ CONTESTED_KINDS: tuple[RelationKind, ...] = ("conflicts", "updates")
 def _relation_counts(kinds: Mapping[str, int], db: str) -> str:
     """ "2 conflicts, 1 updates (see: claimledger conflicts --db ledger.sqlite)"."""
     counts = ", ".join(f"{kinds.get(k, 0)} {k}" for k in CONTESTED_KINDS)
-    return f"{counts} (see: claimledger conflicts --db {db})"
+    return f"{counts} (see: claimledger conflicts --db {_shown(db)})"
 
 
 def _open_ledger(db: str) -> Ledger:
@@ -710,6 +794,8 @@ def timeline(
 
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "claimreview")
+# The files SQLite keeps beside a ledger while it is open.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @app.command()
@@ -765,8 +851,13 @@ def _check_export_target(out: Path, db: str) -> None:
     if out.exists() and out.is_dir():
         raise click.UsageError(f"--out {str(out)!r} is a folder; give a file name")
     _check_out_folder(out)
-    if "://" not in db and out.resolve() == Path(db).resolve():
-        raise click.UsageError(f"--out {str(out)!r} is the ledger itself; give another file")
+    if "://" not in db:
+        ledger = Path(db).resolve()
+        files = {ledger, *(ledger.with_name(ledger.name + end) for end in SQLITE_SIDE_FILES)}
+        if out.resolve() in files:
+            raise click.UsageError(
+                f"--out {str(out)!r} is the ledger itself or one of its files; give another file"
+            )
 
 
 def _write_export(fmt: str, rows: Iterable[ClaimRow], ledger: Ledger, stream: TextIO) -> int:
@@ -846,6 +937,12 @@ def rate(
     is_flag=True,
     help="Reads need the token too (the web UI, which has no log-in, is then off).",
 )
+@click.option(
+    "--private-analysis",
+    is_flag=True,
+    help="Analysis on demand (/api/v1/analyze, the web UI's form) needs the token too "
+    "(docs/security.md).",
+)
 def serve(
     db: str,
     host: str,
@@ -854,6 +951,7 @@ def serve(
     gazetteer: Path | None,
     lexicons: tuple[Path, ...],
     private_reads: bool,
+    private_analysis: bool,
 ) -> None:
     """Serve the ledger: the web UI at / and the JSON API at /api/v1 (OpenAPI document at
     /api/v1/openapi.json). Writes (posting articles, rating claims) need the token in
@@ -878,6 +976,8 @@ def serve(
         overrides["gazetteer"] = str(gazetteer)
     if private_reads:
         overrides["private_reads"] = True
+    if private_analysis:
+        overrides["private_analysis"] = True
     settings = Settings.from_env(db, **overrides)
     # Each is one error line here, before the server starts, not a traceback later: the
     # app reads the gazetteer as it is built, and the ledger is opened for its count.
@@ -886,7 +986,7 @@ def serve(
         documents = ledger.counts()["documents"]
     writes = "need the token" if settings.token else "are off (set CLAIMLEDGER_TOKEN to allow)"
     err_console.print(
-        f"claimledger: {db} ({documents} document(s)) at http://{host}:{port}/ — API "
+        f"claimledger: {_shown(db)} ({documents} document(s)) at http://{host}:{port}/ — API "
         f"http://{host}:{port}/api/v1, OpenAPI /api/v1/openapi.json; writes {writes}",
         highlight=False,
         markup=False,

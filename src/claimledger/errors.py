@@ -21,3 +21,8 @@ class ModelMissingError(ClaimledgerError):
 
 class LedgerError(ClaimledgerError):
     """The ledger database cannot be opened or written."""
+
+
+class LedgerBusyError(LedgerError):
+    """The ledger is locked by another writer (a long reconcile, another ingest) for longer
+    than the database waits; trying again later succeeds."""

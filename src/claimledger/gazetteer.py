@@ -113,6 +113,8 @@ def read_entries(path: Path) -> list[GazetteerEntry]:
         raise GazetteerError(f"cannot read gazetteer {path}: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise GazetteerError(f"gazetteer {path} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise GazetteerError(f"gazetteer {path}: its TOML is nested too deeply") from None
     return _entries(data, str(path))
 
 

@@ -297,6 +297,8 @@ def _parse(text: str, origin: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"{origin} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise LexiconError(f"{origin}: its TOML is nested too deeply; flatten it") from None
 
 
 def _read_user_file(path: Path) -> dict[str, Any]:

@@ -593,12 +593,13 @@ def test_the_accurate_profile_refuses_worker_processes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_an_out_file_that_cannot_be_written_is_one_line(tmp_path: Path, fmt: str) -> None:
+    # checked before the analysis, not after it all is done
     article = tmp_path / "a.txt"
     article.write_text("The ministry said 12 people were killed.\n", encoding="utf-8")
     out = tmp_path / "missing-folder" / "a.json"
     result = run_cli("analyze", article, "--format", fmt, "--out", out, cwd=tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert_no_traceback(result)
     (line,) = error_lines(result)
-    assert f"cannot write {out}" in line
+    assert f"--out '{out}'" in line and "does not exist" in line
     assert not out.parent.exists()

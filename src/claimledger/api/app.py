@@ -7,6 +7,7 @@ so an app that is created but never started touches no database.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,16 +18,19 @@ from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from claimledger.api import corrections, routes
+from claimledger.api.analysis import AnalysisQueue
 from claimledger.api.auth import require_read
 from claimledger.api.corrections import CorrectionIn
-from claimledger.api.middleware import BodySizeLimit, SecurityHeaders
+from claimledger.api.middleware import BodySizeLimit, RefuseNul, SecurityHeaders
 from claimledger.api.models import DocumentIn, RatingIn
 from claimledger.api.problems import PROBLEM_MEDIA_TYPE, install_handlers
 from claimledger.api.settings import Settings
+from claimledger.errors import LedgerBusyError
 from claimledger.gazetteer import load_gazetteer
 from claimledger.ledger.store import Ledger
 
 API_ROOT = "/api/v1"
+log = logging.getLogger("claimledger.api")
 OPENAPI_URL = f"{API_ROOT}/openapi.json"
 
 DESCRIPTION = """\
@@ -38,6 +42,8 @@ claims relate across articles.
   `{items, total, limit, offset}`.
 * Writes (posting a document, rating a claim) need the server's token as
   `Authorization: Bearer <token>`; with no token configured they are refused.
+* Analysis is queued: one runs at a time, a few wait, and beyond that, or while the ledger
+  is locked by another writer, the answer is 503 with `Retry-After`.
 * Errors are RFC 9457 problem details (`application/problem+json`).
 * Article text is untrusted: the API only answers JSON, with `<`, `>` and `&` escaped.
 
@@ -93,12 +99,19 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ledger = await run_in_threadpool(Ledger, settings.db)
         try:
-            # Reconciled before the first read, so concurrent reads never race to do it.
-            await run_in_threadpool(ledger.reconcile)
+            # Reconciled before the first read, so concurrent reads never race to do it;
+            # a ledger another process holds past the busy timeout leaves it to a read.
+            try:
+                await run_in_threadpool(ledger.reconcile)
+            except LedgerBusyError as exc:
+                log.warning("reconcile at start left for later: %s", exc)
             app.state.ledger = ledger
+            # made here, in the server's event loop, which its lock belongs to
+            app.state.analysis_queue = AnalysisQueue(settings.analysis_queue)
             yield
         finally:
             app.state.ledger = None
+            app.state.analysis_queue = None
             ledger.close()
 
     app = _ClaimledgerAPI(
@@ -115,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ledger = None
+    app.state.analysis_queue = None
     # read now, so a bad file stops the server before it starts; spaCy-free
     app.state.gazetteer = load_gazetteer(Path(settings.gazetteer) if settings.gazetteer else None)
     app.state.write_lock = threading.Lock()
@@ -122,6 +136,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     install_handlers(app)
     # Added last, so outermost: a 413 gets the security headers too.
+    app.add_middleware(RefuseNul)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
 

@@ -72,6 +72,14 @@ def require_read(request: Request, credentials: Credentials) -> None:
         _check(settings, credentials)
 
 
+def require_analysis(request: Request, credentials: Credentials) -> None:
+    """A dependency for analysis on demand, open unless the settings make it (or all
+    reads) private: analysis is the costliest thing an anonymous client can ask for."""
+    settings = settings_of(request)
+    if settings.private_analysis or settings.private_reads:
+        _check(settings, credentials)
+
+
 def may_read(request: Request, credentials: HTTPAuthorizationCredentials | None) -> bool:
     """Whether this request may see ledger data (for endpoints open to all, like health)."""
     settings = settings_of(request)

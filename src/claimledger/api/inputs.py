@@ -69,30 +69,99 @@ async def json_body(request: Request, model: type[M]) -> M:
 def _validate(model: type[M], data: bytes | dict[str, Any]) -> M:
     try:
         if isinstance(data, bytes):
-            return model.model_validate_json(data)
-        return model.model_validate(data)
+            valid = model.model_validate_json(data)
+        else:
+            valid = model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)
         for error in errors:
             error["loc"] = ("body", *error["loc"])
         raise RequestValidationError(errors) from None
+    # PostgreSQL cannot store NUL: refused in any field of any body, on both databases
+    # alike (an article's text and HTML say so themselves when they are read)
+    found = _nul_at(valid.model_dump(exclude={"text", "html"}), ("body",))
+    if found is not None:
+        raise RequestValidationError(
+            [{"type": "string_pattern_mismatch", "loc": found, "msg": "has a NUL character"}]
+        )
+    return valid
 
 
-async def article(request: Request, max_bytes: int) -> ArticleInput:
-    """The posted article, from a JSON body or a multipart upload."""
+def _nul_at(value: Any, where: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    items: Any = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    for key, inner in items:
+        found = _nul_at(inner, (*where, key))
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class PostedArticle:
+    """A posted article as read from the request, not yet parsed: ``load()`` does the
+    parsing (HTML extraction can take a while), off the event loop."""
+
+    data: bytes | str
+    name: str
+    label: str
+    metadata: DocumentMetadata
+    path: str | None
+    max_bytes: int
+    max_chars: int
+    is_plain_text: bool = False
+
+    def load(self) -> ArticleInput:
+        if self.is_plain_text:
+            assert isinstance(self.data, str)
+            loaded = _plain_text(self.data)
+        else:
+            assert isinstance(self.data, bytes)
+            loaded = _load(self.data, self.name, self.label, self.max_bytes)
+        _check_length(loaded.text, self.max_chars)
+        return _resolve(loaded, self.metadata, path=self.path)
+
+
+def _check_length(text: str, max_chars: int) -> None:
+    if len(text) > max_chars:
+        raise HTTPException(
+            413,
+            f"the article is {len(text):,} characters, over the server's limit of "
+            f"{max_chars:,}; send one article at a time, or analyse long ones with "
+            "'claimledger analyze FILE'",
+        )
+
+
+async def article(request: Request, max_bytes: int, max_chars: int) -> PostedArticle:
+    """The posted article, from a JSON body or a multipart upload, read but not parsed."""
     media = media_type(request)
     if _is_json(media):
         posted = _validate(DocumentIn, await request.body())
         if posted.html is not None:
-            loaded = _load(posted.html.encode("utf-8"), "request.html", "html", max_bytes)
-            return _resolve(loaded, posted, path=None)
-        return _resolve(_plain_text(posted.text or ""), posted, path=None)
+            return PostedArticle(
+                posted.html.encode("utf-8"),
+                "request.html",
+                "html",
+                posted,
+                None,
+                max_bytes,
+                max_chars,
+            )
+        text = posted.text or ""
+        # the one check that needs no parsing, made before the article joins the queue
+        _check_length(text, max_chars)
+        return PostedArticle(text, "text", "text", posted, None, max_bytes, max_chars, True)
     if media == MULTIPART:
-        return await _upload(request, max_bytes)
+        return await _upload(request, max_bytes, max_chars)
     raise unsupported(media, f"application/json or {MULTIPART} (a file upload)")
 
 
-async def _upload(request: Request, max_bytes: int) -> ArticleInput:
+async def _upload(request: Request, max_bytes: int, max_chars: int) -> PostedArticle:
     async with request.form(
         max_files=1, max_fields=len(_FORM_FIELDS), max_part_size=max_bytes
     ) as form:
@@ -132,13 +201,14 @@ async def _upload(request: Request, max_bytes: int) -> ArticleInput:
                 415, f"{name}: upload a plain-text (.txt) or HTML (.html) file, not {suffix}"
             )
         data = await upload.read(max_bytes + 1)
-    loaded = _load(data, name, name, max_bytes)
-    return _resolve(loaded, metadata, path=name)
+    return PostedArticle(data, name, name, metadata, name, max_bytes, max_chars)
 
 
 def _file_name(given: str | None) -> str:
     """The upload's own name, without any folders a browser or client put in front."""
-    name = PureWindowsPath(PurePosixPath(given or "").name).name.strip()
+    name = PureWindowsPath(PurePosixPath(given or "").name).name
+    # stored as the document's path: no NUL (PostgreSQL refuses it) or other control
+    name = "".join(char for char in name if char.isprintable()).strip()
     return name or "upload"
 
 

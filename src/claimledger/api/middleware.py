@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: the request body limit and the headers every response carries.
+"""Pure ASGI middleware: the request body limit, NUL refused in paths and queries, and the
+headers every response carries.
 
 The body limit rejects a declared Content-Length over the limit before reading anything,
 and counts a streamed (chunked) body as it arrives, stopping at the first byte over: no
@@ -7,9 +8,13 @@ body is ever held beyond the limit.
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import parse_qsl
+
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimledger.api.problems import API_PREFIX, problem
@@ -107,3 +112,41 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RefuseNul:
+    """A NUL character in the path (404) or the query string (422), refused before any
+    endpoint sees it, for the API and the web UI alike: PostgreSQL cannot store or compare
+    NUL, and no id, word or date has one, so both databases answer the same."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = bytes(scope.get("query_string", b"")).lower()
+            if "\x00" in str(scope.get("path", "")):
+                response = _refusal(scope, 404, "no such path: it has a NUL character")
+                await response(scope, receive, send)
+                return
+            if b"%00" in query or b"\x00" in query:
+                raw = bytes(scope.get("query_string", b"")).decode("latin-1")
+                names = [k for k, v in parse_qsl(raw, keep_blank_values=True) if "\x00" in k + v]
+                errors: list[dict[str, Any]] = [
+                    {"type": "string_pattern_mismatch", "loc": ["query", name], "msg": "NUL"}
+                    for name in names or ["?"]
+                ]
+                where = errors[0]["loc"][1]
+                detail = f"the query parameter '{where}' has a NUL character (%00); remove it"
+                response = _refusal(scope, 422, detail, errors)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _refusal(
+    scope: Scope, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> Response:
+    if str(scope.get("path", "")).startswith(API_PREFIX):
+        return problem(status, detail, request=Request(scope), errors=errors)
+    return PlainTextResponse(detail, status_code=status)

@@ -40,6 +40,14 @@ class _Out(BaseModel):
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @model_validator(mode="after")
+    def _no_nul(self) -> Any:
+        # PostgreSQL cannot store NUL; refused here so that both databases answer alike
+        for name, value in self.__dict__.items():
+            if isinstance(value, str) and "\x00" in value and name not in ("text", "html"):
+                raise ValueError(f"'{name}' has a NUL character; remove it")
+        return self
+
 
 # --- the records, as response models ---------------------------------------------------
 

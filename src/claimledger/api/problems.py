@@ -23,7 +23,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from claimledger.errors import ClaimledgerError, InputError, LedgerError, ModelMissingError
+from claimledger.api.analysis import ClientGone
+from claimledger.errors import (
+    ClaimledgerError,
+    InputError,
+    LedgerBusyError,
+    LedgerError,
+    ModelMissingError,
+)
 
 API_PREFIX = "/api/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -129,7 +136,15 @@ async def on_claimledger_error(request: Request, exc: Exception) -> Response:
     if status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc)
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return problem(status, message, request=request)
+    # a ledger another process holds: the same request succeeds a little later
+    headers = {"Retry-After": "5"} if isinstance(exc, LedgerBusyError) else None
+    return problem(status, message, request=request, headers=headers)
+
+
+async def on_client_gone(request: Request, exc: Exception) -> Response:
+    # The client left while its request waited: nobody reads this answer (499, as nginx
+    # logs a request closed by its client).
+    return Response(status_code=499)
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
@@ -145,4 +160,5 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, on_http_exception)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(ClaimledgerError, on_claimledger_error)
+    app.add_exception_handler(ClientGone, on_client_gone)
     app.add_exception_handler(Exception, on_unexpected_error)

@@ -17,6 +17,7 @@ from claimledger.nlp.attribution import RawAttribution
 from claimledger.nlp.datelines import furniture_tokens
 from claimledger.nlp.figures import RawFigure, find_durations, find_figures
 from claimledger.nlp.places import place_key, place_of
+from claimledger.nlp.time.component import spans_starting_in
 from claimledger.records import (
     Attribution,
     Base,
@@ -239,8 +240,9 @@ def _claim_time(
     said_on = stated.end if stated is not None and one_day else None
     verb = figure.measure_tokens.root if figure.measure_tokens is not None else None
     if verb is not None and figure.measure != "absent":
-        for span in times:
-            if span.sent != verb.sent or span[0].lower_ in {"for", "since"}:
+        sent = verb.sent
+        for span in spans_starting_in(times, sent.start, sent.end):
+            if span.sent != sent or span[0].lower_ in {"for", "since"}:
                 continue
             node, steps = span.root, 0
             while node.head != node and steps < 4 and node != verb:

@@ -259,6 +259,10 @@ class EntityRegistry:
         self.doc = doc
         self.entities: list[EntityDraft] = []
         self._mentions: list[_Seen] = []
+        # Doc.ents and Doc.sents build their spans anew on every access: read them once,
+        # not per pronoun, so resolving pronouns stays linear in the article
+        self._ents: list[Span] | None = None
+        self._sentence_starts: list[int] | None = None
 
     def finalised(self) -> tuple[Entity, ...]:
         return tuple(e.finalised() for e in self.entities)
@@ -347,7 +351,7 @@ class EntityRegistry:
             )
         if not earlier:
             return None
-        sentences = [s.start for s in self.doc.sents]
+        sentences = self._sentences()
         here = bisect.bisect_right(sentences, pronoun.i)
 
         def score(m: _Seen | Span) -> tuple[int, int]:
@@ -370,7 +374,7 @@ class EntityRegistry:
         "The World Health Organization and its partners conducted ..." for a later "They
         reported". A subject joined to others ("X and its partners") is taken whole."""
         found = []
-        for ent in self.doc.ents:
+        for ent in self._entities():
             if ent.label_ != "ORG" or ent.end > index:
                 continue
             root = ent.root
@@ -387,9 +391,19 @@ class EntityRegistry:
     def _note_named_people_before(self, index: int) -> None:
         """People named in the text but not (yet) as sources still count as antecedents."""
         known = {m.index for m in self._mentions}
-        for ent in self.doc.ents:
+        for ent in self._entities():
             if ent.label_ == "PERSON" and ent.end <= index and ent.start not in known:
                 self.mention(ent, "person", seen="named_only")
+
+    def _entities(self) -> list[Span]:
+        if self._ents is None:
+            self._ents = list(self.doc.ents)
+        return self._ents
+
+    def _sentences(self) -> list[int]:
+        if self._sentence_starts is None:
+            self._sentence_starts = [s.start for s in self.doc.sents]
+        return self._sentence_starts
 
 
 def _named_cues(span: Span) -> frozenset[str]:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Iterator
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from claimledger.errors import InputError
 from claimledger.ingest.reader import DEFAULT_MAX_BYTES, LoadedText, load_text, read_document
@@ -32,26 +35,77 @@ class Article:
 def iter_articles(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Article | InputError]:
-    """Every article under ``paths``, in order: a directory's files sorted by path."""
+    """Every article under ``paths``, in order: a directory's files sorted by path. Nothing
+    is skipped without a word: a folder that cannot be listed, a broken link, or any
+    failure while reading one input is an ``InputError`` for it, and the rest go on."""
     for path in map(Path, paths):
         if path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and _kind(f) is not None)
-            if not files:
-                yield InputError(
-                    f"{path}: no .txt, .html, .jsonl, feed or WARC files in this directory"
+            yield from _directory(path, max_bytes)
+            continue
+        readers: dict[str | None, Callable[[Path, int], Iterator[Article | InputError]]] = {
+            "jsonl": _jsonl,
+            "feed": _feed,
+            "warc": _warc,
+        }
+        yield from _isolated(path, readers.get(_kind(path), _one_file), max_bytes)
+
+
+def _one_file(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
+    try:
+        yield Article(read_document(path, max_bytes=max_bytes))
+    except InputError as exc:
+        yield exc
+
+
+def _isolated(
+    path: Path, reader: Callable[[Path, int], Iterator[Article | InputError]], max_bytes: int
+) -> Iterator[Article | InputError]:
+    """``reader``'s articles; an unexpected failure ends this input with one error line,
+    never the whole ingest (a reader library may raise anything on a damaged file)."""
+    try:
+        yield from reader(path, max_bytes)
+    except Exception as exc:
+        yield InputError(f"{path}: cannot be read ({_reason(exc)}); check the file")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _directory(folder: Path, max_bytes: int) -> Iterator[Article | InputError]:
+    """The inputs in ``folder`` and its subfolders, by path; an unreadable subfolder or a
+    link to nothing is an error line, not silently left out."""
+    problems: list[InputError] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(
+            InputError(
+                f"{error.filename}: cannot be listed ({error.strerror}); check its permissions"
+            )
+        )
+
+    files: list[Path] = []
+    for root, folders, names in os.walk(folder, onerror=unreadable):
+        folders.sort()
+        for name in names:
+            candidate = Path(root) / name
+            if _kind(candidate) is None:
+                continue
+            if not candidate.exists():
+                problems.append(
+                    InputError(f"{candidate}: a link to nothing; fix or remove the link")
                 )
-            yield from iter_articles(files, max_bytes=max_bytes)
-        elif _kind(path) == "jsonl":
-            yield from _jsonl(path, max_bytes)
-        elif _kind(path) == "feed":
-            yield from _feed(path, max_bytes)
-        elif _kind(path) == "warc":
-            yield from _warc(path, max_bytes)
-        else:
-            try:
-                yield Article(read_document(path, max_bytes=max_bytes))
-            except InputError as exc:
-                yield exc
+                continue
+            files.append(candidate)
+    if not files and not problems:
+        problems.append(
+            InputError(f"{folder}: no .txt, .html, .jsonl, feed or WARC files in this directory")
+        )
+    yield from problems
+    yield from iter_articles(sorted(files), max_bytes=max_bytes)
 
 
 def _jsonl(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
@@ -64,10 +118,13 @@ def _jsonl(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
+            name = f"{path}:{number}"
             try:
-                yield _article(raw, f"{path}:{number}", max_bytes)
+                yield _article(raw, name, max_bytes)
             except InputError as exc:
                 yield exc
+            except Exception as exc:
+                yield InputError(f"{name}: cannot be read ({_reason(exc)}); fix this line")
 
 
 def _article(raw: bytes, name: str, max_bytes: int) -> Article:
@@ -78,6 +135,10 @@ def _article(raw: bytes, name: str, max_bytes: int) -> Article:
         raise InputError(f"{name}: not a JSON object ({exc.msg}); write one per line") from None
     except UnicodeDecodeError:
         raise InputError(f"{name}: not UTF-8; save the file as UTF-8") from None
+    except RecursionError:
+        raise InputError(
+            f"{name}: JSON nested too deeply; write one flat article object per line"
+        ) from None
     if not isinstance(item, dict):
         raise InputError(f"{name}: not a JSON object; write one article object per line")
     unknown = set(item) - JSONL_KEYS
@@ -89,14 +150,19 @@ def _article(raw: bytes, name: str, max_bytes: int) -> Article:
     for key in ("url", "outlet", "published", "title"):
         if item.get(key) is not None and not isinstance(item[key], str):
             raise InputError(f"{name}: '{key}' must be a string")
+    for key, value in item.items():
+        if isinstance(value, str) and _has_surrogate(value):
+            raise InputError(
+                f"{name}: '{key}' has a lone surrogate escape (like \\ud800), which is not "
+                "text; fix the line's \\u escapes"
+            )
     published = None
     if item.get("published"):
-        try:
-            published = datetime.date.fromisoformat(item["published"][:10])
-        except ValueError:
+        published = _iso_date(item["published"])
+        if published is None:
             raise InputError(
                 f"{name}: published {item['published']!r} is not a date; use YYYY-MM-DD"
-            ) from None
+            )
     data = body.encode("utf-8")
     if "html" in item:
         loaded = load_text(data, name=name, max_bytes=max_bytes)
@@ -122,6 +188,27 @@ def _article(raw: bytes, name: str, max_bytes: int) -> Article:
         ),
         outlet=item.get("outlet"),
     )
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _iso_date(value: str) -> datetime.date | None:
+    """A date, or a date and time, in ISO 8601 and nothing more ('2025-02-01garbage' is
+    not a date)."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
 
 
 def _kind(path: Path) -> str | None:
@@ -159,10 +246,13 @@ def _feed(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
         if not body:
             yield InputError(f"{name}: the entry has no content or summary")
             continue
-        published = None
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            published = datetime.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+        published = _entry_date(entry)
+        if isinstance(published, str):
+            yield InputError(
+                f"{name}: the entry's date {published!r} is not a usable date (years 1 to "
+                "9999); fix the feed's pubDate or updated"
+            )
+            continue
         try:
             html = body if "<" in body else f"<p>{_escape(body)}</p>"
             loaded = load_text(html.encode("utf-8"), name=name, max_bytes=max_bytes)
@@ -180,6 +270,23 @@ def _feed(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
             ),
             outlet=outlet,
         )
+
+
+def _entry_date(entry: Any) -> datetime.date | str | None:
+    """The entry's publication day; its date as written when that is out of range (year 0,
+    year 10000, which feedparser reads as 2010), None when it has none."""
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    written = str(entry.get("published") or entry.get("updated") or "")
+    long_numbers = [n for n in re.findall(r"\d+", written) if len(n) >= 4]
+    if stamp is None:
+        years = [int(n) for n in long_numbers if len(n) > 4 or n == "0000"]
+        return written if years else None
+    if any(int(n) != stamp.tm_year for n in long_numbers[:1]):
+        return written
+    try:
+        return datetime.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+    except ValueError:
+        return written
 
 
 def _escape(text: str) -> str:
@@ -201,39 +308,75 @@ def _warc(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
             yield InputError(f"{path}: not a WARC file (it must start with 'WARC/')")
             return
         handle.seek(0)
+        size = os.fstat(handle.fileno()).st_size
         found = 0
+        records = ArchiveIterator(handle)
+        number = 0
         try:
-            for number, record in enumerate(ArchiveIterator(handle), start=1):
-                if record.rec_type != "response" or record.http_headers is None:
+            for number, record in enumerate(records, start=1):
+                article = _warc_article(path, number, record, max_bytes)
+                # drained here, so that a record cut short is seen: its length says more
+                while record.raw_stream.read(1 << 16):
+                    pass
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    yield _truncated(path, number)
+                    return
+                if article is None:
                     continue
-                kind = record.http_headers.get_header("Content-Type") or ""
-                if "html" not in kind.lower():
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                name = f"{path}#{number}"
-                data = record.content_stream().read(max_bytes + 1)
-                try:
-                    loaded = load_text(data, name=f"{name} ({url})", max_bytes=max_bytes)
-                except InputError as exc:
-                    yield exc
+                if isinstance(article, InputError):
+                    yield article
                     continue
                 found += 1
-                yield Article(
-                    LoadedText(
-                        text=loaded.text,
-                        format="html",
-                        path=name,
-                        title=loaded.title,
-                        published=loaded.published,
-                        url=url or loaded.url,
-                    )
-                )
+                yield article
         except ArchiveLoadFailed as exc:
             reason = str(exc).splitlines()[0] if str(exc) else "unreadable record"
             yield InputError(f"{path}: not a readable WARC file ({reason}); check the file")
             return
+        except (EOFError, OSError, ValueError, AttributeError):
+            # warcio meets the end of a cut file in the middle of a record's headers
+            yield _truncated(path, number + 1)
+            return
+        if records.offset < size:
+            # what is left after the last whole record is no record: the file was cut
+            yield _truncated(path, number + 1)
+            return
         if not found:
             yield InputError(f"{path}: no HTML responses in this WARC file")
+
+
+def _warc_article(
+    path: Path, number: int, record: Any, max_bytes: int
+) -> Article | InputError | None:
+    """The article in one WARC record, None for a record that holds none."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    kind = record.http_headers.get_header("Content-Type") or ""
+    if "html" not in kind.lower():
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    name = f"{path}#{number}"
+    data = record.content_stream().read(max_bytes + 1)
+    try:
+        loaded = load_text(data, name=f"{name} ({url})", max_bytes=max_bytes)
+    except InputError as exc:
+        return exc
+    return Article(
+        LoadedText(
+            text=loaded.text,
+            format="html",
+            path=name,
+            title=loaded.title,
+            published=loaded.published,
+            url=url or loaded.url,
+        )
+    )
+
+
+def _truncated(path: Path, number: int) -> InputError:
+    return InputError(
+        f"{path}: cut short in record {number}; the records after it are lost. "
+        "Download or copy the file again"
+    )
 
 
 def _gzip(path: Path) -> bool:

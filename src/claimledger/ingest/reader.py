@@ -13,9 +13,23 @@ from typing import Literal
 
 from claimledger.errors import InputError
 
-__all__ = ["DEFAULT_MAX_BYTES", "LoadedText", "load_text", "read_document"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_HTML_ATTRIBUTES",
+    "MAX_HTML_DEPTH",
+    "LoadedText",
+    "load_text",
+    "read_document",
+]
 
 DEFAULT_MAX_BYTES: int = 5_000_000
+
+# The work one page may cause. lxml (libxml2) checks each attribute of an element against
+# the ones before it, so one element with 40,000 attributes (580 KB) takes 11 s to parse,
+# and 1.2 MB of them 168 s; a real page has a few dozen per element. libxml2 stops at 256
+# levels of nesting and gives back a truncated tree, which trafilatura reads as no text.
+MAX_HTML_ATTRIBUTES = 1000
+MAX_HTML_DEPTH = 256
 
 _SNIFF_BYTES = 8192
 _HTML_SNIFF_CHARS = 2048
@@ -33,6 +47,11 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
 # UTF-16 text is full of NUL bytes, so without this check it would be reported as
 # binary, which sends the user looking for the wrong fix.
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+# An opening tag, and one attribute in it (name, and maybe a value in quotes or bare). No
+# part crosses a '<', so each try ends at the next one and a scan stays linear.
+_OPEN_TAG = re.compile(r"<[A-Za-z][^\s/><]*(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*>")
+_ATTRIBUTE = re.compile(r"""[\s"'/]+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(?:html|body|p)[\s>/]", re.IGNORECASE)
@@ -129,6 +148,13 @@ def _check_not_binary(name: str, data: bytes) -> None:
             f"{name}: looks like a binary file (NUL bytes), not text or HTML; "
             "give a plain-text (.txt) or HTML file"
         )
+    # Past the sniffed start too: PostgreSQL cannot store a NUL, and text never has one.
+    found = data.find(b"\x00")
+    if found >= 0:
+        raise InputError(
+            f"{name}: has a NUL byte at byte offset {found}, which text never has; "
+            "remove it (e.g. tr -d '\\000' < file > clean) or give the plain text"
+        )
 
 
 def _decode_utf8(name: str, data: bytes) -> str:
@@ -163,6 +189,7 @@ def _load_html(name: str, html: str) -> LoadedText:
     # a single block, so a bare fragment (e.g. one <p>) is wrapped into a document first.
     if not re.search(r"<html[\s>]", html[:_HTML_SNIFF_CHARS], re.IGNORECASE):
         html = f"<html><body>{html}</body></html>"
+    _check_attributes(name, html)
 
     text = trafilatura.extract(
         html,
@@ -173,6 +200,7 @@ def _load_html(name: str, html: str) -> LoadedText:
         with_metadata=False,
     )
     if not text or not text.strip():
+        _check_depth(name, html)
         raise InputError(
             f"{name}: no article text found in the HTML; save the article page itself, "
             "or copy its text into a .txt file"
@@ -190,6 +218,35 @@ def _load_html(name: str, html: str) -> LoadedText:
         published=_parse_date(meta.date),
         url=_clean(meta.url),
     )
+
+
+def _check_attributes(name: str, html: str) -> None:
+    """Refuse an element with more attributes than ``MAX_HTML_ATTRIBUTES`` before lxml
+    spends quadratic time on it; linear in the page's length."""
+    for tag in _OPEN_TAG.finditer(html):
+        # a tag too short to hold that many attributes is not counted at all
+        if tag.end() - tag.start() < 2 * MAX_HTML_ATTRIBUTES:
+            continue
+        count = sum(1 for _ in _ATTRIBUTE.finditer(html, tag.start() + 1, tag.end() - 1))
+        if count > MAX_HTML_ATTRIBUTES:
+            raise InputError(
+                f"{name}: an element at character {tag.start()} has {count:,} attributes, "
+                f"over the limit of {MAX_HTML_ATTRIBUTES:,}; this is not an article page"
+            )
+
+
+def _check_depth(name: str, html: str) -> None:
+    """Say so when no text was found because the page nests deeper than libxml2 reads."""
+    from lxml import etree
+
+    parser = etree.HTMLParser()
+    etree.fromstring(html, parser)
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise InputError(
+            f"{name}: the HTML is nested more than {MAX_HTML_DEPTH} elements deep, past what "
+            "the HTML parser reads; save the article page itself, or copy its text into a "
+            ".txt file"
+        )
 
 
 def _clean(value: str | None) -> str | None:

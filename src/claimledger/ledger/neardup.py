@@ -71,17 +71,37 @@ def figures_in(text: str) -> frozenset[str]:
 
 def build_index(engine: Engine) -> MinHashLSH:
     """The LSH index of every stored document's signature."""
+    return refresh_index(engine, None)
+
+
+def refresh_index(engine: Engine, lsh: MinHashLSH | None) -> MinHashLSH:
+    """``lsh`` (a new index if None) with the signature of every stored document it does
+    not hold yet: those another process stored since it was built."""
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+    if lsh is None:
+        lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+    signed = t.documents.c.minhash.is_not(None)
     with engine.connect() as conn:
-        for doc_id, data in conn.execute(
-            sa.select(t.documents.c.id, t.documents.c.minhash).where(
-                t.documents.c.minhash.is_not(None)
-            )
-        ):
-            lsh.insert(doc_id, _signature(data))
+        stored = conn.execute(sa.select(t.documents.c.id).where(signed)).scalars().all()
+        missing = [doc_id for doc_id in stored if doc_id not in lsh.keys]
+        for start in range(0, len(missing), 500):
+            batch = missing[start : start + 500]
+            for doc_id, data in conn.execute(
+                sa.select(t.documents.c.id, t.documents.c.minhash).where(
+                    t.documents.c.id.in_(batch)
+                )
+            ):
+                lsh.insert(doc_id, _signature(data))
     return lsh
+
+
+def change_count(conn: Connection) -> int:
+    """How many times documents were stored in the ledger, by any process."""
+    value = conn.execute(
+        sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "changes")
+    ).scalar()
+    return int(value or 0)
 
 
 def nearest_copy(

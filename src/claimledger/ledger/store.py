@@ -14,8 +14,10 @@ the rebuild of the derived tables (:mod:`~claimledger.ledger.rebuild`) and the r
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +30,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from claimledger.errors import LedgerError
+from claimledger.errors import InputError, LedgerBusyError, LedgerError
 from claimledger.ledger import neardup, queries, rebuild, writes
 from claimledger.ledger.corrections import ClaimKey, Correction
 from claimledger.ledger.reads import (
@@ -64,6 +66,17 @@ def database_url(target: str | Path) -> str:
     return f"sqlite:///{Path(text)}"
 
 
+def display_name(target: str | Path) -> str:
+    """A ledger's name as it may be printed: a database URL's password is masked."""
+    text = str(target)
+    if "://" not in text:
+        return text
+    try:
+        return sa.engine.make_url(text).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return text.split("://", 1)[0] + "://…"
+
+
 def _migrations() -> Config:
     config = Config()
     config.set_main_option(
@@ -78,11 +91,23 @@ class Ledger:
 
     def __init__(self, target: str | Path) -> None:
         self.url = database_url(target)
-        self.name = str(target)
+        self.name = display_name(target)
+        # A ledger in a folder this process cannot write to (a shared, read-only mount) is
+        # opened read-only, so it can still be read: SQLite would otherwise fail to make
+        # its -wal and -shm files beside it.
+        self.read_only = _in_read_only_folder(target)
+        if self.read_only:
+            path = Path(str(target)).resolve()
+            # With no -wal file beside it there is nothing but the file to read, and
+            # 'immutable' lets SQLite read it without making a -shm file it cannot make.
+            wal = path.with_name(path.name + "-wal").exists()
+            self.url = f"sqlite:///file:{path}?mode=ro{'' if wal else '&immutable=1'}&uri=true"
         try:
             self.engine: Engine = sa.create_engine(self.url)
         except (sa.exc.ArgumentError, ImportError) as exc:
-            raise LedgerError(f"{self.name}: not a usable database URL ({exc})") from exc
+            # the driver's message would repeat the URL, password and all
+            reason = "no such driver" if isinstance(exc, ImportError) else "cannot be parsed"
+            raise LedgerError(f"{self.name}: not a usable database URL ({reason})") from exc
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         elif self.engine.dialect.name != "postgresql":
@@ -101,6 +126,7 @@ class Ledger:
                 "give a new file name, an existing ledger or a reachable database URL"
             ) from exc
         self._lsh: MinHashLSH | None = None  # the near-duplicate index, built on first store
+        self._indexed_changes = -1  # the ledger's change count the index is up to date with
         self._reconciling = threading.Lock()  # one reconcile at a time in this process
 
     @property
@@ -124,6 +150,11 @@ class Ledger:
                     f"{self.name}: ledger schema revision {current} is newer than this "
                     "claimledger understands; upgrade claimledger"
                 )
+        if current != head and self.read_only:
+            raise LedgerError(
+                f"{self.name}: this ledger needs an upgrade, but its folder is read-only; "
+                "copy it to a folder you can write to"
+            )
         if current != head:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
@@ -152,17 +183,50 @@ class Ledger:
     def store_analysis(self, analysis: Analysis) -> Stored:
         """Store one analysis in a single transaction, linking it to an earlier
         near-copy. A failure anywhere leaves the ledger as it was."""
-        return writes.store_analysis(self.engine, analysis, self._index())
+        with self._writing():
+            return writes.store_analysis(self.engine, analysis, self._index())
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A failed write as a ``LedgerError`` that says what to do: busy (another
+        process holds the write lock past the busy timeout; try again), or not writable."""
+        try:
+            yield
+        except sa.exc.DataError as exc:
+            raise InputError(
+                f"{self.name}: the database refused this document's data ({_reason(exc)})"
+            ) from exc
+        except sa.exc.OperationalError as exc:
+            reason = _reason(exc)
+            if "locked" in reason or "busy" in reason:
+                raise LedgerBusyError(
+                    f"{self.name}: the ledger is busy (another process is writing to it, "
+                    "e.g. a reconcile); try again in a moment"
+                ) from exc
+            raise LedgerError(
+                f"{self.name}: cannot write to the ledger ({reason}); check that the file "
+                "and its folder are writable and the database is reachable"
+            ) from exc
 
     def _index(self) -> MinHashLSH:
-        """The LSH index of every stored document's signature, built once per ledger."""
-        if self._lsh is None:
-            self._lsh = neardup.build_index(self.engine)
+        """The LSH index of every stored document's signature: built on first use, and
+        brought up to date whenever another process (a CLI ingest beside a server) stored
+        documents since, so a copy of one of them is seen as a copy."""
+        changes = self._changes()
+        if self._lsh is None or changes != self._indexed_changes:
+            self._lsh = neardup.refresh_index(self.engine, self._lsh)
+        # this process's own store is about to add one
+        self._indexed_changes = changes + 1
         return self._lsh
+
+    def _changes(self) -> int:
+        with self.engine.connect() as conn:
+            return neardup.change_count(conn)
 
     def rate(self, rating: Rating) -> None:
         """Record (or replace) a fact-checker's rating of one stored claim."""
-        writes.rate(self.engine, rating, ledger_name=self.name)
+        with self._writing():
+            writes.rate(self.engine, rating, ledger_name=self.name)
 
     # --- corrections ---------------------------------------------------------------------
 
@@ -195,11 +259,12 @@ class Ledger:
         """Recompute the derived tables (ledger entities, claim facts, figures, relations)
         from every stored document, in one transaction. Skipped when nothing changed since
         the last run, unless ``force``."""
-        with self._reconciling, self.engine.begin() as conn:
+        with self._reconciling, self._writing(), self.engine.begin() as conn:
             return rebuild.reconcile_ledger(conn, force=force)
 
     def _fresh(self) -> None:
-        if self.stale():
+        # a read-only ledger is read as it was last reconciled
+        if not self.read_only and self.stale():
             self.reconcile()
 
     # --- reading claims ------------------------------------------------------------------
@@ -395,6 +460,18 @@ class Ledger:
         self._fresh()
         with self.engine.connect() as conn:
             return queries.provenance(conn, subject=subject)
+
+
+def _in_read_only_folder(target: str | Path) -> bool:
+    text = str(target)
+    if "://" in text:
+        return False
+    path = Path(text)
+    return path.is_file() and not os.access(path.parent, os.W_OK)
+
+
+def _reason(exc: sa.exc.DBAPIError) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

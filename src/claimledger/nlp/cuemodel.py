@@ -199,7 +199,8 @@ def tagger_features(
 ) -> dict[str, float]:
     """The stacked decision's inputs: the parse model's probability ``base`` and what the
     role tagger says of the candidate's cue, content and source words (log-odds)."""
-    cue_p = max(roles[t.i][0] for t in cue)
+    # a candidate's cue span can be empty (seen on real news): the tagger then backs nothing
+    cue_p = max((roles[t.i][0] for t in cue), default=0.0)
     content_p = sum(roles[t.i][2] for t in content) / max(1, len(content))
     source_p = roles[source.i][1] if source is not None else 0.0
     return {

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import secrets
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -168,12 +170,22 @@ def atomic_output(path: Path) -> Iterator[Path]:
     """A file written whole or not at all: the block writes to the path this yields, beside
     ``path``, and it replaces ``path`` when the block completes. A failure leaves no
     temporary file and keeps an earlier file; an OSError becomes an InputError naming
-    ``path``."""
+    ``path``.
+
+    ``path`` must be a new name or a regular file: a rename would put a regular file in
+    place of a FIFO, a device, or a link (to stdout, or anywhere), so these are refused
+    before anything is written."""
     path = Path(path)
-    # Not tempfile.mkstemp: its 0600 mode would stay on the finished file.
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    _check_replaceable(path)
+    # Not tempfile.mkstemp: its 0600 mode would stay on the finished file. Made with
+    # O_EXCL, so a link or file planted under the temporary name is never written through.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    created = False
     try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        created = True
         yield temporary
+        _check_replaceable(path)
         os.replace(temporary, path)
     except OSError as error:
         raise InputError(
@@ -181,7 +193,27 @@ def atomic_output(path: Path) -> Iterator[Path]:
             "exists and is writable"
         ) from error
     finally:
-        temporary.unlink(missing_ok=True)
+        if created:
+            temporary.unlink(missing_ok=True)
+
+
+def _check_replaceable(path: Path) -> None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror}; check the path") from error
+    if stat.S_ISLNK(info.st_mode):
+        raise InputError(
+            f"cannot write {path}: it is a symbolic link; give the file it points to, or a "
+            "new file name"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"cannot write {path}: it is not a regular file (a folder, FIFO, socket or "
+            "device); give a new file name"
+        )
 
 
 def write_parquet(rows: Iterable[ClaimRow], path: Path, *, batch_size: int = 10_000) -> int:

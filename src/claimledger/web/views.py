@@ -299,14 +299,24 @@ def _router(profile: str) -> APIRouter:
 
     @router.post("/analyze")
     async def analyze_text(request: Request) -> Response:
+        settings = getattr(request.app.state, "settings", None)
+        limit = _max_chars(request)
+        if getattr(settings, "private_analysis", False):
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(
+                    error="Analysis on this server needs the API token: post the article to "
+                    "/api/v1/analyze with 'Authorization: Bearer <token>'."
+                ),
+                status_code=403,
+            )
         length = request.headers.get("content-length")
         # form-encoded text takes up to 9 bytes a character (%XX of 3 UTF-8 bytes)
-        if length is not None and length.isdigit() and int(length) > MAX_ANALYZE_CHARS * 9:
+        if length is not None and length.isdigit() and int(length) > limit * 9:
             return _too_long(request, "")
         try:
-            form = await request.form(
-                max_files=0, max_fields=10, max_part_size=MAX_ANALYZE_CHARS * 4
-            )
+            form = await request.form(max_files=0, max_fields=10, max_part_size=limit * 4)
         except (HTTPException, MultiPartException):  # malformed, or a part too large
             return _page(
                 request,
@@ -316,7 +326,7 @@ def _router(profile: str) -> APIRouter:
             )
         text = str(form.get("text") or "").replace("\r\n", "\n")
         published_text = str(form.get("published") or "").strip()
-        if len(text) > MAX_ANALYZE_CHARS:
+        if len(text) > limit:
             return _too_long(request, text[:200])
         if not text.strip():
             return _page(
@@ -349,8 +359,20 @@ def _router(profile: str) -> APIRouter:
                     gazetteer=getattr(request.app.state, "gazetteer", None),
                 )
 
+        queue = getattr(request.app.state, "analysis_queue", None)
         try:
-            analysis = await run_in_threadpool(analyse_one)
+            if queue is None:
+                analysis = await run_in_threadpool(analyse_one)
+            else:
+                # the API's queue: one analysis at a time, a few waiting, then 503
+                analysis = await queue.run(request, analyse_one)
+        except HTTPException as busy:
+            return _page(
+                request,
+                "analyze.html",
+                _analyze_form(text=text, published=published_text, error=str(busy.detail)),
+                status_code=busy.status_code,
+            )
         except ClaimledgerError as error:
             return _page(
                 request,
@@ -371,13 +393,20 @@ def _router(profile: str) -> APIRouter:
     return router
 
 
+def _max_chars(request: Request) -> int:
+    """The server's limit on an article to analyse (the API's), else the form's own."""
+    settings = getattr(request.app.state, "settings", None)
+    limit = getattr(settings, "max_analyze_chars", MAX_ANALYZE_CHARS)
+    return limit if isinstance(limit, int) else MAX_ANALYZE_CHARS
+
+
 def _too_long(request: Request, text: str) -> Response:
     return _page(
         request,
         "analyze.html",
         _analyze_form(
             text=text,
-            error=f"The text is longer than {MAX_ANALYZE_CHARS:,} characters; "
+            error=f"The text is longer than {_max_chars(request):,} characters; "
             "paste one article at a time, or use `claimledger analyze FILE`.",
         ),
         status_code=413,

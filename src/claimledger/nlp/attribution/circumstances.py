@@ -23,6 +23,7 @@ from claimledger.nlp.attribution.vocabulary import (
     QUALIFIED_HEDGES,
     RAISING_HEDGES,
 )
+from claimledger.nlp.time.component import spans_starting_in
 from claimledger.records import Certainty
 
 
@@ -89,8 +90,9 @@ def audience_of(verb: Token, exclude: Iterable[Span]) -> Span | None:
 def stated_time(verb: Token, times: list[Span], exclude: Iterable[Span]) -> Span | None:
     """The time expression governed by the cue verb outside the content: when it was said."""
     excluded = {i for s in exclude for i in range(s.start, s.end)}
-    for span in times:
-        if span.start < verb.sent.start or span.end > verb.sent.end:
+    sent = verb.sent
+    for span in spans_starting_in(times, sent.start, sent.end):
+        if span.end > sent.end:
             continue
         if any(i in excluded for i in range(span.start, span.end)):
             continue

@@ -3,6 +3,8 @@ token patterns of :mod:`claimledger.nlp.time.patterns` and keeps those the parse
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Final
 
 from spacy.language import Language
@@ -88,6 +90,15 @@ def find_time_spans(doc_or_span: Doc | Span) -> list[Span]:
             span = doc[span.start + 1 : span.end]  # "in 2024" is found as "2024"
         spans.append(span)
     return sorted(filter_spans(spans), key=lambda span: span.start)
+
+
+def spans_starting_in(spans: Sequence[Span], start: int, end: int) -> Sequence[Span]:
+    """The spans (sorted by start, as :func:`find_time_spans` gives them) that start in
+    tokens ``start``..``end``: found by bisection, so a lookup per cue or claim does not
+    scan every time expression of a long article."""
+    first = bisect_left(spans, start, key=lambda span: span.start)
+    last = bisect_left(spans, end, lo=first, key=lambda span: span.start)
+    return spans[first:last]
 
 
 class TimexComponent:

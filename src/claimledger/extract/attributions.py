@@ -55,16 +55,7 @@ def build_attributions(
             parent = built[raw.parent]
             chain.extend(parent.via)
             if parent.source is not None:
-                chain.append(
-                    Via(
-                        text=parent.source.text,
-                        spans=parent.source.spans,
-                        entity=parent.source.entity,
-                        entity_id=parent.source.entity_id,
-                        kind=parent.source.kind,
-                        cue=parent.cue,
-                    )
-                )
+                chain.append(_reporter(parent, parent.source))
         chain.extend(_via(m, v) for m, v in zip(mentions.via, raw.via, strict=True))
         if mentions.interviewer is not None:
             chain.append(_via(mentions.interviewer, None))
@@ -146,17 +137,22 @@ def _chains_through_later_reporters(
         parent = built[parent_index]
         if parent.source is None:
             continue
-        link = Via(
-            text=parent.source.text,
-            spans=parent.source.spans,
-            entity=parent.source.entity,
-            entity_id=parent.source.entity_id,
-            kind=parent.source.kind,
-            cue=parent.cue,
-        )
+        link = _reporter(parent, parent.source)
         own = built[index].via
         built[index] = dataclasses.replace(built[index], via=(*parent.via, link, *own))
     return tuple(built)
+
+
+def _reporter(parent: Attribution, source: Source) -> Via:
+    """The link a parent statement's source makes in a nested statement's chain."""
+    return Via(
+        text=source.text,
+        spans=source.spans,
+        entity=source.entity,
+        entity_id=source.entity_id,
+        kind=source.kind,
+        cue=parent.cue,
+    )
 
 
 def _source(mention: Mention | None) -> Source | None:

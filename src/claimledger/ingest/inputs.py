@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from claimledger.errors import InputError
-from claimledger.ingest.reader import DEFAULT_MAX_BYTES, LoadedText, load_text, read_document
+from claimledger.ingest.reader import (
+    DEFAULT_MAX_BYTES,
+    LoadedText,
+    iso_date,
+    load_text,
+    read_document,
+)
 
 ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
@@ -158,7 +164,7 @@ def _article(raw: bytes, name: str, max_bytes: int) -> Article:
             )
     published = None
     if item.get("published"):
-        published = _iso_date(item["published"])
+        published = iso_date(item["published"])
         if published is None:
             raise InputError(
                 f"{name}: published {item['published']!r} is not a date; use YYYY-MM-DD"
@@ -196,19 +202,6 @@ def _has_surrogate(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
-
-
-def _iso_date(value: str) -> datetime.date | None:
-    """A date, or a date and time, in ISO 8601 and nothing more ('2025-02-01garbage' is
-    not a date)."""
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        return datetime.datetime.fromisoformat(value).date()
-    except ValueError:
-        return None
 
 
 def _kind(path: Path) -> str | None:

@@ -215,7 +215,7 @@ def _load_html(name: str, html: str) -> LoadedText:
         format="html",
         path=name,
         title=_clean(meta.title),
-        published=_parse_date(meta.date),
+        published=iso_date(meta.date),
         url=_clean(meta.url),
     )
 
@@ -256,7 +256,9 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _parse_date(value: str | None) -> datetime.date | None:
+def iso_date(value: str | None) -> datetime.date | None:
+    """A date, or a date and time, in ISO 8601 and nothing more ('2025-02-01garbage' is
+    not a date); None for no value."""
     if not value:
         return None
     try:

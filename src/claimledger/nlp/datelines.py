@@ -13,8 +13,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
+import numpy
+from spacy.attrs import SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -88,13 +91,17 @@ def find_furniture(text: str) -> Iterator[tuple[int, int]]:
             yield start, end
 
 
-def _start_at(doc: Doc, char: int) -> None:
+def _start_at(doc: Doc, char: int, starts: dict[int, bool]) -> None:
     """Start a sentence at the first word that begins at or after ``char``."""
     index = bisect_left(doc, char, key=lambda token: token.idx)
     while index < len(doc) and doc[index].is_space:
         index += 1
     if 0 < index < len(doc):
-        doc[index].is_sent_start = True
+        starts[index] = True
+
+
+# spaCy's -1 (not a sentence start) in to_array's unsigned column
+_NOT_A_START: Final = numpy.uint64(2**64 - 1)
 
 
 @cache
@@ -147,8 +154,9 @@ def mark_datelines(doc: Doc) -> Doc:
     glued full stops and unpunctuated line ends, and around page furniture, which goes into
     ``doc.spans[FURNITURE_KEY]``."""
     text = doc.text
+    starts: dict[int, bool] = {}  # token index: is_sent_start, written once at the end
     for match in PARAGRAPH_END.finditer(text):
-        _start_at(doc, match.end())
+        _start_at(doc, match.end(), starts)
     for match in LINE_BREAK.finditer(text):
         after = match.end()
         if after >= len(text) or not _OPENS.match(text[after]) or match.start() == 0:
@@ -156,11 +164,11 @@ def mark_datelines(doc: Doc) -> Doc:
         ending = doc.char_span(match.start() - 1, match.start(), alignment_mode="expand")
         if ending is None or not len(ending) or _runs_on(ending[-1]):
             continue
-        _start_at(doc, after)
+        _start_at(doc, after, starts)
     for token in doc:
         first = _glued_sentence_start(doc, token)
         if first is not None:
-            first.is_sent_start = True
+            starts[first.i] = True
     furniture: list[Span] = []
     for start, end in find_furniture(text):
         # only whole tokens: a word the tokenizer ran into the furniture stays text
@@ -169,24 +177,38 @@ def mark_datelines(doc: Doc) -> Doc:
             continue
         furniture.append(span)
         for token in span[1:]:
-            token.is_sent_start = False
+            starts[token.i] = False
         if _inline(text, start, end):
             # "10 <b>drones</b> were destroyed": the sentence goes on through it
             for token in doc[span.start : span.end + 1]:
-                token.is_sent_start = False
+                starts[token.i] = False
             continue
         if span.start > 0:
-            span[0].is_sent_start = True
-        _start_at(doc, span.end_char)
+            starts[span[0].i] = True
+        _start_at(doc, span.end_char, starts)
     doc.spans[FURNITURE_KEY] = furniture
     for match in DATELINE.finditer(text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or span.end >= len(doc):
             continue
-        doc[span.end].is_sent_start = True
+        starts[span.end] = True
         for token in span[1:]:
-            token.is_sent_start = False
+            starts[token.i] = False
+    _set_sent_starts(doc, starts)
     return doc
+
+
+def _set_sent_starts(doc: Doc, starts: dict[int, bool]) -> None:
+    """``doc[i].is_sent_start = value`` for each entry, in one pass: spaCy's setter checks
+    the whole Doc for a parse on every call, which is quadratic in the article's length."""
+    if not starts:
+        return
+    if doc.has_annotation("DEP"):
+        raise ValueError(Errors.E043)  # what the setter raises on a parsed Doc
+    column: Any = doc.to_array(SENT_START)  # one unsigned value per token
+    for index, value in starts.items():
+        column[index] = 1 if value else _NOT_A_START
+    doc.from_array([SENT_START], column)
 
 
 def furniture_tokens(doc: Doc) -> set[int]:

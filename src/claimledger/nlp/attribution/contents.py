@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from claimledger.nlp.attribution.quotes import is_quote, quote_containing
+from claimledger.nlp.attribution.quotes import (
+    is_quote,
+    quote_containing,
+    quote_ending_by,
+    quote_starting_after,
+)
 from claimledger.nlp.attribution.syntax import cue_lemma, cue_span, is_relative, subject_of, trim
 from claimledger.nlp.attribution.vocabulary import (
     CONTENT_PREPS,
@@ -28,18 +33,19 @@ def content_for(tok: Token, quotes: list[Span]) -> tuple[Span, Style] | None:
     comps = [c for c in tok.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
     comps = [c for c in comps if c.pos_ in {"VERB", "AUX"} or c.dep_ == "ccomp"]
     # "“A,” he said" (and "“A,” he said, “B.”": the resumed quote is found later)
-    quote_before = next(
-        (q for q in reversed(quotes) if q.end <= tok.i and q.start >= sent.start - 40), None
-    )
+    quote_before = quote_ending_by(quotes, tok.i)
+    if quote_before is not None and quote_before.start < sent.start - 40:
+        quote_before = None
     if quote_before is not None and not all(
         doc[i].is_punct or doc[i].head == tok or doc[i].head.head == tok
         for i in range(quote_before.end, tok.i)
     ):
         quote_before = None
-    quote_after = next(
-        (q for q in quotes if q.start > tok.i and q.start <= tok.i + 3 and q.start < sent.end),
-        None,
-    )
+    quote_after = quote_starting_after(quotes, tok.i)
+    if quote_after is not None and not (
+        quote_after.start <= tok.i + 3 and quote_after.start < sent.end
+    ):
+        quote_after = None
     if quote_after is not None and all(
         doc[i].is_punct or doc[i].dep_ == "prt" for i in range(tok.i + 1, quote_after.start)
     ):
@@ -185,7 +191,7 @@ def continuation(tok: Token, first: Span, quotes: list[Span]) -> Span | None:
     paragraph: the quote that resumes right after the cue's clause belongs to the same
     speaker, as long as nothing else is attributed in between."""
     doc = tok.doc
-    after = next((q for q in quotes if q.start > tok.i and q.start > first.end), None)
+    after = quote_starting_after(quotes, max(tok.i, first.end))
     if after is None:
         return None
     breaks = 0

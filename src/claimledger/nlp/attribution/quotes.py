@@ -7,6 +7,8 @@ can close as well as open ("“" does both in some styles), so they stay in code
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc, Span, Token
 
 OPEN_QUOTES = {"“", "«", "„"}
@@ -48,8 +50,26 @@ def is_quote(tok: Token) -> bool:
     return tok.text in OPEN_QUOTES or tok.text in CLOSE_QUOTES or tok.text in AMBIGUOUS_QUOTES
 
 
+# The lookups below take ``quotes`` as :func:`quote_spans` gives them: in order and not
+# overlapping, so that a bisect finds what a scan from either end would.
+
+
 def quote_containing(quotes: list[Span], start: int, end: int) -> Span | None:
-    for q in quotes:
-        if q.start <= start and end <= q.end:
-            return q
+    if end <= start:  # an empty stretch: the first quote around it, as a scan finds it
+        return next((q for q in quotes if q.start <= start and end <= q.end), None)
+    at = bisect_right(quotes, start, key=lambda q: q.start) - 1
+    if at >= 0 and end <= quotes[at].end:
+        return quotes[at]
     return None
+
+
+def quote_ending_by(quotes: list[Span], index: int) -> Span | None:
+    """The last quote that ends at or before token ``index``."""
+    at = bisect_right(quotes, index, key=lambda q: q.end)
+    return quotes[at - 1] if at else None
+
+
+def quote_starting_after(quotes: list[Span], index: int) -> Span | None:
+    """The first quote that starts after token ``index``."""
+    at = bisect_right(quotes, index, key=lambda q: q.start)
+    return quotes[at] if at < len(quotes) else None

@@ -8,6 +8,7 @@ of") are left out here, before any measure is read."""
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -84,7 +85,20 @@ class _Spot:
     whole: bool = False  # the whole of a part ("the 728 drones"): only its own words count
 
 
-def find_figures(content: Span, skip: set[int], look_back: bool = True) -> list[RawFigure]:
+class _Either(Container[int]):
+    """Membership in either of two collections, read live (neither is copied)."""
+
+    __slots__ = ("first", "second")
+
+    def __init__(self, first: Container[int], second: Container[int]) -> None:
+        self.first = first
+        self.second = second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
+
+
+def find_figures(content: Span, skip: Container[int], look_back: bool = True) -> list[RawFigure]:
     """Counts and fractions in a span. ``skip``: token indices of time expressions and of
     anything else that is no figure (a nested statement). ``look_back``: whether a figure
     may borrow from one before the span in its sentence (read once, without looking back
@@ -92,15 +106,16 @@ def find_figures(content: Span, skip: set[int], look_back: bool = True) -> list[
     figures: list[RawFigure] = []
     doc = content.doc
     seen: set[int] = set()
+    blocked = _Either(skip, seen)  # skip | seen, without copying skip per token
     for tok in content:
         if tok.i in skip or tok.i in seen:
             continue
-        spot = _spot(tok, figures, skip | seen, look_back)
+        spot = _spot(tok, figures, blocked, look_back)
         if spot is None:
             continue
         if any(t.i in skip for t in spot.core):
             continue
-        read = read_amount(doc[spot.core[0].i : spot.core[-1].i + 1], spot.kind, skip | seen)
+        read = read_amount(doc[spot.core[0].i : spot.core[-1].i + 1], spot.kind, blocked)
         if read is None:
             continue
         amount, phrase = read
@@ -133,7 +148,7 @@ def find_figures(content: Span, skip: set[int], look_back: bool = True) -> list[
 
 
 def _spot(
-    tok: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+    tok: Token, figures: list[RawFigure], skip: Container[int], look_back: bool = True
 ) -> _Spot | None:
     """Whether ``tok`` begins a figure, and where that figure stands."""
     low = tok.lower_
@@ -431,7 +446,7 @@ def _total_of(number: Token) -> Token | None:
 
 
 def _elided_from(
-    number: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+    number: Token, figures: list[RawFigure], skip: Container[int], look_back: bool = True
 ) -> RawFigure | None:
     """The figure before in the sentence whose noun this bare number leaves out: "700
     people had been killed and 2,800 injured", "2,000 bodies, and another 900 are in
@@ -455,7 +470,7 @@ def _elided_from(
 
 
 def _vague_spot(
-    tok: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+    tok: Token, figures: list[RawFigure], skip: Container[int], look_back: bool = True
 ) -> _Spot | None:
     """ "dozens of soldiers", "several soldiers"; "dozens more were missing" counts people
     (or the noun of the figure before)."""
@@ -477,7 +492,7 @@ def _vague_spot(
 
 
 def _fraction_spot(
-    tok: Token, figures: list[RawFigure], skip: set[int], look_back: bool = True
+    tok: Token, figures: list[RawFigure], skip: Container[int], look_back: bool = True
 ) -> _Spot | None:
     found = _fraction(tok)
     if found is None:
@@ -514,7 +529,7 @@ def _fraction_spot(
     return _Spot(core, "fraction", noun, noun, noun, base=base)
 
 
-def _fraction_before(first: Token, skip: set[int]) -> RawFigure | None:
+def _fraction_before(first: Token, skip: Container[int]) -> RawFigure | None:
     """The last share with an "of" earlier in the sentence, though outside the span read:
     "about 40% of those killed ... , 20% are women"."""
     sent = first.sent
@@ -575,7 +590,7 @@ def _fraction(tok: Token) -> tuple[list[Token], Token | None] | None:
     return (parts, noun) if noun is not None else None
 
 
-def _stated_base(noun: Token, skip: set[int]) -> tuple[Amount, Span] | None:
+def _stated_base(noun: Token, skip: Container[int]) -> tuple[Amount, Span] | None:
     """A count written into the fraction's own phrase: "half of the 12,000 troops"."""
     number = next((c for c in noun.children if c.dep_ == "nummod" and c.like_num), None)
     if number is None or number.i in skip:

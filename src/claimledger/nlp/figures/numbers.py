@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container
 
 from spacy.tokens import Doc, Span, Token
 
@@ -102,7 +102,7 @@ def glued_to_letters(tok: Token) -> bool:
 
 
 def read_amount(
-    doc_span: Span, kind: AmountKind = "count", skip: Iterable[int] = ()
+    doc_span: Span, kind: AmountKind = "count", skip: Container[int] = ()
 ) -> tuple[Amount, Span] | None:
     """The longest phrase around ``doc_span`` (up to five words before it and after it,
     within its sentence) that :func:`claimledger.nlp.amounts.parse_amount` reads as a
@@ -110,13 +110,12 @@ def read_amount(
     A range after a word of change ("rose from 100 to 200") is not an interval."""
     doc = doc_span.doc
     sent = doc_span.sent
-    banned = set(skip)
     best: tuple[Amount, Span] | None = None
     for start in range(max(sent.start, doc_span.start - 5), doc_span.start + 1):
         for end in range(min(sent.end, doc_span.end + 5), doc_span.end - 1, -1):
             if best is not None and end - start <= len(best[1]):
                 break
-            if doc[end - 1].lower_ == "of" or banned.intersection(range(start, end)):
+            if doc[end - 1].lower_ == "of" or any(i in skip for i in range(start, end)):
                 continue
             try:
                 amount = parse_amount(doc[start:end].text)

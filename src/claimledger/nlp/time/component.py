@@ -14,6 +14,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from claimledger.nlp.datelines import furniture_tokens
+from claimledger.nlp.sentences import index_sentences
 from claimledger.nlp.time.patterns import (
     AFTER_PREPOSITION,
     ANAPHORIC,
@@ -105,6 +106,7 @@ class TimexComponent:
     """Pipeline component: stores :func:`find_time_spans` in ``doc.spans[SPAN_KEY]``."""
 
     def __call__(self, doc: Doc) -> Doc:
+        index_sentences(doc)  # the parser has run: Token.sent by bisect from here on
         doc.spans[SPAN_KEY] = find_time_spans(doc)
         return doc
 

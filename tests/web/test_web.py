@@ -189,14 +189,14 @@ def test_claims_filters(client: TestClient) -> None:
     assert rows(f"?document={SEED_ID}&measure=deployed&subject=russian") == ["c4"]
     assert rows("?subject=no+such+thing") == []
     bad = client.get("/claims?since=January")
-    assert bad.status_code == 422
+    assert bad.status_code == 400
     assert "write it as YYYY-MM-DD" in bad.text
 
 
 def test_claims_sort(client: TestClient) -> None:
     def figures(query: str) -> list[str]:
         html = client.get("/claims?subject=north+korean" + query).text
-        return re.findall(r'<td class="figure-cell">([^<]+)</td>', html)
+        return re.findall(r'<td data-label="figure" class="figure-cell">([^<]+)</td>', html)
 
     ascending = figures("&sort=figure")
     assert ascending[0] == "2"
@@ -208,16 +208,25 @@ def test_claims_sort(client: TestClient) -> None:
     # the sort header toggles, and keeps the filters
     assert 'href="?subject=north+korean&amp;sort=figure"' in html
     by_source = client.get("/claims?subject=north+korean&sort=source").text
-    names = re.findall(r'<td class="figure-cell">[^<]+</td>\s*<td>([^<]+)', by_source)
+    names = re.findall(
+        r'<td data-label="figure" class="figure-cell">[^<]+</td>\s*<td data-label="source">([^<]+)',
+        by_source,
+    )
     assert names == sorted(names, key=str.lower)
-    assert client.get("/claims?sort=nonsense").status_code == 422
+    assert client.get("/claims?sort=nonsense").status_code == 400
 
 
 def test_group_view_has_the_timeline_figures_and_reasons(client: TestClient) -> None:
     html = client.get("/groups?subject=north+korean+soldiers").text
-    svg = html[html.index("<svg") : html.index("</svg>")]
-    assert "4,000 · Zelensky" in svg and "≈6,000 · Oleksandr Syrskyi" in svg
+    svg = html[html.index("<svg") : html.rindex("</svg>")]
+    # one chart per measure, each point labelled for a screen reader and linked to its claim
+    assert html.count('class="measure-chart"') == len(
+        set(re.findall(r'<td data-label="measure">([^<]+)</td>', html))
+    )
+    assert "4,000 (one-third of 12,000) killed · Zelensky" in svg
+    assert "≈6,000 (approximately half of 12,000) killed or wounded · Oleksandr Syrskyi" in svg
     assert "2 roots" in svg
+    assert f'href="/documents/{SEED_ID}#claim-c6"' in svg
     assert "style=" not in svg and "<style" not in svg  # drawn under a strict CSP
     assert "killed ≤ killed_or_wounded: 4,000 killed" in html
     empty = client.get("/groups?subject=nothing+like+this")
@@ -382,9 +391,75 @@ def test_hostile_pasted_text_is_escaped(client: TestClient) -> None:
     assert "&lt;/textarea&gt;" in response.text
 
 
-def test_a_page_number_beyond_any_database_integer_is_the_last_page(client: TestClient) -> None:
-    for path in ("/?page=999999999999999999999", "/claims?page=99999999999999999999"):
-        assert client.get(path).status_code == 200
+BAD_QUERIES = [
+    # (path, the value the 400 page names)
+    ("/claims?measure=exploded", "'exploded'"),
+    ("/claims?page=99", "beyond the last page (1)"),
+    ("/claims?min=lots", "'lots'"),
+    ("/claims?month=May", "write it as YYYY-MM"),
+    ("/?page=99", "beyond the last page (1)"),
+    ("/?page=999999999999999999999", "not a page number"),
+    ("/claims?page=99999999999999999999", "not a page number"),
+    ("/conflicts?measure=exploded", "'exploded'"),
+    ("/conflicts?sort=loudest", "'loudest'"),
+    ("/sources?kind=alien", "'alien'"),
+    ("/groups?subject=drones&measure=exploded", "'exploded'"),
+    ("/claims.csv?measure=exploded", "'exploded'"),
+]
+
+
+@pytest.mark.parametrize(("path", "named"), BAD_QUERIES)
+def test_a_bad_query_value_is_a_400_page_naming_it(
+    client: TestClient, path: str, named: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert named.replace("'", "&#39;") in response.text
+    assert response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/no/such/page", "/documents", "/claims/x/y/z"])
+def test_an_unknown_path_is_an_html_404_page(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert f"There is no page at {path}" in response.text
+
+
+def test_downloads_hold_the_filtered_rows(client: TestClient) -> None:
+    page = client.get("/claims?subject=north+korean&measure=killed").text
+    assert 'href="/claims.csv?subject=north+korean&amp;measure=killed"' in page
+    csv_text = client.get("/claims.csv?subject=north+korean&measure=killed").text
+    assert csv_text.startswith("document,claim,")
+    assert len(csv_text.strip().splitlines()) == 3  # a header and c6, c8
+    data = client.get("/claims.json?subject=north+korean&measure=killed").json()
+    assert sorted(r["id"] for r in data["rows"]) == ["c6", "c8"]
+    assert data["filters"] == {"subject": "north korean", "measure": "killed"}
+    sources = client.get("/sources.json?q=syrskyi").json()
+    assert [r["name"] for r in sources["rows"]] == ["Oleksandr Syrskyi"]
+
+
+def test_claims_show_their_sentence_and_facets(client: TestClient) -> None:
+    html = client.get("/claims?subject=north+korean").text
+    assert (
+        f'<a href="/documents/{SEED_ID}#claim-c6" title="the sentence in the article">'
+        in html
+    )
+    assert "one-third of them" in html or "4,000" in html
+    facets = html[html.index('aria-label="Facets"') :]
+    assert re.search(r'href="\?subject=north\+korean&amp;measure=killed">killed</a>', facets)
+
+
+def test_corrections_need_the_token(client: TestClient) -> None:
+    # this app has no settings, so no token: writes are refused, nothing is stored
+    response = client.post(
+        "/corrections",
+        data={"action": "dismiss", "claim_a": f"{SEED_ID}/c8", "claim_b": f"{SEED_ID}/c1"},
+    )
+    assert response.status_code == 403
+    assert "CLAIMLEDGER_TOKEN" in response.text
+    assert "No corrections yet" in client.get("/corrections").text
 
 
 def test_a_large_group_charts_a_sample_that_keeps_every_conflict() -> None:

@@ -14,8 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimledger.ingest.run import ingest
-from claimledger.ledger import Ledger
-from claimledger.ledger import browse
+from claimledger.ledger import Ledger, browse
 from claimledger.ledger.browse import BrowseError, ClaimFilters, ConflictFilters
 from tests import paths
 
@@ -36,9 +35,7 @@ BAD_VALUES = [
 
 
 @pytest.mark.parametrize(("params", "name", "words"), BAD_VALUES)
-def test_a_bad_claim_filter_names_its_value(
-    params: dict[str, str], name: str, words: str
-) -> None:
+def test_a_bad_claim_filter_names_its_value(params: dict[str, str], name: str, words: str) -> None:
     with pytest.raises(BrowseError) as caught:
         ClaimFilters.parse(params)
     assert caught.value.name == name
@@ -84,7 +81,11 @@ def test_a_page_past_the_last_is_an_error() -> None:
 SENTENCES = [
     # (text, the figure's words, its sentence)
     ("He said 300 died. Then more.", "300", "He said 300 died."),
-    ("First one. The U.S. said 12,000 were sent. Next.", "12,000", "The U.S. said 12,000 were sent."),
+    (
+        "First one. The U.S. said 12,000 were sent. Next.",
+        "12,000",
+        "The U.S. said 12,000 were sent.",
+    ),
     ("Kyiv, May 2.\n\nAbout 1.5 million fled, it said.", "1.5", "About 1.5 million fled, it said."),
     ('"We lost 40," he said. Later.', "40", '"We lost 40," he said.'),
     ("no end 7", "7", "no end 7"),
@@ -198,7 +199,10 @@ def test_an_untitled_article_is_named_by_outlet_and_date_or_first_words() -> Non
         == "Reuters, 2024-12-22"
     )
     text = "Russia's Defence Ministry said on Monday that no more than 500 servicemen were there."
-    assert document_name(doc(text=text)) == "Russia's Defence Ministry said on Monday that no more than…"
+    assert (
+        document_name(doc(text=text))
+        == "Russia's Defence Ministry said on Monday that no more than…"
+    )
     assert document_name(doc(path="in/feed.jsonl:14")) == "feed.jsonl, line 14"
     from claimledger.records import Quantity
 

@@ -94,7 +94,7 @@ def test_every_page_answers_with_security_headers(client: TestClient, path: str)
     )
     assert "script-src 'self';" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     _assert_no_markup_injected(response.text)
 
 
@@ -442,10 +442,7 @@ def test_downloads_hold_the_filtered_rows(client: TestClient) -> None:
 
 def test_claims_show_their_sentence_and_facets(client: TestClient) -> None:
     html = client.get("/claims?subject=north+korean").text
-    assert (
-        f'<a href="/documents/{SEED_ID}#claim-c6" title="the sentence in the article">'
-        in html
-    )
+    assert f'<a href="/documents/{SEED_ID}#claim-c6" title="the sentence in the article">' in html
     assert "one-third of them" in html or "4,000" in html
     facets = html[html.index('aria-label="Facets"') :]
     assert re.search(r'href="\?subject=north\+korean&amp;measure=killed">killed</a>', facets)

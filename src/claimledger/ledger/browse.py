@@ -433,8 +433,10 @@ def find_conflicts(ledger: Ledger, filters: ConflictFilters) -> list[RelationRow
         rows = [
             r
             for r in rows
-            if any(wanted in (s.source or "").lower() or wanted in (s.root or "").lower()
-                   for s in _sides(r))
+            if any(
+                wanted in (s.source or "").lower() or wanted in (s.root or "").lower()
+                for s in _sides(r)
+            )
         ]
     if filters.outlet:
         wanted = filters.outlet.lower()
@@ -454,8 +456,9 @@ def find_conflicts(ledger: Ledger, filters: ConflictFilters) -> list[RelationRow
             )
         ]
     if filters.sort.lstrip("-") == "time":
-        rows.sort(key=lambda r: str(r.b.end or r.b.published or ""),
-                  reverse=filters.sort.startswith("-"))
+        rows.sort(
+            key=lambda r: str(r.b.end or r.b.published or ""), reverse=filters.sort.startswith("-")
+        )
     elif filters.sort.lstrip("-") == "subject":
         rows.sort(key=lambda r: (r.subject, -r.strength), reverse=filters.sort.startswith("-"))
     elif filters.sort == "-strength":
@@ -485,25 +488,31 @@ def conflict_facets(rows: Sequence[RelationRow], filters: ConflictFilters) -> li
     ]
 
 
-CONFLICT_COLUMNS = ("rank", "strength", "subject", "reason") + tuple(
-    f"{side}_{name}"
-    for side in ("a", "b")
-    for name in (
-        "claim",
-        "figure",
-        "measure",
-        "low",
-        "high",
-        "source",
-        "root",
-        "independent_roots",
-        "start",
-        "end",
-        "outlet",
-        "published",
-        "url",
-        "statement",
-    )
+CONFLICT_COLUMNS = (
+    "rank",
+    "strength",
+    "subject",
+    "reason",
+    *(
+        f"{side}_{name}"
+        for side in ("a", "b")
+        for name in (
+            "claim",
+            "figure",
+            "measure",
+            "low",
+            "high",
+            "source",
+            "root",
+            "independent_roots",
+            "start",
+            "end",
+            "outlet",
+            "published",
+            "url",
+            "statement",
+        )
+    ),
 )
 
 
@@ -618,13 +627,17 @@ def sentence_at(text: str, start: int, end: int) -> str:
     for m in _SENTENCE_END.finditer(text, 0, start):
         begin = m.end()
     after = _SENTENCE_END.search(text, end)
-    stop = after.start() + 1 if after and not after.group().isspace() else (
-        after.start() if after else len(text)
+    stop = (
+        after.start() + 1
+        if after and not after.group().isspace()
+        else (after.start() if after else len(text))
     )
     return text[begin:stop].strip()
 
 
-def claim_sentences(ledger: Ledger, refs: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int], str]:
+def claim_sentences(
+    ledger: Ledger, refs: Iterable[tuple[str, int, int]]
+) -> dict[tuple[str, int], str]:
     """For each (document, start, end) of a figure, its sentence; keyed (document, start)."""
     wanted = list(refs)
     ids = sorted({doc for doc, _, _ in wanted})

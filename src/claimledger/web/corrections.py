@@ -187,7 +187,7 @@ async def add_correction(request: Request) -> Response:
             except LedgerError as exc:
                 return error_page(request, 404, "No such claim", str(exc))
             correction = Correction(
-                action,  # type: ignore[arg-type]
+                action,
                 names=names,
                 claims=keys,
                 value=value,

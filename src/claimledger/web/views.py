@@ -23,8 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from claimledger.errors import ClaimledgerError
-from claimledger.ledger import ClaimQuery, Ledger
-from claimledger.ledger import browse
+from claimledger.ledger import ClaimQuery, Ledger, browse
 from claimledger.ledger.browse import (
     BrowseError,
     ClaimFilters,
@@ -33,7 +32,6 @@ from claimledger.ledger.browse import (
 )
 from claimledger.ledger.corrections import ClaimKey, Correction
 from claimledger.ledger.reads import (
-    ClaimGroup,
     LedgerDocumentWithText,
     RelationRow,
     SourceRow,
@@ -52,7 +50,10 @@ SECURITY_HEADERS = {
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a
+    # form's POST, and the corrections forms check that they were posted from here. Other
+    # sites still get no referrer (and links out carry rel="noreferrer").
+    "Referrer-Policy": "same-origin",
 }
 DOCUMENTS_PER_PAGE = 20
 CLAIMS_PER_PAGE = 50
@@ -97,12 +98,10 @@ def install(app: FastAPI, *, profile: str = "fast") -> None:
     async def on_http_exception(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         path = request.url.path
-        if path.startswith("/api/") or path.startswith("/static/") or exc.status_code not in (
-            404,
-            405,
-        ):
+        if path.startswith(("/api/", "/static/")) or exc.status_code not in (404, 405):
             if previous is not None:
-                return await previous(request, exc)  # type: ignore[no-any-return]
+                answer = previous(request, exc)
+                return answer if isinstance(answer, Response) else await answer
             from fastapi.exception_handlers import http_exception_handler
 
             return await http_exception_handler(request, exc)
@@ -137,7 +136,7 @@ _page = page
 
 
 def _conflict_count(request: Request) -> int | None:
-    ledger = getattr(request.app.state, "ledger", None)
+    ledger: Ledger | None = getattr(request.app.state, "ledger", None)
     if ledger is None:
         return None
     try:
@@ -148,9 +147,7 @@ def _conflict_count(request: Request) -> int | None:
 
 def error_page(request: Request, status: int, title: str, message: str) -> Response:
     """An HTML error page: 400 names the bad value, 404 the missing page."""
-    return page(
-        request, "error.html", {"title": title, "message": message}, status_code=status
-    )
+    return page(request, "error.html", {"title": title, "message": message}, status_code=status)
 
 
 def _bad_request(request: Request, error: BrowseError) -> Response:
@@ -273,9 +270,7 @@ def _router(profile: str) -> APIRouter:
             found.document, found.entities, found.attributions, found.claims, stored=True
         )
         refs = browse.conflict_refs(ledger)
-        context["conflicts"] = {
-            c.id: refs.get(f"{document_id}/{c.id}", 0) for c in found.claims
-        }
+        context["conflicts"] = {c.id: refs.get(f"{document_id}/{c.id}", 0) for c in found.claims}
         by_key = corrections_by_claim(ledger.corrections())
         context["corrections"] = {
             c.id: by_key.get(claim_key(document_id, c), []) for c in found.claims
@@ -315,11 +310,7 @@ def _router(profile: str) -> APIRouter:
         ledger = _ledger(request)
         refs = {f"{a_document}/{a_claim}", f"{b_document}/{b_claim}"}
         found = next(
-            (
-                r
-                for r in ledger.relations(kind="conflicts")
-                if {r.a.ref, r.b.ref} == refs
-            ),
+            (r for r in ledger.relations(kind="conflicts") if {r.a.ref, r.b.ref} == refs),
             None,
         )
         if found is None:
@@ -480,7 +471,6 @@ def _router(profile: str) -> APIRouter:
     return router
 
 
-
 def _sentences(ledger: Ledger, relations: Sequence[RelationRow]) -> dict[str, str]:
     """The sentence of each claim on either side of ``relations``, by ref."""
     wanted = {}
@@ -513,8 +503,11 @@ def _claims(request: Request, download: str | None) -> Response:
     sentences = browse.claim_sentences(
         ledger,
         (
-            (r.document, int((r.claim.quantity.spans or ((0, 0),))[0][0]),
-             int((r.claim.quantity.spans or ((0, 0),))[0][1]))
+            (
+                r.document,
+                int((r.claim.quantity.spans or ((0, 0),))[0][0]),
+                int((r.claim.quantity.spans or ((0, 0),))[0][1]),
+            )
             for r in found.rows
         ),
     )
@@ -745,8 +738,6 @@ def _date(value: str | None, name: str, errors: list[str]) -> dt.date | None:
         return None
 
 
-
-
 @dataclass(frozen=True)
 class SourceLine:
     """A source as the sources page lists it: the ledger's row, where its statements went
@@ -845,8 +836,9 @@ def _group(ledger: Ledger, subject: str, measure: Measure | None) -> dict[str, A
             sections.append(RelationSection(kind, rows, total))
     measures_here = sorted({p.claim.measure for p in every_point})
     corrections = [
-        c for c in ledger.corrections() if c.action == "merge_subjects" and subject in
-        {n.strip().lower() for n in c.names}
+        c
+        for c in ledger.corrections()
+        if c.action == "merge_subjects" and subject in {n.strip().lower() for n in c.names}
     ]
     return {
         "title": f"Claims about {subject}",

@@ -209,3 +209,14 @@ def test_an_untitled_article_is_named_by_outlet_and_date_or_first_words() -> Non
     third = Quantity(low=11000 / 3, high=11000 / 3, approx=False, text="one-third",
                      spans=((0, 9),), value=11000 / 3)  # fmt: skip
     assert figure(third) == "3,667"
+
+
+def test_badges_count_each_claims_conflicts(corpus: Ledger) -> None:
+    rows = browse.find_conflicts(corpus, ConflictFilters.parse({}))
+    refs = browse.conflict_refs(corpus)
+    assert sum(refs.values()) == 2 * len(rows)
+    # every conflict of the corpus has the ministry's "no more than 500" on one side
+    assert max(refs.values()) == len(rows)
+    groups = browse.conflict_groups(corpus)
+    deployed = sum(1 for r in rows if "deployed" in (r.a.measure, r.b.measure))
+    assert groups[("north korean soldiers", "deployed")] == deployed

@@ -468,3 +468,134 @@ def test_a_large_group_charts_a_sample_that_keeps_every_conflict() -> None:
     assert [p.ref for p in sample] == sorted((p.ref for p in sample), key=lambda r: int(r[3:]))
     assert all(p in sample for p in points if p.conflicts)  # all 20 of them
     assert _chart_sample(points[:50], 100) == points[:50]
+
+
+# --- corrections behind the write token ---------------------------------------------------
+
+TOKEN = "web-test-token"
+
+
+@pytest.fixture
+def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The UI over a ledger of the seed article, with a write token set."""
+    ledger = Ledger(tmp_path_factory.mktemp("writable") / "ledger.sqlite")
+    ledger.store(
+        analyze(
+            SEED.read_text("utf-8"),
+            published=dt.date(2025, 2, 1),
+            path="demo/kursk-north-korean-troops.txt",
+        )
+    )
+    ledger.reconcile()
+    app = FastAPI()
+    app.state.ledger = ledger
+    app.state.settings = SimpleNamespace(token=TOKEN)
+    web.install(app)
+    yield TestClient(app, base_url="http://testserver")
+    ledger.close()
+
+
+def _conflicts(client: TestClient) -> int:
+    found = re.search(r'<span class="count-heading">(\d+)</span>', client.get("/conflicts").text)
+    assert found
+    return int(found.group(1))
+
+
+DISMISS = {
+    "action": "dismiss",
+    "claim_a": f"{SEED_ID}/c8",
+    "claim_b": f"{SEED_ID}/c1",
+    "note": "another sector of the front",
+    "reviewer": "Example Fact Check",
+    "next": "/conflicts",
+}
+
+REFUSED = [
+    # (form changes, headers, status, words of the page)
+    ({"token": ""}, {}, 401, "token is missing"),
+    ({"token": "wrong"}, {}, 401, "not the server&#39;s write token"),
+    ({"token": TOKEN}, {"origin": "https://elsewhere.example"}, 403, "this site&#39;s pages"),
+    ({"token": TOKEN}, {"origin": "null"}, 403, "this site&#39;s pages"),
+    ({"token": TOKEN, "action": "explode"}, {}, 400, "&#39;explode&#39;"),
+    ({"token": TOKEN, "claim_b": f"{SEED_ID}/c99"}, {}, 404, "c99"),
+    ({"token": TOKEN, "note": "x" * 2_001}, {}, 400, "longer than 2,000"),
+]
+
+
+@pytest.mark.parametrize(("changes", "headers", "status", "words"), REFUSED)
+def test_a_refused_correction_changes_nothing(
+    writable: TestClient, changes: dict[str, str], headers: dict[str, str], status: int, words: str
+) -> None:
+    before = _conflicts(writable)
+    response = writable.post("/corrections", data={**DISMISS, **changes}, headers=headers)
+    assert response.status_code == status
+    assert words in response.text
+    assert _conflicts(writable) == before
+    assert "No corrections yet" in writable.get("/corrections").text
+
+
+def test_a_dismissed_conflict_leaves_the_page_and_comes_back(writable: TestClient) -> None:
+    before = _conflicts(writable)
+    response = writable.post(
+        "/corrections",
+        data={**DISMISS, "token": TOKEN},
+        headers={"origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/conflicts"
+    assert _conflicts(writable) == before - 1
+    page = writable.get("/conflicts").text
+    assert "another sector of the front" in page and "Example Fact Check" in page
+    exported = writable.get("/conflicts.json").json()
+    pairs = [{r["a"]["ref"], r["b"]["ref"]} for r in exported["rows"]]
+    assert {f"{SEED_ID}/c8", f"{SEED_ID}/c1"} not in pairs
+    listed = writable.get("/corrections").text
+    assert f'href="/documents/{SEED_ID}#claim-c8"' in listed
+    correction_id = re.search(r'action="/corrections/(\d+)/remove"', listed)
+    assert correction_id
+    removed = writable.post(
+        f"/corrections/{correction_id.group(1)}/remove",
+        data={"token": TOKEN, "next": "//elsewhere.example/"},
+        follow_redirects=False,
+    )
+    assert removed.status_code == 303
+    assert removed.headers["location"] == "/corrections"  # never another site
+    assert _conflicts(writable) == before
+
+
+def test_a_fixed_measure_is_shown_on_its_claim(writable: TestClient) -> None:
+    response = writable.post(
+        "/corrections",
+        data={
+            "action": "set_measure",
+            "claim_a": f"{SEED_ID}/c6",
+            "value": "killed_or_wounded",
+            "token": TOKEN,
+            "reviewer": "Desk",
+            "next": f"/documents/{SEED_ID}",
+        },
+    )
+    assert response.status_code == 200  # followed to the article
+    assert "set measure" in response.text and "killed_or_wounded" in response.text
+    assert "Desk" in response.text
+    bad = writable.post(
+        "/corrections",
+        data={"action": "set_measure", "claim_a": f"{SEED_ID}/c6", "value": "x", "token": TOKEN},
+    )
+    assert bad.status_code == 400 and "&#39;x&#39;" in bad.text
+
+
+def test_merged_subjects_are_shown_on_the_group(writable: TestClient) -> None:
+    response = writable.post(
+        "/corrections",
+        data={
+            "action": "merge_subjects",
+            "name_a": "russian soldiers",
+            "name_b": "soldiers",
+            "token": TOKEN,
+            "next": "/groups?subject=soldiers",
+        },
+    )
+    assert response.status_code == 200
+    assert "merge subjects &#39;russian soldiers&#39; and &#39;soldiers&#39;" in response.text

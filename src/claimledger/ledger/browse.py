@@ -547,11 +547,42 @@ def conflicts_csv(rows: Iterable[RelationRow]) -> str:
 
 
 def conflict_refs(ledger: Ledger) -> dict[str, int]:
-    """How many conflicts each claim ("DOCUMENT/CLAIM") is in."""
+    """How many conflicts each claim ("DOCUMENT/CLAIM") is in: one read of the relations
+    table, without the claims' summaries, for the badges of every list."""
+    ledger.count_relations(kind="conflicts")  # reconciles first if the ledger changed
+    r = t.relations
     counts: dict[str, int] = defaultdict(int)
-    for r in ledger.relations(kind="conflicts"):
-        counts[r.a.ref] += 1
-        counts[r.b.ref] += 1
+    with ledger.engine.connect() as conn:
+        for a_doc, a_claim, b_doc, b_claim in conn.execute(
+            sa.select(r.c.a_document, r.c.a_claim, r.c.b_document, r.c.b_claim).where(
+                r.c.kind == "conflicts"
+            )
+        ):
+            counts[f"{a_doc}/{a_claim}"] += 1
+            counts[f"{b_doc}/{b_claim}"] += 1
+    return dict(counts)
+
+
+def conflict_groups(ledger: Ledger) -> dict[tuple[str, str], int]:
+    """How many conflicts each (subject, measure) group is in, a conflict counting once for
+    each measure of its two claims."""
+    ledger.count_relations(kind="conflicts")
+    r, f = t.relations, t.claim_facts
+    fa, fb = f.alias("fa"), f.alias("fb")
+    query = (
+        sa.select(r.c.subject, fa.c.measure, fb.c.measure)
+        .select_from(
+            r.join(fa, (fa.c.document_id == r.c.a_document) & (fa.c.claim_id == r.c.a_claim)).join(
+                fb, (fb.c.document_id == r.c.b_document) & (fb.c.claim_id == r.c.b_claim)
+            )
+        )
+        .where(r.c.kind == "conflicts")
+    )
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    with ledger.engine.connect() as conn:
+        for subject, a_measure, b_measure in conn.execute(query):
+            for measure in {a_measure, b_measure}:
+                counts[(subject, measure)] += 1
     return dict(counts)
 
 

@@ -343,10 +343,7 @@ def _router(profile: str) -> APIRouter:
             return _bad_request(request, error)
         if not subject:
             index = ledger.claim_groups()
-            counts: dict[tuple[str, str], int] = defaultdict(int)
-            for r in ledger.relations(kind="conflicts"):
-                for m in {r.a.measure, r.b.measure}:
-                    counts[(r.subject, m)] += 1
+            counts = browse.conflict_groups(ledger)
             return page(
                 request,
                 "groups.html",
@@ -854,6 +851,7 @@ def _group(ledger: Ledger, subject: str, measure: Measure | None) -> dict[str, A
         "sections": sections,
         "sentences": _sentences(ledger, [r for s in sections for r in s.rows[:50]]),
         "corrections": corrections,
+        "subjects": sorted(k for k in keys if k and k != subject),
         "next_url": group_url_of(subject, measure),
     }
 

@@ -252,6 +252,10 @@ def test_keyboard_reaches_the_card(server: str, page: tuple[Page, Watch]) -> Non
     expect(p.locator("#card-popover")).to_contain_text("4,000 (one-third of 12,000)")
     p.keyboard.press("Escape")
     expect(p.locator("#card-popover")).to_be_hidden()
+    # a figure is reached by keyboard too, and shows its statement's card
+    p.locator("#claim-c7").focus()
+    expect(p.locator("#card-popover")).to_contain_text("Oleksandr Syrskyi")
+    assert p.evaluate("document.activeElement.id") == "claim-c7"
 
 
 def test_hostile_article_runs_no_script(

@@ -156,7 +156,7 @@ HIGHLIGHT_CASES = [
         "said 5 men",
         [(0, 10, "content", "a1"), (5, 6, "figure", "a1")],
         '<mark class="content" data-attribution="a1" tabindex="0">said '
-        '<mark class="figure" data-attribution="a1">5</mark> men</mark>',
+        '<mark class="figure" data-attribution="a1" tabindex="0">5</mark> men</mark>',
     ),
     (
         "abcdef",

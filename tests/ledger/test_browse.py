@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -17,6 +18,7 @@ from claimledger.ingest.run import ingest
 from claimledger.ledger import Ledger, browse
 from claimledger.ledger.browse import BrowseError, ClaimFilters, ConflictFilters
 from tests import paths
+from tests.conftest import _new_database
 
 BAD_VALUES = [
     # (query, the parameter named, words of the message)
@@ -113,13 +115,21 @@ def test_facets_count_the_filtered_values_and_keep_the_chosen_one() -> None:
 # --- on the acceptance corpus -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Ledger:
-    ledger = Ledger(tmp_path_factory.mktemp("browse") / "ledger.sqlite")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def corpus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Ledger]:
+    """The acceptance corpus ingested into a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        target = str(tmp_path_factory.mktemp("browse") / "ledger.sqlite")
+    else:
+        target = _new_database(request.getfixturevalue("postgres_server"))
+    ledger = Ledger(target)
     tally = ingest([paths.CORPUS], ledger, workers=1)
     assert tally.failed == []
     ledger.reconcile()
-    return ledger
+    yield ledger
+    ledger.close()
 
 
 CLAIM_VIEWS = [
@@ -220,3 +230,17 @@ def test_badges_count_each_claims_conflicts(corpus: Ledger) -> None:
     groups = browse.conflict_groups(corpus)
     deployed = sum(1 for r in rows if "deployed" in (r.a.measure, r.b.measure))
     assert groups[("north korean soldiers", "deployed")] == deployed
+
+
+def test_a_claims_sentence_and_an_articles_opening(corpus: Ledger) -> None:
+    (row,) = browse.find_claims(corpus, ClaimFilters.parse({"q": "engineers"}))
+    start, end = row.claim.quantity.spans[0]
+    found = browse.claim_sentences(corpus, [(row.document, start, end)])
+    assert found[(row.document, start)] == (
+        "Russia's Defence Ministry said on Monday that no more than 500 North Korean "
+        "servicemen were deployed in the Kursk region, and that all of them were engineers "
+        "and instructors serving far from the front line."
+    )
+    assert browse.openings(corpus, [row.document], chars=20) == {
+        row.document: "Moscow, December 17."
+    }

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -599,3 +600,20 @@ def test_merged_subjects_are_shown_on_the_group(writable: TestClient) -> None:
     )
     assert response.status_code == 200
     assert "merge subjects &#39;russian soldiers&#39; and &#39;soldiers&#39;" in response.text
+
+
+def test_the_served_app_answers_html_404s_and_keeps_the_apis_json(tmp_path: Path) -> None:
+    from claimledger.api import Settings
+    from claimledger.server import build_app
+
+    with TestClient(build_app(Settings(db=str(tmp_path / "ledger.sqlite")))) as client:
+        page = client.get("/nowhere")
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "There is no page at /nowhere" in page.text
+        api = client.get("/api/v1/nowhere")
+        assert api.status_code == 404
+        assert api.headers["content-type"] == "application/problem+json"
+        assert api.json()["detail"].startswith("no such endpoint")
+        assert client.get("/static/nothing.css").status_code == 404
+        assert client.get("/api/v1/claims?limit=0").status_code == 422

@@ -617,3 +617,23 @@ def test_the_served_app_answers_html_404s_and_keeps_the_apis_json(tmp_path: Path
         assert api.json()["detail"].startswith("no such endpoint")
         assert client.get("/static/nothing.css").status_code == 404
         assert client.get("/api/v1/claims?limit=0").status_code == 422
+
+
+TICKS = [
+    # (the largest figure, the axis's ticks, their labels)
+    (12_100, [0, 5_000, 10_000, 15_000], ["0", "5k", "10k", "15k"]),
+    (330, [0, 100, 200, 300, 400], ["0", "100", "200", "300", "400"]),
+    (3, [0, 1, 2, 3], ["0", "1", "2", "3"]),
+    (0, [0, 1], ["0", "1"]),
+]
+
+
+@pytest.mark.parametrize(("top", "ticks", "labels"), TICKS)
+def test_a_charts_axis_has_round_ticks_labelled_alike(
+    top: float, ticks: list[float], labels: list[str]
+) -> None:
+    from claimledger.web.chart import nice_ticks, tick_label
+
+    found = nice_ticks(top)
+    assert found == ticks
+    assert [tick_label(t, found[-1]) for t in found] == labels

@@ -56,22 +56,24 @@ class BrowseError(ClaimledgerError):
 # --- reading filters --------------------------------------------------------------------
 
 
-def _text(params: Mapping[str, str], name: str) -> str | None:
+def text_param(params: Mapping[str, str], name: str) -> str | None:
+    """The text of parameter ``name``, stripped; None when empty; at most MAX_TEXT."""
     value = (params.get(name) or "").strip()
     if len(value) > MAX_TEXT:
         raise BrowseError(name, value[:40] + "…", f"longer than {MAX_TEXT} characters")
     return value or None
 
 
-def _choice(params: Mapping[str, str], name: str, choices: Sequence[str]) -> str | None:
-    value = _text(params, name)
+def choice_param(params: Mapping[str, str], name: str, choices: Sequence[str]) -> str | None:
+    """Parameter ``name`` if it is one of ``choices`` (None when empty)."""
+    value = text_param(params, name)
     if value is None or value in choices:
         return value
     raise BrowseError(name, value, f"not one of {', '.join(choices)}")
 
 
 def _date(params: Mapping[str, str], name: str) -> dt.date | None:
-    value = _text(params, name)
+    value = text_param(params, name)
     if value is None:
         return None
     try:
@@ -81,14 +83,14 @@ def _date(params: Mapping[str, str], name: str) -> dt.date | None:
 
 
 def _month(params: Mapping[str, str], name: str) -> str | None:
-    value = _text(params, name)
+    value = text_param(params, name)
     if value is None or _MONTH.match(value):
         return value
     raise BrowseError(name, value, "not a month; write it as YYYY-MM")
 
 
 def _number(params: Mapping[str, str], name: str) -> float | None:
-    value = _text(params, name)
+    value = text_param(params, name)
     if value is None:
         return None
     try:
@@ -102,7 +104,7 @@ def _number(params: Mapping[str, str], name: str) -> float | None:
 
 def page_number(params: Mapping[str, str]) -> int:
     """The ``page`` asked for (1 when none): a whole number from 1."""
-    value = _text(params, "page")
+    value = text_param(params, "page")
     if value is None:
         return 1
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
@@ -111,7 +113,7 @@ def page_number(params: Mapping[str, str]) -> int:
 
 
 def _sort(params: Mapping[str, str], keys: Sequence[str], default: str) -> str:
-    value = _text(params, "sort") or default
+    value = text_param(params, "sort") or default
     if value.lstrip("-") not in keys:
         raise BrowseError("sort", value, f"cannot sort by it; sort by one of {', '.join(keys)}")
     return value
@@ -166,18 +168,18 @@ class ClaimFilters(Filters):
         """The filters in ``params`` (a query string's), checked: :class:`BrowseError` on
         the first bad value."""
         found = cls(
-            q=_text(params, "q"),
-            subject=(_text(params, "subject") or "").lower() or None,
-            measure=_choice(params, "measure", MEASURES),
-            source=_text(params, "source"),
-            outlet=_text(params, "outlet"),
-            certainty=_choice(params, "certainty", CERTAINTY_ORDER),
+            q=text_param(params, "q"),
+            subject=(text_param(params, "subject") or "").lower() or None,
+            measure=choice_param(params, "measure", MEASURES),
+            source=text_param(params, "source"),
+            outlet=text_param(params, "outlet"),
+            certainty=choice_param(params, "certainty", CERTAINTY_ORDER),
             month=_month(params, "month"),
             since=_date(params, "since"),
             until=_date(params, "until"),
             min=_number(params, "min"),
             max=_number(params, "max"),
-            document=_text(params, "document"),
+            document=text_param(params, "document"),
             sort=_sort(params, CLAIM_SORTS, "time"),
         )
         if found.min is not None and found.max is not None and found.min > found.max:
@@ -208,13 +210,13 @@ class ConflictFilters(Filters):
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> ConflictFilters:
         return cls(
-            q=_text(params, "q"),
-            subject=(_text(params, "subject") or "").lower() or None,
-            measure=_choice(params, "measure", MEASURES),
-            source=_text(params, "source"),
-            outlet=_text(params, "outlet"),
-            claim=_text(params, "claim"),
-            document=_text(params, "document"),
+            q=text_param(params, "q"),
+            subject=(text_param(params, "subject") or "").lower() or None,
+            measure=choice_param(params, "measure", MEASURES),
+            source=text_param(params, "source"),
+            outlet=text_param(params, "outlet"),
+            claim=text_param(params, "claim"),
+            document=text_param(params, "document"),
             sort=_sort(params, CONFLICT_SORTS, "strength"),
         )
 
@@ -231,9 +233,9 @@ class SourceFilters(Filters):
     @classmethod
     def parse(cls, params: Mapping[str, str], kinds: Sequence[str]) -> SourceFilters:
         return cls(
-            q=_text(params, "q"),
-            kind=_choice(params, "kind", sorted(set(kinds))),
-            role=_choice(params, "role", ("root", "relay")),
+            q=text_param(params, "q"),
+            kind=choice_param(params, "kind", sorted(set(kinds))),
+            role=choice_param(params, "role", ("root", "relay")),
         )
 
 

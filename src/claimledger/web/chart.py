@@ -42,10 +42,14 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
     return [i * step for i in range(n + 1)]
 
 
-def tick_label(value: float) -> str:
-    if value >= 1_000_000:
+def tick_label(value: float, top: float) -> str:
+    """A tick's label, in thousands (or millions) for the whole axis when its top is 10,000
+    or more, so one axis never mixes "5,000" and "10k"."""
+    if value == 0:
+        return "0"
+    if top >= 10_000_000:
         return f"{value / 1_000_000:g}M"
-    if value >= 10_000:
+    if top >= 10_000:
         return f"{value / 1_000:g}k"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -95,7 +99,7 @@ def _svg(rows: Sequence[TimelineRow], title: str, root: str) -> Markup:
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" '
             f'y2="{y(tick):.1f}"/><text class="tick" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" '
-            f'text-anchor="end">{tick_label(tick)}</text>'
+            f'text-anchor="end">{tick_label(tick, ceiling)}</text>'
         )
     middle = first + (last - first) / 2
     for day, anchor in ((first, "start"), (middle, "middle"), (last, "end")):

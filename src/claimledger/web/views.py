@@ -223,7 +223,7 @@ def _router(profile: str) -> APIRouter:
         ledger = _ledger(request)
         params = _params(request)
         try:
-            words = browse._text(params, "q")
+            words = browse.text_param(params, "q")
             number = browse.page_number(params)
         except BrowseError as error:
             return _bad_request(request, error)
@@ -337,8 +337,8 @@ def _router(profile: str) -> APIRouter:
         ledger = _ledger(request)
         params = _params(request)
         try:
-            subject = (browse._text(params, "subject") or "").lower()
-            measure = browse._choice(params, "measure", MEASURES)
+            subject = (browse.text_param(params, "subject") or "").lower()
+            measure = browse.choice_param(params, "measure", MEASURES)
         except BrowseError as error:
             return _bad_request(request, error)
         if not subject:

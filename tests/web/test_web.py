@@ -548,6 +548,8 @@ def test_a_dismissed_conflict_leaves_the_page_and_comes_back(writable: TestClien
     assert _conflicts(writable) == before - 1
     page = writable.get("/conflicts").text
     assert "another sector of the front" in page and "Example Fact Check" in page
+    # each dismissed claim links to its sentence
+    assert f'href="/documents/{SEED_ID}#claim-c8">“two” in its article</a>' in page
     exported = writable.get("/conflicts.json").json()
     pairs = [{r["a"]["ref"], r["b"]["ref"]} for r in exported["rows"]]
     assert {f"{SEED_ID}/c8", f"{SEED_ID}/c1"} not in pairs

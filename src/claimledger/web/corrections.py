@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import threading
 from collections import defaultdict
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
@@ -22,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from claimledger.errors import LedgerError
-from claimledger.ledger.corrections import ACTIONS, Correction, CorrectionError
+from claimledger.ledger.corrections import ACTIONS, ClaimKey, Correction, CorrectionError
 from claimledger.ledger.store import Ledger
 from claimledger.web.views import MEASURES, SECURITY_HEADERS, claim_key, error_page, page
 
@@ -48,14 +47,14 @@ def _ledger(request: Request) -> Ledger:
     return ledger
 
 
-def claim_refs(ledger: Ledger, corrections: list[Correction]) -> dict[Any, str]:
+def claim_refs(ledger: Ledger, corrections: list[Correction]) -> dict[ClaimKey, str]:
     """The current "DOCUMENT/CLAIM" of each claim the corrections name, where it is still
     in the ledger."""
     wanted = defaultdict(set)
     for c in corrections:
         for key in c.claims:
             wanted[key.document].add(key)
-    found: dict[Any, str] = {}
+    found: dict[ClaimKey, str] = {}
     for document_id, keys in wanted.items():
         detail = ledger.document(document_id)
         if detail is None:

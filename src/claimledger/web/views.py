@@ -606,10 +606,17 @@ def _conflicts(request: Request, download: str | None) -> Response:
             "sentences": _sentences(ledger, found.rows),
             "measures": MEASURES,
             "dismissed": dismissed,
+            "dismissed_refs": _claim_refs(ledger, dismissed),
             "next_url": "/conflicts" + (_query(kept) if kept else ""),
             **_pager(kept, found),
         },
     )
+
+
+def _claim_refs(ledger: Ledger, corrections: list[Correction]) -> dict[ClaimKey, str]:
+    from claimledger.web.corrections import claim_refs
+
+    return claim_refs(ledger, corrections)
 
 
 def _sources(request: Request, download: str | None) -> Response:

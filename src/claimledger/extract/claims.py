@@ -71,6 +71,7 @@ def build_claims(
         found.append((figure, carried))
         scopes[id(figure)] = [figure.tokens.sent]
     found.sort(key=lambda pair: pair[0].tokens.start)
+    found = [pair for pair in found if not _describes_speaker(pair[0], raws)]
     claims: list[Claim] = []
     raw_of: dict[str, RawFigure] = {}
     for figure, said_in in found:
@@ -117,6 +118,22 @@ def build_claims(
         )
         raw_of[claim_id] = figure
     return tuple(claims)
+
+
+def _describes_speaker(figure: RawFigure, raws: Sequence[RawAttribution]) -> bool:
+    """A figure inside the words that name a speaker, counting something else than the
+    speaker: "said a relative of two of the victims", "a mother of three told reporters".
+    A figure the attribution reader took for the speaker itself ("with many thousands
+    believed to be under the rubble") is still a claim."""
+    start, end = figure.tokens.start, figure.tokens.end
+    for raw in raws:
+        source = raw.source
+        if source is None or not (source.start <= start and end <= source.end):
+            continue
+        head = source.root
+        if head.i != figure.anchor.i and not start <= head.i < end:
+            return True
+    return False
 
 
 def _within(child: RawAttribution, parent: RawAttribution) -> bool:

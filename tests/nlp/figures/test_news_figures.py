@@ -97,6 +97,21 @@ LISTS = [
      [("deployed", 11, 11), ("deployed", 8, 8), ("deployed", 300, 350)]),
     ("The mission said nine victims (two women and seven men) were found dead.",
      [("killed", 9, 9)]),
+    # a long list of groups included in a total stated before is its breakdown; a list
+    # under a total in the same sentence, or a short one, keeps its figures
+    ("Casualties included six nurses, 14 ambulance drivers, four aid workers and 19 "
+     "firefighters, the agency said.", []),
+    ("The agency said 300 people were hurt, including 40 children, 12 nurses and five "
+     "firefighters.",
+     [("wounded", 300, 300), ("wounded", 40, 40), ("wounded", 12, 12), ("wounded", 5, 5)]),
+    ("The dead include 40 children and 12 women, officials said.",
+     [("killed", 40, 40), ("killed", 12, 12)]),
+    # a zero says nothing happened: no more a claim than "no one was killed"
+    ("The Ridge fire was 0% contained on Monday, officials said.", []),
+    ("Officials said zero deaths and 12 injuries were recorded.", [("wounded", 12, 12)]),
+    # a figure in the words naming a speaker counts someone else than the speaker
+    ("“We were left alone,” said a cousin of three of the victims.", []),
+    ("A mother of two told reporters that 14 homes had burned.", [("destroyed", 14, 14)]),
     # who speaks is no figure; what a verb of finding did is one
     ("Two officials told reporters that 40 soldiers died.", [("killed", 40, 40)]),
     ("While air defences intercepted most of the projectiles, 48 drones and six missiles "

@@ -37,7 +37,9 @@ from claimledger.nlp.figures.numbers import (
 from claimledger.nlp.figures.raw import RawFigure
 from claimledger.nlp.figures.subject import subject_of_figure, subject_of_noun
 from claimledger.nlp.figures.vocabulary import (
+    BREAKDOWN_PARTS,
     FRACTION_NOUNS,
+    INCLUSION_VERBS,
     MONTHS,
     NOT_COUNTED,
     NOT_COUNTED_AFTER,
@@ -64,6 +66,8 @@ _ELIDED_DEPS = {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT
 _LISTING = {"including", "among", "include"}
 # Pronouns that refer back to the figure before: "about a third of them", "half of those".
 _BACK_PRONOUNS = {"them", "those", "whom", "these"}
+# How the parser hangs the items of a list on the first: "six nurses, 14 drivers and ...".
+_LIST_DEPS = {"conj", "appos"}
 _GLUED_PER = re.compile(r"^\d+(?:\.\d+)?per$", re.IGNORECASE)
 
 
@@ -124,7 +128,7 @@ def find_figures(content: Span, skip: Container[int], look_back: bool = True) ->
         if spot.base is not None:
             seen.update(range(spot.base[1].start, spot.base[1].end))
         reading = _measure(spot)
-        if _counts_nothing(spot, phrase, amount, reading):
+        if _counts_nothing(spot, phrase, amount, reading) or _no_figure(spot, amount):
             continue
         subject, key = _subject(spot, phrase)
         figures.append(
@@ -358,6 +362,41 @@ def _counts_nothing(spot: _Spot, phrase: Span, amount: Amount, reading: Reading)
     return bool(
         phrase[0].lower_ in WEAK_VAGUE or (len(phrase) > 1 and phrase[1].lower_ in WEAK_VAGUE)
     )
+
+
+def _no_figure(spot: _Spot, amount: Amount) -> bool:
+    """Whatever the measure: a zero ("0% contained", "zero deaths") states that nothing
+    happened, which the ledger no more keeps than "no one was killed"; and a part of a
+    breakdown of a total stated before ("Casualties included six nurses, 14 drivers and
+    three teachers"): the ledger keeps the total, not its long list of groups."""
+    if amount.low == 0 and not amount.high:
+        return True
+    return spot.noun is not None and _long_breakdown(spot.noun)
+
+
+def _long_breakdown(noun: Token) -> bool:
+    """A counted noun in a list of at least ``BREAKDOWN_PARTS`` counted nouns that is the
+    object of a verb of inclusion whose subject carries no figure of its own: "Casualties
+    included six nurses, 14 drivers and three teachers" (the casualties were counted
+    before). A list whose whole is counted in the sentence ("3,500 deaths, including
+    2,100 in the north and 1,400 in the south"), "the dead include 382 children" and
+    lists with fewer parts stay claims."""
+    first = noun
+    while first.dep_ in _LIST_DEPS:
+        first = first.head
+    verb = first.head
+    if first.dep_ not in {"dobj", "attr"} or verb.lemma_.lower() not in INCLUSION_VERBS:
+        return False
+    whole = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if whole is None or any(t.like_num or t.lower_ in VAGUE_HEADS for t in whole.subtree):
+        return False
+    parts, stack = 0, [first]
+    while stack:
+        node = stack.pop()
+        if any(c.dep_ == "nummod" for c in node.children):
+            parts += 1
+        stack.extend(c for c in node.children if c.dep_ in _LIST_DEPS)
+    return parts >= BREAKDOWN_PARTS
 
 
 def _is_speaker(noun: Token) -> bool:

@@ -72,5 +72,9 @@ NOT_COUNTED = words("numbers.not_counted")
 NOT_COUNTED_AFTER = words("numbers.not_counted_after")
 REFERENCE_DETERMINERS = words("numbers.reference_determiners")
 WEAK_VAGUE = words("numbers.weak_vague")
+# A list of this many groups or more, included in a total stated before, is a breakdown:
+# "Casualties included six nurses, 14 drivers and three teachers".
+INCLUSION_VERBS = words("numbers.inclusion_verbs")
+BREAKDOWN_PARTS = 3
 MONTHS = frozenset(sequence("time.months")) | frozenset(mapping("time.month_abbreviations"))
 REPORTING_VERBS = frozenset(lemma for row in rows("cues.verbs") for lemma in row["lemmas"])

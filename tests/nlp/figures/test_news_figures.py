@@ -90,13 +90,25 @@ LISTS = [
      [("killed", 40, 40), ("wounded", 300, 300)]),
     ("Officials said 2,000 homes burned.", [("destroyed", 2000, 2000)]),
     ("Several people were hurt in the three fires which have burned 9,000 acres, police said.",
-     [("wounded", 3, 9), ("destroyed", 9000, 9000)]),
+     [("wounded", 3, 9), ("other", 9000, 9000)]),
     # a figure that totals the ones it restates takes their measure; a breakdown does not
     ("The governor said the state had deployed 11 helicopters and 8 rescue teams — 300 to "
      "350 personnel in all — to the valley.",
      [("deployed", 11, 11), ("deployed", 8, 8), ("deployed", 300, 350)]),
+    ("The sheriff said the county had sent 6 helicopters, 10 drones and 4 dive teams — 150 "
+     "to 200 personnel in all — to the river.",
+     [("deployed", 6, 6), ("other", 10, 10), ("deployed", 4, 4), ("deployed", 150, 200)]),
     ("The mission said nine victims (two women and seven men) were found dead.",
      [("killed", 9, 9)]),
+    # weapons are launched whatever the verb; an area burns but is no structure; money is
+    # never a toll
+    ("The air force said Russia deployed over 600 drones and 11 missiles overnight.",
+     [("other", 600, 660), ("other", 11, 11)]),
+    ("The army said it deployed 3,000 troops to the border.", [("deployed", 3000, 3000)]),
+    ("Officials said the Cedar fire has burned more than 4,000 acres and destroyed 120 homes.",
+     [("other", 4000, 4400), ("destroyed", 120, 120)]),
+    ("Insurers said losses could reach $40 billion.", [("other", 4e10, 4e10)]),
+    ("The agency said it had paid $300 million to displaced families.", [("other", 3e8, 3e8)]),
     # a long list of groups included in a total stated before is its breakdown; a list
     # under a total in the same sentence, or a short one, keeps its figures
     ("Casualties included six nurses, 14 ambulance drivers, four aid workers and 19 "

@@ -210,6 +210,9 @@ def _measure(spot: _Spot) -> Reading:
     """The spot's measure: from the role token's place and the counted noun's own words,
     and for an elided noun from the noun it borrows (or the measure, when nothing here
     says one: "the figure is expected to exceed 3,000")."""
+    if spot.currency is not None:
+        # money is never a toll: "losses of $40 billion", "$300 million to displaced families"
+        return Reading("other", None, False)
     if spot.whole and spot.noun is not None:
         own = {"noun", "modifier", "participle"}
         return decide(c for c in cues_of(spot.noun) if c.place in own)
@@ -253,7 +256,10 @@ def _listed_in(counted: Token) -> Reading | None:
         whole = node.head
         if not _at_least(counted, whole):
             return None
-        reading = decide(cues_of(whole))
+        first = whole
+        while first.dep_ == "conj":
+            first = first.head  # the list's verb is read from its first item
+        reading = decide(cues_of(first))
         return reading if reading.measure != "other" else None
     if node.dep_ != "pobj" or node.head.lower_ not in _LISTING:
         return None

@@ -42,6 +42,12 @@ for _row in rows("measures.phrase"):
 # Measure verbs that give their measure only when what they count is this subject: "lost
 # 300 soldiers", not "lost 30 tanks".
 VERB_COUNTS = mapping("measures.verb_counts")
+# What a measure verb never gives its measure to, by a word of what it counts (the subject
+# key): "deployed 800 drones" is `other` as "launched 800 drones" is; "burned 5,000 acres"
+# is `other`, an area being no structure.
+VERB_NEVER_COUNTS: dict[str, set[str]] = {
+    row["measure"]: set(row["words"]) for row in rows("measures.verb_never_counts")
+}
 # The key of a figure whose words name no one ("1,000 deaths", "dozens more were missing"):
 # what is counted is people.
 PEOPLE = "people"

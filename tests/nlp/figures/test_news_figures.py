@@ -100,6 +100,14 @@ LISTS = [
      [("deployed", 6, 6), ("other", 10, 10), ("deployed", 4, 4), ("deployed", 150, 200)]),
     ("The mission said nine victims (two women and seven men) were found dead.",
      [("killed", 9, 9)]),
+    # a number that leaves out the noun before borrows its measure only when it has no
+    # verb of its own that says what happened to it
+    ("At least 40 migrants have drowned and more than 90 have been rescued, the coast "
+     "guard said.", [("killed", 40, 44), ("other", 90, 99)]),
+    ("The ministry said 300 soldiers were captured and 200 were later released.",
+     [("captured", 300, 300), ("other", 200, 200)]),
+    ("Officials said 2,000 bodies had been recovered, and another 900 are in morgues.",
+     [("killed", 2000, 2000), ("killed", 900, 900)]),
     # weapons are launched whatever the verb; an area burns but is no structure; money is
     # never a toll
     ("The air force said Russia deployed over 600 drones and 11 missiles overnight.",

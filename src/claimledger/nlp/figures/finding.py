@@ -20,6 +20,7 @@ from claimledger.nlp.figures.measure import (
     cues_of,
     decide,
     is_measure_noun,
+    predicate,
     total_of_verb,
     total_subject_cues,
     total_verb,
@@ -66,6 +67,8 @@ _ELIDED_DEPS = {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT
 _LISTING = {"including", "among", "include"}
 # Pronouns that refer back to the figure before: "about a third of them", "half of those".
 _BACK_PRONOUNS = {"them", "those", "whom", "these"}
+# Verbs that say nothing of what a number counts: "another 900 are in morgues".
+_EMPTY_VERBS = {"be", "remain", "have", "include", "stand", "number", "total", "reach"}
 # How the parser hangs the items of a list on the first: "six nurses, 14 drivers and ...".
 _LIST_DEPS = {"conj", "appos"}
 _GLUED_PER = re.compile(r"^\d+(?:\.\d+)?per$", re.IGNORECASE)
@@ -224,12 +227,29 @@ def _measure(spot: _Spot) -> Reading:
         cues += [c for c in counted if c.place in {"noun", "modifier", "participle", "owner"}]
     reading = decide(cues)
     if reading.measure == "other" and spot.borrowed is not None:
+        if _own_verb(spot.role, spot.borrowed):
+            return reading  # "59 migrants drowned and more than 100 have been rescued"
         return Reading(spot.borrowed.measure, spot.borrowed.measure_tokens, False)
     if reading.measure == "other":
         whole = _listed_in(spot.noun if spot.noun is not None else spot.role)
         if whole is not None:
             return whole
     return reading
+
+
+def _own_verb(number: Token, borrowed: RawFigure) -> bool:
+    """Whether a number that leaves out the noun of the figure before has a verb of its own
+    that says what happened to it, so that it borrows the noun but not the measure: "59
+    migrants drowned and more than 100 have been rescued" (rescued: `other`). "Be" and the
+    verbs of a list say nothing of their own ("2,000 bodies, and another 900 are in
+    morgues": killed)."""
+    verb = predicate(number)
+    if verb is None or verb.pos_ != "VERB" or verb.lemma_.lower() in _EMPTY_VERBS:
+        return False
+    said = borrowed.measure_tokens
+    if said is not None and said.start <= verb.i < said.end:
+        return False
+    return number.dep_ in {"nsubj", "nsubjpass", "dobj"}
 
 
 def _count_on(noun: Token) -> float | None:

@@ -67,6 +67,9 @@ _ELIDED_DEPS = {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT
 _LISTING = {"including", "among", "include"}
 # Pronouns that refer back to the figure before: "about a third of them", "half of those".
 _BACK_PRONOUNS = {"them", "those", "whom", "these"}
+# Words that place a figure among others, which the parser may take for its noun: "a
+# record 728 drones" (728 on "record").
+_PLACING = {"record", "total", "combined"}
 # Verbs that say nothing of what a number counts: "another 900 are in morgues".
 _EMPTY_VERBS = {"be", "remain", "have", "include", "stand", "number", "total", "reach"}
 # How the parser hangs the items of a list on the first: "six nurses, 14 drivers and ...".
@@ -189,6 +192,8 @@ def _spot(
         noun = head.head
         if head.dep_ != "nummod" and not SUFFIXED.match(head.text):
             return None
+        if noun.lower_ in _PLACING and noun.dep_ in {"nmod", "compound", "amod"}:
+            noun = noun.head  # "a record 728 drones", parsed with 728 on "record"
         if glued_to_letters(head):
             return None
         if noun.lower_ in FRACTION_NOUNS or noun.lower_ in PERCENT_WORDS:

@@ -258,7 +258,7 @@ def test_the_approximation_spread_is_ten_percent() -> None:
 # --- the number words as data (data/lexicon/numbers.toml) -------------------------------------
 
 # Each list of numbers.toml and the read that takes it (the figures package reads the last
-# eleven).
+# twelve).
 NUMBER_LISTS = {
     "bounds": "mapping",
     "cardinals": "rows",
@@ -277,6 +277,7 @@ NUMBER_LISTS = {
     "reference_determiners": "words",
     "weak_vague": "words",
     "inclusion_verbs": "words",
+    "change_nouns": "words",
 }
 
 

@@ -108,6 +108,11 @@ LISTS = [
      [("captured", 300, 300), ("other", 200, 200)]),
     ("Officials said 2,000 bodies had been recovered, and another 900 are in morgues.",
      [("killed", 2000, 2000), ("killed", 900, 900)]),
+    # the earlier figure a change is measured from is the same quantity's
+    ("The ministry said 900 people had died, an increase from 700 last week.",
+     [("killed", 900, 900), ("killed", 700, 700)]),
+    ("The sheriff said 40 people were missing, a sharp drop from the 120 reported on Monday.",
+     [("missing", 40, 40), ("missing", 120, 120)]),
     # weapons are launched whatever the verb; an area burns but is no structure; money is
     # never a toll
     ("The air force said Russia deployed over 600 drones and 11 missiles overnight.",

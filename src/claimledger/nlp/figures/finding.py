@@ -39,6 +39,7 @@ from claimledger.nlp.figures.raw import RawFigure
 from claimledger.nlp.figures.subject import subject_of_figure, subject_of_noun
 from claimledger.nlp.figures.vocabulary import (
     BREAKDOWN_PARTS,
+    CHANGE_NOUNS,
     FRACTION_NOUNS,
     INCLUSION_VERBS,
     MONTHS,
@@ -524,7 +525,12 @@ def _elided_from(
     more than 5,300 structures, and the Eaton fire, more than 5,000" (looked for before
     the span read, too)."""
     listed = number.dep_ == "pobj" and number.head.lower_ in _LISTING
-    if number.dep_ not in _ELIDED_DEPS and not listed:
+    changed = (
+        number.dep_ == "pobj"
+        and number.head.lower_ == "from"
+        and number.head.head.lemma_.lower() in CHANGE_NOUNS
+    )  # "40 missing, a sharp drop from the 120 reported on Monday": the earlier figure
+    if number.dep_ not in _ELIDED_DEPS and not listed and not changed:
         return None
     if figures and figures[-1].anchor.sent == number.sent:
         return figures[-1]

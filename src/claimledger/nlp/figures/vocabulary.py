@@ -29,6 +29,9 @@ PERCENT_WORDS = words("numbers.percent_words")
 VAGUE_HEADS = words("numbers.vague_heads")
 # A range after one of these is a change, not an interval: "rose from 100 to 200".
 CHANGE_WORDS = words("numbers.change_words")
+# Nouns of change whose "from" names the earlier figure of the one before: "40 missing, a
+# sharp drop from the 120 reported on Monday".
+CHANGE_NOUNS = words("numbers.change_nouns")
 # Units of a duration, singular and plural: "three weeks" is no count of weeks.
 UNITS = {form: unit for unit in TIME_UNITS for form in (unit, f"{unit}s")}
 

@@ -28,7 +28,7 @@ from typing import Generic, Literal, TypeVar
 from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import names
-from claimledger.ledger.subjects import is_counted, is_population
+from claimledger.ledger.subjects import WHOLE_POPULATION, is_counted, is_population
 
 T = TypeVar("T")
 RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]
@@ -330,9 +330,38 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
             key = known_bodies.get((owner, body)) or (
                 known_bodies.get((None, body)) if len(body.split()) >= 3 else None
             )
+        if key is None and owner is None and words - names.body_heads():
+            # "the monitoring mission" in an article that names the UN: part of the name
+            # of the one body the gazetteer knows of an owner its article names
+            owners = {o for o, _, _ in in_article[e.document] if o} | e.countries
+            known = {
+                k for (o, b), k in known_bodies.items() if o in owners and words <= set(b.split())
+            }
+            if len(known) == 1:
+                key = known.pop()
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
         keys[i] = key
+    # "a ministry statement" beside "the health ministry in Gaza", neither with its owner
+    # written: a body whose words are part of the one larger body of its article and
+    # owner is that body (the larger ones settled first)
+    by_document: dict[str, list[int]] = defaultdict(list)
+    for i in bodies:
+        by_document[items[i].document].append(i)
+    for i in sorted(bodies, key=lambda i: (-len(bodies[i][1].split()), i)):
+        words = set(bodies[i][1].split())
+        if keys[i][:1] != ("body",) or not words:
+            continue
+        larger = {
+            keys[j]
+            for j in by_document[items[i].document]
+            if j != i
+            and words < set(bodies[j][1].split())
+            and keys[j][:1] in (("body",), ("known",))
+            and (bodies[i][0] is None or bodies[j][0] == bodies[i][0])
+        }
+        if len(larger) == 1:
+            keys[i] = larger.pop()
     return keys
 
 
@@ -598,6 +627,8 @@ class ClaimFacts:
     modality: str = "reported"  # projections, potentials and conditionals are not counts
     rate: str | None = None  # the period a rate is counted per ("day"); None: a total
     countries: frozenset[str] = frozenset()  # the countries its article names
+    # a population's own kind ("civilians", "migrants", "people"), filed under "people"
+    population: str | None = None
 
     @property
     def ref(self) -> str:
@@ -750,6 +781,8 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
         return None  # a rate per day and a total (or a rate per month) count different things
     if a.countries and b.countries and not a.countries & b.countries:
         return None  # articles about different countries: different events
+    if (a.population or WHOLE_POPULATION) != (b.population or WHOLE_POPULATION):
+        return _relate_populations(a, b)
     relation = _relate(a, b)
     if relation is None or relation.kind != "conflicts":
         return relation
@@ -773,6 +806,33 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
                 f"{_figure(placed)} in {placed.place} ({_when(a)} and {_when(b)})",
             )
     return relation
+
+
+def _relate_populations(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
+    """Two figures of one measure, one of a narrower population ("civilians",
+    "migrants") and one of all people: the same figure if they overlap, else the part
+    within its whole is compatible. Never a conflict: a toll of "people" is as often a
+    narrower count the words did not name (a city's, a day's) as the whole. Two narrower
+    populations (civilians and migrants), or `other` figures of two (a count of migrants
+    arrived, a count of people aboard), say nothing of each other."""
+    whole_a = (a.population or WHOLE_POPULATION) == WHOLE_POPULATION
+    whole_b = (b.population or WHOLE_POPULATION) == WHOLE_POPULATION
+    if whole_a == whole_b or a.measure != b.measure or a.measure in ("other", "absent"):
+        return None
+    part, whole = (b, a) if whole_a else (a, b)
+    relation = _relate(a, b)
+    if relation is None or relation.kind != "conflicts":
+        return relation
+    if _limits(part)[0] > _limits(whole)[1]:
+        return None
+    first, second = _earlier_first(a, b)
+    return Relation(
+        first.ref,
+        second.ref,
+        "compatible",
+        f"{part.population} ⊆ people: {_figure(part)} {part.population}, {_figure(whole)} "
+        f"people {a.measure.replace('_', ' ')} ({_when(first)} and {_when(second)})",
+    )
 
 
 def _relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
@@ -1064,6 +1124,34 @@ def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, 
         before[(b.root, b.measure)].append(b)
 
 
+def _claim_order(c: ClaimFacts) -> tuple[str, int, str]:
+    """Claims in the order their article states them: "c2" before "c10"."""
+    digits = "".join(ch for ch in c.claim if ch.isdigit())
+    return (c.document, int(digits) if digits else 0, c.claim)
+
+
+def repeats(claims: Iterable[ClaimFacts]) -> dict[str, str]:
+    """The claims that repeat a figure stated earlier in their own article (a headline, a
+    lead and the body giving one number for one thing), each with the first statement
+    of it: the same measure, population, rate, modality and number, no other place and no
+    other time. A repeat is one claim said twice: it is related to its first statement
+    only, so one figure does not stand in every relation twice."""
+    first: dict[tuple[object, ...], list[ClaimFacts]] = defaultdict(list)
+    found: dict[str, str] = {}
+    for c in sorted(claims, key=_claim_order):
+        stated = c.value if c.value is not None else c.low
+        key = (c.document, c.measure, c.population, c.polarity, c.rate, c.modality, c.unit, stated)
+        for o in first[key]:
+            same_place = not (c.place and o.place and c.place != o.place)
+            same_time = _gap(c, o) in (None, 0)
+            if same_place and same_time:
+                found[c.ref] = o.ref
+                break
+        else:
+            first[key].append(c)
+    return found
+
+
 def reconcile(
     claims: Iterable[ClaimFacts], *, dismissed: Mapping[frozenset[str], str] | None = None
 ) -> Reconciliation:
@@ -1080,9 +1168,18 @@ def reconcile(
     figure_of: dict[str, int] = {}
     for subject in sorted(by_subject):
         group = by_subject[subject]
+        repeat_of = repeats(group)
+        pairs = [
+            (a, b)
+            for a, b in (candidate_pairs(group) if is_counted(subject) else ())
+            if a.ref not in repeat_of and b.ref not in repeat_of
+        ]
+        facts_by_ref = {c.ref: c for c in group}
+        if is_counted(subject):
+            pairs += [(facts_by_ref[o], facts_by_ref[r]) for r, o in sorted(repeat_of.items())]
         found = [
             r
-            for a, b in (candidate_pairs(group) if is_counted(subject) else ())
+            for a, b in pairs
             if (r := relate(a, b)) is not None and frozenset((r.a, r.b)) not in dismissed
         ]
         relations.extend(sorted(found, key=lambda r: (r.a, r.b)))

@@ -185,6 +185,24 @@ MERGES = [
         "same body",
     ),
     (
+        "a role that names no country joins the holder its own article names",
+        [
+            entity("a", "e1", "Gov. Greg Abbott", roles=("Gov.",)),
+            entity("a", "e2", "governor", roles=("governor",)),
+        ],
+        [{"a/e1", "a/e2"}],
+        "holder of that role",
+    ),
+    (
+        "a role that names no country never joins a holder of another article",
+        [
+            entity("a", "e1", "Volyn Governor Ivan Rudnytskyi", roles=("Governor",)),
+            entity("b", "e1", "governor", roles=("governor",)),
+        ],
+        [],
+        "",
+    ),
+    (
         "two countries' health ministries stay two",
         [
             entity("a", "e1", "Syria's health ministry", "organization"),

@@ -248,12 +248,15 @@ def _is_body(e: DocumentEntity) -> bool:
     )
 
 
-def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
+def _entity_keys(
+    items: Sequence[DocumentEntity], why: dict[int, str] | None = None
+) -> list[tuple[str, ...]]:
     """The key each document entity is merged across documents by, with the rules of
     docs/reconciliation.md: equipment by name; a name that names no one only within its
     own document; a person by name less titles, owners and spelling; a body by owner and
     body, its owner found in its own article when the name leaves it out."""
     keys: list[tuple[str, ...]] = []
+    why = why if why is not None else {}  # the rule that gave an entity its key, if not the name
     bodies: dict[int, tuple[str | None, str]] = {}
     gazetteer = default_gazetteer()
     for i, e in enumerate(items):
@@ -339,6 +342,7 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
             }
             if len(known) == 1:
                 key = known.pop()
+                why[i] = "part of the name of the one body the gazetteer knows of an owner its article names"
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
         keys[i] = key
@@ -362,6 +366,7 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
         }
         if len(larger) == 1:
             keys[i] = larger.pop()
+            why[i] = "part of the name of the one larger body of its article"
     return keys
 
 
@@ -442,7 +447,8 @@ def resolve_entities(
             )
 
     # 1. the same key: the same name once titles, owners' forms and spellings are one
-    keys = _entity_keys(items)
+    why: dict[int, str] = {}
+    keys = _entity_keys(items, why)
     by_name: dict[str, int] = {}
     for i, (e, key) in enumerate(zip(items, keys, strict=True)):
         if key[0] in ("generic", "equipment"):
@@ -456,7 +462,10 @@ def resolve_entities(
         if key in by_key:
             first = items[by_key[key]]
             same = normalise_name(first.name) == normalise_name(e.name)
-            union(by_key[key], i, "" if same else _key_reason(key, first.name, e.name))
+            reason = "" if same else _key_reason(key, first.name, e.name)
+            if not same and (i in why or by_key[key] in why):
+                reason = f"{e.name!r} = {first.name!r}: {why.get(i) or why[by_key[key]]}"
+            union(by_key[key], i, reason)
         else:
             by_key[key] = i
 
@@ -494,6 +503,9 @@ def resolve_entities(
     # 3. a person named by role joins the one person with that role and country
     holders: dict[str, set[int]] = defaultdict(set)
     countries_of: dict[int, set[str]] = defaultdict(set)
+    documents_of: dict[int, set[str]] = defaultdict(set)
+    for i in people:
+        documents_of[find(i)].add(items[i].document)
     for i in people:
         countries_of[find(i)] |= _countries(" ".join(items[i].affiliations))
         for role in items[i].roles:
@@ -507,9 +519,11 @@ def resolve_entities(
             continue
         role, countries = named
         holding = {h for office in _offices(role) for h in holders.get(office, set())}
-        # a holder from the named country; failing that, one whose country is unknown
+        # a holder from the named country; failing that, one whose country is unknown (for
+        # a role that names no country, in its own article: "the governor" is the governor
+        # its article names, not one of another state in another story)
         matches = {r for r in holding if countries & countries_of[r]} or {
-            r for r in holding if not countries_of[r]
+            r for r in holding if not countries_of[r] and (countries or e.document in documents_of[r])
         }
         if len(matches) == 1:
             union(matches.pop(), i, f"{e.name!r} names the holder of that role")

@@ -22,7 +22,10 @@ MISSION = body("E2", "UN Human Rights Monitoring Mission in Ukraine")
 IOM = body("E3", "International Organization for Migration", "IOM")
 WHO = body("E4", "World Health Organization", "WHO")
 AIR_FORCE = body("E5", "Ukrainian Air Force")
-ENTITIES = {e.id: e for e in (UN, MISSION, IOM, WHO, AIR_FORCE)}
+JUNTA = body("E6", "Myanmar's military government")
+SPOKESMAN = body("E7", "military government spokesman", kind="person")
+IHNAT = body("E8", "Spokesperson Yuriy Ihnat", kind="person")
+ENTITIES = {e.id: e for e in (UN, MISSION, IOM, WHO, AIR_FORCE, JUNTA, SPOKESMAN, IHNAT)}
 
 
 def said(ref: str, root: str, *, source: str | None = "x") -> ClaimFacts:
@@ -57,6 +60,24 @@ ROOTS = [
         [said("a/c1", "E1"), said("a/c2", "E5")],
         [],
         ["E1", "E5"],
+    ),
+    (
+        "a person named only as a body's spokesman speaks for that body of its article",
+        [said("a/c1", "E7"), said("a/c2", "E6")],
+        [],
+        ["E6", "E6"],
+    ),
+    (
+        "a spokesman whose body its article does not name stays the spokesman",
+        [said("a/c1", "E7"), said("a/c2", "E5")],
+        [],
+        ["E7", "E5"],
+    ),
+    (
+        "a spokesperson with a name is that person",
+        [said("a/c1", "E8"), said("a/c2", "E5")],
+        [],
+        ["E8", "E5"],
     ),
     (
         "a report that names no one, in an article whose figures name no one, is the body "

@@ -546,6 +546,7 @@ def _settle_roots(
     country, else stands for its government. With no named source, they are the
     article's own report."""
     facts = _umbrella_as_its_body(facts, entities)
+    facts = _spokesperson_as_its_body(facts, entities)
     # named sources that are someone: a person or a body, not a phrase the extractor
     # took for a source ("spring escalation")
     named = Counter(
@@ -655,6 +656,43 @@ def _umbrella_as_its_body(
     return [
         replace(f, root=umbrellas[f.root], root_name=name_of[umbrellas[f.root]])
         if f.root in umbrellas
+        else f
+        for f in facts
+    ]
+
+
+def _spokesperson_as_its_body(
+    facts: list[ClaimFacts], entities: Mapping[str, LedgerEntity]
+) -> list[ClaimFacts]:
+    """A person named only as a body's relay ("a military government spokesman", "a
+    ministry spokesperson") speaks for the one body of that name among its article's
+    named sources: that body is the root."""
+    relay = names.relay_roles()
+    roots = {f.root for f in facts if f.root in entities}
+    spoken: dict[str, str] = {}
+    for r in roots:
+        words = entities[r].name.split()
+        if entities[r].kind != "person" or len(words) < 2 or words[-1].lower() not in relay:
+            continue
+        if any(w[:1].isupper() for w in words):
+            continue  # a proper name ("Spokesperson Yuriy Ihnat") is a person
+        _, body = names.body_key(" ".join(words[:-1]))
+        if not body:
+            continue
+        matches = [
+            b
+            for b in roots
+            if entities[b].kind == "organization"
+            and any(found == body for _, found in _owners(entities[b]))
+        ]
+        if len(matches) == 1:
+            spoken[r] = matches[0]
+    if not spoken:
+        return facts
+    name_of = {f.root: f.root_name for f in facts}
+    return [
+        replace(f, root=spoken[f.root], root_name=name_of[spoken[f.root]])
+        if f.root in spoken
         else f
         for f in facts
     ]

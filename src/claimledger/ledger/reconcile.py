@@ -333,16 +333,23 @@ def _entity_keys(
             key = known_bodies.get((owner, body)) or (
                 known_bodies.get((None, body)) if len(body.split()) >= 3 else None
             )
-        if key is None and owner is None and words - names.body_heads():
-            # "the monitoring mission" in an article that names the UN: part of the name
-            # of the one body the gazetteer knows of an owner its article names
-            owners = {o for o, _, _ in in_article[e.document] if o} | e.countries
+        if key is None and words - names.body_heads():
+            # "the monitoring mission" in an article that names the UN, "the UN's
+            # International Organization": part of the name of the one body the gazetteer
+            # knows of the owner it names, else of an owner its article names
+            owners = (
+                {owner}
+                if owner is not None
+                else {o for o, _, _ in in_article[e.document] if o} | e.countries
+            )
             known = {
-                k for (o, b), k in known_bodies.items() if o in owners and words <= set(b.split())
+                k
+                for k, (held, parts) in _known_parts().items()
+                if held & owners and any(words <= part for part in parts)
             }
             if len(known) == 1:
                 key = known.pop()
-                why[i] = "part of the name of the one body the gazetteer knows of an owner its article names"
+                why[i] = "part of the name of the one body the gazetteer knows of its owner"
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
         keys[i] = key
@@ -381,6 +388,18 @@ def _known_bodies() -> dict[tuple[str | None, str], tuple[str, ...]]:
                 if body:
                     found.setdefault((owner, body), ("known", normalise_name(entry.name)))
     return found
+
+
+@functools.cache
+def _known_parts() -> dict[tuple[str, ...], tuple[frozenset[str | None], tuple[frozenset[str], ...]]]:
+    """Each organisation of the gazetteer: the owners its names give it ("UN migration
+    agency": the UN) and the words of each of its bodies' names."""
+    found: dict[tuple[str, ...], tuple[set[str | None], list[frozenset[str]]]] = {}
+    for (owner, body), key in _known_bodies().items():
+        owners, parts = found.setdefault(key, (set(), []))
+        owners.add(owner)
+        parts.append(frozenset(body.split()))
+    return {k: (frozenset(o), tuple(p)) for k, (o, p) in found.items()}
 
 
 def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
@@ -552,7 +571,10 @@ def resolve_entities(
         elif _kind_hint(items, members) == "person":
             name = max(said, key=lambda n: (len(_person_tokens(n)), _looks_named(n), len(n), n))
         else:
-            name = max(said, key=lambda n: (not names.issued(n), said[n], len(n), n))
+            # nor "the territory's health ministry" when "Gaza's health ministry" is there
+            name = max(
+                said, key=lambda n: (not names.issued(n), not _relative(n), said[n], len(n), n)
+            )
         kinds = [items[j].kind for j in members if items[j].kind != "unknown"]
         # the commonest kind; ties go to the first in sorted order, never to hash order
         kind = max(sorted(set(kinds)), key=kinds.count) if kinds else "unknown"

@@ -117,6 +117,7 @@ BODY_KEYS = [
     ("Hamas-run health ministry", ("palestinian", "health ministry")),
     ("UK Defence Ministry", ("british", "defence ministry")),
     ("the UN's migration agency", ("united nations", "migration agency")),
+    ("the World Health Organization and its partners", (None, "world health organization")),
     # synonyms of one body (`body_synonyms`)
     ("the ruling junta", (None, "military government")),
     ("Myanmar's military government", ("myanmar", "military government")),

@@ -134,6 +134,10 @@ def body_key(name: str, country: str | None = None) -> tuple[str | None, str]:
     what it issued ("air force statement" → "air force") and "the". A relative owner
     ("the country's", "the territory's") is ``country``, the article's."""
     words = [w for w in _words(name) if w not in ("the", "a", "an")]
+    for suffix in _phrases("reconcile.partner_suffixes"):
+        if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
+            words = words[: -len(suffix)]  # "the WHO and its partners": the WHO
+            break
     owner: str | None = None
     rest: list[str] = []
     i = 0

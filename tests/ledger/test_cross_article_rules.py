@@ -475,9 +475,7 @@ REPEATS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("claims", "found"), [r[1:] for r in REPEATS], ids=[r[0] for r in REPEATS]
-)
+@pytest.mark.parametrize(("claims", "found"), [r[1:] for r in REPEATS], ids=[r[0] for r in REPEATS])
 def test_repeat_rule(claims: list[ClaimFacts], found: dict[str, str]) -> None:
     assert repeats(claims) == found
 

@@ -185,7 +185,8 @@ def is_outlet_name(name: str) -> bool:
     kind the extractor gave it: it carries figures, it does not originate them."""
     words = tuple(_words(name))
     return any(
-        len(words) >= len(end) and words[-len(end) :] == end for end in _phrases("reconcile.outlet_heads")
+        len(words) >= len(end) and words[-len(end) :] == end
+        for end in _phrases("reconcile.outlet_heads")
     )
 
 

@@ -342,13 +342,13 @@ def _entity_keys(
                 if owner is not None
                 else {o for o, _, _ in in_article[e.document] if o} | e.countries
             )
-            known = {
+            candidates = {
                 k
                 for k, (held, parts) in _known_parts().items()
                 if held & owners and any(words <= part for part in parts)
             }
-            if len(known) == 1:
-                key = known.pop()
+            if len(candidates) == 1:
+                key = candidates.pop()
                 why[i] = "part of the name of the one body the gazetteer knows of its owner"
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
@@ -390,8 +390,14 @@ def _known_bodies() -> dict[tuple[str | None, str], tuple[str, ...]]:
     return found
 
 
+# the owners of a known organisation and the words of each of its names
+_Parts = tuple[frozenset[str | None], tuple[frozenset[str], ...]]
+
+
 @functools.cache
-def _known_parts() -> dict[tuple[str, ...], tuple[frozenset[str | None], tuple[frozenset[str], ...]]]:
+def _known_parts() -> dict[
+    tuple[str, ...], tuple[frozenset[str | None], tuple[frozenset[str], ...]]
+]:
     """Each organisation of the gazetteer: the owners its names give it ("UN migration
     agency": the UN) and the words of each of its bodies' names."""
     found: dict[tuple[str, ...], tuple[set[str | None], list[frozenset[str]]]] = {}
@@ -542,7 +548,9 @@ def resolve_entities(
         # a role that names no country, in its own article: "the governor" is the governor
         # its article names, not one of another state in another story)
         matches = {r for r in holding if countries & countries_of[r]} or {
-            r for r in holding if not countries_of[r] and (countries or e.document in documents_of[r])
+            r
+            for r in holding
+            if not countries_of[r] and (countries or e.document in documents_of[r])
         }
         if len(matches) == 1:
             union(matches.pop(), i, f"{e.name!r} names the holder of that role")

@@ -203,6 +203,15 @@ MERGES = [
         "",
     ),
     (
+        "a longer name that holds a known body's whole name is that body",
+        [
+            entity("a", "e1", "the 'White Helmets' civil defense", "organization"),
+            entity("b", "e1", "Syria Civil Defence", "organization"),
+        ],
+        [{"a/e1", "b/e1"}],
+        "whole name",
+    ),
+    (
         "two countries' health ministries stay two",
         [
             entity("a", "e1", "Syria's health ministry", "organization"),
@@ -432,9 +441,22 @@ def test_relation_rule(a: ClaimFacts, b: ClaimFacts, kind: str | None, reason: s
 # (case, claims, the repeats found: repeat -> its first statement)
 REPEATS = [
     (
-        "a headline's figure repeated in the body",
-        [claim("a/c1", "killed", 300), claim("a/c2", "killed", 300, root="B")],
+        "a headline's figure, in the outlet's own voice, repeated by a source in the body",
+        [_with(claim("a/c1", "killed", 300), source=None), claim("a/c2", "killed", 300, root="B")],
         {"a/c2": "a/c1"},
+    ),
+    (
+        "one source giving one figure twice",
+        [claim("a/c1", "killed", 300), claim("a/c2", "killed", 300)],
+        {"a/c2": "a/c1"},
+    ),
+    (
+        "two sources giving one figure are two claims",
+        [
+            claim("a/c1", "absent", 3, unit="week"),
+            claim("a/c2", "absent", 3, unit="week", root="B"),
+        ],
+        {},
     ),
     (
         "the order of statements is the claims' numbers, not their spelling",
@@ -481,7 +503,7 @@ def test_repeat_rule(claims: list[ClaimFacts], found: dict[str, str]) -> None:
 
 
 def test_a_repeat_is_related_to_its_first_statement_only() -> None:
-    first = claim("a/c1", "killed", 300)
+    first = _with(claim("a/c1", "killed", 300), source=None)
     again = claim("a/c2", "killed", 300, root="B")
     other = claim("b/c1", "killed", 3_000, root="C")
     result = reconcile([other, again, first])

@@ -350,6 +350,17 @@ def _entity_keys(
             if len(candidates) == 1:
                 key = candidates.pop()
                 why[i] = "part of the name of the one body the gazetteer knows of its owner"
+        if key is None and len(body.split()) > 2:
+            # "the White Helmets civil defense": a longer name that holds the whole name
+            # of the one body the gazetteer knows by it (two words or more)
+            held = {
+                k
+                for (_, b), k in _known_bodies().items()
+                if len(b.split()) >= 2 and f" {b} " in f" {body} "
+            }
+            if len(held) == 1:
+                key = held.pop()
+                why[i] = "it holds the whole name of the one body the gazetteer knows by it"
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
         keys[i] = key
@@ -1178,7 +1189,8 @@ def repeats(claims: Iterable[ClaimFacts]) -> dict[str, str]:
     """The claims that repeat a figure stated earlier in their own article (a headline, a
     lead and the body giving one number for one thing), each with the first statement
     of it: the same measure, population, rate, modality and number, no other place and no
-    other time. A repeat is one claim said twice: it is related to its first statement
+    other time, from the same root or in the outlet's own voice (two sources giving one
+    figure are two claims). A repeat is one claim said twice: it is related to its first statement
     only, so one figure does not stand in every relation twice."""
     first: dict[tuple[object, ...], list[ClaimFacts]] = defaultdict(list)
     found: dict[str, str] = {}
@@ -1188,7 +1200,10 @@ def repeats(claims: Iterable[ClaimFacts]) -> dict[str, str]:
         for o in first[key]:
             same_place = not (c.place and o.place and c.place != o.place)
             same_time = _gap(c, o) in (None, 0)
-            if same_place and same_time:
+            # one source saying it twice, or the outlet's own voice (a headline, a lead)
+            # restating a source; two sources giving one figure are two claims
+            same_voice = c.root == o.root or c.source is None or o.source is None
+            if same_place and same_time and same_voice:
                 found[c.ref] = o.ref
                 break
         else:

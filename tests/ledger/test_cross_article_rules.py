@@ -156,6 +156,15 @@ MERGES = [
         "",
     ),
     (
+        "one word of a known body's name is not that body",
+        [
+            entity("a", "e1", "the Ukrainian military", "organization"),
+            entity("b", "e1", "Main Intelligence Directorate of Ukraine", "organization"),
+        ],
+        [],
+        "",
+    ),
+    (
         "a body named by part of the one larger body of its article, neither owned",
         [
             entity("a", "e1", "the health ministry", "organization", country="palestinian"),

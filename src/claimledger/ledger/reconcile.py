@@ -333,10 +333,12 @@ def _entity_keys(
             key = known_bodies.get((owner, body)) or (
                 known_bodies.get((None, body)) if len(body.split()) >= 3 else None
             )
-        if key is None and words - names.body_heads():
+        if key is None and len(words) >= 2 and words - names.body_heads():
             # "the monitoring mission" in an article that names the UN, "the UN's
-            # International Organization": part of the name of the one body the gazetteer
-            # knows of the owner it names, else of an owner its article names
+            # International Organization": part of the name (two words or more, not all
+            # heads: "the Ukrainian military" is no part of military intelligence) of the
+            # one body the gazetteer knows of the owner it names, else of an owner its
+            # article names
             owners = (
                 {owner}
                 if owner is not None

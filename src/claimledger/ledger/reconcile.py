@@ -362,7 +362,7 @@ def _entity_keys(
             }
             if len(held) == 1:
                 key = held.pop()
-                why[i] = "it holds the whole name of the one body the gazetteer knows by it"
+                why[i] = "one holds the whole name of the one body the gazetteer knows by it"
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
         keys[i] = key

@@ -156,6 +156,15 @@ MERGES = [
         "",
     ),
     (
+        "a disaster agency the gazetteer knows under its short names",
+        [
+            entity("a", "e1", "CalFire", "organization"),
+            entity("b", "e1", "Cal-FIRE", "organization"),
+        ],
+        [{"a/e1", "b/e1"}],
+        "",
+    ),
+    (
         "one word of a known body's name is not that body",
         [
             entity("a", "e1", "the Ukrainian military", "organization"),

@@ -100,8 +100,14 @@ def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> in
             )
     _replace_marks(conn, "claim", claim_marks, {k: (seq[k], "") for k in claims_now})
 
-    conflicts_now = _current_conflicts(conn)
     conflict_marks = marks["conflict"]
+    found = _current_conflicts(conn)
+    new = [k for k in found if k not in conflict_marks]
+    sides = _facts(conn, [ref for k in new for ref in k.split(_SEP)])
+    conflicts_now = {
+        k: conflict_marks[k] if k in conflict_marks else (0, _held(k, *found[k], sides))
+        for k in found
+    }
     figures_now = _current_figures(conn, seq)
     figure_marks = marks["figure"]
     quiet = baseline or rules_changed
@@ -110,13 +116,11 @@ def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> in
             _entry(at, "rules", None, None, [], [], [], f"reconciliation rules {rules}", None, None)
         )
     if not quiet:
-        new = [k for k in conflicts_now if k not in conflict_marks]
         gone = [k for k in conflict_marks if k not in conflicts_now]
-        sides = _facts(conn, [ref for k in new for ref in k.split(_SEP)])
         for key in new:
-            entries.append(_conflict_entry(at, "conflict", key, conflicts_now[key][1], sides))
+            entries.append(_conflict_entry(at, "conflict", key, conflicts_now[key][1]))
         for key in gone:
-            entries.append(_conflict_entry(at, "resolved", key, conflict_marks[key][1], {}))
+            entries.append(_conflict_entry(at, "resolved", key, conflict_marks[key][1]))
         for key, (_, fingerprint) in figures_now.items():
             if key in figure_marks and figure_marks[key][1] != fingerprint:
                 subject, measure, anchor = key.split(_SEP)
@@ -178,30 +182,17 @@ def _entry(
     }
 
 
-def _conflict_entry(
-    at: dt.datetime,
-    kind: ChangeKind,
-    key: str,
-    fingerprint: str,
-    sides: dict[str, tuple[str, str, str | None, str | None]],
-) -> dict[str, Any]:
-    """A new conflict (its sides read now) or a resolved one (its sides as they were when
-    it was found: the claims may be gone)."""
-    a, b = key.split(_SEP)
-    held = json.loads(fingerprint)
-    if kind == "conflict":
-        figures = [sides[a][2] if a in sides else None, sides[b][2] if b in sides else None]
-        sources = [sides[a][3] if a in sides else None, sides[b][3] if b in sides else None]
-    else:
-        figures, sources = held.get("figures", [None, None]), held.get("sources", [None, None])
+def _conflict_entry(at: dt.datetime, kind: ChangeKind, key: str, held_json: str) -> dict[str, Any]:
+    """A new conflict, or a resolved one, shown by what it held when it was found."""
+    held = json.loads(held_json)
     return _entry(
         at,
         kind,
         held["subject"],
         held.get("measure"),
-        [a, b],
-        figures,
-        sources,
+        key.split(_SEP),
+        held.get("figures", [None, None]),
+        held.get("sources", [None, None]),
         held["reason"],
         None,
         None,
@@ -278,63 +269,37 @@ def _facts(
     return found
 
 
-def _current_conflicts(conn: Connection) -> dict[str, tuple[int, str]]:
-    """Each conflict by its two claims, with what a resolved conflict is later shown by
-    (subject, measure, reason, both figures and sources)."""
-    r, c, f = t.relations, t.claims, t.claim_facts
-    a_claim, b_claim = c.alias("a_claim"), c.alias("b_claim")
-    a_fact, b_fact = f.alias("a_fact"), f.alias("b_fact")
-    query = (
+def _current_conflicts(conn: Connection) -> dict[str, tuple[str, str]]:
+    """Each conflict by its two claims (the smaller reference first): its subject and
+    reason. Read from the relations alone: what else a conflict is shown by is read only
+    for the new ones (:func:`_held`)."""
+    r = t.relations
+    found: dict[str, tuple[str, str]] = {}
+    for a_doc, a_claim, b_doc, b_claim, subject, reason in conn.execute(
         sa.select(
-            r.c.a_document,
-            r.c.a_claim,
-            r.c.b_document,
-            r.c.b_claim,
-            r.c.subject,
-            r.c.reason,
-            a_claim.c.measure,
-            a_claim.c.payload.label("a_payload"),
-            b_claim.c.payload.label("b_payload"),
-            a_fact.c.source.label("a_source"),
-            b_fact.c.source.label("b_source"),
-        )
-        .select_from(
-            r.join(
-                a_claim,
-                (a_claim.c.document_id == r.c.a_document) & (a_claim.c.id == r.c.a_claim),
-            )
-            .join(
-                b_claim,
-                (b_claim.c.document_id == r.c.b_document) & (b_claim.c.id == r.c.b_claim),
-            )
-            .outerjoin(
-                a_fact,
-                (a_fact.c.document_id == r.c.a_document) & (a_fact.c.claim_id == r.c.a_claim),
-            )
-            .outerjoin(
-                b_fact,
-                (b_fact.c.document_id == r.c.b_document) & (b_fact.c.claim_id == r.c.b_claim),
-            )
-        )
-        .where(r.c.kind == "conflicts")
-    )
-    found: dict[str, tuple[int, str]] = {}
-    for row in conn.execute(query):
-        a, b = f"{row.a_document}/{row.a_claim}", f"{row.b_document}/{row.b_claim}"
-        if b < a:
-            a, b = b, a
-            payloads, sources = (row.b_payload, row.a_payload), [row.b_source, row.a_source]
-        else:
-            payloads, sources = (row.a_payload, row.b_payload), [row.a_source, row.b_source]
-        held = {
-            "subject": row.subject,
-            "measure": row.measure,
-            "reason": row.reason,
-            "figures": [(json.loads(p).get("quantity") or {}).get("text") for p in payloads],
-            "sources": sources,
-        }
-        found[f"{a}{_SEP}{b}"] = (0, json.dumps(held, ensure_ascii=False, sort_keys=True))
+            r.c.a_document, r.c.a_claim, r.c.b_document, r.c.b_claim, r.c.subject, r.c.reason
+        ).where(r.c.kind == "conflicts")
+    ):
+        a, b = sorted((f"{a_doc}/{a_claim}", f"{b_doc}/{b_claim}"))
+        found[f"{a}{_SEP}{b}"] = (subject, reason)
     return found
+
+
+def _held(
+    key: str, subject: str, reason: str, sides: dict[str, tuple[str, str, str | None, str | None]]
+) -> str:
+    """What a conflict is shown by once it is gone (its claims may be gone with it): its
+    subject, measure, reason, and both claims' figures and sources, as JSON."""
+    refs = key.split(_SEP)
+    known = [sides.get(ref) for ref in refs]
+    held = {
+        "subject": subject,
+        "measure": next((side[1] for side in known if side), None),
+        "reason": reason,
+        "figures": [side[2] if side else None for side in known],
+        "sources": [side[3] if side else None for side in known],
+    }
+    return json.dumps(held, ensure_ascii=False, sort_keys=True)
 
 
 def _current_figures(conn: Connection, seq: dict[str, int]) -> dict[str, tuple[int, str]]:

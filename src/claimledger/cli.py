@@ -1506,8 +1506,8 @@ _CHANGE_WORDS = {
 
 
 def _change_line(change: Any) -> str:
-    """One change in words: "2026-12-07 06:10Z  new conflict  north korean soldiers,
-    killed: about 100 (X) against 300 (Y): their intervals do not overlap"."""
+    """One change in words: "2026-12-07 06:10Z · new conflict · north korean soldiers,
+    killed: about 100 (X) against 300 (Y): ... do not overlap ..."."""
 
     def side(index: int) -> str:
         figure = change.figures[index] if index < len(change.figures) else None
@@ -1530,4 +1530,4 @@ def _change_line(change: Any) -> str:
         )
     else:
         body = change.reason or ""
-    return f"{when}  {_CHANGE_WORDS.get(change.kind, change.kind)}  {body}"
+    return f"{when} · {_CHANGE_WORDS.get(change.kind, change.kind)} · {body}"

@@ -6,6 +6,7 @@ baseline, and a change of the rules is one line, not a flood."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import cache
 from pathlib import Path
 
@@ -189,3 +190,40 @@ def test_since(text: str, moment: dt.datetime) -> None:
 def test_since_that_is_no_time(text: str) -> None:
     with pytest.raises(InputError, match="is not a time"):
         parse_since(text, now=NOW)
+
+
+def test_the_changes_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimledger.cli import app
+
+    db = tmp_path / "l.sqlite"
+    with Ledger(db) as ledger:
+        ministry = _store(ledger, MINISTRY, 3, "Wire")
+        _store(ledger, OFFICIALS, 4, "Daily")
+    runner = CliRunner()
+    table = runner.invoke(app, ["changes", "--since", "1h", "--db", str(db)])
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert len(lines) == 3
+    assert " · new claim · people, killed: 40 (regional health ministry) [" in lines[0]
+    assert f"[{ministry}/c1]" in lines[0]
+    assert " · new conflict · people, killed: " in lines[2] and " against " in lines[2]
+    assert "do not overlap" in lines[2]
+
+    jsonl = runner.invoke(
+        app,
+        ["changes", "--since", "1h", "--kind", "conflict", "--format", "jsonl", "--db", str(db)],
+    )
+    assert jsonl.exit_code == 0
+    (only,) = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert only["kind"] == "conflict" and sorted(only["figures"]) == ["120", "40"]
+
+    future = runner.invoke(app, ["changes", "--since", "2099-01-01", "--db", str(db)])
+    assert future.exit_code == 0 and future.stdout == ""
+    assert "no changes since 2099-01-01T00:00:00+00:00" in future.stderr
+
+    bad = runner.invoke(app, ["changes", "--since", "yesterday", "--db", str(db)])
+    assert bad.exit_code == 2 and "is not a time" in bad.stderr
+    missing = runner.invoke(app, ["changes", "--since", "1h", "--db", str(tmp_path / "no.sqlite")])
+    assert missing.exit_code == 2 and "no ledger at" in missing.stderr

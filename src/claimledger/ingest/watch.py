@@ -124,7 +124,10 @@ def watch(
 def _seconds_to_next(
     ledger: Ledger, urls: list[str], settings: WatchSettings, now: dt.datetime
 ) -> float:
-    due = [feed_state(ledger.engine, url).next_poll or now for url in urls]
+    try:
+        due = [feed_state(ledger.engine, url).next_poll or now for url in urls]
+    except LedgerBusyError:
+        return settings.every.total_seconds()
     wait = (min(due) - now).total_seconds() if due else settings.every.total_seconds()
     return min(max(wait, 1.0), settings.every.total_seconds())
 
@@ -148,13 +151,17 @@ def poll_round(
     for url in urls:
         if stop.is_set():
             break
-        state = feed_state(ledger.engine, url)
-        now = clock()
-        if state.next_poll is not None and state.next_poll > now:
-            continue
-        poll_feed(
-            ledger, state, settings, tally=tally, log=log, stop=stop, clock=clock, client=client
-        )
+        try:
+            state = feed_state(ledger.engine, url)
+            if state.next_poll is not None and state.next_poll > clock():
+                continue
+            poll_feed(
+                ledger, state, settings, tally=tally, log=log, stop=stop, clock=clock, client=client
+            )
+        except LedgerBusyError as exc:
+            # the feed's state stays as it was: what was stored is stored, and an entry
+            # not yet marked done is stored again (the same document) at the next poll
+            _trouble(tally, log, f"{shown_url(url)}: {exc}")
     tally.rounds += 1
     if tally.stored > stored_before:
         try:

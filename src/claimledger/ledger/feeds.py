@@ -6,12 +6,14 @@ already stored (or given up on) so they are never fetched again."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from claimledger.errors import LedgerBusyError, LedgerError
 from claimledger.ledger import tables as t
 
 
@@ -32,7 +34,7 @@ class FeedState:
 def feed_state(engine: Engine, url: str) -> FeedState:
     """The feed's state; a feed never polled has none yet and is due now."""
     w = t.watched_feeds
-    with engine.connect() as conn:
+    with _database(engine), engine.connect() as conn:
         row = conn.execute(sa.select(w).where(w.c.url == url)).first()
     if row is None:
         return FeedState(url)
@@ -60,7 +62,7 @@ def save_feed_state(engine: Engine, state: FeedState) -> None:
         "failures": state.failures,
         "next_poll": state.next_poll,
     }
-    with engine.begin() as conn:
+    with _database(engine), engine.begin() as conn:
         updated = conn.execute(w.update().where(w.c.url == state.url).values(**values))
         if updated.rowcount == 0:
             conn.execute(w.insert().values(url=state.url, **values))
@@ -69,7 +71,7 @@ def save_feed_state(engine: Engine, state: FeedState) -> None:
 def watched(engine: Engine) -> list[FeedState]:
     """Every feed the ledger has state for, by URL."""
     w = t.watched_feeds
-    with engine.connect() as conn:
+    with _database(engine), engine.connect() as conn:
         urls = list(conn.execute(sa.select(w.c.url).order_by(w.c.url)).scalars())
     return [feed_state(engine, url) for url in urls]
 
@@ -77,7 +79,7 @@ def watched(engine: Engine) -> list[FeedState]:
 def seen_entries(engine: Engine, url: str) -> set[str]:
     """The entries of the feed already stored or given up on."""
     e = t.feed_entries
-    with engine.connect() as conn:
+    with _database(engine), engine.connect() as conn:
         return set(conn.execute(sa.select(e.c.entry).where(e.c.feed == url)).scalars())
 
 
@@ -86,7 +88,7 @@ def mark_seen(
 ) -> None:
     """Remember an entry as done: stored as ``document_id``, or given up on (None)."""
     e = t.feed_entries
-    with engine.begin() as conn:
+    with _database(engine), engine.begin() as conn:
         if (
             conn.execute(
                 sa.select(t.watched_feeds.c.url).where(t.watched_feeds.c.url == url)
@@ -104,7 +106,7 @@ def forget_entries(engine: Engine, url: str, *, keep: Iterable[str], before: dt.
     come back, and the table stays the size of the feeds, not of their history."""
     e = t.feed_entries
     listed = set(keep)
-    with engine.begin() as conn:
+    with _database(engine), engine.begin() as conn:
         old = [
             entry
             for entry in conn.execute(
@@ -119,3 +121,18 @@ def forget_entries(engine: Engine, url: str, *, keep: Iterable[str], before: dt.
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else t.aware(moment)
+
+
+@contextmanager
+def _database(engine: Engine) -> Iterator[None]:
+    """A database error as one line: busy (another process holds the write lock past
+    the busy timeout; the watch tries again), or not usable."""
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        if "locked" in reason or "busy" in reason:
+            raise LedgerBusyError(
+                "the ledger is busy (another process is writing to it); trying again later"
+            ) from exc
+        raise LedgerError(f"the ledger cannot be used ({reason})") from exc

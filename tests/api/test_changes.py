@@ -73,7 +73,18 @@ def test_changes_since(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"since": "yesterday"}, {"since": "1d", "kind": "rumour"}, {"since": "1d", "after": -1}],
+    [
+        {},
+        {"since": "yesterday"},
+        {"since": "1d", "kind": "rumour"},
+        {"since": "1d", "after": -1},
+        {"since": "1d", "after": 2**63},
+        {"since": "99999999999999w"},
+        {"since": "0001-01-01T00:00+14:00"},
+        {"since": "9999-12-31T23:59-14:00"},
+        {"since": "1d\x00"},
+        {"since": "1d", "limit": 0},
+    ],
 )
 def test_bad_requests(client: TestClient, params: dict[str, str]) -> None:
     answer = client.get(f"{API}/changes", params=params)

@@ -29,6 +29,7 @@ ChangePage = page_of("ChangePage", ChangeOut)
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 FEED_ENTRIES = 50
+MAX_ID = 2**53  # within every database's integers and JSON's
 MAX_FEED_ENTRIES = 200
 
 
@@ -49,7 +50,7 @@ def list_changes(
         ),
     ],
     after: Annotated[
-        int | None, Query(ge=0, description="only changes with an id above this one")
+        int | None, Query(ge=0, le=MAX_ID, description="only changes with an id above this one")
     ] = None,
     kind: Annotated[list[ChangeKind] | None, Query(description="kinds to list")] = None,
 ) -> dict[str, Any]:

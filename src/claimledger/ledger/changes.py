@@ -427,18 +427,20 @@ def parse_since(text: str, *, now: dt.datetime | None = None) -> dt.datetime:
     "2026-12-07T08:00+02:00"; a time without a zone is UTC), or a duration ago
     ("90m", "2h", "1d", "1w")."""
     ago = _AGO.match(text)
-    if ago:
-        return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(
-            seconds=int(ago.group(1)) * _UNITS[ago.group(2)]
-        )
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
+        if ago:
+            span = dt.timedelta(seconds=int(ago.group(1)) * _UNITS[ago.group(2)])
+            return (now or dt.datetime.now(dt.UTC)) - span
         moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        # in UTC now, so that a time at the edge of the calendar fails here, not in a query
+        return moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         raise InputError(
             f"{text!r} is not a time; write an ISO 8601 date or time (2026-12-07, "
             "2026-12-07T06:00:00Z) or a duration ago (90m, 2h, 1d)"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

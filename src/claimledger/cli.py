@@ -1424,10 +1424,11 @@ def watch(
         gazetteer=load_gazetteer(gazetteer),
     )
     stop = threading.Event()
+    signals: list[str] = []
 
     def stopping(signum: int, _frame: Any) -> None:
-        if not stop.is_set():
-            _say("stopping after the article in hand (send the signal again to stop at once)")
+        # nothing printed here: the handler may interrupt a line being printed
+        signals.append(signal.Signals(signum).name)
         stop.set()
         # a second signal ends the process as it would have without this handler
         signal.signal(
@@ -1441,6 +1442,11 @@ def watch(
             f"watching {len(urls)} feed(s) into {_shown(db)}" + ("" if once else f", every {every}")
         )
         tally = run_watch(ledger, urls, settings, once=once, log=_say, stop=stop)
+    if signals:
+        _say(
+            f"stopped by {signals[0]} after the article in hand; the entries not reached "
+            "are taken up at the next start"
+        )
     _say(
         f"{tally.stored} article(s) stored in {tally.rounds} round(s), "
         f"{len(tally.failed)} failure(s); ledger {_shown(db)}"

@@ -535,7 +535,7 @@ def test_sigterm_stops_between_articles(server: FeedServer, tmp_path: Path) -> N
     run.send_signal(signal.SIGTERM)
     _, rest = run.communicate(timeout=60)
     assert run.returncode == 0, rest
-    assert "stopping after the article in hand" in rest
+    assert "stopped by SIGTERM after the article in hand" in rest
     with Ledger(db) as ledger:
         stored = len(ledger.documents())
         assert 1 <= stored < 6
@@ -564,3 +564,46 @@ def test_sigterm_while_waiting(server: FeedServer, tmp_path: Path) -> None:
     _, err = run.communicate(timeout=30)
     assert run.returncode == 0, err
     assert time.monotonic() - started < 10
+    assert "stopped by SIGTERM" in err
+
+
+def test_links_into_a_private_network_are_not_followed(server: FeedServer, tmp_path: Path) -> None:
+    """A feed's author cannot make the watcher fetch a page from inside its network and
+    store it where the API shows it; the feed's own host is trusted like the feed."""
+    port = server.httpd.server_address[1]
+    server.replies["/world.rss"] = feed_reply(
+        rss(
+            server,
+            {"guid": "own", "title": "Toll rises", "link": "/story/toll", "summary": "s"},
+            {"guid": "meta", "title": "M", "summary": "s"},
+            {"guid": "lan", "title": "L", "summary": "s"},
+            {"guid": "local", "title": "H", "summary": "s"},
+        )
+        .replace(
+            b"<title>M</title>", b"<title>M</title><link>http://169.254.169.254/latest/</link>"
+        )
+        .replace(b"<title>L</title>", b"<title>L</title><link>http://10.1.2.3/admin</link>")
+        .replace(
+            b"<title>H</title>",
+            f"<title>H</title><link>http://localhost:{port}/story/toll</link>".encode(),
+        ),
+    )
+    server.replies["/story/toll"] = Reply(PAGE.encode())
+    feed = server.url("/world.rss")
+    clock, lines = Clock(), []
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        _round(ledger, [feed], clock, lines)
+        assert _documents(ledger) == {"Toll rises"}
+        refused = [line for line in lines if "private or local address" in line]
+        assert len(refused) == 3, lines
+        assert any("169.254.169.254" in line for line in refused)
+        assert any("10.1.2.3" in line for line in refused)
+        assert any(f"localhost:{port}" in line for line in refused)
+        assert seen_entries(ledger.engine, feed) == {"own", "meta", "lan", "local"}
+    assert server.hits["/story/toll"] == 1
+
+
+def test_redirects_into_a_private_network_are_not_followed(server: FeedServer) -> None:
+    server.replies["/hop"] = Reply(status=302, headers={"Location": "http://169.254.169.254/"})
+    with httpx.Client() as client, pytest.raises(FetchError, match="private or local address"):
+        fetch(client, server.url("/hop"), limits=SETTINGS.limits, public_or="127.0.0.1")

@@ -5,6 +5,8 @@ body streams in, so a slow or endless server costs bounded time and memory."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -80,6 +82,31 @@ def check_url(url: str) -> str:
     return url
 
 
+def check_public(url: str, *, also: str | None = None) -> None:
+    """Refuse ``url`` unless its host is ``also`` (the feed's own host) or every address
+    it resolves to is public: a feed's author must not make the watcher fetch a page from
+    inside its network (a router's admin page, a cloud's metadata service at
+    169.254.169.254) and store it where the API shows it. Raises ``FetchError``."""
+    host = (urlsplit(url).hostname or "").lower()
+    if also is not None and host == also.lower():
+        return
+    try:
+        addresses = {
+            str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        }
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(
+            f"{shown_url(url)}: the host cannot be resolved ({exc})", transient=True
+        ) from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise FetchError(
+                f"{shown_url(url)}: the host is a private or local address ({address}); "
+                "a feed's links are fetched only from public hosts or the feed's own",
+                transient=False,
+            )
+
+
 def user_agent() -> str:
     try:
         version = metadata.version("claimledger")
@@ -106,9 +133,12 @@ def fetch(
     limits: FetchLimits,
     etag: str | None = None,
     last_modified: str | None = None,
+    public_or: str | None = None,
 ) -> Fetched:
     """GET ``url`` (conditionally, given the validators of the last answer), following at
-    most ``MAX_REDIRECTS`` redirects to http or https URLs. Raises ``FetchError``."""
+    most ``MAX_REDIRECTS`` redirects to http or https URLs. With ``public_or`` (a host
+    name), each URL on the way must be on that host or a public one (``check_public``).
+    Raises ``FetchError``."""
     headers: dict[str, str] = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -117,6 +147,8 @@ def fetch(
     deadline = time.monotonic() + limits.total_s
     current = check_url(url)
     for _ in range(MAX_REDIRECTS + 1):
+        if public_or is not None:
+            check_public(current, also=public_or)
         try:
             with client.stream("GET", current, headers=headers) as response:
                 if response.has_redirect_location:

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax import SAXParseException
 
 import httpx
@@ -274,7 +275,7 @@ def _take_entry(
     failure), True when it is done (stored, or given up on with one line)."""
     name = f"{shown_url(feed)} entry {shown_url(key)}"
     try:
-        article = _entry_article(entry, name, outlet, settings, client)
+        article = _entry_article(entry, feed, name, outlet, settings, client)
         analysis = analyse_article(article, settings.profile, settings.gazetteer)
         stored = ledger.store_analysis(analysis)
     except FetchError as exc:
@@ -309,7 +310,12 @@ def _take_entry(
 
 
 def _entry_article(
-    entry: Any, name: str, outlet: str | None, settings: WatchSettings, client: httpx.Client
+    entry: Any,
+    feed: str,
+    name: str,
+    outlet: str | None,
+    settings: WatchSettings,
+    client: httpx.Client,
 ) -> Article:
     """The entry's content if it has any; else the page it links to; else its summary."""
     published = _entry_date(entry)
@@ -320,7 +326,7 @@ def _entry_article(
     if body:
         loaded = _html(body, name, settings)
     elif link:
-        loaded = _page(link, settings, client)
+        loaded = _page(link, feed, settings, client)
     elif entry.get("summary"):
         loaded = _html(entry["summary"], name, settings)
     else:
@@ -343,14 +349,15 @@ def _html(body: str, name: str, settings: WatchSettings) -> LoadedText:
     return load_text(html.encode("utf-8"), name=name, max_bytes=settings.limits.max_bytes)
 
 
-def _page(link: str, settings: WatchSettings, client: httpx.Client) -> LoadedText:
+def _page(link: str, feed: str, settings: WatchSettings, client: httpx.Client) -> LoadedText:
     """The article text of the page ``link`` (trafilatura); an ``InputError`` for a page
-    that is no article."""
+    that is no article. A link into a private network is not followed unless it is on
+    the feed's own host (``check_public``)."""
     try:
         check_url(link)
     except InputError as exc:
         raise FetchError(str(exc), transient=False) from None
-    page = fetch(client, link, limits=settings.limits)
+    page = fetch(client, link, limits=settings.limits, public_or=urlsplit(feed).hostname or "")
     kind = page.content_type.split(";", 1)[0].strip().lower()
     if kind not in _PAGE_TYPES:
         raise InputError(f"{shown_url(link)}: not an article page ({kind}); skipped")

@@ -348,9 +348,10 @@ def test_pages_that_fail(server: FeedServer, tmp_path: Path) -> None:
         assert feed_state(ledger.engine, feed).etag == '"v1"'
 
 
-def test_a_restarted_watch_resumes(server: FeedServer, tmp_path: Path) -> None:
-    """The state is in the ledger: a new process sends the validators it had, and fetches
-    no entry it had already stored even when the server answers in full."""
+def test_a_restarted_watch_resumes(server: FeedServer, ledger_target: str) -> None:
+    """The state is in the ledger (SQLite or PostgreSQL): a new process sends the
+    validators it had, and fetches no entry it had already stored even when the server
+    answers in full."""
     server.replies["/world.rss"] = feed_reply(
         rss(
             server,
@@ -361,7 +362,7 @@ def test_a_restarted_watch_resumes(server: FeedServer, tmp_path: Path) -> None:
     )
     server.replies["/story/toll"] = Reply(PAGE.encode(), headers={"Last-Modified": "x"})
     feed = server.url("/world.rss")
-    db = tmp_path / "l.sqlite"
+    db = ledger_target
     with Ledger(db) as ledger:
         tally = watch(ledger, [feed], SETTINGS, once=True)
     assert tally.stored == 2 and tally.reconciles == 1

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claimledger.errors import InputError
 from claimledger.ingest.fetch import FetchError, FetchLimits, check_url, fetch, shown_url
@@ -379,6 +381,20 @@ def test_a_restarted_watch_resumes(server: FeedServer, ledger_target: str) -> No
     assert server.hits["/story/toll"] == 1
 
 
+def test_an_entry_listed_twice_is_taken_once(server: FeedServer, tmp_path: Path) -> None:
+    server.replies["/world.rss"] = feed_reply(
+        rss(
+            server,
+            {"guid": "p", "title": "Toll rises", "link": "/story/toll", "summary": "s"},
+            {"guid": "p", "title": "Toll rises", "link": "/story/toll", "summary": "s"},
+        )
+    )
+    server.replies["/story/toll"] = Reply(PAGE.encode())
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        tally = watch(ledger, [server.url("/world.rss")], SETTINGS, once=True)
+    assert tally.stored == 1 and server.hits["/story/toll"] == 1
+
+
 def test_an_entry_stored_again_is_not_duplicated(server: FeedServer, tmp_path: Path) -> None:
     """Two entries (or two feeds) with the same article: one document."""
     server.replies["/a.rss"] = feed_reply(
@@ -608,3 +624,29 @@ def test_redirects_into_a_private_network_are_not_followed(server: FeedServer) -
     server.replies["/hop"] = Reply(status=302, headers={"Location": "http://169.254.169.254/"})
     with httpx.Client() as client, pytest.raises(FetchError, match="private or local address"):
         fetch(client, server.url("/hop"), limits=SETTINGS.limits, public_or="127.0.0.1")
+
+
+@given(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99))
+def test_every_interval_written_reads_back(hours: int, minutes: int, seconds: int) -> None:
+    text = "".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (seconds, "s")) if n)
+    span = dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    if not text:
+        return
+    assert parse_every(text) == span
+
+
+@given(st.text(max_size=40))
+def test_any_text_is_an_interval_or_one_clear_error(text: str) -> None:
+    try:
+        parse_every(text)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+
+
+@given(st.text(max_size=200))
+def test_any_url_is_taken_or_refused_without_a_traceback(url: str) -> None:
+    try:
+        taken = check_url(url)
+    except InputError:
+        return
+    assert taken == url and url.lower().startswith(("http://", "https://"))

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claimledger.errors import InputError
 from claimledger.ledger import Ledger
@@ -239,3 +241,13 @@ def test_the_changes_command(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "is not a time" in bad.stderr
     missing = runner.invoke(app, ["changes", "--since", "1h", "--db", str(tmp_path / "no.sqlite")])
     assert missing.exit_code == 2 and "no ledger at" in missing.stderr
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_a_time_or_one_clear_error(text: str) -> None:
+    try:
+        moment = parse_since(text, now=NOW)
+    except InputError as exc:
+        assert str(exc).endswith("or a duration ago (90m, 2h, 1d)")
+    else:
+        assert moment.tzinfo is not None and moment.utcoffset() == dt.timedelta(0)

@@ -201,6 +201,13 @@ def poll_feed(
     except InputError as exc:
         _failed(ledger, state, settings, str(exc), tally=tally, log=log, now=clock())
         return
+    except Exception as exc:
+        # a parser library may raise anything on a damaged feed: one line, not the loop
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        message = f"{shown_url(url)}: cannot be read ({reason})"
+        _failed(ledger, state, settings, message, tally=tally, log=log, now=clock())
+        return
     now = clock()
     if answer.status == 304:
         tally.not_modified += 1
@@ -216,7 +223,9 @@ def poll_feed(
         if stop.is_set():
             complete = False
             break
-        if not _take_entry(ledger, url, key, entry, outlet, settings, tally, log, clock, client):
+        if _take_entry(ledger, url, key, entry, outlet, settings, tally, log, clock, client):
+            seen.add(key)  # an entry listed twice is taken once
+        else:
             complete = False
     forget_entries(ledger.engine, url, keep=keys, before=now - settings.forget_after)
     done = _succeeded(state, settings, now)

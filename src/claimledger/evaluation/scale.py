@@ -57,6 +57,9 @@ def long_articles(
             for paragraph in story.text.split("\n\n")[1:]:  # its own dateline left out
                 size = len(paragraph.split())
                 if total + size > words[1]:
+                    if total >= words[0]:
+                        target = total  # long enough; no paragraph would fit
+                        break
                     continue
                 paragraphs.append(paragraph)
                 total += size
@@ -363,6 +366,36 @@ def cluster_run(
     )
 
 
+def reading_run(path: Path, shard_bytes: int) -> Run:
+    """Every shard of ``path`` planned and read in this process (HTML to text, no
+    analysis): the reader's own memory on a WARC too large to analyse in the time."""
+    from claimledger.ingest.reader import DEFAULT_MAX_BYTES
+    from claimledger.ingest.shards import plan_shards, read_shard
+
+    articles, words, failed = 0, 0, 0
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        plan = plan_shards([path], shard_bytes)
+        for shard in plan.shards:
+            for item in read_shard(shard, DEFAULT_MAX_BYTES):
+                if isinstance(item, Exception):
+                    failed += 1
+                    continue
+                articles += 1
+                words += len(item.loaded.text.split())
+        seconds = time.perf_counter() - started
+    return Run(
+        what=f"WARC {path.stat().st_size / 2**20:,.0f} MiB read in shards, not analysed",
+        articles=articles,
+        words=words,
+        seconds=seconds,
+        failed=failed,
+        shards=len(plan.shards),
+        peak_client_mib=memory.client,
+        peak_total_mib=memory.total,
+    )
+
+
 def _gap_ms(tasks: list[dict[str, Any]]) -> float:
     """The scheduler's overhead per shard: the mean time a worker stood idle between the
     end of one shard task and the start of its next (the result reported, the next task
@@ -409,6 +442,7 @@ def run_benchmark(
     shard_bytes: int = 4 * 2**20,
     warc_shard_bytes: int = 16 * 2**20,
     page_kb: int = 256,
+    read_warc_mb: tuple[int, ...] = (),
     log: Any = print,
 ) -> ScaleResult:
     result = ScaleResult(date=dt.date.today().isoformat(), machine=machine(), workers=workers)
@@ -442,6 +476,14 @@ def run_benchmark(
             workers,
             warc_shard_bytes,
         )
+        result.runs.append(run)
+        log(_line(run))
+        warc.unlink()
+    for size in read_warc_mb:
+        warc = out / "read.warc"
+        count, _ = write_warc(warc, size, page_kb=page_kb)
+        log(f"wrote {warc}: {warc.stat().st_size / 2**20:,.0f} MiB, {count:,} HTML pages")
+        run = reading_run(warc, warc_shard_bytes)
         result.runs.append(run)
         log(_line(run))
         warc.unlink()
@@ -500,6 +542,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard-mb", type=float, default=4.0, help="JSONL shard size")
     parser.add_argument("--warc-shard-mb", type=float, default=16.0, help="WARC shard size")
     parser.add_argument("--page-kb", type=int, default=256, help="size of one WARC page")
+    parser.add_argument(
+        "--read-warc-mb",
+        type=int,
+        nargs="*",
+        default=[],
+        help="sizes of WARCs only read (planned and HTML to text, not analysed)",
+    )
     parser.add_argument("--postgres", help="a server URL to use (default: start one)")
     parser.add_argument("--out", type=Path, help="keep the generated files here")
     parser.add_argument("--markdown-out", type=Path)
@@ -519,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
                 files=args.files,
                 shard_bytes=int(args.shard_mb * 2**20),
                 warc_shard_bytes=int(args.warc_shard_mb * 2**20),
+                read_warc_mb=tuple(args.read_warc_mb),
                 page_kb=args.page_kb,
                 log=lambda line: print(line, file=sys.stderr, flush=True),
             )

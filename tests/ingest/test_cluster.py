@@ -17,7 +17,7 @@ from warcio.warcwriter import WARCWriter
 
 from claimledger.errors import InputError
 from claimledger.ingest.inputs import Article, iter_articles
-from claimledger.ingest.shards import Shard, plan_shards, read_shard
+from claimledger.ingest.shards import Shard, empty_warcs, plan_shards, read_shard
 
 MAX_BYTES = 1_000_000
 
@@ -33,7 +33,10 @@ def _seen(items: list[Article | InputError]) -> list[tuple[str, str]]:
 def _through_shards(paths: list[Path], shard_bytes: int) -> list[tuple[str, str]]:
     plan = plan_shards(paths, shard_bytes)
     assert plan.problems == ()
-    return _seen([item for shard in plan.shards for item in read_shard(shard, MAX_BYTES)])
+    per_shard = [list(read_shard(shard, MAX_BYTES)) for shard in plan.shards]
+    read = [sum(isinstance(i, Article) for i in items) for items in per_shard]
+    last = [InputError(line) for line in empty_warcs(plan.shards, read)]
+    return _seen([item for items in per_shard for item in items] + last)
 
 
 def _sentence(n: int) -> str:

@@ -18,6 +18,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -511,7 +512,8 @@ def markdown(result: ScaleResult) -> str:
             f"{r.words_per_s:,.0f} | {r.startup_s:.1f} | {r.shards or '–'} | {overhead} | "
             f"{r.peak_client_mib:,.0f} / {r.peak_worker_mib:,.0f} / {r.peak_total_mib:,.0f} |"
         )
-    per_core = max((r.articles_per_s for r in result.runs[:2]), default=0.0) / result.workers
+    ingests = [r for r in result.runs if r.what.startswith(("process pool", "--cluster"))]
+    per_core = max((r.articles_per_s for r in ingests), default=0.0) / result.workers
     lines = [
         f"{result.date} · {result.machine}",
         "",
@@ -553,6 +555,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="keep the generated files here")
     parser.add_argument("--markdown-out", type=Path)
     args = parser.parse_args(argv)
+    # a stopped run still stops its PostgreSQL server and removes its files
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     out = args.out or Path(tempfile.mkdtemp(prefix="claimledger-scale-"))
     out.mkdir(parents=True, exist_ok=True)
     try:

@@ -23,7 +23,14 @@ from claimledger import lexicon
 from claimledger.errors import ClaimledgerError, InputError, LedgerError
 from claimledger.gazetteer import Gazetteer
 from claimledger.ingest.run import Tally, _analyse_isolated
-from claimledger.ingest.shards import DEFAULT_SHARD_BYTES, Plan, Shard, plan_shards, read_shard
+from claimledger.ingest.shards import (
+    DEFAULT_SHARD_BYTES,
+    Plan,
+    Shard,
+    empty_warcs,
+    plan_shards,
+    read_shard,
+)
 from claimledger.ledger import Ledger
 from claimledger.ledger.store import database_url, display_name
 from claimledger.ledger.writes import Stored
@@ -44,6 +51,7 @@ class ShardReport:
 
     shard: str
     worker: str = ""
+    read: int = 0  # articles read from the shard
     articles: int = 0  # analysed and stored
     words: int = 0
     new: int = 0
@@ -133,6 +141,7 @@ def ingest_shard(shard: Shard) -> ShardReport:
         if isinstance(item, InputError):
             report.failed.append(str(item))
             continue
+        report.read += 1
         with plugin.lock:
             result = _analyse_isolated(item, plugin.profile, plugin.gazetteer)
             if isinstance(result, ClaimledgerError):
@@ -252,17 +261,20 @@ def ingest_on_cluster(
     tally = ClusterTally(failed=list(plan.problems))
     futures = client.map(ingest_shard, list(plan.shards), pure=False)
     labels = {future.key: shard.label for future, shard in zip(futures, plan.shards, strict=True)}
+    read: dict[Any, int] = {}  # by task key
     for future in as_completed(futures, loop=client.loop):
         try:
             report: ShardReport = future.result()
         except Exception as exc:  # a shard that killed its workers, or a ledger error
-            report = ShardReport(
-                shard=labels[future.key], failed=[_shard_failure(exc, labels[future.key])]
-            )
+            label = labels[future.key]
+            # read -1: it may have held the WARC's HTML responses, so no claim there are none
+            report = ShardReport(shard=label, failed=[_shard_failure(exc, label)], read=-1)
+        read[future.key] = report.read
         future.release()
         _add(tally, report)
         if done is not None:
             done(report)
+    tally.failed.extend(empty_warcs(plan.shards, [read[f.key] for f in futures]))
     return tally
 
 

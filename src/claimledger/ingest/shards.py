@@ -8,7 +8,7 @@ input, under the same names ("file.jsonl:12", "crawl.warc#7"). No Dask here."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -227,6 +227,17 @@ def _record_length(handle: Any, offset: int) -> int | None:
     if tail != b"\r\n\r\n":
         return None
     return header + content_length + 4
+
+
+def empty_warcs(shards: Sequence[Shard], read: Sequence[int]) -> list[str]:
+    """The line a whole-file reading gives a WARC with no HTML responses, for each WARC
+    read in slices (no slice can tell) whose slices read no article (``read``: the
+    articles each shard read)."""
+    found: dict[str, int] = {}
+    for shard, count in zip(shards, read, strict=True):
+        if shard.kind == "warc" and not (shard.start == 0 and shard.count is None):
+            found[shard.path] = found.get(shard.path, 0) + count
+    return [f"{path}: no HTML responses in this WARC file" for path, n in found.items() if not n]
 
 
 def read_shard(shard: Shard, max_bytes: int) -> Iterator[Article | InputError]:

@@ -646,14 +646,20 @@ def _ingest_on_cluster(
         _say(f"Dask dashboard: {link}" if link else "Dask dashboard: none (pip install bokeh)")
         task = bar.add_task("planning shards", total=None)
 
+        shown = 0  # error lines printed as they came
+
         def planned(plan: Plan) -> None:
+            nonlocal shown
             for line in plan.problems:
                 _fail(line)
+            shown += len(plan.problems)
             bar.update(task, description="ingesting shards", total=len(plan.shards))
 
         def done(report: dask_ingest.ShardReport) -> None:
+            nonlocal shown
             for line in report.failed:
                 _fail(line)
+            shown += len(report.failed)
             bar.advance(task)
 
         tally = dask_ingest.ingest_on_cluster(
@@ -665,6 +671,8 @@ def _ingest_on_cluster(
             done=done,
             **options,
         )
+        for line in tally.failed[shown:]:  # found only when every shard was done
+            _fail(line)
         bar.update(task, description="reconciling")
         with Ledger(db) as ledger:
             summary = ledger.reconcile()

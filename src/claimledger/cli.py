@@ -509,6 +509,27 @@ def demo(db: str, fmt: str) -> None:
 @profile_option
 @gazetteer_option
 @lexicon_option
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:8786|local",
+    help="Analyse on a Dask cluster (pip install 'claimledger[dask]'): a running "
+    "scheduler's address, or 'local' for one on this machine. Needs a PostgreSQL --db; "
+    "the workers read PATHS themselves, so give paths every worker can read (docs/scale.md).",
+)
+@click.option(
+    "--cluster-workers",
+    type=click.IntRange(min=1),
+    help="With --cluster local: its worker processes (default 2); with an address: wait "
+    "until this many workers have joined.",
+)
+@click.option(
+    "--shard-bytes",
+    type=click.IntRange(min=1),
+    default=64 * 1024 * 1024,
+    show_default=True,
+    help="With --cluster: about how much of a JSONL or WARC file one task reads.",
+)
+@click.option("--per-shard", is_flag=True, help="With --cluster: a summary line per shard.")
 def ingest(
     paths: tuple[Path, ...],
     db: str,
@@ -517,6 +538,10 @@ def ingest(
     profile: str,
     gazetteer: Path | None,
     lexicons: tuple[Path, ...],
+    cluster: str | None,
+    cluster_workers: int | None,
+    shard_bytes: int,
+    per_shard: bool,
 ) -> None:
     """Analyse articles into the ledger: .txt and .html files, directories of them, and
     .jsonl files with one article per line ({"text" or "html", "url", "outlet",
@@ -532,6 +557,8 @@ def ingest(
       claimledger ingest articles/ --db ledger.sqlite
       claimledger ingest feed.jsonl crawl.warc.gz --db ledger.sqlite --workers 2
       claimledger ingest articles/ --db postgresql+psycopg://me@localhost/claims
+      claimledger ingest /data/crawl/ --db postgresql+psycopg://me@db/claims \\
+          --cluster tcp://scheduler:8786
     """
     from claimledger.gazetteer import load_gazetteer
     from claimledger.ingest.run import ingest as run_ingest
@@ -539,6 +566,23 @@ def ingest(
 
     _extend_word_lists(lexicons)
     names = load_gazetteer(gazetteer)
+    if cluster is not None:
+        if workers != 1:
+            raise click.UsageError(
+                "--workers is for one machine; with --cluster give --cluster-workers"
+            )
+        _ingest_on_cluster(
+            paths,
+            db,
+            cluster,
+            cluster_workers,
+            shard_bytes,
+            per_shard,
+            profile=profile,
+            max_bytes=max_bytes,
+            gazetteer=names,
+        )
+        return
 
     with (
         Ledger(db) as ledger,
@@ -568,6 +612,79 @@ def ingest(
         f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed. "
         f"Ledger {_shown(db)}: {counts['documents']} document(s), {counts['claims']} claims, "
         f"{_relation_counts(summary.relations, db)}."
+    )
+    if tally.failed:
+        sys.exit(1)
+
+
+def _ingest_on_cluster(
+    paths: tuple[Path, ...],
+    db: str,
+    cluster: str,
+    workers: int | None,
+    shard_bytes: int,
+    per_shard: bool,
+    **options: Any,
+) -> None:
+    """`ingest --cluster`: shards to the workers, a bar of completed shards, one
+    reconcile here at the end."""
+    try:
+        from claimledger.ingest import cluster as dask_ingest
+    except ImportError as exc:
+        raise InputError(
+            f"--cluster needs Dask ({exc.name} is not installed): pip install 'claimledger[dask]'"
+        ) from None
+    from claimledger.ingest.shards import Plan
+    from claimledger.ledger import Ledger
+
+    dask_ingest.check_shared_ledger(db)
+    with (
+        dask_ingest.connect(cluster, workers) as client,
+        Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
+    ):
+        link = dask_ingest.dashboard(client)
+        _say(f"Dask dashboard: {link}" if link else "Dask dashboard: none (pip install bokeh)")
+        task = bar.add_task("planning shards", total=None)
+
+        shown = 0  # error lines printed as they came
+
+        def planned(plan: Plan) -> None:
+            nonlocal shown
+            for line in plan.problems:
+                _fail(line)
+            shown += len(plan.problems)
+            bar.update(task, description="ingesting shards", total=len(plan.shards))
+
+        def done(report: dask_ingest.ShardReport) -> None:
+            nonlocal shown
+            for line in report.failed:
+                _fail(line)
+            shown += len(report.failed)
+            bar.advance(task)
+
+        tally = dask_ingest.ingest_on_cluster(
+            paths,
+            db,
+            client,
+            shard_bytes=shard_bytes,
+            planned=planned,
+            done=done,
+            **options,
+        )
+        for line in tally.failed[shown:]:  # found only when every shard was done
+            _fail(line)
+        bar.update(task, description="reconciling")
+        with Ledger(db) as ledger:
+            summary = ledger.reconcile()
+            counts = ledger.counts()
+    if per_shard:
+        for line in dask_ingest.shard_lines(tally.shards):
+            _say(line)
+    _say(
+        f"{tally.new} new, {tally.replaced} already stored (replaced), "
+        f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed, "
+        f"in {len(tally.shards)} shard(s). Ledger {_shown(db)}: {counts['documents']} "
+        f"document(s), {counts['claims']} claims, {_relation_counts(summary.relations, db)}."
     )
     if tally.failed:
         sys.exit(1)

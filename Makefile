@@ -6,6 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
+# axe-core, pinned, for the browser tests' accessibility check (tests/web/test_browser.py
+# reads .cache/axe): npm fetches the one package, never a browser. Without npm the check is
+# skipped (a failure where CLAIMLEDGER_REQUIRE_BROWSER=1, as in CI, whose .ci/run installs
+# npm).
+AXE_VERSION := 4.14.1
+AXE_STAMP := .cache/axe/.installed-$(AXE_VERSION)
+
 .PHONY: demo serve test test-fast lint typecheck unit unit-fast golden screenshots eval eval-accurate eval-news eval-ledger train train-accurate bench bench-scale loadtest fuzz clean
 
 $(STAMP): pyproject.toml
@@ -16,6 +23,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e '.[dev,accurate]'
 	touch $(STAMP)
+
+$(AXE_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix .cache/axe "axe-core@$(AXE_VERSION)" && touch $@; \
+	else \
+		echo "npm not found: the browser tests' accessibility check will be skipped"; \
+	fi
 
 demo: $(STAMP)
 	$(BIN)/claimledger demo
@@ -41,7 +55,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest
 
 unit-fast: $(STAMP)
@@ -53,8 +67,8 @@ golden: $(STAMP)
 
 # Refresh the README's pictures (docs/screenshots): every view of the web UI at 1280 and
 # 390 pixels, from the browser tests over the acceptance corpus (needs Chromium, and
-# axe-core: npm install --prefix .cache/axe axe-core). Review them before committing.
-screenshots: $(STAMP)
+# axe-core, which this target installs with npm). Review them before committing.
+screenshots: $(STAMP) $(AXE_STAMP)
 	CLAIMLEDGER_SCREENSHOTS=1 CLAIMLEDGER_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/web/test_browser.py -k fact_checker
 
 # Attribution accuracy on the PolNeAR dev split (the corpus sits beside the repository).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -742,12 +743,14 @@ def _claim_query(given: ClaimFilterOptions, ledger: Ledger) -> ClaimQuery:
         raise click.UsageError(
             f"--since {query.since} is after --until {query.until}; give the earlier first"
         )
-    if query.search is not None and not query.search.strip():
-        raise click.UsageError("--search needs words of the statement, e.g. 'killed'")
+    if query.search is not None and not re.search(r"\w", query.search):
+        raise click.UsageError(
+            f"--search {query.search!r} has no words; give words of the statement, e.g. killed"
+        )
     if query.document is not None and ledger.document(query.document) is None:
         raise click.UsageError(
-            f"--document {query.document!r}: no such document in {ledger.name}; "
-            "see 'claimledger claims --format csv' for document ids"
+            f"--document {query.document!r} is not a document in {ledger.name} (the ids are "
+            "the 'document' column of 'claimledger claims --format csv')"
         )
     return query
 

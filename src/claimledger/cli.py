@@ -680,6 +680,8 @@ def ingest(
 
 
 LIST_FORMATS = ("table", "csv", "json", "jsonl")
+# The kinds a source is listed as (claimledger.records.EntityKind, less what never speaks).
+SOURCE_KINDS = ("person", "organization", "group", "outlet", "unknown")
 FORMAT_HELP["json"] = "docs/schema.md; for a list, one JSON array"
 
 
@@ -889,8 +891,16 @@ def figures(db: str, subject: str | None, measure: Measure | None, fmt: str) -> 
 
 @app.command()
 @ledger_to_read
-@format_option("table", "jsonl")
-def sources(db: str, fmt: str) -> None:
+@click.option(
+    "--search", metavar="TEXT", help="Only sources with all these words in a name or alias."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(SOURCE_KINDS),
+    help="Only sources of this kind.",
+)
+@format_option(*LIST_FORMATS)
+def sources(db: str, search: str | None, kind: str | None, fmt: str) -> None:
     """The people, groups and outlets in the ledger, merged across articles ("Syrskyi",
     "Oleksandr Syrskyi", "Ukraine's commander-in-chief"): the figures each is the root of,
     the statements it made, the ones it carried as an intermediary, and for whom.
@@ -898,16 +908,24 @@ def sources(db: str, fmt: str) -> None:
     \b
     Examples:
       claimledger sources --db ledger.sqlite
-      claimledger sources --format jsonl
+      claimledger sources --search 'intelligence' --kind organization
+      claimledger sources --format csv > sources.csv
     """
+    from claimledger.ledger.queries import filter_sources
     from claimledger.render.tables import sources_table
 
+    if search is not None and not re.search(r"\w", search):
+        raise click.UsageError(f"--search {search!r} has no words; give words of a name")
     with _open_ledger(db) as ledger:
-        rows = ledger.sources()
-    if fmt == "jsonl":
-        _write_jsonl(rows)
-        return
-    Console(highlight=False).print(sources_table(rows, title=f"{len(rows)} source(s)"))
+        rows = filter_sources(ledger.sources(), words=search, kind=kind)
+    if fmt == "csv":
+        from claimledger.render.export import write_sources_csv
+
+        write_sources_csv(rows, sys.stdout)
+    elif fmt in ("json", "jsonl"):
+        _write_records(rows, fmt)
+    else:
+        Console(highlight=False).print(sources_table(rows, title=f"{len(rows)} source(s)"))
 
 
 @app.command()

@@ -217,3 +217,44 @@ def test_a_ledger_on_disk_is_never_written_by_a_list(db: str, tmp_path: Path) ->
     for args in (("claims", "--outlet", "x"), ("conflicts", "--search", "killed")):
         assert cli(*args, "--db", str(copy)).exit_code == 0
     assert copy.read_bytes() == before
+
+
+SOURCE_FILTERS = [
+    (("--search", "intelligence"), [
+        "National Intelligence Service of South Korea", "Main Intelligence Directorate of Ukraine",
+    ]),
+    (("--search", "NIS"), ["National Intelligence Service of South Korea"]),  # an alias
+    (("--search", "syrskyi commander"), ["Oleksandr Syrskyi"]),
+    (("--search", "intel"), []),  # whole words
+    (("--kind", "outlet"), ["Reuters", "Yonhap"]),
+    (("--kind", "person", "--search", "zelensky"), ["Volodymyr Zelensky"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"), SOURCE_FILTERS, ids=[" ".join(o) for o, _ in SOURCE_FILTERS]
+)
+def test_the_sources_list_filters_by_name_and_kind(
+    db: str, options: tuple[str, ...], expected: list[str]
+) -> None:
+    assert [r["name"] for r in listed(db, "sources", *options)] == expected
+    as_csv = cli("sources", "--db", db, "--format", "csv", *options)
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert [r["name"] for r in rows] == expected
+    as_json = json.loads(cli("sources", "--db", db, "--format", "json", *options).output)
+    assert [r["name"] for r in as_json] == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--kind", "equipment"), "'equipment' is not one of 'person', 'organization'"),
+        (("--search", "--"), "--search '--' has no words"),
+        (("--format", "xml"), "'xml' is not one of 'table', 'csv', 'json', 'jsonl'"),
+    ],
+)
+def test_a_bad_sources_value_is_one_line(db: str, args: tuple[str, ...], message: str) -> None:
+    result = CliRunner().invoke(app, ["sources", *args, "--db", db])
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert message in line, line

@@ -644,6 +644,22 @@ def figures(
     ]
 
 
+def filter_sources(
+    rows: Iterable[SourceRow], *, words: str | None = None, kind: str | None = None
+) -> list[SourceRow]:
+    """The sources, in their order, of ``kind`` and with all of ``words`` (case-insensitive,
+    whole words) among the words of their name and aliases."""
+    wanted = {w.casefold() for w in _WORD.findall(words or "")}
+    kept = []
+    for row in rows:
+        if kind is not None and row.kind != kind:
+            continue
+        names = {w.casefold() for name in (row.name, *row.aliases) for w in _WORD.findall(name)}
+        if wanted <= names:
+            kept.append(row)
+    return kept
+
+
 def sources(conn: Connection) -> list[SourceRow]:
     """Every ledger entity that gave a figure or carried a statement: claims it is the
     root of, attributions it is the source of or an intermediary in, documents, and the

@@ -29,6 +29,7 @@ from claimledger.ledger.reads import (
     ClaimSummary,
     Rating,
     RelationRow,
+    SourceRow,
 )
 from claimledger.records import SCHEMA_VERSION
 
@@ -279,6 +280,39 @@ def write_relations_csv(rows: Iterable[RelationRow], out: IO[str]) -> int:
         for side, claim in (("a", row.a), ("b", row.b)):
             flat.update({f"{side}_{name}": value for name, value in _side(claim).items()})
         writer.writerow([guard_cell(_cell(flat[name])) for name in RELATION_COLUMNS])
+        count += 1
+    return count
+
+
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "kind",
+    "aliases",  # joined with "; "
+    "roles",  # joined with "; "
+    "statements",  # attributions it is the source of
+    "carried",  # attributions it carried as an intermediary
+    "claims",  # claims it is the root of
+    "documents",
+    "relayed",  # the roots it carried statements of, joined with "; "
+    "merged",  # why its names were merged
+)
+
+
+def write_sources_csv(rows: Iterable[SourceRow], out: IO[str]) -> int:
+    """Write a header of ``SOURCE_COLUMNS`` and one CSV row per source, lists joined with
+    ``"; "``, cells guarded as in ``write_csv``; return the number of rows."""
+    writer = csv.writer(out)
+    writer.writerow(SOURCE_COLUMNS)
+    count = 0
+    for row in rows:
+        values = [getattr(row, name) for name in SOURCE_COLUMNS]
+        writer.writerow(
+            [
+                guard_cell(_cell(ROOTS_SEPARATOR.join(v) if isinstance(v, tuple) else v))
+                for v in values
+            ]
+        )
         count += 1
     return count
 

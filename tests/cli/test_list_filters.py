@@ -258,3 +258,17 @@ def test_a_bad_sources_value_is_one_line(db: str, args: tuple[str, ...], message
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert message in line, line
+
+
+def test_the_new_filters_answer_alike_on_sqlite_and_postgresql(ledger_target: str) -> None:
+    """--search goes through each database's own full-text index; --outlet and the figure
+    range through the same SQL on both."""
+    ingested = CliRunner().invoke(app, ["ingest", str(paths.CORPUS), "--db", ledger_target])
+    assert ingested.exit_code == 0, ingested.output
+    for options, expected in [
+        (("--search", "wounded killed", "--max", "1000"),
+         ["Yonhap killed 90", "Yonhap wounded 900", "Yonhap killed 270"]),
+        (("--outlet", "KYIV", "--source", "syrskyi"), ["Kyiv Independent killed_or_wounded 3420"]),
+        (("--min", "500", "--max", "1000"), ["TASS deployed 450", "Yonhap wounded 900"]),
+    ]:  # fmt: skip
+        assert [short(c) for c in listed(ledger_target, "claims", *options)] == expected

@@ -76,7 +76,7 @@ eval-ledger: $(STAMP)
 	$(BIN)/python $(NEWS_TOOLS)/news_ledger_eval.py $(NEWS) $(BIN)/claimledger --keep .cache/news-ledger | tail -n 1
 
 # Extraction speed against spaCy's parse alone, on the PolNeAR dev texts, in one run; one
-# article of 25 to 800 KB against its parse (time and peak memory by length); then
+# article of 25 to 800 KB against its parse (CPU time and peak memory by length); then
 # the ledger at scale: 10,000 generated articles ingested, reconciled and queried (a step
 # over --limit seconds, 120 by default, is stopped and reported with stack samples).
 bench: $(STAMP)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 SPACY_FREE = [
     "claimledger",
     "claimledger.records",
@@ -56,3 +58,32 @@ def test_starting_the_api_leaves_spacy_out(tmp_path: object) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False", "serving reads loads spaCy"
+
+
+@pytest.mark.slow
+def test_every_module_imports_first() -> None:
+    """Each module of the package can be the first one imported (no import cycle that
+    only works in one order): one interpreter imports each in turn after forgetting every
+    claimledger module, and names those that fail. (``__main__`` runs the CLI and
+    ``migrations/env.py`` is alembic's script: neither is imported by anything.)"""
+    code = (
+        "import importlib, pkgutil, sys, claimledger\n"
+        "names = [m.name for m in pkgutil.walk_packages(claimledger.__path__, 'claimledger.')\n"
+        "         if m.name.split('.')[-1] not in ('__main__', 'env')]\n"
+        "failed = []\n"
+        "for name in names:\n"
+        "    for loaded in [n for n in sys.modules if n.split('.')[0] == 'claimledger']:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as error:\n"
+        "        failed.append(f'{name}: {error}')\n"
+        "print(len(names))\n"
+        "print('\\n'.join(failed))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    count, *failed = result.stdout.strip().split("\n")
+    assert int(count) > 50
+    assert [line for line in failed if line] == []

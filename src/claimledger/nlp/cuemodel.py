@@ -24,12 +24,16 @@ from importlib import resources
 from spacy.tokens import Span, Token
 
 from claimledger.errors import ModelMissingError
-from claimledger.nlp.attribution.vocabulary import FIRST_PERSON_SUBJECTS, SECOND_PERSON_SUBJECTS
+from claimledger.lexicon import words
 
 MODEL_FILE = "cue_model.json"
 # The accurate profile's decision: the model above and the role tagger's opinions, stacked.
 STACKED_FILE = "cue_model_stacked.json"
 MODEL_FORMAT = 1
+# Read from the word lists here rather than through claimledger.nlp.attribution, whose
+# package imports the cue decision, which imports this module.
+FIRST_PERSON_SUBJECTS = words("cues.first_person_subjects")
+SECOND_PERSON_SUBJECTS = words("cues.second_person_subjects")
 
 
 @dataclass(frozen=True)

@@ -200,3 +200,39 @@ def test_written_dates_are_found_whole(nlp: Language, day: D) -> None:
     written = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
     doc = nlp(f"Officials said on {written} that 1,200 soldiers had left.")
     assert [span.text for span in find_time_spans(doc)] == [written]
+
+
+# Words the time patterns are made of, and words that are not: strung together at random
+# they make every pattern start, half-match and match at every place in a text.
+_PATTERN_WORDS = [
+    *("the", "last", "this", "next", "early", "mid", "late", "since", "from", "in", "during"),
+    *("by", "for", "over", "about", "nearly", "ago", "earlier", "later", "before", "after"),
+    *("of", ",", "-", "\u2013", "January", "March", "May", "may", "Jan.", "Sept.", "Monday"),
+    *("Friday", "spring", "fall", "summer", "winter", "week", "weeks", "month", "months"),
+    *("year", "years", "day", "days", "morning", "night", "3", "12", "31", "2nd", "21st"),
+    *("5-10", "1998", "2024", "2025", "Q3", "H1", "mid-2024", "early-2025", "one", "two"),
+    *("three", "a", "an", "first", "second", "third", "quarter", "half", "previous"),
+    *("following", "today", "yesterday"),
+]
+_OTHER_WORDS = ["troops", "said", "officials", "cases", "killed", "2000", "Kyiv", "and", "on"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PATTERN_WORDS + _OTHER_WORDS), min_size=1, max_size=60))
+def test_matching_only_near_required_words_finds_what_the_whole_doc_finds(
+    nlp: Language, words: list[str]
+) -> None:
+    """The Matcher runs only on windows around each pattern's rarest required token; its
+    matches must be exactly those of the Matcher on the whole Doc and on any span of it."""
+    from claimledger.nlp.time.component import _matchers, _windows
+
+    doc = nlp(" ".join(words))
+    matchers = _matchers(doc.vocab)
+    for doclike in (doc, doc[len(doc) // 3 : len(doc)]):
+        whole = {(s.start, s.end, s.label_) for s in matchers.patterns(doclike, as_spans=True)}
+        windowed = {
+            (s.start, s.end, s.label_)
+            for start, end in _windows(doclike, matchers)
+            for s in matchers.patterns(doc[start:end], as_spans=True)
+        }
+        assert windowed == whole

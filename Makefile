@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
-.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden eval eval-accurate eval-news eval-ledger train train-accurate bench loadtest fuzz clean
+.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden screenshots eval eval-accurate eval-news eval-ledger train train-accurate bench loadtest fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ unit-fast: $(STAMP)
 # Rewrite the golden files from the current output; review the diff before committing.
 golden: $(STAMP)
 	CLAIMLEDGER_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/extract/test_golden.py tests/ledger/test_corpus.py
+
+# Refresh the README's pictures (docs/screenshots): every view of the web UI at 1280 and
+# 390 pixels, from the browser tests over the acceptance corpus (needs Chromium, and
+# axe-core: npm install --prefix .cache/axe axe-core). Review them before committing.
+screenshots: $(STAMP)
+	CLAIMLEDGER_SCREENSHOTS=1 CLAIMLEDGER_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/web/test_browser.py -k fact_checker
 
 # Attribution accuracy on the PolNeAR dev split (the corpus sits beside the repository).
 POLNEAR ?= ../shared/polnear

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -94,7 +95,7 @@ def test_every_page_answers_with_security_headers(client: TestClient, path: str)
     )
     assert "script-src 'self';" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     _assert_no_markup_injected(response.text)
 
 
@@ -156,7 +157,7 @@ HIGHLIGHT_CASES = [
         "said 5 men",
         [(0, 10, "content", "a1"), (5, 6, "figure", "a1")],
         '<mark class="content" data-attribution="a1" tabindex="0">said '
-        '<mark class="figure" data-attribution="a1">5</mark> men</mark>',
+        '<mark class="figure" data-attribution="a1" tabindex="0">5</mark> men</mark>',
     ),
     (
         "abcdef",
@@ -189,14 +190,14 @@ def test_claims_filters(client: TestClient) -> None:
     assert rows(f"?document={SEED_ID}&measure=deployed&subject=russian") == ["c4"]
     assert rows("?subject=no+such+thing") == []
     bad = client.get("/claims?since=January")
-    assert bad.status_code == 422
+    assert bad.status_code == 400
     assert "write it as YYYY-MM-DD" in bad.text
 
 
 def test_claims_sort(client: TestClient) -> None:
     def figures(query: str) -> list[str]:
         html = client.get("/claims?subject=north+korean" + query).text
-        return re.findall(r'<td class="figure-cell">([^<]+)</td>', html)
+        return re.findall(r'<td data-label="figure" class="figure-cell">([^<]+)</td>', html)
 
     ascending = figures("&sort=figure")
     assert ascending[0] == "2"
@@ -208,16 +209,25 @@ def test_claims_sort(client: TestClient) -> None:
     # the sort header toggles, and keeps the filters
     assert 'href="?subject=north+korean&amp;sort=figure"' in html
     by_source = client.get("/claims?subject=north+korean&sort=source").text
-    names = re.findall(r'<td class="figure-cell">[^<]+</td>\s*<td>([^<]+)', by_source)
+    names = re.findall(
+        r'<td data-label="figure" class="figure-cell">[^<]+</td>\s*<td data-label="source">([^<]+)',
+        by_source,
+    )
     assert names == sorted(names, key=str.lower)
-    assert client.get("/claims?sort=nonsense").status_code == 422
+    assert client.get("/claims?sort=nonsense").status_code == 400
 
 
 def test_group_view_has_the_timeline_figures_and_reasons(client: TestClient) -> None:
     html = client.get("/groups?subject=north+korean+soldiers").text
-    svg = html[html.index("<svg") : html.index("</svg>")]
-    assert "4,000 · Zelensky" in svg and "≈6,000 · Oleksandr Syrskyi" in svg
+    svg = html[html.index("<svg") : html.rindex("</svg>")]
+    # one chart per measure, each point labelled for a screen reader and linked to its claim
+    assert html.count('class="measure-chart"') == len(
+        set(re.findall(r'<td data-label="measure">([^<]+)</td>', html))
+    )
+    assert "4,000 (one-third of 12,000) killed · Zelensky" in svg
+    assert "≈6,000 (approximately half of 12,000) killed or wounded · Oleksandr Syrskyi" in svg
     assert "2 roots" in svg
+    assert f'href="/documents/{SEED_ID}#claim-c6"' in svg
     assert "style=" not in svg and "<style" not in svg  # drawn under a strict CSP
     assert "killed ≤ killed_or_wounded: 4,000 killed" in html
     empty = client.get("/groups?subject=nothing+like+this")
@@ -382,9 +392,72 @@ def test_hostile_pasted_text_is_escaped(client: TestClient) -> None:
     assert "&lt;/textarea&gt;" in response.text
 
 
-def test_a_page_number_beyond_any_database_integer_is_the_last_page(client: TestClient) -> None:
-    for path in ("/?page=999999999999999999999", "/claims?page=99999999999999999999"):
-        assert client.get(path).status_code == 200
+BAD_QUERIES = [
+    # (path, the value the 400 page names)
+    ("/claims?measure=exploded", "'exploded'"),
+    ("/claims?page=99", "beyond the last page (1)"),
+    ("/claims?min=lots", "'lots'"),
+    ("/claims?month=May", "write it as YYYY-MM"),
+    ("/?page=99", "beyond the last page (1)"),
+    ("/?page=999999999999999999999", "not a page number"),
+    ("/claims?page=99999999999999999999", "not a page number"),
+    ("/conflicts?measure=exploded", "'exploded'"),
+    ("/conflicts?sort=loudest", "'loudest'"),
+    ("/sources?kind=alien", "'alien'"),
+    ("/groups?subject=drones&measure=exploded", "'exploded'"),
+    ("/claims.csv?measure=exploded", "'exploded'"),
+]
+
+
+@pytest.mark.parametrize(("path", "named"), BAD_QUERIES)
+def test_a_bad_query_value_is_a_400_page_naming_it(
+    client: TestClient, path: str, named: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert named.replace("'", "&#39;") in response.text
+    assert response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/no/such/page", "/documents", "/claims/x/y/z"])
+def test_an_unknown_path_is_an_html_404_page(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert f"There is no page at {path}" in response.text
+
+
+def test_downloads_hold_the_filtered_rows(client: TestClient) -> None:
+    page = client.get("/claims?subject=north+korean&measure=killed").text
+    assert 'href="/claims.csv?subject=north+korean&amp;measure=killed"' in page
+    csv_text = client.get("/claims.csv?subject=north+korean&measure=killed").text
+    assert csv_text.startswith("document,claim,")
+    assert len(csv_text.strip().splitlines()) == 3  # a header and c6, c8
+    data = client.get("/claims.json?subject=north+korean&measure=killed").json()
+    assert sorted(r["id"] for r in data["rows"]) == ["c6", "c8"]
+    assert data["filters"] == {"subject": "north korean", "measure": "killed"}
+    sources = client.get("/sources.json?q=syrskyi").json()
+    assert [r["name"] for r in sources["rows"]] == ["Oleksandr Syrskyi"]
+
+
+def test_claims_show_their_sentence_and_facets(client: TestClient) -> None:
+    html = client.get("/claims?subject=north+korean").text
+    assert f'<a href="/documents/{SEED_ID}#claim-c6" title="the sentence in the article">' in html
+    assert "one-third of them" in html or "4,000" in html
+    facets = html[html.index('aria-label="Facets"') :]
+    assert re.search(r'href="\?subject=north\+korean&amp;measure=killed">killed</a>', facets)
+
+
+def test_corrections_need_the_token(client: TestClient) -> None:
+    # this app has no settings, so no token: writes are refused, nothing is stored
+    response = client.post(
+        "/corrections",
+        data={"action": "dismiss", "claim_a": f"{SEED_ID}/c8", "claim_b": f"{SEED_ID}/c1"},
+    )
+    assert response.status_code == 403
+    assert "CLAIMLEDGER_TOKEN" in response.text
+    assert "No corrections yet" in client.get("/corrections").text
 
 
 def test_a_large_group_charts_a_sample_that_keeps_every_conflict() -> None:
@@ -396,3 +469,173 @@ def test_a_large_group_charts_a_sample_that_keeps_every_conflict() -> None:
     assert [p.ref for p in sample] == sorted((p.ref for p in sample), key=lambda r: int(r[3:]))
     assert all(p in sample for p in points if p.conflicts)  # all 20 of them
     assert _chart_sample(points[:50], 100) == points[:50]
+
+
+# --- corrections behind the write token ---------------------------------------------------
+
+TOKEN = "web-test-token"
+
+
+@pytest.fixture
+def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The UI over a ledger of the seed article, with a write token set."""
+    ledger = Ledger(tmp_path_factory.mktemp("writable") / "ledger.sqlite")
+    ledger.store(
+        analyze(
+            SEED.read_text("utf-8"),
+            published=dt.date(2025, 2, 1),
+            path="demo/kursk-north-korean-troops.txt",
+        )
+    )
+    ledger.reconcile()
+    app = FastAPI()
+    app.state.ledger = ledger
+    app.state.settings = SimpleNamespace(token=TOKEN)
+    web.install(app)
+    yield TestClient(app, base_url="http://testserver")
+    ledger.close()
+
+
+def _conflicts(client: TestClient) -> int:
+    found = re.search(r'<span class="count-heading">(\d+)</span>', client.get("/conflicts").text)
+    assert found
+    return int(found.group(1))
+
+
+DISMISS = {
+    "action": "dismiss",
+    "claim_a": f"{SEED_ID}/c8",
+    "claim_b": f"{SEED_ID}/c1",
+    "note": "another sector of the front",
+    "reviewer": "Example Fact Check",
+    "next": "/conflicts",
+}
+
+REFUSED = [
+    # (form changes, headers, status, words of the page)
+    ({"token": ""}, {}, 401, "token is missing"),
+    ({"token": "wrong"}, {}, 401, "not the server&#39;s write token"),
+    ({"token": TOKEN}, {"origin": "https://elsewhere.example"}, 403, "this site&#39;s pages"),
+    ({"token": TOKEN}, {"origin": "null"}, 403, "this site&#39;s pages"),
+    ({"token": TOKEN, "action": "explode"}, {}, 400, "&#39;explode&#39;"),
+    ({"token": TOKEN, "claim_b": f"{SEED_ID}/c99"}, {}, 404, "c99"),
+    ({"token": TOKEN, "note": "x" * 2_001}, {}, 400, "longer than 2,000"),
+]
+
+
+@pytest.mark.parametrize(("changes", "headers", "status", "words"), REFUSED)
+def test_a_refused_correction_changes_nothing(
+    writable: TestClient, changes: dict[str, str], headers: dict[str, str], status: int, words: str
+) -> None:
+    before = _conflicts(writable)
+    response = writable.post("/corrections", data={**DISMISS, **changes}, headers=headers)
+    assert response.status_code == status
+    assert words in response.text
+    assert _conflicts(writable) == before
+    assert "No corrections yet" in writable.get("/corrections").text
+
+
+def test_a_dismissed_conflict_leaves_the_page_and_comes_back(writable: TestClient) -> None:
+    before = _conflicts(writable)
+    response = writable.post(
+        "/corrections",
+        data={**DISMISS, "token": TOKEN},
+        headers={"origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/conflicts"
+    assert _conflicts(writable) == before - 1
+    page = writable.get("/conflicts").text
+    assert "another sector of the front" in page and "Example Fact Check" in page
+    # each dismissed claim links to its sentence
+    assert f'href="/documents/{SEED_ID}#claim-c8">“two” in its article</a>' in page
+    exported = writable.get("/conflicts.json").json()
+    pairs = [{r["a"]["ref"], r["b"]["ref"]} for r in exported["rows"]]
+    assert {f"{SEED_ID}/c8", f"{SEED_ID}/c1"} not in pairs
+    listed = writable.get("/corrections").text
+    assert f'href="/documents/{SEED_ID}#claim-c8"' in listed
+    correction_id = re.search(r'action="/corrections/(\d+)/remove"', listed)
+    assert correction_id
+    removed = writable.post(
+        f"/corrections/{correction_id.group(1)}/remove",
+        data={"token": TOKEN, "next": "//elsewhere.example/"},
+        follow_redirects=False,
+    )
+    assert removed.status_code == 303
+    assert removed.headers["location"] == "/corrections"  # never another site
+    assert _conflicts(writable) == before
+
+
+def test_a_fixed_measure_is_shown_on_its_claim(writable: TestClient) -> None:
+    response = writable.post(
+        "/corrections",
+        data={
+            "action": "set_measure",
+            "claim_a": f"{SEED_ID}/c6",
+            "value": "killed_or_wounded",
+            "token": TOKEN,
+            "reviewer": "Desk",
+            "next": f"/documents/{SEED_ID}",
+        },
+    )
+    assert response.status_code == 200  # followed to the article
+    assert "set measure" in response.text and "killed_or_wounded" in response.text
+    assert "Desk" in response.text
+    bad = writable.post(
+        "/corrections",
+        data={"action": "set_measure", "claim_a": f"{SEED_ID}/c6", "value": "x", "token": TOKEN},
+    )
+    assert bad.status_code == 400 and "&#39;x&#39;" in bad.text
+
+
+def test_merged_subjects_are_shown_on_the_group(writable: TestClient) -> None:
+    response = writable.post(
+        "/corrections",
+        data={
+            "action": "merge_subjects",
+            "name_a": "russian soldiers",
+            "name_b": "soldiers",
+            "token": TOKEN,
+            "next": "/groups?subject=soldiers",
+        },
+    )
+    assert response.status_code == 200
+    assert "merge subjects &#39;russian soldiers&#39; and &#39;soldiers&#39;" in response.text
+
+
+def test_the_served_app_answers_html_404s_and_keeps_the_apis_json(tmp_path: Path) -> None:
+    from claimledger.api import Settings
+    from claimledger.server import build_app
+
+    with TestClient(build_app(Settings(db=str(tmp_path / "ledger.sqlite")))) as client:
+        page = client.get("/nowhere")
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "There is no page at /nowhere" in page.text
+        api = client.get("/api/v1/nowhere")
+        assert api.status_code == 404
+        assert api.headers["content-type"] == "application/problem+json"
+        assert api.json()["detail"].startswith("no such endpoint")
+        assert client.get("/static/nothing.css").status_code == 404
+        assert client.get("/api/v1/claims?limit=0").status_code == 422
+
+
+TICKS = [
+    # (the largest figure, the axis's ticks, their labels)
+    (12_100, [0, 5_000, 10_000, 15_000], ["0", "5k", "10k", "15k"]),
+    (330, [0, 100, 200, 300, 400], ["0", "100", "200", "300", "400"]),
+    (3, [0, 1, 2, 3], ["0", "1", "2", "3"]),
+    (0, [0, 1], ["0", "1"]),
+]
+
+
+@pytest.mark.parametrize(("top", "ticks", "labels"), TICKS)
+def test_a_charts_axis_has_round_ticks_labelled_alike(
+    top: float, ticks: list[float], labels: list[str]
+) -> None:
+    from claimledger.web.chart import nice_ticks, tick_label
+
+    found = nice_ticks(top)
+    assert found == ticks
+    assert [tick_label(t, found[-1]) for t in found] == labels

@@ -102,8 +102,9 @@ def _open(h: Highlight, *, first: bool) -> str:
     if h.attribution:
         attributes.append(f'data-attribution="{escape(h.attribution)}"')
     if first:
-        if h.kind != "figure":
-            attributes.append('tabindex="0"')
+        # every first fragment is reachable by keyboard, figures too: focusing one shows
+        # its attribution's card, as hovering does
+        attributes.append('tabindex="0"')
         if h.anchor:
             attributes.append(f'id="{escape(h.anchor)}"')
         if h.label:

@@ -1,15 +1,16 @@
-"""The HTML pages: documents, one article with its attributions marked, the claims table,
-a claim group's timeline and relations, the sources and their provenance graph, and a
-page that analyses pasted text without storing it."""
+"""The HTML pages: documents, one article with its attributions marked, the claims, the
+conflicts ranked, a claim group's charts and relations, the sources and their provenance
+graph, a fact-checker's corrections, and a page that analyses pasted text without storing
+it. The lists' filters, facets and downloads come from :mod:`claimledger.ledger.browse`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
@@ -17,42 +18,51 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from claimledger.errors import ClaimledgerError
-from claimledger.ledger import ClaimQuery, Ledger
+from claimledger.ledger import ClaimQuery, Ledger, browse
+from claimledger.ledger.browse import (
+    BrowseError,
+    ClaimFilters,
+    ConflictFilters,
+    SourceFilters,
+)
+from claimledger.ledger.corrections import ClaimKey, Correction
 from claimledger.ledger.reads import (
-    ClaimGroup,
-    ClaimRow,
     LedgerDocumentWithText,
+    RelationRow,
     SourceRow,
     TimelineRow,
 )
 from claimledger.ledger.reconcile import RELATION_KINDS
 from claimledger.records import CERTAINTY_ORDER, Attribution, Claim, Document, Entity, Measure
-from claimledger.render.timeline import TimelinePoint, render_svg
+from claimledger.web.chart import measure_charts
 from claimledger.web.graph import provenance_svg
 from claimledger.web.highlight import document_highlights, highlight_text
-from claimledger.web.present import FILTERS, GLOBALS, document_name
+from claimledger.web.present import FILTERS, GLOBALS, document_name, safe_url
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a
+    # form's POST, and the corrections forms check that they were posted from here. Other
+    # sites still get no referrer (and links out carry rel="noreferrer").
+    "Referrer-Policy": "same-origin",
 }
 DOCUMENTS_PER_PAGE = 20
 CLAIMS_PER_PAGE = 50
+CONFLICTS_PER_PAGE = 25
+SOURCES_PER_PAGE = 100
 # Pasted text: the parser takes up to spaCy's max_length, but one request should not
 # hold a worker for long.
 MAX_ANALYZE_CHARS = 100_000
-MEASURES: tuple[Measure, ...] = get_args(Measure)
-SORTS = ("time", "subject", "measure", "figure", "source", "certainty", "document")
+MEASURES: tuple[Measure, ...] = browse.MEASURES
 C = TypeVar("C", bound=str)
 
 
@@ -66,6 +76,7 @@ def _environment() -> Environment:
     )
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
+    env.globals["query"] = lambda params, **changes: _query(params, **changes)
     return env
 
 
@@ -74,22 +85,78 @@ TEMPLATES = Jinja2Templates(env=_environment())
 
 def install(app: FastAPI, *, profile: str = "fast") -> None:
     """Add the web UI's pages to ``app`` and mount its static files at ``/static``. Pages
-    read the ledger from ``app.state.ledger``; ``/analyze`` uses ``profile``."""
+    read the ledger from ``app.state.ledger``; ``/analyze`` uses ``profile``. A path that
+    is neither a page nor under /api answers an HTML 404 page; the API keeps its JSON
+    problems."""
+    from claimledger.web import corrections
+
     app.include_router(_router(profile))
+    app.include_router(corrections.router)
     app.mount("/static", StaticFiles(packages=[("claimledger.web", "static")]), name="static")
+    previous = app.exception_handlers.get(HTTPException)
+
+    async def on_http_exception(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        path = request.url.path
+        if path.startswith(("/api/", "/static/")) or exc.status_code not in (404, 405):
+            if previous is not None:
+                answer = previous(request, exc)
+                return answer if isinstance(answer, Response) else await answer
+            from fastapi.exception_handlers import http_exception_handler
+
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 405:
+            return error_page(
+                request, 405, "Not allowed", f"{request.method} is not allowed on {path}."
+            )
+        return error_page(request, 404, "Not found", f"There is no page at {path}.")
+
+    app.add_exception_handler(HTTPException, on_http_exception)
 
 
-def _page(
+def page(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> Response:
     response = TEMPLATES.TemplateResponse(
         request,
         name,
-        {"root": request.scope.get("root_path", ""), "nav": None, **context},
+        {
+            "root": request.scope.get("root_path", ""),
+            "nav": None,
+            "conflict_count": _conflict_count(request),
+            **context,
+        },
         status_code=status_code,
         headers=SECURITY_HEADERS,
     )
     return response
+
+
+_page = page
+
+
+def _conflict_count(request: Request) -> int | None:
+    ledger: Ledger | None = getattr(request.app.state, "ledger", None)
+    if ledger is None:
+        return None
+    try:
+        return ledger.count_relations(kind="conflicts")
+    except ClaimledgerError:
+        return None
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> Response:
+    """An HTML error page: 400 names the bad value, 404 the missing page."""
+    return page(request, "error.html", {"title": title, "message": message}, status_code=status)
+
+
+def _bad_request(request: Request, error: BrowseError) -> Response:
+    return error_page(
+        request,
+        400,
+        "Bad request",
+        f"The value {error.value!r} of {error.name!r} cannot be used: {error}.",
+    )
 
 
 def _ledger(request: Request) -> Ledger:
@@ -98,211 +165,219 @@ def _ledger(request: Request) -> Ledger:
 
 
 def _not_found(request: Request, what: str) -> Response:
-    return _page(request, "error.html", {"title": "Not found", "message": what}, status_code=404)
+    return error_page(request, 404, "Not found", what)
 
 
-MAX_PAGE = 1_000_000  # beyond any ledger's last page, within every database's integers
+def _params(request: Request) -> dict[str, str]:
+    return dict(request.query_params)
 
 
-def _page_number(value: str | None) -> int:
-    try:
-        return min(MAX_PAGE, max(1, int(value or 1)))
-    except ValueError:
-        return 1
-
-
-def _query(params: dict[str, Any], **changes: Any) -> str:
+def _query(params: Mapping[str, Any], **changes: Any) -> str:
+    """A query string of ``params`` with ``changes`` (None removes a key); "?" alone for
+    none."""
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
     return "?" + urlencode(merged)
+
+
+def _pager(params: Mapping[str, str], found: browse.Page[Any]) -> dict[str, Any]:
+    number = found.number
+    return {
+        "page": number,
+        "pages": found.pages,
+        "prev": _query(params, page=number - 1 if number > 2 else None) if number > 1 else None,
+        "next": _query(params, page=number + 1) if number < found.pages else None,
+    }
+
+
+def _download(name: str, text: str, kind: str) -> Response:
+    media = "text/csv; charset=utf-8" if kind == "csv" else "application/json"
+    return Response(
+        text,
+        media_type=media,
+        headers={
+            **SECURITY_HEADERS,
+            "Content-Disposition": f'inline; filename="{name}.{kind}"',
+        },
+    )
+
+
+def claim_key(document: str, claim: Claim) -> ClaimKey:
+    """The key a correction names ``claim`` by (claimledger.ledger.corrections)."""
+    spans = claim.quantity.spans or ((0, 0),)
+    return ClaimKey(document, int(spans[0][0]), int(spans[0][1]), claim.quantity.text)
+
+
+def corrections_by_claim(corrections: Sequence[Correction]) -> dict[ClaimKey, list[Correction]]:
+    found: dict[ClaimKey, list[Correction]] = defaultdict(list)
+    for c in corrections:
+        for key in c.claims:
+            found[key].append(c)
+    return found
 
 
 def _router(profile: str) -> APIRouter:
     router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
     @router.get("/")
-    def documents(request: Request, q: str | None = None, page: str | None = None) -> Response:
+    def documents(request: Request) -> Response:
         ledger = _ledger(request)
-        words = (q or "").strip() or None
-        number = _page_number(page)
+        params = _params(request)
+        try:
+            words = browse.text_param(params, "q")
+            number = browse.page_number(params)
+        except BrowseError as error:
+            return _bad_request(request, error)
         total = ledger.count_documents(words=words)
+        pages = max(1, -(-total // DOCUMENTS_PER_PAGE))
+        if number > pages:
+            return _bad_request(
+                request, BrowseError("page", str(number), f"beyond the last page ({pages})")
+            )
         rows = ledger.documents(
             words=words, limit=DOCUMENTS_PER_PAGE, offset=(number - 1) * DOCUMENTS_PER_PAGE
         )
-        pages = max(1, -(-total // DOCUMENTS_PER_PAGE))
-        params = {"q": words}
-        return _page(
+        openings = browse.openings(ledger, [d.id for d in rows if not d.title])
+        conflicts: dict[str, int] = defaultdict(int)
+        for ref, n in browse.conflict_refs(ledger).items():
+            conflicts[ref.partition("/")[0]] += n
+        kept = {"q": words}
+        return page(
             request,
             "documents.html",
             {
                 "title": "Articles",
                 "nav": "documents",
                 "rows": rows,
+                "names": {d.id: document_name(d, openings.get(d.id)) for d in rows},
+                "urls": {d.id: safe_url(d.url) for d in rows},
+                "conflicts": conflicts,
                 "q": words or "",
                 "total": total,
                 "page": number,
                 "pages": pages,
-                "prev": _query(params, page=number - 1) if number > 1 else None,
-                "next": _query(params, page=number + 1) if number < pages else None,
+                "prev": _query(kept, page=number - 1) if number > 1 else None,
+                "next": _query(kept, page=number + 1) if number < pages else None,
             },
         )
 
     @router.get("/documents/{document_id}")
     def document(request: Request, document_id: str) -> Response:
-        found = _ledger(request).document(document_id)
+        ledger = _ledger(request)
+        found = ledger.document(document_id)
         if found is None:
             return _not_found(request, f"No article with id {document_id} in this ledger.")
         context = _article(
             found.document, found.entities, found.attributions, found.claims, stored=True
         )
-        return _page(request, "article.html", context)
+        refs = browse.conflict_refs(ledger)
+        context["conflicts"] = {c.id: refs.get(f"{document_id}/{c.id}", 0) for c in found.claims}
+        by_key = corrections_by_claim(ledger.corrections())
+        context["corrections"] = {
+            c.id: by_key.get(claim_key(document_id, c), []) for c in found.claims
+        }
+        context["measures"] = MEASURES
+        context["url"] = safe_url(found.document.url)
+        return page(request, "article.html", context)
 
     @router.get("/claims")
-    def claims(
-        request: Request,
-        subject: str | None = None,
-        measure: str | None = None,
-        source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        certainty: str | None = None,
-        document: str | None = None,
-        sort: str | None = None,
-        page: str | None = None,
+    def claims(request: Request) -> Response:
+        return _claims(request, None)
+
+    @router.get("/claims.csv")
+    def claims_csv(request: Request) -> Response:
+        return _claims(request, "csv")
+
+    @router.get("/claims.json")
+    def claims_json(request: Request) -> Response:
+        return _claims(request, "json")
+
+    @router.get("/conflicts")
+    def conflicts(request: Request) -> Response:
+        return _conflicts(request, None)
+
+    @router.get("/conflicts.csv")
+    def conflicts_csv(request: Request) -> Response:
+        return _conflicts(request, "csv")
+
+    @router.get("/conflicts.json")
+    def conflicts_json(request: Request) -> Response:
+        return _conflicts(request, "json")
+
+    @router.get("/conflicts/{a_document}/{a_claim}/{b_document}/{b_claim}")
+    def conflict(
+        request: Request, a_document: str, a_claim: str, b_document: str, b_claim: str
     ) -> Response:
         ledger = _ledger(request)
-        errors: list[str] = []
-        chosen = _one_of(MEASURES, measure)
-        query = ClaimQuery(
-            subject=(subject or "").strip() or None,
-            measures=(chosen,) if chosen else (),
-            source=(source or "").strip() or None,
-            certainty=_one_of(CERTAINTY_ORDER, certainty),
-            document=(document or "").strip() or None,
-            since=_date(since, "from", errors),
-            until=_date(until, "to", errors),
+        refs = {f"{a_document}/{a_claim}", f"{b_document}/{b_claim}"}
+        found = next(
+            (r for r in ledger.relations(kind="conflicts") if {r.a.ref, r.b.ref} == refs),
+            None,
         )
-        sort_key = (sort or "time").lstrip("-")
-        if sort_key not in SORTS:
-            errors.append(f"cannot sort by {sort_key!r}; sort by one of {', '.join(SORTS)}")
-            sort_key = "time"
-        descending = bool(sort and sort.startswith("-"))
-        number = _page_number(page)
-        total = ledger.count_claims(query)
-        offset = (number - 1) * CLAIMS_PER_PAGE
-        if sort_key == "time" and not descending:
-            rows = list(ledger.find_claims(query, limit=CLAIMS_PER_PAGE, offset=offset))
-        else:
-            # any other order is the ledger's order re-sorted here, then paged
-            everything = list(ledger.find_claims(query))
-            everything.sort(key=_SORT_KEYS[sort_key], reverse=descending)
-            rows = everything[offset : offset + CLAIMS_PER_PAGE]
-        pages = max(1, -(-total // CLAIMS_PER_PAGE))
-        params = {
-            "subject": query.subject,
-            "measure": chosen,
-            "source": query.source,
-            "since": since if query.since else None,
-            "until": until if query.until else None,
-            "certainty": query.certainty,
-            "document": query.document,
-        }
-        current = f"{'-' if descending else ''}{sort_key}"
-        headers = [
-            {
-                "key": key,
-                "label": label,
-                "url": _query(params, sort=f"-{key}" if current == key else key),
-                "aria": (
-                    "ascending"
-                    if current == key
-                    else "descending"
-                    if current == f"-{key}"
-                    else None
-                ),
-            }
-            for key, label in (
-                ("time", "as of"),
-                ("subject", "subject"),
-                ("measure", "measure"),
-                ("figure", "figure"),
-                ("source", "source"),
-                ("certainty", "certainty"),
-                ("document", "article"),
+        if found is None:
+            return _not_found(
+                request,
+                f"No conflict between {' and '.join(sorted(refs))} in this ledger "
+                "(it may have been dismissed).",
             )
-        ]
-        return _page(
+        sentences = _sentences(ledger, [found])
+        return page(
             request,
-            "claims.html",
+            "conflict.html",
             {
-                "title": "Claims",
-                "nav": "claims",
-                "rows": rows,
-                "total": total,
-                "filters": params,
-                "measures": MEASURES,
-                "certainties": CERTAINTY_ORDER,
-                "headers": headers,
-                "sort": current,
-                "errors": errors,
-                "page": number,
-                "pages": pages,
-                "prev": _query({**params, "sort": sort}, page=number - 1) if number > 1 else None,
-                "next": _query({**params, "sort": sort}, page=number + 1)
-                if number < pages
-                else None,
+                "title": f"Conflict: {found.subject}",
+                "nav": "conflicts",
+                "r": found,
+                "sentences": sentences,
+                "next_url": "/conflicts",
             },
-            status_code=422 if errors else 200,
         )
 
     @router.get("/groups")
-    def groups(
-        request: Request, subject: str | None = None, measure: str | None = None
-    ) -> Response:
+    def groups(request: Request) -> Response:
         ledger = _ledger(request)
-        subject = (subject or "").strip()
+        params = _params(request)
+        try:
+            subject = (browse.text_param(params, "subject") or "").lower()
+            measure = browse.choice_param(params, "measure", MEASURES)
+        except BrowseError as error:
+            return _bad_request(request, error)
         if not subject:
-            return _page(
+            index = ledger.claim_groups()
+            counts = browse.conflict_groups(ledger)
+            return page(
                 request,
                 "groups.html",
-                {"title": "Claim groups", "nav": "groups", "groups": _group_index(ledger)},
+                {
+                    "title": "Claim groups",
+                    "nav": "groups",
+                    "groups": index,
+                    "conflicts": counts,
+                },
             )
-        return _page(request, "group.html", _group(ledger, subject, _one_of(MEASURES, measure)))
+        return page(request, "group.html", _group(ledger, subject, measure))  # type: ignore[arg-type]
 
     @router.get("/sources")
     def sources(request: Request) -> Response:
-        ledger = _ledger(request)
-        graph = ledger.provenance()
-        names = {n.id: n.name for n in graph.nodes}
-        through: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        carried_from: set[str] = set()
-        for e in graph.edges:
-            through[e.from_].append((names.get(e.to, "?"), e.statements))
-            carried_from.add(e.to)
-        rows = [
-            SourceLine(
-                source=s,
-                through=through.get(s.id, []),
-                root=s.statements > 0 and s.id not in carried_from,
-            )
-            for s in ledger.sources()
-        ]
-        rows.sort(key=lambda r: (-r.source.claims, -r.source.statements, r.source.name.lower()))
-        return _page(
-            request,
-            "sources.html",
-            {"title": "Sources", "nav": "sources", "rows": rows, "graph": provenance_svg(graph)},
-        )
+        return _sources(request, None)
+
+    @router.get("/sources.csv")
+    def sources_csv(request: Request) -> Response:
+        return _sources(request, "csv")
+
+    @router.get("/sources.json")
+    def sources_json(request: Request) -> Response:
+        return _sources(request, "json")
 
     @router.get("/analyze")
     def analyze_form(request: Request) -> Response:
-        return _page(request, "analyze.html", _analyze_form())
+        return page(request, "analyze.html", _analyze_form())
 
     @router.post("/analyze")
     async def analyze_text(request: Request) -> Response:
         settings = getattr(request.app.state, "settings", None)
         limit = _max_chars(request)
         if getattr(settings, "private_analysis", False):
-            return _page(
+            return page(
                 request,
                 "analyze.html",
                 _analyze_form(
@@ -318,7 +393,7 @@ def _router(profile: str) -> APIRouter:
         try:
             form = await request.form(max_files=0, max_fields=10, max_part_size=limit * 4)
         except (HTTPException, MultiPartException):  # malformed, or a part too large
-            return _page(
+            return page(
                 request,
                 "analyze.html",
                 _analyze_form(error="The form could not be read; paste plain text."),
@@ -329,7 +404,7 @@ def _router(profile: str) -> APIRouter:
         if len(text) > limit:
             return _too_long(request, text[:200])
         if not text.strip():
-            return _page(
+            return page(
                 request,
                 "analyze.html",
                 _analyze_form(error="Paste the text of an article to analyse."),
@@ -338,7 +413,7 @@ def _router(profile: str) -> APIRouter:
         errors: list[str] = []
         published = _date(published_text, "published", errors)
         if errors:
-            return _page(
+            return page(
                 request,
                 "analyze.html",
                 _analyze_form(text=text, published=published_text, error=errors[0]),
@@ -367,14 +442,14 @@ def _router(profile: str) -> APIRouter:
                 # the API's queue: one analysis at a time, a few waiting, then 503
                 analysis = await queue.run(request, analyse_one)
         except HTTPException as busy:
-            return _page(
+            return page(
                 request,
                 "analyze.html",
                 _analyze_form(text=text, published=published_text, error=str(busy.detail)),
                 status_code=busy.status_code,
             )
         except ClaimledgerError as error:
-            return _page(
+            return page(
                 request,
                 "analyze.html",
                 _analyze_form(text=text, published=published_text, error=str(error)),
@@ -388,9 +463,235 @@ def _router(profile: str) -> APIRouter:
             stored=False,
         )
         context["form"] = _analyze_form(text=text, published=published_text)
-        return _page(request, "article.html", context)
+        return page(request, "article.html", context)
 
     return router
+
+
+def _sentences(ledger: Ledger, relations: Sequence[RelationRow]) -> dict[str, str]:
+    """The sentence of each claim on either side of ``relations``, by ref."""
+    wanted = {}
+    for r in relations:
+        for s in (r.a, r.b):
+            spans = s.quantity.spans or ((0, 0),)
+            wanted[s.ref] = (s.document, int(spans[0][0]), int(spans[0][1]))
+    found = browse.claim_sentences(ledger, wanted.values())
+    return {ref: found.get((doc, start), "") for ref, (doc, start, _) in wanted.items()}
+
+
+def _claims(request: Request, download: str | None) -> Response:
+    ledger = _ledger(request)
+    params = _params(request)
+    try:
+        filters = ClaimFilters.parse(params)
+        number = browse.page_number(params)
+        rows = browse.find_claims(ledger, filters)
+        if download == "csv":
+            return _download("claims", browse.claims_csv(rows), "csv")
+        if download == "json":
+            text = browse.to_json_text(
+                (r.to_json() for r in rows), filters=filters.params(), total=len(rows)
+            )
+            return _download("claims", text, "json")
+        found = browse.page_of(rows, number, CLAIMS_PER_PAGE)
+    except BrowseError as error:
+        return _bad_request(request, error)
+    kept = filters.params()
+    sentences = browse.claim_sentences(
+        ledger,
+        (
+            (
+                r.document,
+                int((r.claim.quantity.spans or ((0, 0),))[0][0]),
+                int((r.claim.quantity.spans or ((0, 0),))[0][1]),
+            )
+            for r in found.rows
+        ),
+    )
+    refs = browse.conflict_refs(ledger)
+    current = filters.sort
+    headers = [
+        {
+            "key": key,
+            "label": label,
+            "url": _query(kept, sort=f"-{key}" if current == key else key, page=None),
+            "aria": (
+                "ascending" if current == key else "descending" if current == f"-{key}" else None
+            ),
+        }
+        for key, label in (
+            ("time", "as of"),
+            ("subject", "subject"),
+            ("measure", "measure"),
+            ("figure", "figure"),
+            ("source", "source"),
+            ("certainty", "certainty"),
+            ("document", "article"),
+        )
+    ]
+    openings = browse.openings(ledger, [r.document for r in found.rows if not r.title])
+    return page(
+        request,
+        "claims.html",
+        {
+            "title": "Claims",
+            "nav": "claims",
+            "rows": found.rows,
+            "total": found.total,
+            "filters": filters,
+            "kept": kept,
+            "facets": browse.claim_facets(rows, filters),
+            "sentences": {
+                (r.document, r.claim.id): sentences.get(
+                    (r.document, int((r.claim.quantity.spans or ((0, 0),))[0][0])), ""
+                )
+                for r in found.rows
+            },
+            "names": {
+                r.document: r.title
+                or (f"{r.outlet}, {r.published}" if r.outlet and r.published else None)
+                or browse_opening(openings.get(r.document), r.document)
+                for r in found.rows
+            },
+            "conflicts": refs,
+            "measures": MEASURES,
+            "certainties": CERTAINTY_ORDER,
+            "headers": headers,
+            "sort": current,
+            **_pager(kept, found),
+        },
+    )
+
+
+def browse_opening(text: str | None, fallback: str) -> str:
+    from claimledger.web.present import opening_words
+
+    return opening_words(text) if text and text.strip() else fallback
+
+
+def _conflicts(request: Request, download: str | None) -> Response:
+    ledger = _ledger(request)
+    params = _params(request)
+    try:
+        filters = ConflictFilters.parse(params)
+        number = browse.page_number(params)
+        rows = browse.find_conflicts(ledger, filters)
+        if download == "csv":
+            return _download("conflicts", browse.conflicts_csv(rows), "csv")
+        if download == "json":
+            text = browse.to_json_text(
+                ({"rank": i, **r.to_json()} for i, r in enumerate(rows, 1)),
+                filters=filters.params(),
+                total=len(rows),
+            )
+            return _download("conflicts", text, "json")
+        found = browse.page_of(rows, number, CONFLICTS_PER_PAGE)
+    except BrowseError as error:
+        return _bad_request(request, error)
+    kept = filters.params()
+    corrections = ledger.corrections()
+    dismissed = [c for c in corrections if c.action == "dismiss"]
+    return page(
+        request,
+        "conflicts.html",
+        {
+            "title": "Conflicts",
+            "nav": "conflicts",
+            "rows": found.rows,
+            "first_rank": (found.number - 1) * found.size + 1,
+            "total": found.total,
+            "filters": filters,
+            "kept": kept,
+            "facets": browse.conflict_facets(rows, filters),
+            "sentences": _sentences(ledger, found.rows),
+            "measures": MEASURES,
+            "dismissed": dismissed,
+            "dismissed_refs": _claim_refs(ledger, dismissed),
+            "next_url": "/conflicts" + (_query(kept) if kept else ""),
+            **_pager(kept, found),
+        },
+    )
+
+
+def _claim_refs(ledger: Ledger, corrections: list[Correction]) -> dict[ClaimKey, str]:
+    from claimledger.web.corrections import claim_refs
+
+    return claim_refs(ledger, corrections)
+
+
+def _sources(request: Request, download: str | None) -> Response:
+    ledger = _ledger(request)
+    params = _params(request)
+    every = ledger.sources()
+    graph = ledger.provenance()
+    names = {n.id: n.name for n in graph.nodes}
+    through: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    carried_from: set[str] = set()
+    for e in graph.edges:
+        through[e.from_].append((names.get(e.to, "?"), e.statements))
+        carried_from.add(e.to)
+    roots = {s.id for s in every if s.statements > 0 and s.id not in carried_from}
+    try:
+        filters = SourceFilters.parse(params, [s.kind for s in every])
+        number = browse.page_number(params)
+        kept_rows = browse.find_sources(every, roots, filters)
+        kept_rows.sort(key=lambda s: (-s.claims, -s.statements, s.name.lower()))
+        if download == "csv":
+            return _download("sources", browse.sources_csv(kept_rows), "csv")
+        if download == "json":
+            text = browse.to_json_text(
+                (s.to_json() for s in kept_rows), filters=filters.params(), total=len(kept_rows)
+            )
+            return _download("sources", text, "json")
+        found = browse.page_of(kept_rows, number, SOURCES_PER_PAGE)
+    except BrowseError as error:
+        return _bad_request(request, error)
+    kept = filters.params()
+    corrections = [
+        c for c in ledger.corrections() if c.action in ("merge_sources", "split_sources")
+    ]
+    by_name: dict[str, list[Correction]] = defaultdict(list)
+    for c in corrections:
+        for n in c.names:
+            by_name[n.lower()].append(c)
+    rows = [
+        SourceLine(
+            source=s,
+            through=through.get(s.id, []),
+            root=s.id in roots,
+            corrections=[
+                c
+                for n in {s.name.lower(), *(a.lower() for a in s.aliases)}
+                for c in by_name.get(n, [])
+            ],
+        )
+        for s in found.rows
+    ]
+    return page(
+        request,
+        "sources.html",
+        {
+            "title": "Sources",
+            "nav": "sources",
+            "rows": rows,
+            "total": found.total,
+            "filters": filters,
+            "kept": kept,
+            "facets": [
+                browse.facet("kind", "kind", (s.kind for s in kept_rows), filters.kind),
+                browse.facet(
+                    "role",
+                    "role",
+                    ("root" if s.id in roots else "relay" for s in kept_rows),
+                    filters.role,
+                ),
+            ],
+            "graph": provenance_svg(graph) if not kept else "",
+            "names": sorted({s.name for s in every}),
+            "next_url": "/sources",
+            **_pager(kept, found),
+        },
+    )
 
 
 def _max_chars(request: Request) -> int:
@@ -401,7 +702,7 @@ def _max_chars(request: Request) -> int:
 
 
 def _too_long(request: Request, text: str) -> Response:
-    return _page(
+    return page(
         request,
         "analyze.html",
         _analyze_form(
@@ -441,42 +742,16 @@ def _date(value: str | None, name: str, errors: list[str]) -> dt.date | None:
         return None
 
 
-def _figure_key(row: ClaimRow) -> tuple[float, float]:
-    q = row.claim.quantity
-    value = q.value if q.value is not None else q.low
-    return (float(value), float(q.low))
-
-
-def _time_key(row: ClaimRow) -> str:
-    end = row.claim.time.end if row.claim.time else None
-    day = end or row.published
-    return day.isoformat() if day else ""
-
-
-_SORT_KEYS: dict[str, Callable[[ClaimRow], Any]] = {
-    "time": _time_key,
-    "subject": lambda r: (r.claim.subject.key, _time_key(r)),
-    "measure": lambda r: (r.claim.measure, _time_key(r)),
-    "figure": _figure_key,
-    "source": lambda r: ((r.source or "").lower(), _time_key(r)),
-    "certainty": lambda r: (CERTAINTY_ORDER.index(r.claim.certainty), _time_key(r)),
-    "document": lambda r: (
-        r.published.isoformat() if r.published else "",
-        r.document,
-        int(r.claim.id[1:]),
-    ),
-}
-
-
 @dataclass(frozen=True)
 class SourceLine:
     """A source as the sources page lists it: the ledger's row, where its statements went
-    next (name, statements), and whether it is a root (it said things nobody relayed to
-    it)."""
+    next (name, statements), whether it is a root (it said things nobody relayed to
+    it), and the corrections that name it."""
 
     source: SourceRow
     through: list[tuple[str, int]]
     root: bool
+    corrections: list[Correction]
 
 
 def _article(
@@ -516,10 +791,6 @@ CLAIMS_PER_FIGURE = 10
 _ANALYSIS_LOCK = threading.Lock()
 
 
-def _group_index(ledger: Ledger) -> list[ClaimGroup]:
-    return ledger.claim_groups()
-
-
 def _chart_sample(points: list[TimelineRow], most: int) -> list[TimelineRow]:
     """At most ``most`` points, in time order: every conflicting one (up to half), the rest
     evenly spaced through time, so a large group still draws its shape."""
@@ -533,38 +804,66 @@ def _chart_sample(points: list[TimelineRow], most: int) -> list[TimelineRow]:
     return [p for p in points if id(p) in chosen]
 
 
+@dataclass(frozen=True)
+class RelationSection:
+    """The relations of one kind on a group page, with how many there are in all."""
+
+    kind: str
+    rows: list[RelationRow]
+    total: int
+
+
 def _group(ledger: Ledger, subject: str, measure: Measure | None) -> dict[str, Any]:
+    keys = {g.subject for g in ledger.claim_groups()}
+    exact = subject in keys
     every_point = ledger.timeline(
         ClaimQuery(subject=subject, measures=(measure,) if measure else ())
     )
+    if exact:
+        every_point = [p for p in every_point if p.claim.subject.key == subject]
     points = _chart_sample(every_point, CHART_POINTS)
     figures = ledger.figures(
         subject=subject, measure=measure, limit=FIGURES_SHOWN, max_claims=CLAIMS_PER_FIGURE
     )
+    if exact:
+        figures = [f for f in figures if f.subject == subject]
     figure_count = ledger.count_figures(subject=subject, measure=measure)
-    # in the order of every list (disagreements first), at most RELATIONS_PER_KIND of
-    # each: a subject of a large ledger has hundreds of thousands
-    relations = [
-        r
-        for kind in RELATION_KINDS
-        for r in ledger.relations(
-            kind=kind, subject=subject, measure=measure, limit=RELATIONS_PER_KIND
+    # in the order of every list (conflicts first, the strongest first), at most
+    # RELATIONS_PER_KIND of each: a subject of a large ledger has hundreds of thousands
+    sections = []
+    for kind in RELATION_KINDS:
+        rows = ledger.relations(
+            kind=kind, subject=subject, measure=measure, exact=exact, limit=RELATIONS_PER_KIND
         )
+        if rows:
+            total = ledger.count_relations(kind=kind, subject=subject, measure=measure, exact=exact)
+            sections.append(RelationSection(kind, rows, total))
+    measures_here = sorted({p.claim.measure for p in every_point})
+    corrections = [
+        c
+        for c in ledger.corrections()
+        if c.action == "merge_subjects" and subject in {n.strip().lower() for n in c.names}
     ]
-    chart_points = [TimelinePoint.from_ledger(p, label=p.ref, roots=p.independent) for p in points]
-    title = f"{subject}: {measure.replace('_', ' ') if measure else 'all measures'}"
-    chart = Markup(render_svg(chart_points, title=title)) if chart_points else None
-    measures_here = sorted({p.claim.measure for p in points})
     return {
         "title": f"Claims about {subject}",
         "nav": "groups",
         "subject": subject,
         "measure": measure,
         "measures": measures_here,
-        "chart": chart,
+        "charts": measure_charts(points),
         "points": points,
         "point_count": len(every_point),
         "figures": figures,
         "figure_count": figure_count,
-        "relations": relations,
+        "sections": sections,
+        "sentences": _sentences(ledger, [r for s in sections for r in s.rows[:50]]),
+        "corrections": corrections,
+        "subjects": sorted(k for k in keys if k and k != subject),
+        "next_url": group_url_of(subject, measure),
     }
+
+
+def group_url_of(subject: str, measure: str | None) -> str:
+    from claimledger.web.present import group_url
+
+    return group_url(subject, measure)

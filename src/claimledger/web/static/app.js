@@ -1,3 +1,46 @@
+// The write token of the corrections forms: kept in this tab's sessionStorage (gone when
+// the tab closes, never sent but in a form the user submits), so one typing serves every
+// form of the session. Not a cookie: a page on another site cannot post with it.
+(function () {
+  "use strict";
+  var KEY = "claimledger-write-token";
+  var store = null;
+  try {
+    store = window.sessionStorage;
+  } catch (e) {
+    store = null;
+  }
+  if (!store) {
+    return;
+  }
+  var saved = store.getItem(KEY) || "";
+  var reviewer = store.getItem(KEY + "-reviewer") || "";
+  document.querySelectorAll('form.correction input[name="token"]').forEach(function (input) {
+    if (saved && !input.value) {
+      input.value = saved;
+    }
+  });
+  document.querySelectorAll('form.correction input[name="reviewer"]').forEach(function (input) {
+    if (reviewer && !input.value) {
+      input.value = reviewer;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.classList || !form.classList.contains("correction")) {
+      return;
+    }
+    var token = form.querySelector('input[name="token"]');
+    var who = form.querySelector('input[name="reviewer"]');
+    if (token && token.value) {
+      store.setItem(KEY, token.value);
+    }
+    if (who && who.value) {
+      store.setItem(KEY + "-reviewer", who.value);
+    }
+  });
+})();
+
 // The article view's attribution cards: hovering, focusing or clicking a highlight shows
 // the card of its attribution beside it. The cards are in the page already (listed below
 // the text); this only copies one into a floating box. No text is ever parsed as HTML.

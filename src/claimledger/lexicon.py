@@ -120,6 +120,7 @@ ROWS: dict[str, dict[str, Cell]] = {
     },
     "measures.plural_people": {"word": _WORD, "plural": _WORD},
     "measures.phrase": {"measure": Cell(str, get_args(Measure)), "verb": _WORD, "words": _WORDS},
+    "measures.verb_never_counts": {"measure": Cell(str, get_args(Measure)), "words": _WORDS},
     "measures.cue_weights": {"place": Cell(str, _CUE_PLACES), "weight": _NUMBER},
     "modality.cues": {
         "cue": Cell(str, _MODALITY_CUES),

@@ -71,6 +71,13 @@ def build_claims(
         found.append((figure, carried))
         scopes[id(figure)] = [figure.tokens.sent]
     found.sort(key=lambda pair: pair[0].tokens.start)
+    speakers = {
+        i: raw.source
+        for raw in raws
+        if raw.source is not None
+        for i in range(raw.source.start, raw.source.end)
+    }
+    found = [pair for pair in found if not _describes_speaker(pair[0], speakers)]
     claims: list[Claim] = []
     raw_of: dict[str, RawFigure] = {}
     for figure, said_in in found:
@@ -117,6 +124,20 @@ def build_claims(
         )
         raw_of[claim_id] = figure
     return tuple(claims)
+
+
+def _describes_speaker(figure: RawFigure, speakers: dict[int, Span]) -> bool:
+    """A figure inside the words that name a speaker, counting something else than the
+    speaker: "said a relative of two of the victims", "a mother of three told reporters".
+    A figure the attribution reader took for the speaker itself ("with many thousands
+    believed to be under the rubble") is still a claim. ``speakers``: each token of a
+    speaker's words, to those words."""
+    start, end = figure.tokens.start, figure.tokens.end
+    source = speakers.get(start)
+    if source is None or end > source.end:
+        return False
+    head = source.root
+    return head.i != figure.anchor.i and not start <= head.i < end
 
 
 def _within(child: RawAttribution, parent: RawAttribution) -> bool:

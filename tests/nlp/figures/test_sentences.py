@@ -303,6 +303,7 @@ def test_absences_with_a_length(text: str, low: float, high: float, interval: st
 MEASURE_LISTS = {
     "measure": "rows",
     "phrase": "rows",
+    "verb_never_counts": "rows",
     "cue_weights": "rows",
     "plural_people": "rows",
     "subject_synonyms": "mapping",

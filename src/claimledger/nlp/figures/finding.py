@@ -20,6 +20,7 @@ from claimledger.nlp.figures.measure import (
     cues_of,
     decide,
     is_measure_noun,
+    predicate,
     total_of_verb,
     total_subject_cues,
     total_verb,
@@ -37,7 +38,10 @@ from claimledger.nlp.figures.numbers import (
 from claimledger.nlp.figures.raw import RawFigure
 from claimledger.nlp.figures.subject import subject_of_figure, subject_of_noun
 from claimledger.nlp.figures.vocabulary import (
+    BREAKDOWN_PARTS,
+    CHANGE_NOUNS,
     FRACTION_NOUNS,
+    INCLUSION_VERBS,
     MONTHS,
     NOT_COUNTED,
     NOT_COUNTED_AFTER,
@@ -64,6 +68,13 @@ _ELIDED_DEPS = {"nsubj", "nsubjpass", "conj", "appos", "dobj", "npadvmod", "ROOT
 _LISTING = {"including", "among", "include"}
 # Pronouns that refer back to the figure before: "about a third of them", "half of those".
 _BACK_PRONOUNS = {"them", "those", "whom", "these"}
+# Words that place a figure among others, which the parser may take for its noun: "a
+# record 728 drones" (728 on "record").
+_PLACING = {"record", "total", "combined"}
+# Verbs that say nothing of what a number counts: "another 900 are in morgues".
+_EMPTY_VERBS = {"be", "remain", "have", "include", "stand", "number", "total", "reach"}
+# How the parser hangs the items of a list on the first: "six nurses, 14 drivers and ...".
+_LIST_DEPS = {"conj", "appos"}
 _GLUED_PER = re.compile(r"^\d+(?:\.\d+)?per$", re.IGNORECASE)
 
 
@@ -124,7 +135,7 @@ def find_figures(content: Span, skip: Container[int], look_back: bool = True) ->
         if spot.base is not None:
             seen.update(range(spot.base[1].start, spot.base[1].end))
         reading = _measure(spot)
-        if _counts_nothing(spot, phrase, amount, reading):
+        if _counts_nothing(spot, phrase, amount, reading) or _no_figure(spot, amount):
             continue
         subject, key = _subject(spot, phrase)
         figures.append(
@@ -182,6 +193,8 @@ def _spot(
         noun = head.head
         if head.dep_ != "nummod" and not SUFFIXED.match(head.text):
             return None
+        if noun.lower_ in _PLACING and noun.dep_ in {"nmod", "compound", "amod"}:
+            noun = noun.head  # "a record 728 drones", parsed with 728 on "record"
         if glued_to_letters(head):
             return None
         if noun.lower_ in FRACTION_NOUNS or noun.lower_ in PERCENT_WORDS:
@@ -206,6 +219,9 @@ def _measure(spot: _Spot) -> Reading:
     """The spot's measure: from the role token's place and the counted noun's own words,
     and for an elided noun from the noun it borrows (or the measure, when nothing here
     says one: "the figure is expected to exceed 3,000")."""
+    if spot.currency is not None:
+        # money is never a toll: "losses of $40 billion", "$300 million to displaced families"
+        return Reading("other", None, False)
     if spot.whole and spot.noun is not None:
         own = {"noun", "modifier", "participle"}
         return decide(c for c in cues_of(spot.noun) if c.place in own)
@@ -217,12 +233,29 @@ def _measure(spot: _Spot) -> Reading:
         cues += [c for c in counted if c.place in {"noun", "modifier", "participle", "owner"}]
     reading = decide(cues)
     if reading.measure == "other" and spot.borrowed is not None:
+        if _own_verb(spot.role, spot.borrowed):
+            return reading  # "59 migrants drowned and more than 100 have been rescued"
         return Reading(spot.borrowed.measure, spot.borrowed.measure_tokens, False)
     if reading.measure == "other":
         whole = _listed_in(spot.noun if spot.noun is not None else spot.role)
         if whole is not None:
             return whole
     return reading
+
+
+def _own_verb(number: Token, borrowed: RawFigure) -> bool:
+    """Whether a number that leaves out the noun of the figure before has a verb of its own
+    that says what happened to it, so that it borrows the noun but not the measure: "59
+    migrants drowned and more than 100 have been rescued" (rescued: `other`). "Be" and the
+    verbs of a list say nothing of their own ("2,000 bodies, and another 900 are in
+    morgues": killed)."""
+    verb = predicate(number)
+    if verb is None or verb.pos_ != "VERB" or verb.lemma_.lower() in _EMPTY_VERBS:
+        return False
+    said = borrowed.measure_tokens
+    if said is not None and said.start <= verb.i < said.end:
+        return False
+    return number.dep_ in {"nsubj", "nsubjpass", "dobj"}
 
 
 def _count_on(noun: Token) -> float | None:
@@ -249,7 +282,10 @@ def _listed_in(counted: Token) -> Reading | None:
         whole = node.head
         if not _at_least(counted, whole):
             return None
-        reading = decide(cues_of(whole))
+        first = whole
+        while first.dep_ == "conj":
+            first = first.head  # the list's verb is read from its first item
+        reading = decide(cues_of(first))
         return reading if reading.measure != "other" else None
     if node.dep_ != "pobj" or node.head.lower_ not in _LISTING:
         return None
@@ -360,6 +396,41 @@ def _counts_nothing(spot: _Spot, phrase: Span, amount: Amount, reading: Reading)
     )
 
 
+def _no_figure(spot: _Spot, amount: Amount) -> bool:
+    """Whatever the measure: a zero ("0% contained", "zero deaths") states that nothing
+    happened, which the ledger no more keeps than "no one was killed"; and a part of a
+    breakdown of a total stated before ("Casualties included six nurses, 14 drivers and
+    three teachers"): the ledger keeps the total, not its long list of groups."""
+    if amount.low == 0 and not amount.high:
+        return True
+    return spot.noun is not None and _long_breakdown(spot.noun)
+
+
+def _long_breakdown(noun: Token) -> bool:
+    """A counted noun in a list of at least ``BREAKDOWN_PARTS`` counted nouns that is the
+    object of a verb of inclusion whose subject carries no figure of its own: "Casualties
+    included six nurses, 14 drivers and three teachers" (the casualties were counted
+    before). A list whose whole is counted in the sentence ("3,500 deaths, including
+    2,100 in the north and 1,400 in the south"), "the dead include 382 children" and
+    lists with fewer parts stay claims."""
+    first = noun
+    while first.dep_ in _LIST_DEPS:
+        first = first.head
+    verb = first.head
+    if first.dep_ not in {"dobj", "attr"} or verb.lemma_.lower() not in INCLUSION_VERBS:
+        return False
+    whole = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if whole is None or any(t.like_num or t.lower_ in VAGUE_HEADS for t in whole.subtree):
+        return False
+    parts, stack = 0, [first]
+    while stack:
+        node = stack.pop()
+        if any(c.dep_ == "nummod" for c in node.children):
+            parts += 1
+        stack.extend(c for c in node.children if c.dep_ in _LIST_DEPS)
+    return parts >= BREAKDOWN_PARTS
+
+
 def _is_speaker(noun: Token) -> bool:
     """ "two officials said", "according to two officials": the figure counts who speaks."""
     node = noun
@@ -454,7 +525,12 @@ def _elided_from(
     more than 5,300 structures, and the Eaton fire, more than 5,000" (looked for before
     the span read, too)."""
     listed = number.dep_ == "pobj" and number.head.lower_ in _LISTING
-    if number.dep_ not in _ELIDED_DEPS and not listed:
+    changed = (
+        number.dep_ == "pobj"
+        and number.head.lower_ == "from"
+        and number.head.head.lemma_.lower() in CHANGE_NOUNS
+    )  # "40 missing, a sharp drop from the 120 reported on Monday": the earlier figure
+    if number.dep_ not in _ELIDED_DEPS and not listed and not changed:
         return None
     if figures and figures[-1].anchor.sent == number.sent:
         return figures[-1]

@@ -30,6 +30,7 @@ from claimledger.nlp.figures.vocabulary import (
     TOTAL_VERBS,
     VAGUE_HEADS,
     VERB_COUNTS,
+    VERB_NEVER_COUNTS,
 )
 from claimledger.records import Measure
 
@@ -502,6 +503,8 @@ def _verb_measure(verb: Token, counted: str) -> Measure | None:
     wanted = VERB_COUNTS.get(lemma)
     if measure is not None and wanted is not None and wanted != counted:
         return None  # "lost ground", "lost 30 tanks"
+    if measure is not None and set(counted.split()) & VERB_NEVER_COUNTS.get(measure, set()):
+        return None  # "deployed 800 drones" (launched), "burned 5,000 acres" (no structure)
     return measure
 
 

@@ -29,6 +29,9 @@ PERCENT_WORDS = words("numbers.percent_words")
 VAGUE_HEADS = words("numbers.vague_heads")
 # A range after one of these is a change, not an interval: "rose from 100 to 200".
 CHANGE_WORDS = words("numbers.change_words")
+# Nouns of change whose "from" names the earlier figure of the one before: "40 missing, a
+# sharp drop from the 120 reported on Monday".
+CHANGE_NOUNS = words("numbers.change_nouns")
 # Units of a duration, singular and plural: "three weeks" is no count of weeks.
 UNITS = {form: unit for unit in TIME_UNITS for form in (unit, f"{unit}s")}
 
@@ -42,6 +45,12 @@ for _row in rows("measures.phrase"):
 # Measure verbs that give their measure only when what they count is this subject: "lost
 # 300 soldiers", not "lost 30 tanks".
 VERB_COUNTS = mapping("measures.verb_counts")
+# What a measure verb never gives its measure to, by a word of what it counts (the subject
+# key): "deployed 800 drones" is `other` as "launched 800 drones" is; "burned 5,000 acres"
+# is `other`, an area being no structure.
+VERB_NEVER_COUNTS: dict[str, set[str]] = {
+    row["measure"]: set(row["words"]) for row in rows("measures.verb_never_counts")
+}
 # The key of a figure whose words name no one ("1,000 deaths", "dozens more were missing"):
 # what is counted is people.
 PEOPLE = "people"
@@ -72,5 +81,9 @@ NOT_COUNTED = words("numbers.not_counted")
 NOT_COUNTED_AFTER = words("numbers.not_counted_after")
 REFERENCE_DETERMINERS = words("numbers.reference_determiners")
 WEAK_VAGUE = words("numbers.weak_vague")
+# A list of this many groups or more, included in a total stated before, is a breakdown:
+# "Casualties included six nurses, 14 drivers and three teachers".
+INCLUSION_VERBS = words("numbers.inclusion_verbs")
+BREAKDOWN_PARTS = 3
 MONTHS = frozenset(sequence("time.months")) | frozenset(mapping("time.month_abbreviations"))
 REPORTING_VERBS = frozenset(lemma for row in rows("cues.verbs") for lemma in row["lemmas"])

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH ?= torch==2.13.0
 
-.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden screenshots eval eval-accurate eval-news eval-ledger train train-accurate bench loadtest fuzz clean
+.PHONY: demo serve test test-fast lint typecheck unit unit-fast golden screenshots eval eval-accurate eval-news eval-ledger train train-accurate bench bench-scale loadtest fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,17 @@ bench: $(STAMP)
 	$(BIN)/python -m claimledger.evaluation.speed $(POLNEAR)/dev --workers 2
 	$(BIN)/python -m claimledger.evaluation.length $(POLNEAR)/dev --sizes 25 100 200 800
 	$(BIN)/python -m claimledger.evaluation.ledger_bench --articles 10000 --workers 2
+
+# Beyond one machine (docs/scale.md): the same real-length generated articles (500-900
+# words) ingested into a throwaway PostgreSQL by the process pool and by `--cluster local`,
+# articles/s, words/s and the scheduler's overhead per shard; then a generated WARC of
+# HTML pages on the cluster, with peak memory. Long at full size (hours on 2 cores):
+# e.g. `make bench-scale SCALE_ARTICLES=400 SCALE_WARC_MB=64` for a smaller run.
+SCALE_ARTICLES ?= 5000
+SCALE_WARC_MB ?= 1024
+bench-scale: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
+	$(BIN)/python -m claimledger.evaluation.scale --articles $(SCALE_ARTICLES) --warc-mb $(SCALE_WARC_MB) --workers 2
 
 # One server on 127.0.0.1 over a fresh ledger, and a bounded mix of reads, writes and
 # analyses from 8 concurrent clients: p50/p95 per endpoint; fails on any 5xx. Loopback only.

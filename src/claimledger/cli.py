@@ -584,6 +584,27 @@ def demo(db: str, fmt: str) -> None:
 )
 @click.option("--outlet", help="The outlet that published the .txt and .html files.")
 @click.option("--url", help="The article's URL (only with one .txt or .html file).")
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:8786|local",
+    help="Analyse on a Dask cluster (pip install 'claimledger[dask]'): a running "
+    "scheduler's address, or 'local' for one on this machine. Needs a PostgreSQL --db; "
+    "the workers read PATHS themselves, so give paths every worker can read (docs/scale.md).",
+)
+@click.option(
+    "--cluster-workers",
+    type=click.IntRange(min=1),
+    help="With --cluster local: its worker processes (default 2); with an address: wait "
+    "until this many workers have joined.",
+)
+@click.option(
+    "--shard-bytes",
+    type=click.IntRange(min=1),
+    default=64 * 1024 * 1024,
+    show_default=True,
+    help="With --cluster: about how much of a JSONL or WARC file one task reads.",
+)
+@click.option("--per-shard", is_flag=True, help="With --cluster: a summary line per shard.")
 def ingest(
     paths: tuple[Path, ...],
     db: str,
@@ -595,6 +616,10 @@ def ingest(
     published: str | None,
     outlet: str | None,
     url: str | None,
+    cluster: str | None,
+    cluster_workers: int | None,
+    shard_bytes: int,
+    per_shard: bool,
 ) -> None:
     """Analyse articles into the ledger: .txt and .html files, directories of them,
     .jsonl files with one article per line ({"text" or "html", "url", "outlet",
@@ -617,6 +642,8 @@ def ingest(
       claimledger ingest one.html --published 2025-02-01 --url https://example.com/story
       claimledger ingest feed.jsonl crawl.warc.gz --db ledger.sqlite --workers 2
       claimledger ingest articles/ --db postgresql+psycopg://me@localhost/claims
+      claimledger ingest /data/crawl/ --db postgresql+psycopg://me@db/claims \\
+          --cluster tcp://scheduler:8786
     """
     from claimledger.gazetteer import load_gazetteer
     from claimledger.ingest.inputs import GivenMetadata, article_files_only, is_one_article_file
@@ -644,6 +671,28 @@ def ingest(
         )
     _extend_word_lists(lexicons)
     names = load_gazetteer(gazetteer)
+    if cluster is not None:
+        if given:
+            raise click.UsageError(
+                "--published, --outlet and --url are not sent to --cluster workers; ingest "
+                "those article files without --cluster"
+            )
+        if workers != 1:
+            raise click.UsageError(
+                "--workers is for one machine; with --cluster give --cluster-workers"
+            )
+        _ingest_on_cluster(
+            paths,
+            db,
+            cluster,
+            cluster_workers,
+            shard_bytes,
+            per_shard,
+            profile=profile,
+            max_bytes=max_bytes,
+            gazetteer=names,
+        )
+        return
 
     with (
         Ledger(db) as ledger,
@@ -674,6 +723,79 @@ def ingest(
         f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed. "
         f"Ledger {_shown(db)}: {counts['documents']} document(s), {counts['claims']} claims, "
         f"{_relation_counts(summary.relations, db)}."
+    )
+    if tally.failed:
+        sys.exit(1)
+
+
+def _ingest_on_cluster(
+    paths: tuple[Path, ...],
+    db: str,
+    cluster: str,
+    workers: int | None,
+    shard_bytes: int,
+    per_shard: bool,
+    **options: Any,
+) -> None:
+    """`ingest --cluster`: shards to the workers, a bar of completed shards, one
+    reconcile here at the end."""
+    try:
+        from claimledger.ingest import cluster as dask_ingest
+    except ImportError as exc:
+        raise InputError(
+            f"--cluster needs Dask ({exc.name} is not installed): pip install 'claimledger[dask]'"
+        ) from None
+    from claimledger.ingest.shards import Plan
+    from claimledger.ledger import Ledger
+
+    dask_ingest.check_shared_ledger(db)
+    with (
+        dask_ingest.connect(cluster, workers) as client,
+        Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
+    ):
+        link = dask_ingest.dashboard(client)
+        _say(f"Dask dashboard: {link}" if link else "Dask dashboard: none (pip install bokeh)")
+        task = bar.add_task("planning shards", total=None)
+
+        shown = 0  # error lines printed as they came
+
+        def planned(plan: Plan) -> None:
+            nonlocal shown
+            for line in plan.problems:
+                _fail(line)
+            shown += len(plan.problems)
+            bar.update(task, description="ingesting shards", total=len(plan.shards))
+
+        def done(report: dask_ingest.ShardReport) -> None:
+            nonlocal shown
+            for line in report.failed:
+                _fail(line)
+            shown += len(report.failed)
+            bar.advance(task)
+
+        tally = dask_ingest.ingest_on_cluster(
+            paths,
+            db,
+            client,
+            shard_bytes=shard_bytes,
+            planned=planned,
+            done=done,
+            **options,
+        )
+        for line in tally.failed[shown:]:  # found only when every shard was done
+            _fail(line)
+        bar.update(task, description="reconciling")
+        with Ledger(db) as ledger:
+            summary = ledger.reconcile()
+            counts = ledger.counts()
+    if per_shard:
+        for line in dask_ingest.shard_lines(tally.shards):
+            _say(line)
+    _say(
+        f"{tally.new} new, {tally.replaced} already stored (replaced), "
+        f"{tally.duplicates} near-copies of earlier articles, {len(tally.failed)} failed, "
+        f"in {len(tally.shards)} shard(s). Ledger {_shown(db)}: {counts['documents']} "
+        f"document(s), {counts['claims']} claims, {_relation_counts(summary.relations, db)}."
     )
     if tally.failed:
         sys.exit(1)
@@ -1557,3 +1679,197 @@ def correct_remove(correction_id: int, db: str) -> None:
     with _open_ledger(db) as ledger:
         ledger.uncorrect(correction_id)
     err_console.print(f"removed correction {correction_id}", highlight=False, markup=False)
+
+
+# --- a live ledger: feeds watched, and what changed ---------------------------------------
+
+
+@app.command()
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED...")
+@ledger_to_write()
+@click.option(
+    "--every",
+    default="10m",
+    show_default=True,
+    metavar="INTERVAL",
+    help="How often each feed is polled: 90s, 10m, 1h. A feed that fails waits twice as "
+    "long after each failure in a row, at most 6h.",
+)
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Poll the feeds that are due once, store and reconcile, then exit (for cron).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a server to connect or to send more of a response.",
+)
+@max_bytes_option
+@profile_option
+@gazetteer_option
+@lexicon_option
+def watch(
+    feeds: tuple[str, ...],
+    db: str,
+    every: str,
+    once: bool,
+    timeout: float,
+    max_bytes: int,
+    profile: str,
+    gazetteer: Path | None,
+    lexicons: tuple[Path, ...],
+) -> None:
+    """Watch RSS or Atom feeds over HTTP: store each new entry's article (the entry's
+    content, else the page it links to) and reconcile after each round.
+
+    Polls are conditional (ETag, Last-Modified); each feed's state and the entries
+    already stored are kept in the ledger, so a restarted watch fetches nothing twice.
+    A feed or page that fails is one line on stderr and the others go on. SIGTERM or
+    Ctrl-C stops the watch after the article in hand (exit status 0). With --once, the
+    exit status is 1 when a feed or page failed.
+
+    \b
+    Examples:
+      claimledger watch https://example.org/world.rss --db ledger.sqlite --every 10m
+      claimledger watch https://example.org/a.atom https://example.org/b.rss --once
+    """
+    import signal
+    import threading
+
+    from claimledger.gazetteer import load_gazetteer
+    from claimledger.ingest.fetch import FetchLimits, check_url
+    from claimledger.ingest.watch import WatchSettings, parse_every
+    from claimledger.ingest.watch import watch as run_watch
+    from claimledger.ledger import Ledger
+
+    try:
+        interval = parse_every(every)
+        urls = [check_url(feed) for feed in feeds]
+    except ClaimledgerError as exc:
+        raise click.UsageError(str(exc)) from None
+    _extend_word_lists(lexicons)
+    settings = WatchSettings(
+        every=interval,
+        limits=FetchLimits(
+            connect_s=timeout, read_s=timeout, total_s=max(60.0, 2 * timeout), max_bytes=max_bytes
+        ),
+        profile=profile,
+        gazetteer=load_gazetteer(gazetteer),
+    )
+    stop = threading.Event()
+    signals: list[str] = []
+
+    def stopping(signum: int, _frame: Any) -> None:
+        # nothing printed here: the handler may interrupt a line being printed
+        signals.append(signal.Signals(signum).name)
+        stop.set()
+        # a second signal ends the process as it would have without this handler
+        signal.signal(
+            signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+        )
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stopping)
+    with Ledger(db) as ledger:
+        _say(
+            f"watching {len(urls)} feed(s) into {_shown(db)}" + ("" if once else f", every {every}")
+        )
+        tally = run_watch(ledger, urls, settings, once=once, log=_say, stop=stop)
+    if signals:
+        _say(
+            f"stopped by {signals[0]} after the article in hand; the entries not reached "
+            "are taken up at the next start"
+        )
+    _say(
+        f"{tally.stored} article(s) stored in {tally.rounds} round(s), "
+        f"{len(tally.failed)} failure(s); ledger {_shown(db)}"
+    )
+    if once and tally.failed and not stop.is_set():
+        sys.exit(1)
+
+
+@app.command()
+@ledger_to_read
+@click.option(
+    "--since",
+    required=True,
+    metavar="TIME",
+    help="ISO 8601 date or time (2026-12-07, 2026-12-07T06:00:00Z; no zone means UTC), or a "
+    "duration ago: 90m, 2h, 1d.",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(("claim", "conflict", "resolved", "figure", "rules")),
+    help="Only changes of this kind (repeatable): claim (new), conflict (new), resolved "
+    "(a conflict gone), figure (gained or lost claims or roots), rules.",
+)
+@format_option("table", "jsonl")
+def changes(db: str, since: str, kinds: tuple[str, ...], fmt: str) -> None:
+    """List what changed in the ledger since a time: new claims, new conflicts, resolved
+    conflicts and updated figures, the oldest first, each with the time the reconcile
+    found it.
+
+    \b
+    Examples:
+      claimledger changes --since 2h --db ledger.sqlite
+      claimledger changes --since 2026-12-07T06:00Z --kind conflict --format jsonl
+    """
+    from claimledger.ledger.changes import parse_since
+
+    try:
+        moment = parse_since(since)
+    except ClaimledgerError as exc:
+        raise click.UsageError(f"--since {exc}") from None
+    with _open_ledger(db) as ledger:
+        found = ledger.changes(since=moment, kinds=kinds)
+    if fmt == "jsonl":
+        _write_jsonl(found)
+        return
+    from claimledger.render.report import printable
+
+    if not found:
+        _say(f"no changes since {moment.isoformat(timespec='seconds')}")
+    for change in found:
+        click.echo(printable(_change_line(change)))
+
+
+_CHANGE_WORDS = {
+    "claim": "new claim",
+    "conflict": "new conflict",
+    "resolved": "resolved",
+    "figure": "figure updated",
+    "rules": "rules changed",
+}
+
+
+def _change_line(change: Any) -> str:
+    """One change in words: "2026-12-07 06:10Z · new conflict · north korean soldiers,
+    killed: about 100 (X) against 300 (Y): ... do not overlap ..."."""
+
+    def side(index: int) -> str:
+        figure = change.figures[index] if index < len(change.figures) else None
+        source = change.sources[index] if index < len(change.sources) else None
+        return f"{figure or '?'}" + (f" ({source})" if source else "")
+
+    when = change.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%MZ")
+    what = ", ".join(x for x in (change.subject, change.measure) if x)
+    if change.kind in ("conflict", "resolved"):
+        body = f"{what}: {side(0)} against {side(1)}"
+        if change.reason:
+            body += f": {change.reason}"
+    elif change.kind == "claim":
+        body = f"{what}: {side(0)} [{change.refs[0]}]"
+    elif change.kind == "figure":
+        before, after = change.before or {}, change.after or {}
+        body = (
+            f"{what}: {side(0)}: {before.get('claims')} → {after.get('claims')} claim(s), "
+            f"{before.get('independent')} → {after.get('independent')} independent root(s)"
+        )
+    else:
+        body = change.reason or ""
+    return f"{when} · {_CHANGE_WORDS.get(change.kind, change.kind)} · {body}"

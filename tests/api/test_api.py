@@ -130,6 +130,8 @@ def test_openapi_document_lists_every_endpoint_under_api_v1(client: TestClient) 
         ("GET", f"{API}/corrections"),
         ("POST", f"{API}/corrections"),
         ("DELETE", f"{API}/corrections/{{correction_id}}"),
+        ("GET", f"{API}/changes"),
+        ("GET", f"{API}/conflicts.atom"),
     }
     post = doc["paths"][f"{API}/documents"]["post"]
     assert post["security"] == [{"token": []}]

@@ -17,6 +17,7 @@ from claimledger.ledger.reconcile import (
     conflict_strength,
     reconcile,
     relate,
+    repeats,
     resolve_entities,
 )
 from tests.ledger.test_reconcile import claim
@@ -134,6 +135,99 @@ MERGES = [
         ],
         [],
         "",
+    ),
+    (
+        "part of a known body's name, in an article that names its owner, is that body",
+        [
+            entity("a", "e1", "the UN", "organization"),
+            entity("a", "e2", "the monitoring mission", "organization"),
+            entity("b", "e1", "UN Human Rights Monitoring Mission in Ukraine", "organization"),
+        ],
+        [{"a/e2", "b/e1"}],
+        "gazetteer",
+    ),
+    (
+        "part of a known body's name in an article that does not name its owner stays apart",
+        [
+            entity("a", "e1", "the monitoring mission", "organization"),
+            entity("b", "e1", "UN Human Rights Monitoring Mission in Ukraine", "organization"),
+        ],
+        [],
+        "",
+    ),
+    (
+        "a disaster agency the gazetteer knows under its short names",
+        [
+            entity("a", "e1", "CalFire", "organization"),
+            entity("b", "e1", "Cal-FIRE", "organization"),
+        ],
+        [{"a/e1", "b/e1"}],
+        "",
+    ),
+    (
+        "one word of a known body's name is not that body",
+        [
+            entity("a", "e1", "the Ukrainian military", "organization"),
+            entity("b", "e1", "Main Intelligence Directorate of Ukraine", "organization"),
+        ],
+        [],
+        "",
+    ),
+    (
+        "a body named by part of the one larger body of its article, neither owned",
+        [
+            entity("a", "e1", "the health ministry", "organization", country="palestinian"),
+            entity("a", "e2", "a ministry statement", "document", country="palestinian"),
+            entity("b", "e1", "Gaza's health ministry", "organization"),
+        ],
+        [{"a/e1", "a/e2", "b/e1"}],
+        "same body",
+    ),
+    (
+        "part of two larger bodies of its article is neither",
+        [
+            entity("a", "e1", "the health ministry", "organization", country="syrian"),
+            entity("a", "e2", "the interior ministry", "organization", country="syrian"),
+            entity("a", "e3", "the ministry", "organization", country="syrian"),
+        ],
+        [],
+        "",
+    ),
+    (
+        "two wordings of one body (`body_synonyms`)",
+        [
+            entity("a", "e1", "Myanmar's military government", "organization"),
+            entity("b", "e1", "the ruling junta", "organization", country="myanmar"),
+        ],
+        [{"a/e1", "b/e1"}],
+        "same body",
+    ),
+    (
+        "a role that names no country joins the holder its own article names",
+        [
+            entity("a", "e1", "Gov. Greg Abbott", roles=("Gov.",)),
+            entity("a", "e2", "governor", roles=("governor",)),
+        ],
+        [{"a/e1", "a/e2"}],
+        "holder of that role",
+    ),
+    (
+        "a role that names no country never joins a holder of another article",
+        [
+            entity("a", "e1", "Volyn Governor Ivan Rudnytskyi", roles=("Governor",)),
+            entity("b", "e1", "governor", roles=("governor",)),
+        ],
+        [],
+        "",
+    ),
+    (
+        "a longer name that holds a known body's whole name is that body",
+        [
+            entity("a", "e1", "the 'White Helmets' civil defense", "organization"),
+            entity("b", "e1", "Syria Civil Defence", "organization"),
+        ],
+        [{"a/e1", "b/e1"}],
+        "whole name",
     ),
     (
         "two countries' health ministries stay two",
@@ -306,6 +400,42 @@ RELATIONS = [
         "do not overlap",
     ),
     (
+        "a toll of migrants and one of people that overlap are one figure",
+        _with(claim("a/c1", "killed", 78, subject="people"), population="migrants"),
+        claim("b/c1", "killed", 78, subject="people", root="B"),
+        "corroborates",
+        "overlap",
+    ),
+    (
+        "a narrower population within all people is a part within its whole",
+        _with(claim("a/c1", "killed", 3_924, subject="people"), population="civilians"),
+        claim("b/c1", "killed", 5_000, subject="people", root="B"),
+        "compatible",
+        "civilians ⊆ people",
+    ),
+    (
+        "a narrower population larger than a toll of people is no conflict: that toll "
+        "counts something narrower its words did not name",
+        _with(claim("a/c1", "killed", 1_028, subject="people"), population="civilians"),
+        claim("b/c1", "killed", 14, subject="people", root="B"),
+        None,
+        "",
+    ),
+    (
+        "civilians and migrants say nothing of each other",
+        _with(claim("a/c1", "killed", 78, subject="people"), population="migrants"),
+        _with(claim("b/c1", "killed", 78, subject="people", root="B"), population="civilians"),
+        None,
+        "",
+    ),
+    (
+        "`other` figures of migrants and of people count two things",
+        _with(claim("a/c1", "other", 70_000, subject="people"), population="migrants"),
+        claim("b/c1", "other", 750, subject="people", root="B"),
+        None,
+        "",
+    ),
+    (
         "people in two places are not compared",
         claim("a/c1", "killed", 40_000, subject="people", place="palestinian"),
         claim("b/c1", "killed", 1_200, subject="people", place="israeli", root="B"),
@@ -324,6 +454,81 @@ def test_relation_rule(a: ClaimFacts, b: ClaimFacts, kind: str | None, reason: s
     assert (found.kind if found else None) == kind, found
     if found is not None:
         assert reason in found.reason
+
+
+# (case, claims, the repeats found: repeat -> its first statement)
+REPEATS = [
+    (
+        "a headline's figure, in the outlet's own voice, repeated by a source in the body",
+        [_with(claim("a/c1", "killed", 300), source=None), claim("a/c2", "killed", 300, root="B")],
+        {"a/c2": "a/c1"},
+    ),
+    (
+        "one source giving one figure twice",
+        [claim("a/c1", "killed", 300), claim("a/c2", "killed", 300)],
+        {"a/c2": "a/c1"},
+    ),
+    (
+        "two sources giving one figure are two claims",
+        [
+            claim("a/c1", "absent", 3, unit="week"),
+            claim("a/c2", "absent", 3, unit="week", root="B"),
+        ],
+        {},
+    ),
+    (
+        "the order of statements is the claims' numbers, not their spelling",
+        [claim("a/c10", "killed", 300), claim("a/c2", "killed", 300)],
+        {"a/c10": "a/c2"},
+    ),
+    (
+        "one number in two articles is no repeat",
+        [claim("a/c1", "killed", 300), claim("b/c1", "killed", 300)],
+        {},
+    ),
+    (
+        "one number of two measures is no repeat",
+        [claim("a/c1", "killed", 300), claim("a/c2", "wounded", 300)],
+        {},
+    ),
+    (
+        "one number in two places is no repeat",
+        [
+            claim("a/c1", "killed", 300, place="kharkiv"),
+            claim("a/c2", "killed", 300, place="kyiv"),
+        ],
+        {},
+    ),
+    (
+        "one number on two days is no repeat",
+        [
+            claim("a/c1", "killed", 2, when="2025-01-20"),
+            claim("a/c2", "killed", 2, when="2025-01-22"),
+        ],
+        {},
+    ),
+    (
+        "the same number said as a bound repeats it",
+        [claim("a/c1", "killed", 22_000, bound="above"), claim("a/c2", "killed", 22_000)],
+        {"a/c2": "a/c1"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("claims", "found"), [r[1:] for r in REPEATS], ids=[r[0] for r in REPEATS])
+def test_repeat_rule(claims: list[ClaimFacts], found: dict[str, str]) -> None:
+    assert repeats(claims) == found
+
+
+def test_a_repeat_is_related_to_its_first_statement_only() -> None:
+    first = _with(claim("a/c1", "killed", 300), source=None)
+    again = claim("a/c2", "killed", 300, root="B")
+    other = claim("b/c1", "killed", 3_000, root="C")
+    result = reconcile([other, again, first])
+    assert {(r.a, r.b, r.kind) for r in result.relations} == {
+        ("a/c1", "a/c2", "corroborates"),
+        ("a/c1", "b/c1", "conflicts"),
+    }
 
 
 def test_conflicts_rank_by_distance_and_independent_roots() -> None:
@@ -368,6 +573,9 @@ def claim_sets(draw: st.DrawFn) -> list[ClaimFacts]:
                 subject=draw(st.sampled_from(("people", "drones"))),
             )
         )
+        if found[-1].subject == "people":
+            population = draw(st.sampled_from((None, "people", "civilians", "migrants")))
+            found[-1] = _with(found[-1], population=population)
     return found
 
 
@@ -381,6 +589,10 @@ NAMES = (
     "Syria's health ministry",
     "Kim",
     "Kim Jong-un",
+    "a ministry statement",
+    "the ruling junta",
+    "the monitoring mission",
+    "the UN",
 )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from claimledger.api import corrections, routes
+from claimledger.api import changes, corrections, routes
 from claimledger.api.analysis import AnalysisQueue
 from claimledger.api.auth import require_read
 from claimledger.api.corrections import CorrectionIn
@@ -163,5 +163,13 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.include_router(
         corrections.writes, prefix=API_ROOT, tags=["corrections"], responses=validation
+    )
+    # what changed, and the Atom feed of new conflicts: read like the ledger
+    app.include_router(
+        changes.reads,
+        prefix=API_ROOT,
+        tags=["changes"],
+        dependencies=[Depends(require_read)] if settings.private_reads else [],
+        responses=validation,
     )
     return app

@@ -29,7 +29,7 @@ from pathlib import Path
 # once whatever the article's length: the first date makes dateparser compile its
 # regular expressions (about 0.1 to 0.3 s, a tenth of a 25 KB parse), the first figure
 # and cue load their word lists.
-_WARM_UP = (
+WARM_UP = (
     "KYIV, March 12, 2024 — At least 31 people were killed and 120 wounded in strikes on "
     "Monday, the regional governor said yesterday, according to the state news agency. "
     "Officials said last week that about one-third of the 12,000 soldiers had died."
@@ -64,7 +64,7 @@ def measure_one(split: Path, kilobytes: int, repeat: int = 1) -> dict[str, float
     bare.max_length = max(bare.max_length, len(text) + 1)
     load_pipeline("fast").max_length = max(bare.max_length, len(text) + 1)
     for run in (bare, analyze):  # one-time costs (lazy word lists, dateparser's regexes)
-        run(_WARM_UP)
+        run(WARM_UP)
     loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     best = dict.fromkeys(("parse", "analysis", "parse_wall", "analysis_wall"), float("inf"))
     for _ in range(repeat):  # alternated, so a busy moment of the machine hits both

@@ -243,4 +243,6 @@ def corrected(facts: ClaimFacts, fields: Mapping[str, str]) -> ClaimFacts:
         facts,
         measure=fields.get("measure", facts.measure),
         subject=fields.get("subject", facts.subject),
+        # a corrected subject is the fact-checker's key, not a population of "people"
+        population=None if "subject" in fields else facts.population,
     )

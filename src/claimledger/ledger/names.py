@@ -134,6 +134,10 @@ def body_key(name: str, country: str | None = None) -> tuple[str | None, str]:
     what it issued ("air force statement" → "air force") and "the". A relative owner
     ("the country's", "the territory's") is ``country``, the article's."""
     words = [w for w in _words(name) if w not in ("the", "a", "an")]
+    for suffix in _phrases("reconcile.partner_suffixes"):
+        if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
+            words = words[: -len(suffix)]  # "the WHO and its partners": the WHO
+            break
     owner: str | None = None
     rest: list[str] = []
     i = 0
@@ -160,7 +164,30 @@ def body_key(name: str, country: str | None = None) -> tuple[str | None, str]:
             rest = rest[: -len(noun)]
             break
     rest = [w for w in rest if w not in ("of", "in", "on", "for", "and")]
-    return owner, " ".join(rest)
+    body = " ".join(rest)
+    return owner, _body_synonyms().get(body, body)
+
+
+@functools.cache
+def _body_synonyms() -> dict[str, str]:
+    """Each wording of a body and the name it stands for ("ruling junta" → "military
+    government")."""
+    found: dict[str, str] = {}
+    for name, wordings in lexicon.shipped().groups("reconcile.body_synonyms").items():
+        for wording in (name, *wordings):
+            found[" ".join(_words(wording))] = " ".join(_words(name))
+    return found
+
+
+@functools.lru_cache(maxsize=65_536)
+def is_outlet_name(name: str) -> bool:
+    """A name that ends as an outlet's does ("the state Anadolu News Agency"), whatever
+    kind the extractor gave it: it carries figures, it does not originate them."""
+    words = tuple(_words(name))
+    return any(
+        len(words) >= len(end) and words[-len(end) :] == end
+        for end in _phrases("reconcile.outlet_heads")
+    )
 
 
 def is_national_body(body: str) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import corrections, names, queries
 from claimledger.ledger import tables as t
@@ -43,7 +44,7 @@ from claimledger.ledger.subjects import (
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 14
+RULES_VERSION = 15
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -288,6 +289,7 @@ def _claim_facts(
     )
     by_id = {e.id: e for e in entities}
     bodies = _bodies(by_id.values())
+    speakers = _speakers(attributions, link, bodies)
     article: list[ClaimFacts] = []
     for document_id, payload in conn.execute(query):
         claim = json.loads(payload)
@@ -309,10 +311,35 @@ def _claim_facts(
         if cited is not None:
             facts = replace(facts, root=cited[0], root_name=cited[1])
         if article and article[0].document != document_id:
-            yield from _settle_roots(article, by_id)
+            yield from _settle_roots(article, by_id, speakers.get(article[0].document, ()))
             article = []
         article.append(facts)
-    yield from _settle_roots(article, by_id)
+    if article:
+        yield from _settle_roots(article, by_id, speakers.get(article[0].document, ()))
+
+
+def _speakers(
+    attributions: Mapping[tuple[str, str], dict[str, Any]],
+    link: Mapping[tuple[str, str], LedgerEntity],
+    bodies: Bodies,
+) -> dict[str, list[tuple[str, str]]]:
+    """Each document's named speakers, in the order they speak, as the (root key, root
+    name) they speak for: a person or a body, never a name that names no one."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (document_id, _), attribution in sorted(
+        attributions.items(), key=lambda item: (item[0][0], item[1]["cue"]["spans"][0][0])
+    ):
+        source = attribution.get("source") or {}
+        entity = link.get((document_id, source.get("entity_id") or ""))
+        if (
+            entity is None
+            or entity.kind not in ("person", "organization")
+            or names.is_generic(entity.name)
+            or names.country_alone(entity.name) is not None
+        ):
+            continue
+        found[document_id].append(_principal(entity, bodies))
+    return found
 
 
 # How far after a statement a "citing X" may stand and still belong to it, in characters:
@@ -413,6 +440,7 @@ def _facts(
         or counted.country
         or (only_country(statement) if is_population(counted.key) else None),
         countries=countries,
+        population=counted.population,
         modality=claim.get("modality", "reported"),
         rate=(claim.get("rate") or {}).get("per"),
     )
@@ -453,7 +481,7 @@ def _root(
         if country is not None:
             pending = (name, f"country:{country}", name)
             continue
-        if entity is not None and entity.kind == "outlet":
+        if entity is not None and (entity.kind == "outlet" or names.is_outlet_name(entity.name)):
             # an outlet carrying a figure relays it: the article's main named source is
             # the originator when there is one (settled by _settle_roots)
             pending = pending or (entity.name, f"outlet:{entity.id}", entity.name)
@@ -507,12 +535,18 @@ def _principal(entity: LedgerEntity, bodies: Bodies) -> tuple[str, str]:
 
 
 def _settle_roots(
-    facts: list[ClaimFacts], entities: Mapping[str, LedgerEntity]
+    facts: list[ClaimFacts],
+    entities: Mapping[str, LedgerEntity],
+    speakers: Sequence[tuple[str, str]] = (),
 ) -> list[ClaimFacts]:
     """One article's claims whose source names no one take the root of the article's
-    main named source (the one most of its figures come from); a country named alone
-    ("Kyiv said") takes the article's main named source of that country, else stands for
-    its government. With no named source, they are the article's own report."""
+    main named source (the one most of its figures come from; when none of its figures
+    names one, the one that most of its named speakers, ``speakers``, speak for); a
+    country named alone ("Kyiv said") takes the article's main named source of that
+    country, else stands for its government. With no named source, they are the
+    article's own report."""
+    facts = _umbrella_as_its_body(facts, entities)
+    facts = _spokesperson_as_its_body(facts, entities)
     # named sources that are someone: a person or a body, not a phrase the extractor
     # took for a source ("spring escalation")
     named = Counter(
@@ -526,6 +560,12 @@ def _settle_roots(
         default=None,
     )
     name_of = {f.root: f.root_name for f in facts}
+    if main is None and speakers:
+        # "the report says …" in an article whose only named voice is the head of the
+        # mission that wrote it: the mission
+        said = Counter(root for root, _ in speakers)
+        main = max(said, key=lambda r: (said[r], -[x for x, _ in speakers].index(r)))
+        name_of.setdefault(main, dict(speakers)[main])
     settled = []
     for f in facts:
         if f.root.startswith("country:"):
@@ -572,6 +612,90 @@ def _settle_roots(
                 f = replace(f, root=document, root_name=f"report {f.document[:8]}")
         settled.append(f)
     return settled
+
+
+def _owners(entity: LedgerEntity) -> set[tuple[str | None, str]]:
+    """(owner, body) of each name an entity goes by, the gazetteer's names included."""
+    gazetteer = default_gazetteer()
+    found = set()
+    for n in (entity.name, *entity.aliases):
+        found.add(names.body_key(n))
+        known = gazetteer.lookup(n)
+        for alias in (known.name, *known.aliases) if known is not None else ():
+            found.add(names.body_key(alias))
+    return found
+
+
+def _umbrella_as_its_body(
+    facts: list[ClaimFacts], entities: Mapping[str, LedgerEntity]
+) -> list[ClaimFacts]:
+    """An international body named alone ("the UN said") in an article whose named
+    sources include exactly one body of its own (a UN mission, a UN agency) is that body:
+    the article cannot be told to mean the whole organisation, and the two are not
+    independent witnesses either way."""
+    international = set(lexicon.shipped().groups("reconcile.international"))
+    roots = {f.root for f in facts if f.root in entities}
+    umbrellas: dict[str, str] = {}
+    for r in roots:
+        keys = _owners(entities[r])
+        owner = next((o for o, b in keys if o in international and not b), None)
+        if owner is None or entities[r].kind != "organization":
+            continue
+        bodies = [
+            b
+            for b in roots
+            if b != r
+            and entities[b].kind == "organization"
+            and any(o == owner and body for o, body in _owners(entities[b]))
+        ]
+        if len(bodies) == 1:
+            umbrellas[r] = bodies[0]
+    if not umbrellas:
+        return facts
+    name_of = {f.root: f.root_name for f in facts}
+    return [
+        replace(f, root=umbrellas[f.root], root_name=name_of[umbrellas[f.root]])
+        if f.root in umbrellas
+        else f
+        for f in facts
+    ]
+
+
+def _spokesperson_as_its_body(
+    facts: list[ClaimFacts], entities: Mapping[str, LedgerEntity]
+) -> list[ClaimFacts]:
+    """A person named only as a body's relay ("a military government spokesman", "a
+    ministry spokesperson") speaks for the one body of that name among its article's
+    named sources: that body is the root."""
+    relay = names.relay_roles()
+    roots = {f.root for f in facts if f.root in entities}
+    spoken: dict[str, str] = {}
+    for r in roots:
+        words = entities[r].name.split()
+        if entities[r].kind != "person" or len(words) < 2 or words[-1].lower() not in relay:
+            continue
+        if any(w[:1].isupper() for w in words):
+            continue  # a proper name ("Spokesperson Yuriy Ihnat") is a person
+        _, body = names.body_key(" ".join(words[:-1]))
+        if not body:
+            continue
+        matches = [
+            b
+            for b in roots
+            if entities[b].kind == "organization"
+            and any(found == body for _, found in _owners(entities[b]))
+        ]
+        if len(matches) == 1:
+            spoken[r] = matches[0]
+    if not spoken:
+        return facts
+    name_of = {f.root: f.root_name for f in facts}
+    return [
+        replace(f, root=spoken[f.root], root_name=name_of[spoken[f.root]])
+        if f.root in spoken
+        else f
+        for f in facts
+    ]
 
 
 def _effective_time(

@@ -28,7 +28,7 @@ from typing import Generic, Literal, TypeVar
 from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import names
-from claimledger.ledger.subjects import is_counted, is_population
+from claimledger.ledger.subjects import WHOLE_POPULATION, is_counted, is_population
 
 T = TypeVar("T")
 RelationKind = Literal["corroborates", "compatible", "conflicts", "updates"]
@@ -248,12 +248,15 @@ def _is_body(e: DocumentEntity) -> bool:
     )
 
 
-def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
+def _entity_keys(
+    items: Sequence[DocumentEntity], why: dict[int, str] | None = None
+) -> list[tuple[str, ...]]:
     """The key each document entity is merged across documents by, with the rules of
     docs/reconciliation.md: equipment by name; a name that names no one only within its
     own document; a person by name less titles, owners and spelling; a body by owner and
     body, its owner found in its own article when the name leaves it out."""
     keys: list[tuple[str, ...]] = []
+    why = why if why is not None else {}  # the rule that gave an entity its key, if not the name
     bodies: dict[int, tuple[str | None, str]] = {}
     gazetteer = default_gazetteer()
     for i, e in enumerate(items):
@@ -330,9 +333,60 @@ def _entity_keys(items: Sequence[DocumentEntity]) -> list[tuple[str, ...]]:
             key = known_bodies.get((owner, body)) or (
                 known_bodies.get((None, body)) if len(body.split()) >= 3 else None
             )
+        if key is None and len(words) >= 2 and words - names.body_heads():
+            # "the monitoring mission" in an article that names the UN, "the UN's
+            # International Organization": part of the name (two words or more, not all
+            # heads: "the Ukrainian military" is no part of military intelligence) of the
+            # one body the gazetteer knows of the owner it names, else of an owner its
+            # article names
+            owners = (
+                {owner}
+                if owner is not None
+                else {o for o, _, _ in in_article[e.document] if o} | e.countries
+            )
+            candidates = {
+                k
+                for k, (held, parts) in _known_parts().items()
+                if held & owners and any(words <= part for part in parts)
+            }
+            if len(candidates) == 1:
+                key = candidates.pop()
+                why[i] = "part of the name of the one body the gazetteer knows of its owner"
+        if key is None and len(body.split()) > 2:
+            # "the White Helmets civil defense": a longer name that holds the whole name
+            # of the one body the gazetteer knows by it (two words or more)
+            held = {
+                k
+                for (_, b), k in _known_bodies().items()
+                if len(b.split()) >= 2 and f" {b} " in f" {body} "
+            }
+            if len(held) == 1:
+                key = held.pop()
+                why[i] = "one holds the whole name of the one body the gazetteer knows by it"
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
         keys[i] = key
+    # "a ministry statement" beside "the health ministry in Gaza", neither with its owner
+    # written: a body whose words are part of the one larger body of its article and
+    # owner is that body (the larger ones settled first)
+    by_document: dict[str, list[int]] = defaultdict(list)
+    for i in bodies:
+        by_document[items[i].document].append(i)
+    for i in sorted(bodies, key=lambda i: (-len(bodies[i][1].split()), i)):
+        words = set(bodies[i][1].split())
+        if keys[i][:1] != ("body",) or not words:
+            continue
+        larger = {
+            keys[j]
+            for j in by_document[items[i].document]
+            if j != i
+            and words < set(bodies[j][1].split())
+            and keys[j][:1] in (("body",), ("known",))
+            and (bodies[i][0] is None or bodies[j][0] == bodies[i][0])
+        }
+        if len(larger) == 1:
+            keys[i] = larger.pop()
+            why[i] = "part of the name of the one larger body of its article"
     return keys
 
 
@@ -347,6 +401,24 @@ def _known_bodies() -> dict[tuple[str | None, str], tuple[str, ...]]:
                 if body:
                     found.setdefault((owner, body), ("known", normalise_name(entry.name)))
     return found
+
+
+# the owners of a known organisation and the words of each of its names
+_Parts = tuple[frozenset[str | None], tuple[frozenset[str], ...]]
+
+
+@functools.cache
+def _known_parts() -> dict[
+    tuple[str, ...], tuple[frozenset[str | None], tuple[frozenset[str], ...]]
+]:
+    """Each organisation of the gazetteer: the owners its names give it ("UN migration
+    agency": the UN) and the words of each of its bodies' names."""
+    found: dict[tuple[str, ...], tuple[set[str | None], list[frozenset[str]]]] = {}
+    for (owner, body), key in _known_bodies().items():
+        owners, parts = found.setdefault(key, (set(), []))
+        owners.add(owner)
+        parts.append(frozenset(body.split()))
+    return {k: (frozenset(o), tuple(p)) for k, (o, p) in found.items()}
 
 
 def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
@@ -413,7 +485,8 @@ def resolve_entities(
             )
 
     # 1. the same key: the same name once titles, owners' forms and spellings are one
-    keys = _entity_keys(items)
+    why: dict[int, str] = {}
+    keys = _entity_keys(items, why)
     by_name: dict[str, int] = {}
     for i, (e, key) in enumerate(zip(items, keys, strict=True)):
         if key[0] in ("generic", "equipment"):
@@ -427,7 +500,10 @@ def resolve_entities(
         if key in by_key:
             first = items[by_key[key]]
             same = normalise_name(first.name) == normalise_name(e.name)
-            union(by_key[key], i, "" if same else _key_reason(key, first.name, e.name))
+            reason = "" if same else _key_reason(key, first.name, e.name)
+            if not same and (i in why or by_key[key] in why):
+                reason = f"{e.name!r} = {first.name!r}: {why.get(i) or why[by_key[key]]}"
+            union(by_key[key], i, reason)
         else:
             by_key[key] = i
 
@@ -465,6 +541,9 @@ def resolve_entities(
     # 3. a person named by role joins the one person with that role and country
     holders: dict[str, set[int]] = defaultdict(set)
     countries_of: dict[int, set[str]] = defaultdict(set)
+    documents_of: dict[int, set[str]] = defaultdict(set)
+    for i in people:
+        documents_of[find(i)].add(items[i].document)
     for i in people:
         countries_of[find(i)] |= _countries(" ".join(items[i].affiliations))
         for role in items[i].roles:
@@ -478,9 +557,13 @@ def resolve_entities(
             continue
         role, countries = named
         holding = {h for office in _offices(role) for h in holders.get(office, set())}
-        # a holder from the named country; failing that, one whose country is unknown
+        # a holder from the named country; failing that, one whose country is unknown (for
+        # a role that names no country, in its own article: "the governor" is the governor
+        # its article names, not one of another state in another story)
         matches = {r for r in holding if countries & countries_of[r]} or {
-            r for r in holding if not countries_of[r]
+            r
+            for r in holding
+            if not countries_of[r] and (countries or e.document in documents_of[r])
         }
         if len(matches) == 1:
             union(matches.pop(), i, f"{e.name!r} names the holder of that role")
@@ -509,7 +592,10 @@ def resolve_entities(
         elif _kind_hint(items, members) == "person":
             name = max(said, key=lambda n: (len(_person_tokens(n)), _looks_named(n), len(n), n))
         else:
-            name = max(said, key=lambda n: (not names.issued(n), said[n], len(n), n))
+            # nor "the territory's health ministry" when "Gaza's health ministry" is there
+            name = max(
+                said, key=lambda n: (not names.issued(n), not _relative(n), said[n], len(n), n)
+            )
         kinds = [items[j].kind for j in members if items[j].kind != "unknown"]
         # the commonest kind; ties go to the first in sorted order, never to hash order
         kind = max(sorted(set(kinds)), key=kinds.count) if kinds else "unknown"
@@ -598,6 +684,8 @@ class ClaimFacts:
     modality: str = "reported"  # projections, potentials and conditionals are not counts
     rate: str | None = None  # the period a rate is counted per ("day"); None: a total
     countries: frozenset[str] = frozenset()  # the countries its article names
+    # a population's own kind ("civilians", "migrants", "people"), filed under "people"
+    population: str | None = None
 
     @property
     def ref(self) -> str:
@@ -750,6 +838,8 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
         return None  # a rate per day and a total (or a rate per month) count different things
     if a.countries and b.countries and not a.countries & b.countries:
         return None  # articles about different countries: different events
+    if (a.population or WHOLE_POPULATION) != (b.population or WHOLE_POPULATION):
+        return _relate_populations(a, b)
     relation = _relate(a, b)
     if relation is None or relation.kind != "conflicts":
         return relation
@@ -773,6 +863,33 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
                 f"{_figure(placed)} in {placed.place} ({_when(a)} and {_when(b)})",
             )
     return relation
+
+
+def _relate_populations(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
+    """Two figures of one measure, one of a narrower population ("civilians",
+    "migrants") and one of all people: the same figure if they overlap, else the part
+    within its whole is compatible. Never a conflict: a toll of "people" is as often a
+    narrower count the words did not name (a city's, a day's) as the whole. Two narrower
+    populations (civilians and migrants), or `other` figures of two (a count of migrants
+    arrived, a count of people aboard), say nothing of each other."""
+    whole_a = (a.population or WHOLE_POPULATION) == WHOLE_POPULATION
+    whole_b = (b.population or WHOLE_POPULATION) == WHOLE_POPULATION
+    if whole_a == whole_b or a.measure != b.measure or a.measure in ("other", "absent"):
+        return None
+    part, whole = (b, a) if whole_a else (a, b)
+    relation = _relate(a, b)
+    if relation is None or relation.kind != "conflicts":
+        return relation
+    if _limits(part)[0] > _limits(whole)[1]:
+        return None
+    first, second = _earlier_first(a, b)
+    return Relation(
+        first.ref,
+        second.ref,
+        "compatible",
+        f"{part.population} ⊆ people: {_figure(part)} {part.population}, {_figure(whole)} "
+        f"people {a.measure.replace('_', ' ')} ({_when(first)} and {_when(second)})",
+    )
 
 
 def _relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
@@ -1064,6 +1181,38 @@ def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, 
         before[(b.root, b.measure)].append(b)
 
 
+def _claim_order(c: ClaimFacts) -> tuple[str, int, str]:
+    """Claims in the order their article states them: "c2" before "c10"."""
+    digits = "".join(ch for ch in c.claim if ch.isdigit())
+    return (c.document, int(digits) if digits else 0, c.claim)
+
+
+def repeats(claims: Iterable[ClaimFacts]) -> dict[str, str]:
+    """The claims that repeat a figure stated earlier in their own article (a headline, a
+    lead and the body giving one number for one thing), each with the first statement
+    of it: the same measure, population, rate, modality and number, no other place and no
+    other time, from the same root or in the outlet's own voice (two sources giving one
+    figure are two claims). A repeat is one claim said twice: it is related to its first statement
+    only, so one figure does not stand in every relation twice."""
+    first: dict[tuple[object, ...], list[ClaimFacts]] = defaultdict(list)
+    found: dict[str, str] = {}
+    for c in sorted(claims, key=_claim_order):
+        stated = c.value if c.value is not None else c.low
+        key = (c.document, c.measure, c.population, c.polarity, c.rate, c.modality, c.unit, stated)
+        for o in first[key]:
+            same_place = not (c.place and o.place and c.place != o.place)
+            same_time = _gap(c, o) in (None, 0)
+            # one source saying it twice, or the outlet's own voice (a headline, a lead)
+            # restating a source; two sources giving one figure are two claims
+            same_voice = c.root == o.root or c.source is None or o.source is None
+            if same_place and same_time and same_voice:
+                found[c.ref] = o.ref
+                break
+        else:
+            first[key].append(c)
+    return found
+
+
 def reconcile(
     claims: Iterable[ClaimFacts], *, dismissed: Mapping[frozenset[str], str] | None = None
 ) -> Reconciliation:
@@ -1080,9 +1229,18 @@ def reconcile(
     figure_of: dict[str, int] = {}
     for subject in sorted(by_subject):
         group = by_subject[subject]
+        repeat_of = repeats(group)
+        pairs = [
+            (a, b)
+            for a, b in (candidate_pairs(group) if is_counted(subject) else ())
+            if a.ref not in repeat_of and b.ref not in repeat_of
+        ]
+        facts_by_ref = {c.ref: c for c in group}
+        if is_counted(subject):
+            pairs += [(facts_by_ref[o], facts_by_ref[r]) for r, o in sorted(repeat_of.items())]
         found = [
             r
-            for a, b in (candidate_pairs(group) if is_counted(subject) else ())
+            for a, b in pairs
             if (r := relate(a, b)) is not None and frozenset((r.a, r.b)) not in dismissed
         ]
         relations.extend(sorted(found, key=lambda r: (r.a, r.b)))

@@ -14,9 +14,11 @@ the rebuild of the derived tables (:mod:`~claimledger.ledger.rebuild`) and the r
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -31,7 +33,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from claimledger.errors import InputError, LedgerBusyError, LedgerError
-from claimledger.ledger import neardup, queries, rebuild, writes
+from claimledger.ledger import changes, neardup, queries, rebuild, writes
+from claimledger.ledger.changes import Change
 from claimledger.ledger.corrections import ClaimKey, Correction
 from claimledger.ledger.reads import (
     ClaimDetail,
@@ -260,7 +263,11 @@ class Ledger:
         from every stored document, in one transaction. Skipped when nothing changed since
         the last run, unless ``force``."""
         with self._reconciling, self._writing(), self.engine.begin() as conn:
-            return rebuild.reconcile_ledger(conn, force=force)
+            summary = rebuild.reconcile_ledger(conn, force=force)
+            if summary.ran:
+                # in the same transaction: the change log never misses nor repeats a change
+                changes.record(conn, rebuild.RULES_VERSION)
+            return summary
 
     def _fresh(self) -> None:
         # a read-only ledger is read as it was last reconciled
@@ -460,6 +467,50 @@ class Ledger:
         self._fresh()
         with self.engine.connect() as conn:
             return queries.provenance(conn, subject=subject)
+
+    # --- what changed ----------------------------------------------------------------------
+
+    def changes(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        after: int | None = None,
+        kinds: Iterable[str] = (),
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[Change]:
+        """What each reconcile found since ``since`` (and after change ``after``): new
+        claims, new and resolved conflicts, updated figures (:mod:`~claimledger.ledger.changes`),
+        oldest first; reconciling first if the ledger changed."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return changes.changes(
+                conn,
+                since=since,
+                after=after,
+                kinds=kinds,
+                limit=limit,
+                offset=offset,
+                newest_first=newest_first,
+            )
+
+    def count_changes(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        after: int | None = None,
+        kinds: Iterable[str] = (),
+    ) -> int:
+        """How many changes :meth:`changes` gives for the same filters."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return changes.count_changes(conn, since=since, after=after, kinds=kinds)
+
+    def stable_id(self, name: str) -> uuid.UUID:
+        """A UUID for ``name`` in this ledger (the Atom feed's ids)."""
+        with self.engine.connect() as conn:
+            return changes.ledger_uuid(conn, name)
 
 
 def _in_read_only_folder(target: str | Path) -> bool:

@@ -33,9 +33,11 @@ PEOPLE_MEASURES = frozenset(
         "absent",
     }
 )
+# The population every other population is part of, and the key all are filed under.
+WHOLE_POPULATION = "people"
 # The kind a subject with no words of its own counts, by measure: "were killed" counts
 # people; a `destroyed` or `other` figure with no counted noun counts nothing we know.
-_DEFAULT_KIND = "people"
+_DEFAULT_KIND = WHOLE_POPULATION
 
 
 def plain(text: str) -> str:
@@ -85,6 +87,11 @@ def _modifiers() -> frozenset[str]:
 
 
 @functools.cache
+def _case_nouns() -> frozenset[str]:
+    return frozenset(plain(w) for w in lexicon.shipped().sequence("reconcile.case_nouns"))
+
+
+@functools.cache
 def not_counted() -> frozenset[str]:
     """Subject keys that are no count of anything: a year, a magnitude, storeys."""
     return frozenset(plain(w) for w in lexicon.shipped().sequence("reconcile.not_counted"))
@@ -110,6 +117,9 @@ class Subject:
 
     key: str
     country: str | None = None
+    # for a population, which one ("civilians", "migrants"; "people" for the whole): all
+    # are filed under the key "people", and a narrower one is a part of the whole
+    population: str | None = None
 
 
 def subject_key(words: str, measure: str = "other") -> str:
@@ -164,14 +174,19 @@ def subject(words: str, measure: str = "other") -> Subject:
             for w in re.findall(r"[a-z][\w-]*", text)
             if w not in _modifiers() and not any(ch.isdigit() for ch in w)
         ]
-        if rest:
+        if rest and measure in PEOPLE_MEASURES and _plural(rest[-1]) in _case_nouns():
+            kind = _DEFAULT_KIND  # "18 cases found dead" counts people
+        elif rest:
             kind, scope = _plural(rest[-1]), rest[:-1]
         elif measure in PEOPLE_MEASURES or affiliations:
             kind = _DEFAULT_KIND
         else:
             return Subject("")
     if kind in _populations():
-        return Subject(kind, affiliations[0] if len(affiliations) == 1 else None)
+        # civilians and migrants are people: one key, so "78 migrants" and "79 people"
+        # drowned in one shipwreck meet; the narrower population is kept to relate them as
+        # a part and its whole (docs/reconciliation.md, Subjects)
+        return Subject(WHOLE_POPULATION, affiliations[0] if len(affiliations) == 1 else None, kind)
     return Subject(" ".join([*affiliations, *scope, kind]))
 
 

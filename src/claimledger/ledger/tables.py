@@ -275,6 +275,61 @@ ledger_state = Table(
     Column("value", Integer, nullable=False),
 )
 
+# --- what changed, and feeds watched (claimledger.ledger.changes, ingest.watch) ---------
+
+# What each reconcile found new or gone since the one before: new claims, new and
+# resolved conflicts, updated figures. Appended in the reconcile's transaction; ``detail``
+# is compact JSON (subject, measure, the claims' references, the reason), so a change
+# still reads after its claims are gone.
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), nullable=False),  # claim / conflict / resolved / figure / rules
+    Column("subject", Text),
+    Column("measure", String(24)),
+    Column("detail", Text, nullable=False),
+)
+
+# What the last reconcile held, by identity (a claim's "document/claim", a conflict's two
+# claims, a figure's subject, measure and oldest claim), so the next one can say what is
+# new and what is gone; ``seq`` orders claims by when they were first seen.
+change_marks = Table(
+    "change_marks",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # claim / conflict / figure
+    Column("key", Text, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+)
+
+# Each feed ``claimledger watch`` polls: what the conditional GET sends back, when it last
+# answered or failed, and when it is next due, so a restarted watcher resumes.
+watched_feeds = Table(
+    "watched_feeds",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_success", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("next_poll", DateTime(timezone=True)),
+)
+
+# The entries of a watched feed already stored (or given up on: a page that is no article).
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("feed", Text, ForeignKey("watched_feeds.url", ondelete="CASCADE"), primary_key=True),
+    Column("entry", Text, primary_key=True),  # the entry's id, else its link
+    Column("seen", DateTime(timezone=True), nullable=False),
+    Column("document_id", String(16)),  # None: given up on (the line says why)
+)
+
+Index("change_log_at", change_log.c.at)
 Index("relations_kind", relations.c.kind, relations.c.subject)
 Index("claim_facts_figure", claim_facts.c.figure)
 Index("entity_links_ledger_entity", entity_links.c.ledger_entity)

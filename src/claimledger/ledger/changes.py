@@ -1,0 +1,446 @@
+"""What changed in the ledger, and when: each reconcile compares what it derived with
+what the one before held (the marks) and appends to the change log, in its own
+transaction, the claims that are new, the conflicts that are new or gone (resolved), and
+the figures that gained or lost claims or independent roots.
+
+Identities do not depend on the derived tables' row numbers, which every rebuild assigns
+afresh: a claim is "document/claim", a conflict its two claims, and a figure its subject,
+measure and oldest claim (the one the ledger saw first), so a figure that gains a claim
+is the same figure, updated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from claimledger.errors import InputError
+from claimledger.ledger import tables as t
+from claimledger.ledger.queries import _claim_summaries
+from claimledger.ledger.reads import ClaimSummary, Record
+
+ChangeKind = Literal["claim", "conflict", "resolved", "figure", "rules"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = ("claim", "conflict", "resolved", "figure", "rules")
+
+_SEP = "\x1f"  # between the parts of a key: never in a subject or an id
+_BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class Change(Record):
+    """One thing the ledger learned at ``at`` (UTC), the reconcile that found it.
+
+    ``kind``: ``claim`` (a new claim), ``conflict`` (a new conflict between ``claims[0]``
+    and ``claims[1]``), ``resolved`` (a conflict that is no longer there: an update, a
+    correction or a removed article settled it), ``figure`` (a figure of corroborating
+    claims that gained or lost claims or independent roots: ``before`` and ``after``), or
+    ``rules`` (the reconciliation rules changed: conflicts and figures were compared
+    afresh from then on, and their differences are not listed)."""
+
+    id: int
+    at: dt.datetime
+    kind: ChangeKind
+    subject: str | None
+    measure: str | None
+    refs: tuple[str, ...] = field(
+        metadata={"description": 'the claims it concerns, as "document/claim"'}
+    )
+    figures: tuple[str, ...] = field(
+        metadata={"description": "each claim's figure as written, e.g. 'about 12,000'"}
+    )
+    sources: tuple[str | None, ...] = field(metadata={"description": "each claim's source"})
+    reason: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    claims: tuple[ClaimSummary, ...] = field(
+        default=(),
+        metadata={"description": "the claims as they are now (those still in the ledger)"},
+    )
+
+
+# --- recording ----------------------------------------------------------------------------
+
+
+def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> int:
+    """Compare the freshly reconciled ledger with the marks of the reconcile before, append
+    what changed to the change log and move the marks on; in ``conn``'s transaction.
+    ``rules`` is the reconciliation rules' version: when it differs from the marks', the
+    conflicts and figures are marked afresh without listing their differences (a change of
+    software is not news). Returns the number of changes appended."""
+    at = at or dt.datetime.now(dt.UTC)
+    state = dict(conn.execute(sa.select(t.ledger_state.c.key, t.ledger_state.c.value)).all())
+    baseline = bool(state.get("changes_baseline"))
+    rules_changed = "changes_rules" in state and state["changes_rules"] != rules
+    marks = _marks(conn)
+    entries: list[dict[str, Any]] = []
+
+    claim_marks = marks["claim"]
+    claims_now = _current_claims(conn)
+    new_claims = [key for key in claims_now if key not in claim_marks]
+    next_seq = max(claim_marks.values(), default=(0, ""))[0] + 1
+    seq = {key: value[0] for key, value in claim_marks.items()}
+    for key in new_claims:
+        seq[key] = next_seq
+        next_seq += 1
+    facts = _facts(conn, new_claims)
+    if not baseline:
+        for key in new_claims:
+            subject, measure, figure, source = facts.get(key, (None, None, None, None))
+            entries.append(
+                _entry(at, "claim", subject, measure, [key], [figure], [source], None, None, None)
+            )
+    _replace_marks(conn, "claim", claim_marks, {k: (seq[k], "") for k in claims_now})
+
+    conflict_marks = marks["conflict"]
+    found = _current_conflicts(conn)
+    new = [k for k in found if k not in conflict_marks]
+    sides = _facts(conn, [ref for k in new for ref in k.split(_SEP)])
+    conflicts_now = {
+        k: conflict_marks[k] if k in conflict_marks else (0, _held(k, *found[k], sides))
+        for k in found
+    }
+    figures_now = _current_figures(conn, seq)
+    figure_marks = marks["figure"]
+    quiet = baseline or rules_changed
+    if rules_changed and not baseline:
+        entries.append(
+            _entry(at, "rules", None, None, [], [], [], f"reconciliation rules {rules}", None, None)
+        )
+    if not quiet:
+        gone = [k for k in conflict_marks if k not in conflicts_now]
+        for key in new:
+            entries.append(_conflict_entry(at, "conflict", key, conflicts_now[key][1]))
+        for key in gone:
+            entries.append(_conflict_entry(at, "resolved", key, conflict_marks[key][1]))
+        for key, (_, fingerprint) in figures_now.items():
+            if key in figure_marks and figure_marks[key][1] != fingerprint:
+                subject, measure, anchor = key.split(_SEP)
+                entries.append(
+                    _entry(
+                        at,
+                        "figure",
+                        subject,
+                        measure,
+                        [anchor],
+                        [facts_of(conn, anchor)],
+                        [],
+                        None,
+                        json.loads(figure_marks[key][1]),
+                        json.loads(fingerprint),
+                    )
+                )
+    _replace_marks(conn, "conflict", conflict_marks, conflicts_now)
+    _replace_marks(conn, "figure", figure_marks, figures_now)
+    for i in range(0, len(entries), _BATCH):
+        conn.execute(t.change_log.insert(), entries[i : i + _BATCH])
+    _set_state(conn, "changes_rules", rules)
+    if baseline:
+        conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == "changes_baseline"))
+    return len(entries)
+
+
+def facts_of(conn: Connection, ref: str) -> str | None:
+    """A claim's figure as written ("about 12,000"), None if it is gone."""
+    found = _facts(conn, [ref]).get(ref)
+    return found[2] if found else None
+
+
+def _entry(
+    at: dt.datetime,
+    kind: ChangeKind,
+    subject: str | None,
+    measure: str | None,
+    refs: list[str],
+    figures: list[str | None],
+    sources: list[str | None],
+    reason: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    detail: dict[str, Any] = {"refs": refs, "figures": figures, "sources": sources}
+    if reason is not None:
+        detail["reason"] = reason
+    if before is not None:
+        detail["before"] = before
+    if after is not None:
+        detail["after"] = after
+    return {
+        "at": at,
+        "kind": kind,
+        "subject": subject,
+        "measure": measure,
+        "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _conflict_entry(at: dt.datetime, kind: ChangeKind, key: str, held_json: str) -> dict[str, Any]:
+    """A new conflict, or a resolved one, shown by what it held when it was found."""
+    held = json.loads(held_json)
+    return _entry(
+        at,
+        kind,
+        held["subject"],
+        held.get("measure"),
+        key.split(_SEP),
+        held.get("figures", [None, None]),
+        held.get("sources", [None, None]),
+        held["reason"],
+        None,
+        None,
+    )
+
+
+def _marks(conn: Connection) -> dict[str, dict[str, tuple[int, str]]]:
+    found: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+    m = t.change_marks
+    for kind, key, seq, fingerprint in conn.execute(
+        sa.select(m.c.kind, m.c.key, m.c.seq, m.c.fingerprint)
+    ):
+        found[kind][key] = (seq, fingerprint)
+    return found
+
+
+def _replace_marks(
+    conn: Connection,
+    kind: str,
+    before: dict[str, tuple[int, str]],
+    after: dict[str, tuple[int, str]],
+) -> None:
+    """Move the marks of ``kind`` from ``before`` to ``after``, touching only the rows
+    that differ (a ledger of 46,000 claims changes by a few per article)."""
+    m = t.change_marks
+    gone = [k for k in before if k not in after or before[k] != after[k]]
+    added = [k for k in after if k not in before or before[k] != after[k]]
+    for i in range(0, len(gone), _BATCH):
+        conn.execute(m.delete().where((m.c.kind == kind) & m.c.key.in_(gone[i : i + _BATCH])))
+    rows = [{"kind": kind, "key": k, "seq": after[k][0], "fingerprint": after[k][1]} for k in added]
+    for i in range(0, len(rows), _BATCH):
+        conn.execute(m.insert(), rows[i : i + _BATCH])
+
+
+def _set_state(conn: Connection, key: str, value: int) -> None:
+    conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == key))
+    conn.execute(t.ledger_state.insert(), {"key": key, "value": value})
+
+
+def _current_claims(conn: Connection) -> list[str]:
+    c = t.claims
+    return [
+        f"{doc}/{claim}"
+        for doc, claim in conn.execute(
+            sa.select(c.c.document_id, c.c.id).order_by(c.c.document_id, c.c.seq)
+        )
+    ]
+
+
+def _facts(
+    conn: Connection, refs: Iterable[str]
+) -> dict[str, tuple[str, str, str | None, str | None]]:
+    """(subject, measure, figure as written, source) of each claim still in the ledger."""
+    wanted = sorted({tuple(ref.split("/", 1)) for ref in refs})
+    found: dict[str, tuple[str, str, str | None, str | None]] = {}
+    c, f = t.claims, t.claim_facts
+    for i in range(0, len(wanted), _BATCH):
+        chunk = wanted[i : i + _BATCH]
+        query = (
+            sa.select(c.c.document_id, c.c.id, c.c.subject, c.c.measure, c.c.payload, f.c.source)
+            .select_from(
+                c.outerjoin(f, (f.c.document_id == c.c.document_id) & (f.c.claim_id == c.c.id))
+            )
+            .where(sa.tuple_(c.c.document_id, c.c.id).in_(chunk))
+        )
+        for row in conn.execute(query):
+            quantity = json.loads(row.payload).get("quantity") or {}
+            found[f"{row.document_id}/{row.id}"] = (
+                row.subject,
+                row.measure,
+                quantity.get("text"),
+                row.source,
+            )
+    return found
+
+
+def _current_conflicts(conn: Connection) -> dict[str, tuple[str, str]]:
+    """Each conflict by its two claims (the smaller reference first): its subject and
+    reason. Read from the relations alone: what else a conflict is shown by is read only
+    for the new ones (:func:`_held`)."""
+    r = t.relations
+    found: dict[str, tuple[str, str]] = {}
+    for a_doc, a_claim, b_doc, b_claim, subject, reason in conn.execute(
+        sa.select(
+            r.c.a_document, r.c.a_claim, r.c.b_document, r.c.b_claim, r.c.subject, r.c.reason
+        ).where(r.c.kind == "conflicts")
+    ):
+        a, b = sorted((f"{a_doc}/{a_claim}", f"{b_doc}/{b_claim}"))
+        found[f"{a}{_SEP}{b}"] = (subject, reason)
+    return found
+
+
+def _held(
+    key: str, subject: str, reason: str, sides: dict[str, tuple[str, str, str | None, str | None]]
+) -> str:
+    """What a conflict is shown by once it is gone (its claims may be gone with it): its
+    subject, measure, reason, and both claims' figures and sources, as JSON."""
+    refs = key.split(_SEP)
+    known = [sides.get(ref) for ref in refs]
+    held = {
+        "subject": subject,
+        "measure": next((side[1] for side in known if side), None),
+        "reason": reason,
+        "figures": [side[2] if side else None for side in known],
+        "sources": [side[3] if side else None for side in known],
+    }
+    return json.dumps(held, ensure_ascii=False, sort_keys=True)
+
+
+def _current_figures(conn: Connection, seq: dict[str, int]) -> dict[str, tuple[int, str]]:
+    """Each figure by subject, measure and its oldest claim, with its claims' count and
+    independent roots as the fingerprint."""
+    f, fg = t.claim_facts, t.figures
+    members: dict[int, list[str]] = defaultdict(list)
+    for doc, claim, figure in conn.execute(sa.select(f.c.document_id, f.c.claim_id, f.c.figure)):
+        members[figure].append(f"{doc}/{claim}")
+    found: dict[str, tuple[int, str]] = {}
+    for number, subject, measure, claims, independent, roots in conn.execute(
+        sa.select(fg.c.id, fg.c.subject, fg.c.measure, fg.c.claims, fg.c.independent, fg.c.roots)
+    ):
+        refs = members.get(number)
+        if not refs:
+            continue
+        anchor = min(refs, key=lambda ref: (seq.get(ref, 1 << 62), ref))
+        fingerprint = {"claims": claims, "independent": independent, "roots": json.loads(roots)}
+        found[f"{subject}{_SEP}{measure}{_SEP}{anchor}"] = (
+            0,
+            json.dumps(fingerprint, ensure_ascii=False, sort_keys=True),
+        )
+    return found
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def changes(
+    conn: Connection,
+    *,
+    since: dt.datetime | None = None,
+    after: int | None = None,
+    kinds: Iterable[str] = (),
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
+) -> list[Change]:
+    """The changes recorded at or after ``since`` (and with an id above ``after``), of the
+    ``kinds`` given (all by default), oldest first (or newest first); each with the
+    claims it names that are still in the ledger."""
+    query = _changes_query(since, after, kinds)
+    column = t.change_log.c.id
+    query = query.order_by(column.desc() if newest_first else column)
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    rows = conn.execute(query).all()
+    wanted: set[tuple[str, str]] = set()
+    for row in rows:
+        for ref in json.loads(row.detail)["refs"]:
+            doc, _, claim = ref.partition("/")
+            wanted.add((doc, claim))
+    summaries = _claim_summaries(conn, wanted)
+    return [_change(row, summaries) for row in rows]
+
+
+def count_changes(
+    conn: Connection,
+    *,
+    since: dt.datetime | None = None,
+    after: int | None = None,
+    kinds: Iterable[str] = (),
+) -> int:
+    query = _changes_query(since, after, kinds).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(query)).scalar_one())
+
+
+def _changes_query(
+    since: dt.datetime | None, after: int | None, kinds: Iterable[str]
+) -> sa.Select[Any]:
+    log = t.change_log
+    query = sa.select(log)
+    if since is not None:
+        # SQLite keeps the time without its zone: every stored time is UTC
+        query = query.where(log.c.at >= since.astimezone(dt.UTC))
+    if after is not None:
+        query = query.where(log.c.id > after)
+    chosen = list(kinds)
+    if chosen:
+        query = query.where(log.c.kind.in_(chosen))
+    return query
+
+
+def _change(row: Any, summaries: dict[tuple[str, str], ClaimSummary]) -> Change:
+    detail = json.loads(row.detail)
+    refs = tuple(detail["refs"])
+    present = tuple(
+        summaries[key] for key in (tuple(ref.split("/", 1)) for ref in refs) if key in summaries
+    )
+    return Change(
+        id=row.id,
+        at=t.aware(row.at),
+        kind=row.kind,
+        subject=row.subject,
+        measure=row.measure,
+        refs=refs,
+        figures=tuple(detail.get("figures", ())),
+        sources=tuple(detail.get("sources", ())),
+        reason=detail.get("reason"),
+        before=detail.get("before"),
+        after=detail.get("after"),
+        claims=present,
+    )
+
+
+def ledger_uuid(conn: Connection, name: str) -> uuid.UUID:
+    """A UUID for ``name`` ("conflicts", "change/12") in this ledger: the same whatever
+    host name the server is reached by, different in another ledger."""
+    number = conn.execute(
+        sa.select(t.ledger_state.c.value).where(t.ledger_state.c.key == "ledger_id")
+    ).scalar()
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"claimledger:{number}:{name}")
+
+
+# --- the time a reader asks from ------------------------------------------------------------
+
+_AGO = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(text: str, *, now: dt.datetime | None = None) -> dt.datetime:
+    """A time to list changes from: ISO 8601 ("2026-12-07", "2026-12-07T06:00:00Z",
+    "2026-12-07T08:00+02:00"; a time without a zone is UTC), or a duration ago
+    ("90m", "2h", "1d", "1w")."""
+    ago = _AGO.match(text)
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        if ago:
+            span = dt.timedelta(seconds=int(ago.group(1)) * _UNITS[ago.group(2)])
+            return (now or dt.datetime.now(dt.UTC)) - span
+        moment = dt.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        # in UTC now, so that a time at the edge of the calendar fails here, not in a query
+        return moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"{text!r} is not a time; write an ISO 8601 date or time (2026-12-07, "
+            "2026-12-07T06:00:00Z) or a duration ago (90m, 2h, 1d)"
+        ) from None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, get_args
@@ -29,12 +31,13 @@ from claimledger.ledger.reads import (
 )
 from claimledger.ledger.reconcile import RELATION_KINDS, RelationKind
 from claimledger.nlp import PROFILES
-from claimledger.records import Analysis, Measure
+from claimledger.records import Analysis, Certainty, Measure
 from claimledger.render.brat import to_brat
 
 if TYPE_CHECKING:
     from claimledger.ledger import Ledger
     from claimledger.ledger.corrections import Correction
+    from claimledger.render.export import MissingURLs
 
 FORMATS = ("table", "json", "jsonl", "brat")
 DEMO_ARTICLE = "kursk-north-korean-troops.txt"
@@ -66,14 +69,27 @@ def _say(message: str) -> None:
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
+    """One day written YYYY-MM-DD (:func:`claimledger.ingest.reader.strict_date`), else a
+    usage error naming the value."""
+    from claimledger.ingest.reader import strict_date
+
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    day = strict_date(value)
+    if day is None:
         raise click.UsageError(
-            f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-02-01"
-        ) from None
+            f"{option} {value!r} is not a date; write one day as YYYY-MM-DD, e.g. 2025-02-01"
+        )
+    return day
+
+
+def _given_text(value: str | None, option: str) -> str | None:
+    """A name or URL given on the command line: one line, not blank."""
+    if value is None:
+        return None
+    if not value.strip() or any(ch in value for ch in "\n\r"):
+        raise click.UsageError(f"{option} {value!r} must be one line of text, not blank")
+    return value.strip()
 
 
 class _OneLineGroup(click.Group):
@@ -240,16 +256,67 @@ measure_option = click.option(
 
 
 def claim_filters(command: F) -> F:
-    """--subject, --measure, --source and --since: which claims a command reads."""
+    """Which claims a command reads: --subject, --measure, --source, --outlet, --since,
+    --until, --certainty, --document, --search, --min and --max; ``_claim_query`` makes
+    the one :class:`ClaimQuery` of them."""
     options = (
         subject_option,
-        measure_option,
+        click.option(
+            "--measure",
+            "measures",
+            type=click.Choice(get_args(Measure)),
+            multiple=True,
+            help="Only claims of this measure (repeatable).",
+        ),
         click.option("--source", help="Words of the source's name, e.g. 'Zelensky'."),
+        click.option("--outlet", help="Words of the outlet's name, e.g. 'Reuters'."),
         click.option("--since", metavar="DATE", help="Only claims holding on or after this date."),
+        click.option("--until", metavar="DATE", help="Only claims holding on or before this date."),
+        click.option(
+            "--certainty",
+            type=click.Choice(get_args(Certainty)),
+            help="Only claims stated with this certainty.",
+        ),
+        click.option("--document", metavar="ID", help="Only claims of this document."),
+        click.option(
+            "--search", metavar="TEXT", help="Only claims whose statement has all these words."
+        ),
+        click.option(
+            "--min",
+            "minimum",
+            type=float,
+            metavar="N",
+            help="Only figures that reach N or more ('more than 500' reaches any N).",
+        ),
+        click.option(
+            "--max", "maximum", type=float, metavar="N", help="Only figures of N or less."
+        ),
     )
     for option in reversed(options):
         command = option(command)
     return command
+
+
+@dataclass(frozen=True)
+class ClaimFilterOptions:
+    """The values of ``claim_filters`` as click gives them, before they are checked."""
+
+    subject: str | None = None
+    measures: tuple[Measure, ...] = ()
+    source: str | None = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    certainty: Certainty | None = None
+    document: str | None = None
+    search: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @classmethod
+    def pick(cls, options: Mapping[str, Any]) -> ClaimFilterOptions:
+        """The filter options among a command's keyword arguments."""
+        return cls(**{name: options[name] for name in cls.__dataclass_fields__})
 
 
 def _extend_word_lists(lexicons: tuple[Path, ...]) -> None:
@@ -510,6 +577,14 @@ def demo(db: str, fmt: str) -> None:
 @gazetteer_option
 @lexicon_option
 @click.option(
+    "--published",
+    metavar="DATE",
+    help="Publication date (YYYY-MM-DD) of the .txt and .html files: gives their relative "
+    "dates ('last week', 'January 31') a year.",
+)
+@click.option("--outlet", help="The outlet that published the .txt and .html files.")
+@click.option("--url", help="The article's URL (only with one .txt or .html file).")
+@click.option(
     "--cluster",
     metavar="tcp://HOST:8786|local",
     help="Analyse on a Dask cluster (pip install 'claimledger[dask]'): a running "
@@ -538,14 +613,22 @@ def ingest(
     profile: str,
     gazetteer: Path | None,
     lexicons: tuple[Path, ...],
+    published: str | None,
+    outlet: str | None,
+    url: str | None,
     cluster: str | None,
     cluster_workers: int | None,
     shard_bytes: int,
     per_shard: bool,
 ) -> None:
-    """Analyse articles into the ledger: .txt and .html files, directories of them, and
+    """Analyse articles into the ledger: .txt and .html files, directories of them,
     .jsonl files with one article per line ({"text" or "html", "url", "outlet",
-    "published", "title"}).
+    "published", "title"}), .json files holding one such article object or a list of
+    them, RSS/Atom feeds and WARC files. Any other JSON is refused.
+
+    --published, --outlet and --url describe the .txt and .html files (inside folders
+    too); they win over an HTML page's own metadata. JSONL, JSON, feed and WARC inputs
+    carry their own, so these options are refused with them.
 
     Each article is stored in its own transaction, so an interrupted ingest leaves every
     article stored whole or not at all; running it again completes it and never
@@ -555,18 +638,45 @@ def ingest(
     \b
     Examples:
       claimledger ingest articles/ --db ledger.sqlite
+      claimledger ingest reuters-*.txt --published 2025-02-01 --outlet Reuters
+      claimledger ingest one.html --published 2025-02-01 --url https://example.com/story
       claimledger ingest feed.jsonl crawl.warc.gz --db ledger.sqlite --workers 2
       claimledger ingest articles/ --db postgresql+psycopg://me@localhost/claims
       claimledger ingest /data/crawl/ --db postgresql+psycopg://me@db/claims \\
           --cluster tcp://scheduler:8786
     """
     from claimledger.gazetteer import load_gazetteer
+    from claimledger.ingest.inputs import GivenMetadata, article_files_only, is_one_article_file
     from claimledger.ingest.run import ingest as run_ingest
     from claimledger.ledger import Ledger
 
+    given = GivenMetadata(
+        published=_parse_date(published, "--published"),
+        outlet=_given_text(outlet, "--outlet"),
+        url=_given_text(url, "--url"),
+    )
+    if given:
+        named = "--published" if published else "--outlet" if outlet else "--url"
+        carrier = article_files_only(paths)
+        if carrier is not None:
+            raise click.UsageError(
+                f"{named} describes .txt and .html files, but {carrier}, which gives its own; "
+                "ingest it in a separate command without these options"
+            )
+    if given.url is not None and not is_one_article_file(paths):
+        raise click.UsageError(
+            f"--url is the URL of one article, but {len(paths)} input(s) were given"
+            + (" (a folder)" if len(paths) == 1 else "")
+            + "; ingest that article on its own with --url"
+        )
     _extend_word_lists(lexicons)
     names = load_gazetteer(gazetteer)
     if cluster is not None:
+        if given:
+            raise click.UsageError(
+                "--published, --outlet and --url are not sent to --cluster workers; ingest "
+                "those article files without --cluster"
+            )
         if workers != 1:
             raise click.UsageError(
                 "--workers is for one machine; with --cluster give --cluster-workers"
@@ -603,6 +713,7 @@ def ingest(
             max_bytes=max_bytes,
             progress=progress,
             gazetteer=names,
+            given=given or None,
         )
         bar.update(task, description="reconciling")
         summary = ledger.reconcile()
@@ -690,51 +801,96 @@ def _ingest_on_cluster(
         sys.exit(1)
 
 
+LIST_FORMATS = ("table", "csv", "json", "jsonl")
+# The kinds a source is listed as (claimledger.records.EntityKind, less what never speaks).
+SOURCE_KINDS = ("person", "organization", "group", "outlet", "unknown")
+FORMAT_HELP["json"] = "docs/schema.md; for a list, one JSON array"
+
+
 @app.command()
 @ledger_to_read
 @claim_filters
-@format_option("table", "jsonl")
-def claims(
-    db: str,
-    subject: str | None,
-    measure: Measure | None,
-    source: str | None,
-    since: str | None,
-    fmt: str,
-) -> None:
-    """List the ledger's claims, oldest first, filtered by subject, measure, source and
-    date.
+@format_option(*LIST_FORMATS)
+def claims(db: str, fmt: str, **filters: Any) -> None:
+    """List the ledger's claims, oldest first, filtered by subject, measure, source,
+    outlet, dates, certainty, document, words of the statement and figure range. Every
+    filter given must match.
 
     \b
     Examples:
       claimledger claims --db ledger.sqlite --subject 'north korean' --measure killed
-      claimledger claims --source Zelensky --since 2025-01-01 --format jsonl
+      claimledger claims --source Zelensky --since 2025-01-01 --until 2025-01-31
+      claimledger claims --outlet Reuters --certainty asserted --min 1000 --format csv
+      claimledger claims --search 'killed wounded' --format json
     """
     from claimledger.render.tables import claims_table
 
-    query = _claim_query(subject, measure, source, since)
     with _open_ledger(db) as ledger:
+        query = _claim_query(ClaimFilterOptions.pick(filters), ledger)
         found = list(ledger.find_claims(query))
-    if fmt == "jsonl":
-        _write_jsonl(found)
-        return
-    Console(highlight=False).print(claims_table(found))
+    if fmt == "table":
+        Console(highlight=False).print(claims_table(found))
+    elif fmt == "csv":
+        from claimledger.render.export import write_csv
+
+        write_csv(found, sys.stdout)
+    else:
+        _write_records(found, fmt)
 
 
-def _claim_query(
-    subject: str | None, measure: Measure | None, source: str | None, since: str | None
-) -> ClaimQuery:
-    return ClaimQuery(
-        subject=subject,
-        measures=(measure,) if measure else (),
-        source=source,
-        since=_parse_date(since, "--since"),
+def _claim_query(given: ClaimFilterOptions, ledger: Ledger) -> ClaimQuery:
+    """The claim filters checked: dates written YYYY-MM-DD, a range whose --min is not over
+    its --max, a document the ledger holds; each mistake a usage error naming the value."""
+    import math
+
+    for option, number in (("--min", given.minimum), ("--max", given.maximum)):
+        if number is not None and not math.isfinite(number):
+            raise click.UsageError(f"{option} {number!r} is not a figure; give a number, e.g. 500")
+    if given.minimum is not None and given.maximum is not None and given.minimum > given.maximum:
+        raise click.UsageError(
+            f"--min {given.minimum:g} is over --max {given.maximum:g}; give the smaller first"
+        )
+    query = ClaimQuery(
+        subject=given.subject,
+        measures=given.measures,
+        source=given.source,
+        since=_parse_date(given.since, "--since"),
+        until=_parse_date(given.until, "--until"),
+        certainty=given.certainty,
+        document=given.document,
+        outlet=given.outlet,
+        search=given.search,
+        minimum=given.minimum,
+        maximum=given.maximum,
     )
+    if query.since and query.until and query.since > query.until:
+        raise click.UsageError(
+            f"--since {query.since} is after --until {query.until}; give the earlier first"
+        )
+    if query.search is not None and not re.search(r"\w", query.search):
+        raise click.UsageError(
+            f"--search {query.search!r} has no words; give words of the statement, e.g. killed"
+        )
+    if query.document is not None and ledger.document(query.document) is None:
+        raise click.UsageError(
+            f"--document {query.document!r} is not a document in {ledger.name} (the ids are "
+            "the 'document' column of 'claimledger claims --format csv')"
+        )
+    return query
 
 
 def _write_jsonl(rows: Iterable[Record]) -> None:
     """Each record's JSON on one line of stdout."""
     sys.stdout.write("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in rows))
+
+
+def _write_records(rows: Sequence[Record], fmt: str) -> None:
+    """``--format json`` (one array) or ``jsonl`` (one record a line) on stdout."""
+    if fmt == "jsonl":
+        _write_jsonl(rows)
+        return
+    body = [r.to_json() for r in rows]
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
 
 
 # What 'claimledger conflicts' lists unless --kind says otherwise.
@@ -757,7 +913,7 @@ def _open_ledger(db: str) -> Ledger:
 
 @app.command()
 @ledger_to_read
-@subject_option
+@claim_filters
 @click.option(
     "--kind",
     "kinds",
@@ -772,29 +928,50 @@ def _open_ledger(db: str) -> Ledger:
     show_default=True,
     help="Show at most this many relations of each kind (0: all).",
 )
-@format_option("table", "jsonl")
-def conflicts(db: str, subject: str | None, kinds: tuple[str, ...], limit: int, fmt: str) -> None:
+@format_option(*LIST_FORMATS)
+def conflicts(kinds: tuple[str, ...], limit: int, fmt: str, db: str, **filters: Any) -> None:
     """Where the ledger's figures disagree, and why: pairs of claims about one subject
     that conflict (or, with --kind, that update, corroborate or are compatible), each with
-    its reason and the independent roots behind each side.
+    its reason and the independent roots behind each side. Conflicts come ranked, the
+    strongest first: how far apart the figures are, times the independent roots behind
+    each side. The filters are those of 'claimledger claims': a relation is listed when
+    either of its claims matches every one.
 
     \b
     Examples:
       claimledger conflicts --db ledger.sqlite
       claimledger conflicts --subject 'north korean' --kind all --limit 0
+      claimledger conflicts --outlet Reuters --since 2025-01-01 --format csv
     """
+    from claimledger.ledger.queries import relations_with_claims
     from claimledger.render.report import relation_blocks
 
+    given = ClaimFilterOptions.pick(filters)
     wanted = RELATION_KINDS if "all" in kinds else tuple(k for k in RELATION_KINDS if k in kinds)
     wanted = wanted or CONTESTED_KINDS
     rows: list[RelationRow] = []
     totals: dict[str, int] = {}
     with _open_ledger(db) as ledger:
-        for kind in wanted:
-            totals[kind] = ledger.count_relations(kind=kind, subject=subject)
-            rows += ledger.relations(kind=kind, subject=subject, limit=limit or None)
-    if fmt == "jsonl":
-        _write_jsonl(rows)
+        query = _claim_query(given, ledger)
+        if query == ClaimQuery(subject=query.subject):
+            for kind in wanted:
+                totals[kind] = ledger.count_relations(kind=kind, subject=query.subject)
+                rows += ledger.relations(kind=kind, subject=query.subject, limit=limit or None)
+        else:
+            matching = list(ledger.find_claims(query))
+            for kind in wanted:
+                found = relations_with_claims(
+                    ledger.relations(kind=kind, subject=query.subject), matching
+                )
+                totals[kind] = len(found)
+                rows += found[: limit or None]
+    if fmt == "csv":
+        from claimledger.render.export import write_relations_csv
+
+        write_relations_csv(rows, sys.stdout)
+        return
+    if fmt in ("json", "jsonl"):
+        _write_records(list(rows), fmt)
         return
     console = Console(highlight=False)
     counts = ", ".join(f"{totals[k]} {k}" for k in wanted)
@@ -836,8 +1013,16 @@ def figures(db: str, subject: str | None, measure: Measure | None, fmt: str) -> 
 
 @app.command()
 @ledger_to_read
-@format_option("table", "jsonl")
-def sources(db: str, fmt: str) -> None:
+@click.option(
+    "--search", metavar="TEXT", help="Only sources with all these words in a name or alias."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(SOURCE_KINDS),
+    help="Only sources of this kind.",
+)
+@format_option(*LIST_FORMATS)
+def sources(db: str, search: str | None, kind: str | None, fmt: str) -> None:
     """The people, groups and outlets in the ledger, merged across articles ("Syrskyi",
     "Oleksandr Syrskyi", "Ukraine's commander-in-chief"): the figures each is the root of,
     the statements it made, the ones it carried as an intermediary, and for whom.
@@ -845,16 +1030,24 @@ def sources(db: str, fmt: str) -> None:
     \b
     Examples:
       claimledger sources --db ledger.sqlite
-      claimledger sources --format jsonl
+      claimledger sources --search 'intelligence' --kind organization
+      claimledger sources --format csv > sources.csv
     """
+    from claimledger.ledger.queries import filter_sources
     from claimledger.render.tables import sources_table
 
+    if search is not None and not re.search(r"\w", search):
+        raise click.UsageError(f"--search {search!r} has no words; give words of a name")
     with _open_ledger(db) as ledger:
-        rows = ledger.sources()
-    if fmt == "jsonl":
-        _write_jsonl(rows)
-        return
-    Console(highlight=False).print(sources_table(rows, title=f"{len(rows)} source(s)"))
+        rows = filter_sources(ledger.sources(), words=search, kind=kind)
+    if fmt == "csv":
+        from claimledger.render.export import write_sources_csv
+
+        write_sources_csv(rows, sys.stdout)
+    elif fmt in ("json", "jsonl"):
+        _write_records(rows, fmt)
+    else:
+        Console(highlight=False).print(sources_table(rows, title=f"{len(rows)} source(s)"))
 
 
 @app.command()
@@ -920,48 +1113,46 @@ SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 @format_option(*EXPORT_FORMATS, default="jsonl")
 @out_option("Write here instead of stdout (required for parquet).")
 @claim_filters
-def export(
-    db: str,
-    fmt: str,
-    out: Path | None,
-    subject: str | None,
-    measure: Measure | None,
-    source: str | None,
-    since: str | None,
-) -> None:
+def export(db: str, fmt: str, out: Path | None, **filters: Any) -> None:
     """Export the ledger's claims: JSONL (the full claim JSON), CSV or Parquet (one flat
     row per claim), or ClaimReview (schema.org JSON-LD for the claims rated with
     'claimledger rate').
 
     \b
+    The filters are those of 'claimledger claims'. An entry without a URL (the article's;
+    for ClaimReview also the fact-check's) is exported, and counted in one warning line.
+
+    \b
     Examples:
       claimledger export --format csv --out claims.csv
+      claimledger export --format csv --outlet Reuters --since 2025-01-01 --out reuters.csv
       claimledger export --format claimreview --out reviews.json
     """
     from claimledger.render import export as formats
 
     if fmt == "parquet" and out is None:
         raise click.UsageError("--format parquet writes a binary file: give --out FILE.parquet")
-    query = _claim_query(subject, measure, source, since)
     if out is not None:
         _check_export_target(out, db)
+    missing = formats.MissingURLs()
     with _open_ledger(db) as ledger:
-        rows = ledger.find_claims(query)
+        rows = ledger.find_claims(_claim_query(ClaimFilterOptions.pick(filters), ledger))
         if fmt == "parquet":
             assert out is not None
-            count = formats.write_parquet(rows, out)
+            count = formats.write_parquet(rows, out, missing=missing)
         elif out is None:
-            count = _write_export(fmt, rows, ledger, sys.stdout)
+            count = _write_export(fmt, rows, ledger, sys.stdout, missing)
         else:
             with (
                 formats.atomic_output(out) as temporary,
                 temporary.open("w", encoding="utf-8", newline="") as stream,
             ):
-                count = _write_export(fmt, rows, ledger, stream)
+                count = _write_export(fmt, rows, ledger, stream, missing)
     what = "rated claim(s)" if fmt == "claimreview" else "claim(s)"
     err_console.print(
         f"{count} {what} exported" + (f" to {out}" if out else ""), highlight=False, markup=False
     )
+    _warn(missing.warning(fmt))
 
 
 def _check_export_target(out: Path, db: str) -> None:
@@ -977,14 +1168,27 @@ def _check_export_target(out: Path, db: str) -> None:
             )
 
 
-def _write_export(fmt: str, rows: Iterable[ClaimRow], ledger: Ledger, stream: TextIO) -> int:
+def _write_export(
+    fmt: str, rows: Iterable[ClaimRow], ledger: Ledger, stream: TextIO, missing: MissingURLs
+) -> int:
     from claimledger.render import export as formats
 
     if fmt == "jsonl":
-        return formats.write_jsonl(rows, stream)
+        return formats.write_jsonl(rows, stream, missing=missing)
     if fmt == "csv":
-        return formats.write_csv(rows, stream)
-    return formats.write_claimreview(rows, ledger.ratings(), stream)
+        return formats.write_csv(rows, stream, missing=missing)
+    return formats.write_claimreview(rows, ledger.ratings(), stream, missing=missing)
+
+
+def _warn(line: str | None) -> None:
+    """A warning, when there is one: one line on stderr that does not change the exit
+    status."""
+    if line:
+        from claimledger.render.report import printable
+
+        err_console.print(
+            Text.assemble(("warning: ", "bold yellow"), printable(line)), highlight=False
+        )
 
 
 @app.command()
@@ -1001,6 +1205,9 @@ def _write_export(fmt: str, rows: Iterable[ClaimRow], ledger: Ledger, stream: Te
 @click.option("--url", help="The fact-check article's URL (ClaimReview needs one).")
 @click.option("--note", help="A sentence on why.")
 @click.option("--date", "reviewed", metavar="DATE", help="Review date  [default: today]")
+@click.option(
+    "--replace", is_flag=True, help="Replace the claim's earlier rating (refused without it)."
+)
 def rate(
     claim: str,
     db: str,
@@ -1010,15 +1217,20 @@ def rate(
     url: str | None,
     note: str | None,
     reviewed: str | None,
+    replace: bool,
 ) -> None:
     """Rate a claim as a fact-checker (CLAIM is DOCUMENT/CLAIM as 'claimledger claims'
     shows it); 'claimledger export --format claimreview' publishes the ratings.
 
     \b
+    A claim has one rating: rating it again is refused unless --replace says the earlier
+    rating goes.
+
+    \b
     Examples:
       claimledger rate 493db561d9636d49/c6 --verdict Unproven --value 3 --reviewer 'Example'
       claimledger rate 493db561d9636d49/c6 --verdict False --value 1 --reviewer 'Example' \\
-        --url https://factcheck.example/1 --date 2025-02-03
+        --url https://factcheck.example/1 --date 2025-02-03 --replace
     """
     document, _, claim_id = claim.partition("/")
     if not document or not claim_id:
@@ -1027,6 +1239,12 @@ def rate(
         )
     day = _parse_date(reviewed, "--date") or dt.date.today()
     with _open_ledger(db) as ledger:
+        earlier = ledger.rating(document, claim_id)
+        if earlier is not None and not replace:
+            raise click.UsageError(
+                f"{claim} is already rated {earlier.verdict!r} ({earlier.value}/5) by "
+                f"{earlier.reviewer} on {earlier.reviewed}; add --replace to replace that rating"
+            )
         ledger.rate(
             Rating(
                 document=document,
@@ -1039,7 +1257,8 @@ def rate(
                 note=note,
             )
         )
-    err_console.print(f"rated {claim}: {verdict} ({value}/5)", highlight=False, markup=False)
+    done = "rating replaced" if earlier is not None else "rated"
+    _say(f"{done} {claim}: {verdict} ({value}/5)")
 
 
 @app.command()

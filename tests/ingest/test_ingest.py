@@ -104,7 +104,7 @@ def test_a_bad_jsonl_line_is_one_error_line(tmp_path: Path, line: object, messag
 def test_an_empty_folder_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, output = _ingest(tmp_path / "empty", str(tmp_path / "l.sqlite"))
-    assert code == 1 and "no .txt, .html, .jsonl, feed or WARC files" in output
+    assert code == 1 and "no .txt, .html, .jsonl, .json, feed or WARC files" in output
 
 
 RSS = """<?xml version="1.0"?>

@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from claimledger.codec import from_json
 from claimledger.errors import InputError
-from claimledger.ledger.reads import ClaimRow, Rating
+from claimledger.ledger.reads import ClaimRow, Rating, RelationRow
 from claimledger.render.export import (
     FLAT_COLUMNS,
+    RELATION_COLUMNS,
+    MissingURLs,
     atomic_output,
     claimreview,
     flat_row,
@@ -30,6 +32,7 @@ from claimledger.render.export import (
     write_csv,
     write_jsonl,
     write_parquet,
+    write_relations_csv,
 )
 
 
@@ -484,3 +487,99 @@ def test_a_bad_rating_is_rejected_in_one_line(changes: dict[str, Any], message: 
         _rating(**changes)
     assert "\n" not in str(raised.value)
     assert "claim c3 in document 0123456789abcdef" in str(raised.value)
+
+
+# ---- entries without a URL ----------------------------------------------------------------
+
+NO_URL = replace(SEED, url=None)
+
+
+def _written(fmt: str, rows: list[ClaimRow], ratings: dict[tuple[str, str], Rating]) -> Any:
+    missing = MissingURLs()
+    out = io.StringIO()
+    if fmt == "jsonl":
+        write_jsonl(rows, out, missing=missing)
+    elif fmt == "csv":
+        write_csv(rows, out, missing=missing)
+    else:
+        write_claimreview(rows, ratings, out, missing=missing)
+    return missing.warning(fmt)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rows", "rating", "warning"),
+    [
+        ("jsonl", [SEED], None, None),
+        ("csv", [SEED, OPEN], None, "1 of 2 claims have no article URL"),
+        ("jsonl", [OPEN, NO_URL, SEED], None, "2 of 3 claims have no article URL"),
+        ("claimreview", [SEED], _rating(), None),
+        (
+            "claimreview",
+            [SEED],
+            _rating(url=None),
+            "1 of 1 ClaimReview entries lack a URL: 1 without the fact-check's URL "
+            "(claimledger rate --url URL --replace)",
+        ),
+        (
+            "claimreview",
+            [NO_URL, OPEN],  # OPEN is not rated: not an entry
+            _rating(url=None),
+            "1 of 1 ClaimReview entries lack a URL: 1 without the fact-check's URL "
+            "(claimledger rate --url URL --replace); 1 without the article's URL "
+            "(claimledger ingest --url)",
+        ),
+        ("claimreview", [NO_URL], _rating(), "1 of 1 ClaimReview entries lack a URL: 1 without"),
+        ("claimreview", [OPEN], None, None),  # nothing rated, nothing written
+    ],
+)
+def test_an_export_counts_its_entries_without_a_url(
+    fmt: str, rows: list[ClaimRow], rating: Rating | None, warning: str | None
+) -> None:
+    ratings = {(SEED.document, "c3"): rating} if rating else {}
+    found = _written(fmt, rows, ratings)
+    if warning is None:
+        assert found is None
+    else:
+        assert found is not None and found.startswith(warning) and "\n" not in found
+
+
+def test_relations_csv_has_one_row_per_relation_each_side_flat() -> None:
+    summary = {
+        "document": SEED.document,
+        "claim": "c3",
+        "ref": f"{SEED.document}/c3",
+        "subject": "north korean soldiers",
+        "measure": "deployed",
+        "quantity": SEED_JSON["quantity"],
+        "certainty": "likely",
+        "statement": "=cmd",
+        "source": "Kindratenko",
+        "root": "Kindratenko",
+        "start": "2025-01-31",
+        "end": "2025-01-31",
+        "dated_by": "claim",
+        "scope": None,
+        "outlet": "Kyiv Post",
+        "published": "2025-02-01",
+        "url": None,
+        "figure": {"independent": 1, "roots": ["Kindratenko"]},
+    }
+    relation = from_json(
+        RelationRow,
+        {
+            "kind": "conflicts",
+            "subject": "north korean soldiers",
+            "reason": "they do not overlap",
+            "a": summary,
+            "b": {**summary, "claim": "c4", "ref": f"{SEED.document}/c4"},
+            "strength": 2.5,
+        },
+    )
+    out = io.StringIO()
+    assert write_relations_csv([relation], out) == 1
+    header, row = list(csv.reader(io.StringIO(out.getvalue())))
+    assert tuple(header) == RELATION_COLUMNS
+    flat = dict(zip(header, row, strict=True))
+    assert flat["strength"] == "2.5" and flat["b_ref"].endswith("/c4")
+    assert flat["a_low"] == "10800.0" and flat["a_url"] == "" and flat["a_start"] == "2025-01-31"
+    assert flat["a_statement"] == "'=cmd"  # guarded like the claims' CSV

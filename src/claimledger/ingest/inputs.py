@@ -1,8 +1,8 @@
 """What ``claimledger ingest`` reads: article files, directories of them, JSONL files with
-one article per line, RSS/Atom feeds (each entry's content, or its summary) and WARC files
-(their HTML responses). Articles are produced one at a time, so memory stays bounded
-whatever the size of the input; a bad file or line is yielded as an ``InputError`` and the
-rest go on."""
+one article per line, JSON files of one article object or a list of them, RSS/Atom feeds
+(each entry's content, or its summary) and WARC files (their HTML responses). Articles are
+produced one at a time, so memory stays bounded whatever the size of the input; a bad file
+or line is yielded as an ``InputError`` and the rest go on."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,15 @@ from claimledger.ingest.reader import (
 
 ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
+JSON_SUFFIXES = {".json"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 JSONL_KEYS = {"text", "html", "url", "outlet", "published", "title"}
+
+# The shapes of a .json file that are read, as the refusal of any other names them.
+JSON_SHAPES = (
+    'one article object {"text" or "html", "title", "published", "url", "outlet"}, or a '
+    "list of them"
+)
 
 
 @dataclass(frozen=True)
@@ -38,29 +46,78 @@ class Article:
     outlet: str | None = None
 
 
+@dataclass(frozen=True)
+class GivenMetadata:
+    """What the user says about the article files (.txt, .html) of an ingest: their
+    publication day (which gives their relative dates a year), outlet and URL. Each value
+    given wins over what an HTML page's own metadata says; JSONL lines, JSON articles,
+    feed entries and WARC records keep their own."""
+
+    published: datetime.date | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(value is not None for value in (self.published, self.outlet, self.url))
+
+
+def article_files_only(paths: Iterable[str | Path]) -> str | None:
+    """Why metadata given for article files cannot apply to ``paths`` (the first input that
+    carries its own: a JSONL, JSON, feed or WARC file), or None when it can."""
+    for path in map(Path, paths):
+        kind = _kind(path)
+        if not path.is_dir() and kind not in ("article", None):
+            return f"{path} is a {kind.upper() if kind != 'feed' else 'feed'} file"
+    return None
+
+
+def is_one_article_file(paths: Iterable[str | Path]) -> bool:
+    """True when ``paths`` is one file that is one article (.txt, .html, or any other name
+    read as text): a URL given on the command line can belong to it alone."""
+    found = list(map(Path, paths))
+    return len(found) == 1 and not found[0].is_dir() and _kind(found[0]) in ("article", None)
+
+
 def iter_articles(
-    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    given: GivenMetadata | None = None,
 ) -> Iterator[Article | InputError]:
     """Every article under ``paths``, in order: a directory's files sorted by path. Nothing
     is skipped without a word: a folder that cannot be listed, a broken link, or any
-    failure while reading one input is an ``InputError`` for it, and the rest go on."""
+    failure while reading one input is an ``InputError`` for it, and the rest go on.
+    ``given`` is applied to the article files (.txt, .html)."""
     for path in map(Path, paths):
         if path.is_dir():
-            yield from _directory(path, max_bytes)
+            yield from _directory(path, max_bytes, given)
             continue
         readers: dict[str | None, Callable[[Path, int], Iterator[Article | InputError]]] = {
             "jsonl": _jsonl,
+            "json": _json,
             "feed": _feed,
             "warc": _warc,
         }
-        yield from _isolated(path, readers.get(_kind(path), _one_file), max_bytes)
+        one_file = partial(_one_file, given=given or GivenMetadata())
+        yield from _isolated(path, readers.get(_kind(path), one_file), max_bytes)
 
 
-def _one_file(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
+def _one_file(
+    path: Path, max_bytes: int, *, given: GivenMetadata
+) -> Iterator[Article | InputError]:
     try:
-        yield Article(read_document(path, max_bytes=max_bytes))
+        loaded = read_document(path, max_bytes=max_bytes)
     except InputError as exc:
         yield exc
+        return
+    yield Article(
+        replace(
+            loaded,
+            published=given.published or loaded.published,
+            url=given.url or loaded.url,
+        ),
+        outlet=given.outlet,
+    )
 
 
 def _isolated(
@@ -81,7 +138,9 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-def _directory(folder: Path, max_bytes: int) -> Iterator[Article | InputError]:
+def _directory(
+    folder: Path, max_bytes: int, given: GivenMetadata | None
+) -> Iterator[Article | InputError]:
     """The inputs in ``folder`` and its subfolders, by path; an unreadable subfolder or a
     link to nothing is an error line, not silently left out."""
     problems: list[InputError] = []
@@ -108,10 +167,12 @@ def _directory(folder: Path, max_bytes: int) -> Iterator[Article | InputError]:
             files.append(candidate)
     if not files and not problems:
         problems.append(
-            InputError(f"{folder}: no .txt, .html, .jsonl, feed or WARC files in this directory")
+            InputError(
+                f"{folder}: no .txt, .html, .jsonl, .json, feed or WARC files in this directory"
+            )
         )
     yield from problems
-    yield from iter_articles(sorted(files), max_bytes=max_bytes)
+    yield from iter_articles(sorted(files), max_bytes=max_bytes, given=given)
 
 
 def _jsonl(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
@@ -147,6 +208,67 @@ def _article(raw: bytes, name: str, max_bytes: int) -> Article:
         ) from None
     if not isinstance(item, dict):
         raise InputError(f"{name}: not a JSON object; write one article object per line")
+    return _article_object(item, name, max_bytes)
+
+
+def _json(path: Path, max_bytes: int) -> Iterator[Article | InputError]:
+    """A .json file: one article object (the keys of a JSONL line), or a list of them, each
+    named ``FILE#N``. Any other JSON is refused, never read as article text."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield InputError(
+                f"{path}: file is {size:,} bytes, over the {max_bytes:,}-byte limit; write "
+                "the articles one per line in a .jsonl file, or raise --max-bytes"
+            )
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(f"{path}: cannot be read ({exc.strerror}); check the path")
+        return
+    try:
+        item = json.loads(data)
+    except json.JSONDecodeError as exc:
+        yield InputError(
+            f"{path}: not valid JSON ({exc.msg}, line {exc.lineno}); a .json file holds "
+            f"{JSON_SHAPES}"
+        )
+        return
+    except UnicodeDecodeError:
+        yield InputError(f"{path}: not UTF-8; save the file as UTF-8")
+        return
+    except RecursionError:
+        yield InputError(f"{path}: JSON nested too deeply; a .json file holds {JSON_SHAPES}")
+        return
+    if isinstance(item, dict):
+        if not {"text", "html"} & set(item):
+            yield InputError(
+                f"{path}: a JSON object without 'text' or 'html' is not an article; a .json "
+                f"file holds {JSON_SHAPES}"
+            )
+            return
+        try:
+            yield _article_object(item, str(path), max_bytes)
+        except InputError as exc:
+            yield exc
+        return
+    if not isinstance(item, list) or not item:
+        shape = "an empty list" if isinstance(item, list) else f"a JSON {type(item).__name__}"
+        yield InputError(f"{path}: {shape}, not articles; a .json file holds {JSON_SHAPES}")
+        return
+    for number, entry in enumerate(item, start=1):
+        name = f"{path}#{number}"
+        if not isinstance(entry, dict):
+            yield InputError(f"{name}: not an article object; a .json file holds {JSON_SHAPES}")
+            continue
+        try:
+            yield _article_object(entry, name, max_bytes)
+        except InputError as exc:
+            yield exc
+
+
+def _article_object(item: dict[str, Any], name: str, max_bytes: int) -> Article:
+    """One article object, from a JSONL line or a .json file."""
     unknown = set(item) - JSONL_KEYS
     if unknown:
         raise InputError(f"{name}: unknown keys {sorted(unknown)}; use {sorted(JSONL_KEYS)}")
@@ -210,6 +332,8 @@ def _kind(path: Path) -> str | None:
         return "article"
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix in JSON_SUFFIXES:
+        return "json"
     if suffix in FEED_SUFFIXES:
         return "feed"
     if suffix == ".warc" or path.name.lower().endswith(".warc.gz"):

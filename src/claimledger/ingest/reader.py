@@ -20,6 +20,7 @@ __all__ = [
     "LoadedText",
     "load_text",
     "read_document",
+    "strict_date",
 ]
 
 DEFAULT_MAX_BYTES: int = 5_000_000
@@ -52,6 +53,14 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # part crosses a '<', so each try ends at the next one and a scan stays linear.
 _OPEN_TAG = re.compile(r"<[A-Za-z][^\s/><]*(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*>")
 _ATTRIBUTE = re.compile(r"""[\s"'/]+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
+
+# A day as a person writes it on the command line: YYYY-MM-DD and nothing else, not the
+# other forms date.fromisoformat takes ("20250201", "2025-W05-1", "2025-032").
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# Files of JSON that are not one of the shapes ``claimledger ingest`` reads (ingest/inputs.py):
+# read as text, their markup would be analysed as an article.
+_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".geojson")
 
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(?:html|body|p)[\s>/]", re.IGNORECASE)
@@ -87,6 +96,12 @@ def read_document(
 
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{name}: is a directory; give the article files inside it")
+    if name.lower().endswith(_JSON_SUFFIXES):
+        raise InputError(
+            f"{name}: is JSON, not article text; give a .txt or .html file, or store JSON "
+            "articles with 'claimledger ingest' (see 'claimledger ingest --help' for the "
+            "shapes it reads)"
+        )
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{name}: is not a regular file; give a plain-text (.txt) or HTML file")
     # Checked before reading so that a huge file is never pulled into memory.
@@ -267,5 +282,18 @@ def iso_date(value: str | None) -> datetime.date | None:
         pass
     try:
         return datetime.datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+
+
+def strict_date(value: str) -> datetime.date | None:
+    """The day ``value`` names when it is exactly one date written YYYY-MM-DD (spaces
+    around it allowed), None for anything else: another ISO form, a date and time, two
+    dates, or a day that does not exist (2025-02-30)."""
+    value = value.strip()
+    if not _DAY.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
     except ValueError:
         return None

@@ -18,7 +18,7 @@ from pathlib import Path
 from claimledger import lexicon
 from claimledger.errors import ClaimledgerError, InputError, LedgerError
 from claimledger.gazetteer import Gazetteer
-from claimledger.ingest.inputs import Article, iter_articles
+from claimledger.ingest.inputs import Article, GivenMetadata, iter_articles
 from claimledger.ingest.reader import DEFAULT_MAX_BYTES
 from claimledger.ledger import Ledger
 from claimledger.ledger.writes import Stored
@@ -217,9 +217,11 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[Stored | None, str], None] | None = None,
     gazetteer: Gazetteer | None = None,
+    given: GivenMetadata | None = None,
 ) -> Tally:
     """Store every article under ``paths``; ``progress`` is told after each one (the
-    stored result, or None and the error line).
+    stored result, or None and the error line). ``given`` is what the user says of the
+    article files (.txt, .html): publication day, outlet, URL.
 
     ``gazetteer`` names known outlets, organisations and equipment (default: the shipped
     one, which :func:`claimledger.gazetteer.load_gazetteer` extends). Workers analyse
@@ -231,7 +233,7 @@ def ingest(
     past its timeout, unreachable) raises ``LedgerError``: no later article could be
     stored either."""
     tally = Tally()
-    items = iter_articles(paths, max_bytes=max_bytes)
+    items = iter_articles(paths, max_bytes=max_bytes, given=given)
     for result in _analyses(items, workers, profile, gazetteer):
         if isinstance(result, ClaimledgerError):
             tally.failed.append(str(result))

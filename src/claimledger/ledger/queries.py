@@ -78,7 +78,7 @@ def find_claims(
 ) -> Iterator[ClaimRow]:
     """The claims matching ``query``, oldest first (undated first), paged by ``limit`` and
     ``offset``."""
-    select = _claims_query(query)
+    select = _claims_query(query, conn.dialect.name)
     if limit is not None:
         select = select.limit(limit)
     if offset:
@@ -88,12 +88,14 @@ def find_claims(
 
 
 def count_claims(conn: Connection, query: ClaimQuery) -> int:
-    return count_rows(conn, _claims_query(query))
+    return count_rows(conn, _claims_query(query, conn.dialect.name))
 
 
 def claim(conn: Connection, document: str, claim_id: str) -> ClaimDetail | None:
     """One stored claim as :func:`find_claims` gives it, with its rating."""
-    select = _claims_query(ClaimQuery(document=document)).where(t.claims.c.id == claim_id)
+    select = _claims_query(ClaimQuery(document=document), conn.dialect.name).where(
+        t.claims.c.id == claim_id
+    )
     row = conn.execute(select).first()
     if row is None:
         return None
@@ -115,7 +117,7 @@ def _claim_row_values(row: Row[Any]) -> dict[str, Any]:
     }
 
 
-def _claims_query(query: ClaimQuery) -> sa.Select[Any]:
+def _claims_query(query: ClaimQuery, dialect: str) -> sa.Select[Any]:
     c, a, d = t.claims, t.attributions, t.documents
     f, le = t.claim_facts, t.ledger_entities
     select = (
@@ -166,7 +168,38 @@ def _claims_query(query: ClaimQuery) -> sa.Select[Any]:
         select = select.where(c.c.certainty == query.certainty)
     if query.document:
         select = select.where(c.c.document_id == query.document)
+    if query.outlet:
+        select = select.where(
+            sa.func.lower(d.c.outlet).contains(query.outlet.lower(), autoescape=True)
+        )
+    if query.minimum is not None:
+        # the figure's interval reaches the minimum: its top (none: open) is at least it
+        select = select.where(c.c.high.is_(None) | (c.c.high >= query.minimum))
+    if query.maximum is not None:
+        select = select.where(c.c.low <= query.maximum)
+    if query.search is not None:
+        select = select.where(_statement_has_words(query.search, dialect))
     return select
+
+
+def _statement_has_words(words: str, dialect: str) -> sa.ColumnElement[bool] | sa.TextClause:
+    """Claims whose statement has all of ``words``, through the same full-text index as
+    :func:`search` (no words: no claim)."""
+    c = t.claims
+    terms = _WORD.findall(words)
+    if not terms:
+        return sa.false()
+    if dialect == "sqlite":
+        fts = sa.table("claims_fts", sa.column("document_id"), sa.column("claim_id"))
+        # every term quoted: the user's words are never FTS5 syntax
+        match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        found = sa.select(fts.c.document_id, fts.c.claim_id).where(
+            sa.text("claims_fts MATCH :words").bindparams(words=match)
+        )
+        return sa.tuple_(c.c.document_id, c.c.id).in_(found)
+    return sa.text("claims.search @@ plainto_tsquery('english', :words)").bindparams(
+        words=" ".join(terms)
+    )
 
 
 def claim_groups(conn: Connection) -> list[ClaimGroup]:
@@ -532,6 +565,15 @@ def relations(
     ]
 
 
+def relations_with_claims(
+    rows: Iterable[RelationRow], claims: Iterable[ClaimRow]
+) -> list[RelationRow]:
+    """The relations, in their order, that have one of ``claims`` on either side: the
+    claim filters (:class:`ClaimQuery`) applied to a list of relations."""
+    refs = {f"{c.document}/{c.claim.id}" for c in claims}
+    return [r for r in rows if r.a.ref in refs or r.b.ref in refs]
+
+
 def count_relations(
     conn: Connection,
     *,
@@ -600,6 +642,22 @@ def figures(
         )
         for x in found
     ]
+
+
+def filter_sources(
+    rows: Iterable[SourceRow], *, words: str | None = None, kind: str | None = None
+) -> list[SourceRow]:
+    """The sources, in their order, of ``kind`` and with all of ``words`` (case-insensitive,
+    whole words) among the words of their name and aliases."""
+    wanted = {w.casefold() for w in _WORD.findall(words or "")}
+    kept = []
+    for row in rows:
+        if kind is not None and row.kind != kind:
+            continue
+        names = {w.casefold() for name in (row.name, *row.aliases) for w in _WORD.findall(name)}
+        if wanted <= names:
+            kept.append(row)
+    return kept
 
 
 def sources(conn: Connection) -> list[SourceRow]:

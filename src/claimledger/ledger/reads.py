@@ -52,7 +52,10 @@ class ClaimQuery:
     case-insensitive parts of the subject key and of the source's entity or words;
     ``measures`` keeps claims of any of them; ``since`` keeps claims whose time (else
     publication date) ends on or after that date, ``until`` those that start on or before
-    it; ``certainty`` and ``document`` must be equal."""
+    it; ``certainty`` and ``document`` must be equal; ``outlet`` is a case-insensitive part
+    of the outlet's name; ``search`` keeps claims whose statement has all its words;
+    ``minimum`` and ``maximum`` keep claims whose figure's interval reaches that far (an
+    open "more than 500" reaches any maximum above 500)."""
 
     subject: str | None = None
     measures: tuple[Measure, ...] = ()
@@ -61,6 +64,10 @@ class ClaimQuery:
     until: dt.date | None = None
     certainty: Certainty | None = None
     document: str | None = None
+    outlet: str | None = None
+    search: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 # --- documents --------------------------------------------------------------------------

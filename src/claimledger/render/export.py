@@ -16,12 +16,21 @@ import secrets
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from claimledger.errors import InputError
 from claimledger.ledger.corrections import Correction
-from claimledger.ledger.reads import BEST_RATING, WORST_RATING, ClaimRow, Rating
+from claimledger.ledger.reads import (
+    BEST_RATING,
+    WORST_RATING,
+    ClaimRow,
+    ClaimSummary,
+    Rating,
+    RelationRow,
+    SourceRow,
+)
 from claimledger.records import SCHEMA_VERSION
 
 # The flat (one row per claim) view shared by CSV and Parquet, in column order, with each
@@ -77,6 +86,51 @@ _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 _HTML_SENSITIVE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
+@dataclass
+class MissingURLs:
+    """What an export wrote without a URL, counted as it writes: ``entries`` written,
+    ``articles`` of them whose article has no URL, and (ClaimReview) ``reviews`` whose
+    rating gives no fact-check URL."""
+
+    entries: int = 0
+    articles: int = 0
+    reviews: int = 0
+    either: int = 0  # entries lacking one URL or both
+
+    def count(self, row: ClaimRow, rating: Rating | None = None) -> None:
+        self.entries += 1
+        self.articles += not row.url
+        self.reviews += rating is not None and not rating.url
+        self.either += not row.url or (rating is not None and not rating.url)
+
+    def warning(self, fmt: str) -> str | None:
+        """One line saying how many entries lack a URL and how to give one; None when
+        none does."""
+        if fmt == "claimreview":
+            if not (self.reviews or self.articles):
+                return None
+            lacking = []
+            if self.reviews:
+                lacking.append(
+                    f"{self.reviews} without the fact-check's URL (claimledger rate --url URL "
+                    "--replace)"
+                )
+            if self.articles:
+                lacking.append(
+                    f"{self.articles} without the article's URL (claimledger ingest --url)"
+                )
+            return (
+                f"{self.either} of {self.entries} ClaimReview entries "
+                f"lack a URL: {'; '.join(lacking)}"
+            )
+        if not self.articles:
+            return None
+        return (
+            f"{self.articles} of {self.entries} claims have no article URL (give it with "
+            "'claimledger ingest --url', or the 'url' key of a JSONL line)"
+        )
+
+
 def flat_row(row: ClaimRow) -> dict[str, Any]:
     """One claim row as the ``FLAT_COLUMNS``: None where missing, numbers as floats, dates
     as dates, ``roots`` joined with ``"; "``."""
@@ -118,11 +172,14 @@ def flat_row(row: ClaimRow) -> dict[str, Any]:
     }
 
 
-def write_jsonl(rows: Iterable[ClaimRow], out: IO[str]) -> int:
+def write_jsonl(
+    rows: Iterable[ClaimRow], out: IO[str], *, missing: MissingURLs | None = None
+) -> int:
     """Write each row as one line of JSON (its ``to_json()``: the full claim JSON with the
-    row's keys added, UTF-8 text not escaped); return the number of rows."""
+    row's keys added, UTF-8 text not escaped); return the number of rows. ``missing``
+    counts the rows without a URL."""
     count = 0
-    for row in rows:
+    for row in _counted(rows, missing):
         out.write(_escape(json.dumps(row.to_json(), ensure_ascii=False)))
         out.write("\n")
         count += 1
@@ -138,19 +195,130 @@ def guard_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(rows: Iterable[ClaimRow], out: IO[str]) -> int:
+def _counted(rows: Iterable[ClaimRow], missing: MissingURLs | None) -> Iterator[ClaimRow]:
+    for row in rows:
+        if missing is not None:
+            missing.count(row)
+        yield row
+
+
+def write_csv(rows: Iterable[ClaimRow], out: IO[str], *, missing: MissingURLs | None = None) -> int:
     """Write a header of ``FLAT_COLUMNS`` and one CSV row per claim (RFC 4180: CRLF line
     ends, so open ``out`` with ``newline=""``); return the number of rows. Empty cells are
     missing values, dates ISO 8601; text cells are guarded against formula injection
-    (``guard_cell``)."""
+    (``guard_cell``). ``missing`` counts the rows without a URL."""
     writer = csv.writer(out)
     writer.writerow(FLAT_COLUMNS)
     count = 0
-    for row in rows:
+    for row in _counted(rows, missing):
         flat = flat_row(row)
         writer.writerow([guard_cell(flat[name]) for name in FLAT_COLUMNS])
         count += 1
     return count
+
+
+# One row per relation: the relation, then each side's claim as "a_..." and "b_...".
+RELATION_SIDE_COLUMNS: tuple[str, ...] = (
+    "ref",  # document/claim
+    "measure",
+    "low",
+    "high",  # empty: no upper bound
+    "figure_text",  # the quantity as written
+    "certainty",
+    "source",
+    "root",
+    "start",  # the interval the claim holds for
+    "end",
+    "outlet",
+    "published",
+    "url",
+    "statement",
+)
+RELATION_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "subject",
+    "strength",  # a conflict's rank: the strongest first
+    "reason",
+    *(f"{side}_{name}" for side in ("a", "b") for name in RELATION_SIDE_COLUMNS),
+)
+
+
+def _side(claim: ClaimSummary) -> dict[str, Any]:
+    quantity = claim.quantity
+    return {
+        "ref": claim.ref,
+        "measure": claim.measure,
+        "low": float(quantity.low),
+        "high": _number(quantity.high),
+        "figure_text": quantity.text,
+        "certainty": claim.certainty,
+        "source": claim.source,
+        "root": claim.root,
+        "start": claim.start,
+        "end": claim.end,
+        "outlet": claim.outlet,
+        "published": claim.published,
+        "url": claim.url,
+        "statement": claim.statement,
+    }
+
+
+def write_relations_csv(rows: Iterable[RelationRow], out: IO[str]) -> int:
+    """Write a header of ``RELATION_COLUMNS`` and one CSV row per relation, in the order
+    given (conflicts: the strongest first), cells guarded as in ``write_csv``; return the
+    number of rows."""
+    writer = csv.writer(out)
+    writer.writerow(RELATION_COLUMNS)
+    count = 0
+    for row in rows:
+        flat: dict[str, Any] = {
+            "kind": row.kind,
+            "subject": row.subject,
+            "strength": row.strength,
+            "reason": row.reason,
+        }
+        for side, claim in (("a", row.a), ("b", row.b)):
+            flat.update({f"{side}_{name}": value for name, value in _side(claim).items()})
+        writer.writerow([guard_cell(_cell(flat[name])) for name in RELATION_COLUMNS])
+        count += 1
+    return count
+
+
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "kind",
+    "aliases",  # joined with "; "
+    "roles",  # joined with "; "
+    "statements",  # attributions it is the source of
+    "carried",  # attributions it carried as an intermediary
+    "claims",  # claims it is the root of
+    "documents",
+    "relayed",  # the roots it carried statements of, joined with "; "
+    "merged",  # why its names were merged
+)
+
+
+def write_sources_csv(rows: Iterable[SourceRow], out: IO[str]) -> int:
+    """Write a header of ``SOURCE_COLUMNS`` and one CSV row per source, lists joined with
+    ``"; "``, cells guarded as in ``write_csv``; return the number of rows."""
+    writer = csv.writer(out)
+    writer.writerow(SOURCE_COLUMNS)
+    count = 0
+    for row in rows:
+        values = [getattr(row, name) for name in SOURCE_COLUMNS]
+        writer.writerow(
+            [
+                guard_cell(_cell(ROOTS_SEPARATOR.join(v) if isinstance(v, tuple) else v))
+                for v in values
+            ]
+        )
+        count += 1
+    return count
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def parquet_schema() -> Any:
@@ -216,11 +384,18 @@ def _check_replaceable(path: Path) -> None:
         )
 
 
-def write_parquet(rows: Iterable[ClaimRow], path: Path, *, batch_size: int = 10_000) -> int:
+def write_parquet(
+    rows: Iterable[ClaimRow],
+    path: Path,
+    *,
+    batch_size: int = 10_000,
+    missing: MissingURLs | None = None,
+) -> int:
     """Write the claims to a Parquet file at ``path`` with ``parquet_schema()``, holding at
     most ``batch_size`` rows in memory; return the number of rows. No rows still gives a
     valid file with the schema. The file is written through ``atomic_output``, so a
-    failed export leaves no partial file (and any old file intact)."""
+    failed export leaves no partial file (and any old file intact). ``missing`` counts the
+    rows without a URL."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -230,7 +405,7 @@ def write_parquet(rows: Iterable[ClaimRow], path: Path, *, batch_size: int = 10_
     count = 0
     with atomic_output(path) as temporary, pq.ParquetWriter(temporary, schema) as writer:
         batch: list[dict[str, Any]] = []
-        for row in rows:
+        for row in _counted(rows, missing):
             batch.append(flat_row(row))
             if len(batch) >= batch_size:
                 writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
@@ -255,13 +430,16 @@ def write_claimreview(
     rows: Iterable[ClaimRow],
     ratings: Mapping[tuple[str, str], Rating],
     out: IO[str],
+    *,
+    missing: MissingURLs | None = None,
 ) -> int:
     """Write the ClaimReviews of the rated claims as a JSON array, ``<``, ``>`` and ``&``
     escaped so any element can go into a ``<script type="application/ld+json">`` as is;
-    return how many were written (an empty array when none is rated)."""
+    return how many were written (an empty array when none is rated). ``missing`` counts
+    the reviews without the fact-check's URL and those whose article has none."""
     count = 0
     out.write("[")
-    for review in _claimreviews(rows, ratings):
+    for review in _claimreviews(rows, ratings, missing):
         out.write(",\n" if count else "\n")
         text = json.dumps(review, ensure_ascii=False, indent=2)
         out.write(_escape_html(_escape("  " + text.replace("\n", "\n  "))))
@@ -271,12 +449,17 @@ def write_claimreview(
 
 
 def _claimreviews(
-    rows: Iterable[ClaimRow], ratings: Mapping[tuple[str, str], Rating]
+    rows: Iterable[ClaimRow],
+    ratings: Mapping[tuple[str, str], Rating],
+    missing: MissingURLs | None = None,
 ) -> Iterator[dict[str, Any]]:
     for row in rows:
         rating = ratings.get((row.document, row.claim.id))
         if rating is not None:
-            yield _review(row, rating)
+            review = _review(row, rating)
+            if missing is not None:
+                missing.count(row, rating)
+            yield review
 
 
 def _review(row: ClaimRow, rating: Rating) -> dict[str, Any]:

@@ -471,7 +471,7 @@ def _check_analyze_out(files: tuple[Path, ...], fmt: str, out: Path | None) -> N
 
 
 def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> None:
-    from claimledger.render.export import atomic_output
+    from claimledger.render.export import atomic_output, json_line
 
     if fmt == "brat":
         _write_brat(results, out or Path("brat"))
@@ -491,7 +491,7 @@ def _write(results: list[tuple[Path, Analysis]], fmt: str, out: Path | None) -> 
         return
     payloads = [analysis.to_json() for _, analysis in results]
     if fmt == "jsonl":
-        text = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in payloads)
+        text = "".join(map(json_line, payloads))
     else:
         body: Any = payloads[0] if len(payloads) == 1 else payloads
         text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
@@ -881,7 +881,9 @@ def _claim_query(given: ClaimFilterOptions, ledger: Ledger) -> ClaimQuery:
 
 def _write_jsonl(rows: Iterable[Record]) -> None:
     """Each record's JSON on one line of stdout."""
-    sys.stdout.write("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in rows))
+    from claimledger.render.export import json_line
+
+    sys.stdout.write("".join(json_line(r.to_json()) for r in rows))
 
 
 def _write_records(rows: Sequence[Record], fmt: str) -> None:

@@ -319,7 +319,8 @@ def jsonl_run(
     first = folder / "first.txt"
     first.write_text(GOOD_ARTICLE, encoding="utf-8")
     second = folder / "second.txt"
-    second.write_bytes(OTHER_ARTICLE.encode("utf-8"))
+    # characters that str.splitlines() and some JSON Lines readers take for line breaks
+    second.write_bytes((OTHER_ARTICLE + "\u2028Next line\x85and\u2029more.").encode("utf-8"))
     return [first, second], run_cli("analyze", first, second, "--format", "jsonl", cwd=folder)
 
 

@@ -180,8 +180,7 @@ def write_jsonl(
     counts the rows without a URL."""
     count = 0
     for row in _counted(rows, missing):
-        out.write(_escape(json.dumps(row.to_json(), ensure_ascii=False)))
-        out.write("\n")
+        out.write(json_line(row.to_json()))
         count += 1
     return count
 
@@ -518,6 +517,12 @@ def _escape(text: str) -> str:
     for char, escaped in _LINE_BREAKS.items():
         text = text.replace(char, escaped)
     return text
+
+
+def json_line(value: Any) -> str:
+    """``value`` as one JSON Lines record: non-ASCII text kept as it is, the characters some
+    readers break lines on (U+2028, U+2029, U+0085) escaped, and a newline at the end."""
+    return _escape(json.dumps(value, ensure_ascii=False)) + "\n"
 
 
 def _escape_html(text: str) -> str:

@@ -552,6 +552,6 @@ def write_corrections_jsonl(corrections: Iterable[Correction], out: IO[str]) -> 
     """Every correction as a JSON line; how many."""
     n = 0
     for correction in corrections:
-        out.write(json.dumps(correction_json(correction), ensure_ascii=False) + "\n")
+        out.write(json_line(correction_json(correction)))
         n += 1
     return n

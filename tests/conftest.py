@@ -6,17 +6,14 @@ is skipped, unless CLAIMLEDGER_REQUIRE_POSTGRES=1 (set by .ci/run) makes that a 
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from claimledger.evaluation.pgserver import PostgresMissing, throwaway_postgres
 
 _counter = itertools.count()
 
@@ -45,63 +42,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(mark)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    """initdb refuses to run as root: run the server tools as the postgres user."""
-    if os.geteuid() == 0 and shutil.which("runuser"):
-        return ["runuser", "-u", "postgres", "--", *args]
-    return args
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A URL (without database name) of a PostgreSQL server started for this session."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        message = "PostgreSQL is not installed (apt-get install postgresql)"
-        if os.environ.get("CLAIMLEDGER_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    bindir = Path(found[-1]).parent
-    base = Path(tempfile.mkdtemp(prefix="claimledger-pg-"))
-    base.chmod(0o777)
-    data = base / "data"
-    port = _free_port()
-    subprocess.run(
-        _as_postgres([str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres"]),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={base}"
-    log = base / "server.log"
-    # the server inherits pg_ctl's output: it goes to a log file, not to a pipe we would
-    # wait on for ever
-    subprocess.run(
-        _as_postgres(
-            [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=60,
-    )
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=60,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        with throwaway_postgres() as server:
+            yield server
+    except PostgresMissing as error:
+        if os.environ.get("CLAIMLEDGER_REQUIRE_POSTGRES") == "1":
+            pytest.fail(str(error))
+        pytest.skip(str(error))
 
 
 def _new_database(server: str) -> str:

@@ -12,15 +12,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import glob
 import html
 import json
-import os
 import random
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claimledger.evaluation import pgserver
 from claimledger.evaluation.articles import GeneratedArticle, generate_articles
 from claimledger.evaluation.ledger_bench import machine
 
@@ -160,62 +157,15 @@ def _bytes_io(data: bytes) -> Any:
 
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[str]:
-    """A server URL (without database) on 127.0.0.1, removed afterwards."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    bindir = Path(found[-1]).parent
-    base = Path(tempfile.mkdtemp(prefix="claimledger-scale-pg-"))
-    base.chmod(0o777)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-
-    def as_postgres(args: list[str]) -> list[str]:
-        if os.geteuid() == 0 and shutil.which("runuser"):
-            return ["runuser", "-u", "postgres", "--", *args]
-        return args
-
-    data = base / "data"
-    subprocess.run(
-        as_postgres([str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres"]),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={base} "
-        "-c synchronous_commit=off -c max_connections=200"
-    )
-    subprocess.run(
-        as_postgres(
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-l",
-                str(base / "log"),
-                "-o",
-                options,
-                "-w",
-                "start",
-            ]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=60,
-    )
+    """A server URL (without database) on 127.0.0.1, removed afterwards; commits not
+    waiting for the disk and room for every worker's connections."""
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=60,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        with pgserver.throwaway_postgres(
+            ("synchronous_commit=off", "max_connections=200"), prefix="claimledger-scale-pg-"
+        ) as server:
+            yield server
+    except pgserver.PostgresMissing as error:
+        raise SystemExit(str(error)) from None
 
 
 def new_database(server: str, name: str) -> str:

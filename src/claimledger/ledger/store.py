@@ -189,6 +189,16 @@ class Ledger:
         with self._writing():
             return writes.store_analysis(self.engine, analysis, self._index())
 
+    def delete(self, document_id: str) -> bool:
+        """Delete a stored document and everything read from it, in one transaction;
+        False if the ledger holds no such document. The next reconcile re-derives only
+        the subjects its claims were in."""
+        with self._writing():
+            deleted = writes.delete_document(self.engine, document_id)
+        if deleted and self._lsh is not None and document_id in self._lsh.keys:
+            self._lsh.remove(document_id)
+        return deleted
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """A failed write as a ``LedgerError`` that says what to do: busy (another
@@ -258,12 +268,14 @@ class Ledger:
         with self.engine.connect() as conn:
             return rebuild.is_stale(conn)
 
-    def reconcile(self, *, force: bool = False) -> ReconcileSummary:
-        """Recompute the derived tables (ledger entities, claim facts, figures, relations)
-        from every stored document, in one transaction. Skipped when nothing changed since
-        the last run, unless ``force``."""
+    def reconcile(self, *, force: bool = False, full: bool = False) -> ReconcileSummary:
+        """Bring the derived tables (ledger entities, claim facts, figures, relations) up
+        to date with the stored documents, in one transaction: incrementally (only the
+        subjects whose claims changed are re-derived), or all of them when ``full`` (or
+        when the rules or the corrections changed). Skipped when nothing changed since the
+        last run, unless ``force`` or ``full``."""
         with self._reconciling, self._writing(), self.engine.begin() as conn:
-            summary = rebuild.reconcile_ledger(conn, force=force)
+            summary = rebuild.reconcile_ledger(conn, force=force, full=full)
             if summary.ran:
                 # in the same transaction: the change log never misses nor repeats a change
                 changes.record(conn, rebuild.RULES_VERSION)

@@ -361,11 +361,24 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
 
 
 def _main_countries(conn: Connection) -> dict[str, tuple[str | None, frozenset[str]]]:
-    """The country each document names most, if one does, and all it names."""
-    found: dict[str, tuple[str | None, frozenset[str]]] = {}
-    for r in conn.execute(sa.select(t.documents.c.id, t.documents.c.text)):
+    """The country each document names most, if one does, and all it names: read from
+    each text once, on the first reconcile that sees it, and kept."""
+    dc = t.document_countries
+    found: dict[str, tuple[str | None, frozenset[str]]] = {
+        r.document_id: (r.main, frozenset(json.loads(r.named)))
+        for r in conn.execute(sa.select(dc.c.document_id, dc.c.main, dc.c.named))
+    }
+    unread = sa.select(t.documents.c.id, t.documents.c.text).where(
+        t.documents.c.id.not_in(sa.select(dc.c.document_id))
+    )
+    rows = []
+    for r in conn.execute(unread):
         mentions = country_mentions(r.text)
         found[r.id] = (main_country(mentions), frozenset(mentions))
+        rows.append(
+            {"document_id": r.id, "main": found[r.id][0], "named": json.dumps(sorted(mentions))}
+        )
+    _insert(conn, dc, rows)
     return found
 
 

@@ -413,6 +413,12 @@ class Ledger:
                 offset=offset,
             )
 
+    def figures_of(self, claims: Iterable[ClaimRow]) -> set[int]:
+        """The ids of the figures ``claims`` stand in."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return queries.claim_figures(conn, claims)
+
     def count_relations(
         self,
         *,

@@ -194,6 +194,17 @@ claim_facts = Table(
         ondelete="CASCADE",
     ),
 )
+# The countries each document names (read from its text once, on its first reconcile):
+# the one it names most, if one does, and all it names (JSON).
+document_countries = Table(
+    "document_countries",
+    metadata,
+    Column(
+        "document_id", String(16), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("main", Text),
+    Column("named", Text, nullable=False),
+)
 figures = Table(
     "figures",
     metadata,

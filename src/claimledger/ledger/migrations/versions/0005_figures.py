@@ -1,7 +1,8 @@
 """Figure-level relations: figures of one moment, with stable ids, their days
 and range; a relation is one line between two figures (naming the pair of claims that
 shows it) with how many pairs of their claims relate so; each claim's facts carry a digest
-so an incremental reconcile can tell which subjects changed.
+so an incremental reconcile can tell which subjects changed; the countries each document
+names, read from its text once.
 
 The three tables are derived (rebuilt by every full reconcile), so they are recreated
 empty, and the ledger is marked stale: its next reconcile rebuilds them.
@@ -116,10 +117,22 @@ def upgrade() -> None:
     op.create_index("claim_facts_subject", "claim_facts", ["subject"])
     op.create_index("figures_subject", "figures", ["subject", "measure"])
     _relations(wide=True)
+    op.create_table(
+        "document_countries",
+        sa.Column(
+            "document_id",
+            sa.String(16),
+            sa.ForeignKey("documents.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("main", sa.Text),
+        sa.Column("named", sa.Text, nullable=False),
+    )
     _stale()
 
 
 def downgrade() -> None:
+    op.drop_table("document_countries")
     for table in ("relations", "claim_facts", "figures"):
         op.drop_table(table)
     _figures(wide=False)

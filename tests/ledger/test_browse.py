@@ -96,6 +96,21 @@ def test_parsing_any_query_either_works_or_names_the_value(params: dict[str, str
         assert ClaimFilters.parse(filters.params()) == filters
 
 
+@given(
+    st.dictionaries(
+        st.sampled_from(["new", "new_since", "claim"]),
+        st.text() | st.sampled_from(["1", "0", "on", "2h", "2026-12-07T08:12:03.5+02:00"]),
+    )
+)
+def test_any_conflict_query_either_works_or_names_the_value(params: dict[str, str]) -> None:
+    try:
+        filters = ConflictFilters.parse(params)
+    except BrowseError as error:
+        assert error.name in params
+    else:
+        assert ConflictFilters.parse(filters.params()) == filters
+
+
 def test_a_page_past_the_last_is_an_error() -> None:
     assert browse.page_of(list(range(5)), 1, 2).rows == [0, 1]
     assert browse.page_of(list(range(5)), 3, 2).rows == [4]

@@ -139,6 +139,7 @@ def test_a_second_view_marks_exactly_what_the_ledger_found_since_the_first(
     for part in ("Path=/", "SameSite=lax", "HttpOnly", f"Max-Age={SEEN_MAX_AGE}"):
         assert part in cookie
     assert "Secure" not in cookie  # the page was not served over HTTPS
+    assert "Cookie" in first.headers["vary"]
     seen = _seen(client)
 
     # the association's report: one more conflict, and only it is new

@@ -53,6 +53,8 @@ def remember_seen(request: Request, response: Response, moment: dt.datetime) -> 
     """Set the cookie to ``moment``: for the whole site, sent on links from other sites
     (Lax) but never on their forms, read by the server only, and over HTTPS only when the
     page was."""
+    # what the page says depends on the cookie: no shared cache may hand it to another
+    response.headers.append("Vary", "Cookie")
     response.set_cookie(
         SEEN_COOKIE,
         iso_utc(moment),
@@ -66,7 +68,7 @@ def remember_seen(request: Request, response: Response, moment: dt.datetime) -> 
 
 def now_to_the_millisecond() -> dt.datetime:
     """The time now, in UTC, cut to the millisecond: a cookie and a link stay short, and a
-    conflict found in the millisecond before is marked new again rather than missed."""
+    conflict found earlier in the same millisecond is marked new once more, never missed."""
     now = dt.datetime.now(dt.UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 

@@ -44,9 +44,10 @@ from claimledger.api.models import (
 )
 from claimledger.api.problems import ApiJSONResponse
 from claimledger.codec import to_plain
-from claimledger.errors import LedgerError
-from claimledger.ledger import ClaimQuery, Ledger, Rating
+from claimledger.errors import InputError, LedgerError
+from claimledger.ledger import ClaimQuery, Ledger, Rating, browse
 from claimledger.ledger import reads as ledger_reads
+from claimledger.ledger.changes import parse_since
 from claimledger.ledger.reconcile import RelationKind
 from claimledger.ledger.writes import Stored
 from claimledger.records import Analysis as AnalysisRecord
@@ -368,7 +369,24 @@ def list_conflicts(
     ledger: LedgerDep,
     page: PagingDep,
     subject: Annotated[str | None, text_query("part of the subject")] = None,
+    new_since: Annotated[
+        str | None,
+        text_query(
+            "only the conflicts the ledger found at or after this time (its change log, "
+            "/changes): ISO 8601 (2026-12-07T06:00:00Z; no zone means UTC) or a duration "
+            "ago (90m, 2h, 1d)"
+        ),
+    ] = None,
 ) -> dict[str, Any]:
+    if new_since is not None:
+        try:
+            moment = parse_since(new_since)
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from None
+        new = browse.new_conflicts(ledger, moment)
+        found = [r for r in ledger.conflicts(subject=subject) if new.at(r) is not None]
+        shown = found[page.offset : page.offset + page.limit]
+        return page.page([r.to_json() for r in shown], len(found))
     items = ledger.conflicts(subject=subject, limit=page.limit, offset=page.offset)
     total = ledger.count_relations(kind="conflicts", subject=subject)
     return page.page([r.to_json() for r in items], total)

@@ -376,6 +376,34 @@ def test_posting_a_document_is_idempotent(serve: Serve) -> None:
     assert (doc["outlet"], doc["format"]) == ("Wire", "text")
 
 
+def test_a_post_answers_once_the_ledger_is_reconciled(serve: Serve) -> None:
+    # the seed's absence of three weeks, and a later report of four killed inside it
+    client = serve()
+    later = (
+        "Kyiv, February 2.\n\nUkraine's Special Operations Forces said on Sunday that "
+        "four North Korean soldiers were killed near Sudzha on January 27."
+    )
+    stored = client.post(
+        f"{API}/documents", json={"text": later, "published": "2025-02-02"}, headers=AUTH
+    ).json()
+    assert stored["reconciled"] is True
+    db = client.app.state.ledger  # type: ignore[attr-defined]
+    assert not db.stale()  # stored and reconciled before the answer
+    conflicts = page_of(client.get(f"{API}/conflicts"), total=2)
+    assert stored["id"] in {side["document"] for c in conflicts for side in (c["a"], c["b"])}
+
+
+def test_deleting_a_document_needs_the_token_and_reconciles(serve: Serve) -> None:
+    client = serve()
+    problem_of(client.delete(f"{API}/documents/{SEED_ID}"), 401)
+    problem_of(client.delete(f"{API}/documents/0123456789abcdef", headers=AUTH), 404)
+    assert client.delete(f"{API}/documents/{SEED_ID}", headers=AUTH).status_code == 204
+    problem_of(client.get(f"{API}/documents/{SEED_ID}"), 404)
+    page_of(client.get(f"{API}/relations"), total=0)
+    page_of(client.get(f"{API}/figures"), total=0)
+    assert client.app.state.ledger.stale() is False  # type: ignore[attr-defined]
+
+
 def test_hostile_text_comes_back_as_escaped_json_data(serve: Serve) -> None:
     client = serve()
     stored = client.post(f"{API}/documents", json={"text": HOSTILE}, headers=AUTH).json()

@@ -80,7 +80,7 @@ def test_conflicts_new_since_a_time_by_the_change_log(ledger_target: str) -> Non
         assert list(new.found) == [frozenset({"686a117f15ca9cc6/c1", "a0d2aca4a9dbd6aa/c1"})]
         assert all(before <= at <= dt.datetime.now(dt.UTC) for at in new.found.values())
         rows = browse.find_conflicts(ledger, ConflictFilters(new=True, new_since=before))
-        assert [browse.conflict_pair(r) for r in rows] == list(new.found)
+        assert [browse.conflict_figures(r) for r in rows] == list(new.found)
         assert browse.find_conflicts(ledger, ConflictFilters(new=True)) == []
         assert not browse.new_conflicts(ledger, None).known
 

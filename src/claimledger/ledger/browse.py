@@ -470,8 +470,13 @@ def _sides(r: RelationRow) -> tuple[ClaimSummary, ClaimSummary]:
 
 
 def conflict_pair(row: RelationRow) -> frozenset[str]:
-    """A conflict's identity across reconciles: its two claims, "DOCUMENT/CLAIM", unordered."""
+    """The pair of claims, "DOCUMENT/CLAIM", unordered, that shows a conflict."""
     return frozenset((row.a.ref, row.b.ref))
+
+
+def conflict_figures(row: RelationRow) -> frozenset[int]:
+    """A conflict's identity across reconciles: its two figures, unordered."""
+    return frozenset((row.a_figure, row.b_figure))
 
 
 @dataclass(frozen=True)
@@ -481,14 +486,16 @@ class NewConflicts:
     ``since``: the time (None: none is known, as on a browser's first visit);
     ``tracked``: whether the ledger keeps a change log yet (a ledger made before it
     existed has none until its next change: then nothing is new, rather than
-    everything); ``found``: each conflict found at or after ``since``, by its pair of
-    claims, with when (the latest time, if it was found, resolved and found again);
+    everything); ``found``: each conflict found at or after ``since``, by its two figures
+    (those the pair of claims that showed it stands in now: a conflict whose figures
+    gained claims since is the same conflict, and may be shown by another pair), with
+    when (the latest time, if it was found, resolved and found again);
     ``rules_changed``: when the reconciliation rules last changed after ``since`` (the
     conflicts they found afresh are not listed as new)."""
 
     since: dt.datetime | None
     tracked: bool
-    found: Mapping[frozenset[str], dt.datetime] = field(default_factory=dict)
+    found: Mapping[frozenset[int], dt.datetime] = field(default_factory=dict)
     rules_changed: dt.datetime | None = None
 
     @property
@@ -498,7 +505,7 @@ class NewConflicts:
 
     def at(self, row: RelationRow) -> dt.datetime | None:
         """When conflict ``row`` was found, if at or after ``since``; else None."""
-        return self.found.get(conflict_pair(row))
+        return self.found.get(conflict_figures(row))
 
 
 def new_conflicts(ledger: Ledger, since: dt.datetime | None) -> NewConflicts:
@@ -507,13 +514,18 @@ def new_conflicts(ledger: Ledger, since: dt.datetime | None) -> NewConflicts:
     tracked = bool(ledger.changes(limit=1))
     if since is None or not tracked:
         return NewConflicts(since, tracked)
-    found: dict[frozenset[str], dt.datetime] = {}
+    pairs: list[tuple[tuple[str, str], dt.datetime]] = []
     rules: dt.datetime | None = None
     for change in ledger.changes(since=since, kinds=("conflict", "rules")):  # oldest first
         if change.kind == "rules":
             rules = change.at
         elif len(change.refs) == 2:
-            found[frozenset(change.refs)] = change.at
+            pairs.append(((change.refs[0], change.refs[1]), change.at))
+    figure = ledger.figure_ids(ref for pair, _ in pairs for ref in pair)
+    found: dict[frozenset[int], dt.datetime] = {}
+    for (a, b), at in pairs:
+        if a in figure and b in figure:
+            found[frozenset((figure[a], figure[b]))] = at
     return NewConflicts(since, tracked, found, rules)
 
 

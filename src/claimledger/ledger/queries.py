@@ -581,18 +581,19 @@ def relations_with_claims(
     ]
 
 
-def claim_figures(conn: Connection, claims: Iterable[ClaimRow]) -> set[int]:
-    """The figures ``claims`` stand in."""
-    wanted = sorted({(c.document, c.claim.id) for c in claims})
+def claim_figures(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
+    """The figure each claim ("DOCUMENT/CLAIM") stands in, for those still stored."""
+    wanted = sorted({tuple(ref.split("/", 1)) for ref in refs if "/" in ref})
     f = t.claim_facts
-    found: set[int] = set()
+    found: dict[str, int] = {}
     for i in range(0, len(wanted), _CHUNK):
         chunk = wanted[i : i + _CHUNK]
-        found |= set(
-            conn.execute(
-                sa.select(f.c.figure).where(sa.tuple_(f.c.document_id, f.c.claim_id).in_(chunk))
-            ).scalars()
-        )
+        for doc, claim, figure in conn.execute(
+            sa.select(f.c.document_id, f.c.claim_id, f.c.figure).where(
+                sa.tuple_(f.c.document_id, f.c.claim_id).in_(chunk)
+            )
+        ):
+            found[f"{doc}/{claim}"] = int(figure)
     return found
 
 

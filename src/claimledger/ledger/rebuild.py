@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -67,13 +68,18 @@ def is_stale(conn: Connection) -> bool:
 
 
 def reconcile_ledger(
-    conn: Connection, *, force: bool = False, full: bool = False
+    conn: Connection,
+    *,
+    force: bool = False,
+    full: bool = False,
+    phases: dict[str, float] | None = None,
 ) -> ReconcileSummary:
     """Bring the derived tables up to date in ``conn``'s transaction, unless nothing
     changed since the last reconcile (and not ``force``): incrementally (only the subjects
     whose claims changed are re-derived) when the last reconcile ran under these rules and
     these corrections, else (or when ``full``) by a full rebuild. Both give the same
-    tables."""
+    tables. ``phases``, if given, is told the seconds each phase took (the benchmark's
+    breakdown)."""
     # Take the write lock first (SQLite) or the row lock (PostgreSQL), then read the
     # counters: a second process or thread reconciling at the same moment waits, and then
     # finds nothing left to do.
@@ -93,7 +99,7 @@ def reconcile_ledger(
         and state.get("reconciled", -1) >= 0
         and state.get("corrections") == seen
     )
-    update(conn, applied, incremental=incremental)
+    update(conn, applied, incremental=incremental, phases=phases)
     for key, value in (
         ("rules", RULES_VERSION),
         ("corrections", seen),
@@ -130,17 +136,25 @@ def rebuild(conn: Connection) -> None:
     update(conn, corrections.prepare(queries.corrections(conn)), incremental=False)
 
 
-def update(conn: Connection, applied: corrections.Applied, *, incremental: bool) -> None:
+def update(
+    conn: Connection,
+    applied: corrections.Applied,
+    *,
+    incremental: bool,
+    phases: dict[str, float] | None = None,
+) -> None:
     """Derive the ledger entities and every claim's facts from the stored records; then
     re-derive the figures and relations of every subject (``incremental`` False), or of
     the subjects whose claims' facts changed since the tables were derived (their
     digests differ, a claim is new, or one is gone)."""
+    clock = _Clock(phases)
     countries = _main_countries(conn)  # each text read once for the countries it names
     entities = resolve_entities(
         _document_entities(conn, countries),
         merges=applied.merge_sources,
         splits=applied.split_sources,
     )
+    clock("entities")
     link = {member: e for e in entities for member in e.members}
     entity_rows = [_entity_row(e) for e in entities]
     link_rows = [
@@ -155,6 +169,7 @@ def update(conn: Connection, applied: corrections.Applied, *, incremental: bool)
             conn.execute(table.delete())
         _insert(conn, t.ledger_entities, entity_rows)
         _insert(conn, t.entity_links, link_rows)
+    clock("entity rows")
     facts = list(
         _claim_facts(conn, link, entities, {d: named for d, (_, named) in countries.items()})
     )
@@ -185,6 +200,7 @@ def update(conn: Connection, applied: corrections.Applied, *, incremental: bool)
     for c in facts:
         by_subject[c.subject].append(c)
     digests = {c.ref: _digest(c) for c in facts}
+    clock("claim facts")
     if incremental:
         subjects = _changed_subjects(conn, facts, digests)
         for subject in sorted(subjects):
@@ -192,10 +208,30 @@ def update(conn: Connection, applied: corrections.Applied, *, incremental: bool)
                 conn.execute(table.delete().where(table.c.subject == subject))
     else:
         subjects = set(by_subject)
+    clock("changed subjects")
     for subject in sorted(subjects & set(by_subject)):
         group = by_subject[subject]
         found, made = reconcile_subject(group, dismissed)
+        clock("relate and figures")
         _write_subject(conn, group, found, made, digests)
+        clock("write subjects")
+    if phases is not None:
+        phases["subjects re-derived"] = len(subjects & set(by_subject))
+        phases["claims re-derived"] = sum(len(by_subject[s]) for s in subjects & set(by_subject))
+
+
+class _Clock:
+    """Adds the seconds since its last call to ``phases[name]`` (nothing if None)."""
+
+    def __init__(self, phases: dict[str, float] | None) -> None:
+        self.phases = phases
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self.phases is not None:
+            now = time.perf_counter()
+            self.phases[name] = self.phases.get(name, 0.0) + now - self.last
+            self.last = now
 
 
 def _digest(c: ClaimFacts) -> str:

@@ -415,9 +415,13 @@ class Ledger:
 
     def figures_of(self, claims: Iterable[ClaimRow]) -> set[int]:
         """The ids of the figures ``claims`` stand in."""
+        return set(self.figure_ids(f"{c.document}/{c.claim.id}" for c in claims).values())
+
+    def figure_ids(self, refs: Iterable[str]) -> dict[str, int]:
+        """The figure each claim ("DOCUMENT/CLAIM") stands in, for those still stored."""
         self._fresh()
         with self.engine.connect() as conn:
-            return queries.claim_figures(conn, claims)
+            return queries.claim_figures(conn, refs)
 
     def count_relations(
         self,

@@ -112,7 +112,8 @@ def run_size(
             changes.record(conn, rebuild.RULES_VERSION)
             result.record_full_s = time.perf_counter() - started
         log(
-            f"{count:,}: full rebuild {result.full_s:,.1f} s (+ change log {result.record_full_s:.1f} s)"
+            f"{count:,}: full rebuild {result.full_s:,.1f} s "
+            f"(+ change log {result.record_full_s:.1f} s)"
         )
         counts = ledger.counts()
         result.claims = counts["claims"]

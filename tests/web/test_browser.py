@@ -535,7 +535,7 @@ def story(tmp_path: Path) -> Iterator[tuple[str, Ledger]]:
 def test_new_since_the_last_visit_is_marked_and_listed_alone(
     story: tuple[str, Ledger], window: tuple[Page, str], shots: list[Path]
 ) -> None:
-    from tests.web.test_new_since import ASSOCIATION, ingest_quickstart
+    from tests.web.test_new_since import VILLAGES, ingest_quickstart
 
     server, ledger = story
     p, width = window
@@ -543,25 +543,26 @@ def test_new_since_the_last_visit_is_marked_and_listed_alone(
     expect(p.locator("li.conflict-item")).to_have_count(1)
     expect(p.locator(".badge.new")).to_have_count(0)
 
-    ingest_quickstart(ledger, ASSOCIATION)
+    # the villages report: three conflicts between new figures
+    ingest_quickstart(ledger, VILLAGES)
     p.reload()
-    expect(p.locator("li.conflict-item")).to_have_count(2)
+    expect(p.locator("li.conflict-item")).to_have_count(4)
     badge = p.locator("li.conflict-item .badge.new")
-    expect(badge).to_have_count(1)
-    expect(badge).to_be_visible()
-    expect(p.locator("p.new-since")).to_contain_text("1 new since your last visit")
+    expect(badge).to_have_count(3)
+    expect(badge.first).to_be_visible()
+    expect(p.locator("p.new-since")).to_contain_text("3 new since your last visit")
     check_page(p, server, width, shots, "conflicts-new")
 
-    # only the new one, by the filters form's checkbox, and back
+    # only the new ones, by the filters form's checkbox, and back
     p.get_by_label("only new since").check()
     p.get_by_role("button", name="Filter").click()
-    expect(p.locator("li.conflict-item")).to_have_count(1)
-    expect(p.locator("li.conflict-item")).to_contain_text("64")
-    expect(p.locator("li.conflict-item .badge.new")).to_have_count(1)
+    expect(p.locator("li.conflict-item")).to_have_count(3)
+    expect(p.locator("li.conflict-item").first).to_contain_text("26")
+    expect(p.locator("li.conflict-item .badge.new")).to_have_count(3)
     check_page(p, server, width, shots, "conflicts-only-new")
     p.get_by_role("link", name="Show every conflict").click()
-    expect(p.locator("li.conflict-item")).to_have_count(2)
-    expect(p.locator("li.conflict-item .badge.new")).to_have_count(1)
+    expect(p.locator("li.conflict-item")).to_have_count(4)
+    expect(p.locator("li.conflict-item .badge.new")).to_have_count(3)
 
     # a later visit: nothing new since this one
     p.goto(server + "/conflicts")

@@ -179,3 +179,31 @@ def test_an_article_of_another_subject_can_change_a_claims_root(tmp_path: Path) 
             "russian tanks": "Andriy Kovalenko",
         }
         agrees_with_a_full_rebuild(ledger)
+
+
+def test_subjects_derived_in_worker_processes_are_the_same(
+    pool: list[Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool:
+            ledger.store(analysis)
+        with ledger.engine.begin() as conn:
+            rebuild.reconcile_ledger(conn, full=True, workers=1)
+        alone = derived(ledger)
+        monkeypatch.setattr(rebuild, "PARALLEL_CLAIMS", 2)
+        phases: dict[str, float] = {}
+        with ledger.engine.begin() as conn:
+            rebuild.reconcile_ledger(conn, full=True, workers=2, phases=phases)
+        assert phases["subjects re-derived"] > 2
+        assert derived(ledger) == alone
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("3", 3), ("1", 1), ("0", None), ("many", None), ("", None)]
+)
+def test_the_reconcile_workers_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, given: str, expected: int | None
+) -> None:
+    monkeypatch.setenv("CLAIMLEDGER_RECONCILE_WORKERS", given)
+    workers = rebuild.reconcile_workers()
+    assert workers == expected if expected is not None else 1 <= workers <= 4

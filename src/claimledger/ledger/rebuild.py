@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -73,13 +74,15 @@ def reconcile_ledger(
     force: bool = False,
     full: bool = False,
     phases: dict[str, float] | None = None,
+    workers: int | None = None,
 ) -> ReconcileSummary:
     """Bring the derived tables up to date in ``conn``'s transaction, unless nothing
     changed since the last reconcile (and not ``force``): incrementally (only the subjects
     whose claims changed are re-derived) when the last reconcile ran under these rules and
     these corrections, else (or when ``full``) by a full rebuild. Both give the same
     tables. ``phases``, if given, is told the seconds each phase took (the benchmark's
-    breakdown)."""
+    breakdown); ``workers``: processes to re-derive subjects in (default
+    :func:`reconcile_workers`; a large reconcile only, see PARALLEL_CLAIMS)."""
     # Take the write lock first (SQLite) or the row lock (PostgreSQL), then read the
     # counters: a second process or thread reconciling at the same moment waits, and then
     # finds nothing left to do.
@@ -99,7 +102,13 @@ def reconcile_ledger(
         and state.get("reconciled", -1) >= 0
         and state.get("corrections") == seen
     )
-    update(conn, applied, incremental=incremental, phases=phases)
+    update(
+        conn,
+        applied,
+        incremental=incremental,
+        phases=phases,
+        workers=reconcile_workers() if workers is None else workers,
+    )
     for key, value in (
         ("rules", RULES_VERSION),
         ("corrections", seen),
@@ -142,6 +151,7 @@ def update(
     *,
     incremental: bool,
     phases: dict[str, float] | None = None,
+    workers: int = 1,
 ) -> None:
     """Derive the ledger entities and every claim's facts from the stored records; then
     re-derive the figures and relations of every subject (``incremental`` False), or of
@@ -209,15 +219,67 @@ def update(
     else:
         subjects = set(by_subject)
     clock("changed subjects")
-    for subject in sorted(subjects & set(by_subject)):
+    todo = sorted(subjects & set(by_subject))
+    derived = _derive(todo, by_subject, dismissed, workers)
+    for subject in todo:
         group = by_subject[subject]
-        found, made = reconcile_subject(group, dismissed)
+        found, made = derived[subject] if derived else reconcile_subject(group, dismissed)
         clock("relate and figures")
         _write_subject(conn, group, found, made, digests)
         clock("write subjects")
     if phases is not None:
         phases["subjects re-derived"] = len(subjects & set(by_subject))
         phases["claims re-derived"] = sum(len(by_subject[s]) for s in subjects & set(by_subject))
+
+
+# Subjects are re-derived in parallel (worker processes) only when there are this many
+# claims to re-derive: below it, starting the processes costs more than it saves.
+PARALLEL_CLAIMS = 20_000
+
+
+def reconcile_workers() -> int:
+    """How many processes a reconcile re-derives subjects in: CLAIMLEDGER_RECONCILE_WORKERS,
+    else the CPUs this process may use, at most 4."""
+    given = os.environ.get("CLAIMLEDGER_RECONCILE_WORKERS", "").strip()
+    if given.isdigit() and int(given) >= 1:
+        return int(given)
+    return max(
+        1,
+        min(
+            4,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+        ),
+    )
+
+
+def _derive(
+    subjects: Sequence[str],
+    by_subject: Mapping[str, list[ClaimFacts]],
+    dismissed: Mapping[frozenset[str], str],
+    workers: int,
+) -> dict[str, tuple[list[Relation], list[Figure]]]:
+    """Each subject's relations and figures worked out in ``workers`` processes, the
+    largest subjects first; {} when that is not worth it (one worker, one subject, fewer
+    than PARALLEL_CLAIMS claims): the caller then derives them in turn. Subjects depend
+    on their own claims only, so the result is the same either way."""
+    claims = sum(len(by_subject[s]) for s in subjects)
+    if workers < 2 or len(subjects) < 2 or claims < PARALLEL_CLAIMS:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    order = sorted(subjects, key=lambda s: -len(by_subject[s]))
+    # spawn, not fork: a server reconciles from one of several threads
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(order)), mp_context=context) as pool:
+        futures = {}
+        for s in order:
+            refs = {c.ref for c in by_subject[s]}
+            own = {k: v for k, v in dismissed.items() if k & refs}
+            futures[s] = pool.submit(reconcile_subject, by_subject[s], own)
+        return {s: f.result() for s, f in futures.items()}
 
 
 class _Clock:

@@ -115,6 +115,7 @@ def test_openapi_document_lists_every_endpoint_under_api_v1(client: TestClient) 
         ("GET", f"{API}/documents"),
         ("POST", f"{API}/documents"),
         ("GET", f"{API}/documents/{{document_id}}"),
+        ("DELETE", f"{API}/documents/{{document_id}}"),
         ("GET", f"{API}/documents/{{document_id}}/attributions"),
         ("GET", f"{API}/claims"),
         ("GET", f"{API}/claims/{{document_id}}/{{claim_id}}"),
@@ -214,7 +215,7 @@ def test_what_is_not_there_is_a_404_problem(client: TestClient, path: str) -> No
 
 
 def test_a_wrong_method_is_a_405_problem(client: TestClient) -> None:
-    problem_of(client.delete(f"{API}/documents/{SEED_ID}"), 405)
+    problem_of(client.put(f"{API}/documents/{SEED_ID}"), 405)
 
 
 # --- claims ----------------------------------------------------------------------------

@@ -94,8 +94,9 @@ def reconcile_ledger(
     if not force and not full and not is_stale(conn):
         return _summary(conn, ran=False)
     state = _state(conn)
-    applied = corrections.prepare(queries.corrections(conn))
-    seen = _corrections_digest(applied)
+    stored = queries.corrections(conn)
+    applied = corrections.prepare(stored)
+    seen = _corrections_digest(stored)
     incremental = (
         not full
         and state.get("rules") == RULES_VERSION
@@ -119,10 +120,11 @@ def reconcile_ledger(
     return _summary(conn, ran=True)
 
 
-def _corrections_digest(applied: corrections.Applied) -> int:
-    """A 31-bit digest of the corrections in force: when they change, the next reconcile
-    is a full one (a correction may reach any subject)."""
-    text = repr(applied).encode("utf-8")
+def _corrections_digest(stored: Sequence[corrections.Correction]) -> int:
+    """A 31-bit digest of the stored corrections: when they change, the next reconcile
+    is a full one (a correction may reach any subject). Read from what is stored, so
+    every process computes the same."""
+    text = repr(sorted(repr(c) for c in stored)).encode("utf-8")
     return int.from_bytes(hashlib.blake2b(text, digest_size=4).digest(), "big") >> 1
 
 

@@ -391,3 +391,19 @@ def test_a_time_is_written_exactly_and_shown_in_utc(
 ) -> None:
     assert iso_utc(moment) == iso
     assert utc_time(moment) == shown
+
+
+def test_a_conflicts_link_outlives_a_stronger_pair(ledger: Ledger) -> None:
+    """A conflict's page is named by the pair that showed it; when a stronger pair of the
+    same two figures comes along (the association's 64 joins the survivors' figure), the
+    old link still opens the conflict, now shown by the stronger pair."""
+    client = _client(ledger)
+    doc_a, claim_a = SURVIVORS.split("/")
+    doc_b, claim_b = MINISTER.split("/")
+    old = f"/conflicts/{doc_a}/{claim_a}/{doc_b}/{claim_b}"
+    assert client.get(old).status_code == 200
+    ingest_quickstart(ledger, ASSOCIATION)
+    response = client.get(old)
+    assert response.status_code == 200
+    assert ASSOCIATION_64.split("/")[0] in response.text
+    assert client.get(f"/conflicts/{doc_a}/{claim_a}/{doc_a}/{claim_a}").status_code == 404

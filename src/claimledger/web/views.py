@@ -312,8 +312,16 @@ def _router(profile: str) -> APIRouter:
     ) -> Response:
         ledger = _ledger(request)
         refs = {f"{a_document}/{a_claim}", f"{b_document}/{b_claim}"}
+        # the line between the two claims' figures, whichever pair shows it now: a link
+        # to a conflict keeps working when a stronger pair of its figures comes along
+        figures = set(ledger.figure_ids(refs).values()) if len(refs) == 2 else set()
         found = next(
-            (r for r in ledger.relations(kind="conflicts") if {r.a.ref, r.b.ref} == refs),
+            (
+                r
+                for r in ledger.relations(kind="conflicts")
+                if {r.a.ref, r.b.ref} == refs
+                or (len(figures) == 2 and {r.a_figure, r.b_figure} == figures)
+            ),
             None,
         )
         if found is None:

@@ -717,7 +717,8 @@ def ingest(
             given=given or None,
         )
         bar.update(task, description="reconciling")
-        summary = ledger.reconcile()
+        # the same processes re-derive the subjects, when there are many claims to redo
+        summary = ledger.reconcile(workers=workers)
         counts = ledger.counts()
     _say(
         f"{tally.new} new, {tally.replaced} already stored (replaced), "
@@ -1273,7 +1274,14 @@ def rate(
     help="Re-derive every subject, not only those whose claims changed (the reference the "
     "incremental reconcile is tested against; the same result).",
 )
-def reconcile(db: str, full: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes to re-derive the subjects in, when there are many claims to redo "
+    "[default: CLAIMLEDGER_RECONCILE_WORKERS, else 1].",
+)
+def reconcile(db: str, full: bool, workers: int | None) -> None:
     """Bring the ledger's figures, relations and sources up to date with its articles.
 
     \b
@@ -1283,11 +1291,11 @@ def reconcile(db: str, full: bool) -> None:
     \b
     Examples:
       claimledger reconcile --db story.sqlite
-      claimledger reconcile --db story.sqlite --full
+      claimledger reconcile --db story.sqlite --full --workers 2
     """
     started = time.perf_counter()
     with _open_ledger(db) as ledger:
-        summary = ledger.reconcile(full=full)
+        summary = ledger.reconcile(full=full, workers=workers)
         counts = ledger.counts()
     seconds = time.perf_counter() - started
     if not summary.ran:

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -82,7 +83,7 @@ def reconcile_ledger(
     these corrections, else (or when ``full``) by a full rebuild. Both give the same
     tables. ``phases``, if given, is told the seconds each phase took (the benchmark's
     breakdown); ``workers``: processes to re-derive subjects in (default
-    :func:`reconcile_workers`; a large reconcile only, see PARALLEL_CLAIMS)."""
+    :func:`reconcile_workers`, 1; used by a large reconcile only, see PARALLEL_CLAIMS)."""
     # Take the write lock first (SQLite) or the row lock (PostgreSQL), then read the
     # counters: a second process or thread reconciling at the same moment waits, and then
     # finds nothing left to do.
@@ -241,19 +242,9 @@ PARALLEL_CLAIMS = 20_000
 
 def reconcile_workers() -> int:
     """How many processes a reconcile re-derives subjects in: CLAIMLEDGER_RECONCILE_WORKERS,
-    else the CPUs this process may use, at most 4."""
+    else 1 (no processes: a library call never starts any unless asked to)."""
     given = os.environ.get("CLAIMLEDGER_RECONCILE_WORKERS", "").strip()
-    if given.isdigit() and int(given) >= 1:
-        return int(given)
-    return max(
-        1,
-        min(
-            4,
-            len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity")
-            else os.cpu_count() or 1,
-        ),
-    )
+    return int(given) if given.isdigit() and int(given) >= 1 else 1
 
 
 def _derive(
@@ -273,8 +264,10 @@ def _derive(
     from concurrent.futures import ProcessPoolExecutor
 
     order = sorted(subjects, key=lambda s: -len(by_subject[s]))
-    # spawn, not fork: a server reconciles from one of several threads
-    context = multiprocessing.get_context("spawn")
+    # fork where it is safe: the children run one pure function and touch no database,
+    # no lock and no thread of the parent's; spawn elsewhere (it imports the caller's
+    # __main__ again, which a script must guard)
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(min(workers, len(order)), mp_context=context) as pool:
         futures = {}
         for s in order:

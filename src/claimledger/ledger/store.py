@@ -268,14 +268,17 @@ class Ledger:
         with self.engine.connect() as conn:
             return rebuild.is_stale(conn)
 
-    def reconcile(self, *, force: bool = False, full: bool = False) -> ReconcileSummary:
+    def reconcile(
+        self, *, force: bool = False, full: bool = False, workers: int | None = None
+    ) -> ReconcileSummary:
         """Bring the derived tables (ledger entities, claim facts, figures, relations) up
         to date with the stored documents, in one transaction: incrementally (only the
         subjects whose claims changed are re-derived), or all of them when ``full`` (or
         when the rules or the corrections changed). Skipped when nothing changed since the
-        last run, unless ``force`` or ``full``."""
+        last run, unless ``force`` or ``full``. ``workers``: processes to re-derive many
+        subjects in (default CLAIMLEDGER_RECONCILE_WORKERS, else 1)."""
         with self._reconciling, self._writing(), self.engine.begin() as conn:
-            summary = rebuild.reconcile_ledger(conn, force=force, full=full)
+            summary = rebuild.reconcile_ledger(conn, force=force, full=full, workers=workers)
             if summary.ran:
                 # in the same transaction: the change log never misses nor repeats a change
                 changes.record(conn, rebuild.RULES_VERSION)

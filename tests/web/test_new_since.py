@@ -406,4 +406,8 @@ def test_a_conflicts_link_outlives_a_stronger_pair(ledger: Ledger) -> None:
     response = client.get(old)
     assert response.status_code == 200
     assert ASSOCIATION_64.split("/")[0] in response.text
+    # the claims behind each side: the survivors' figure holds both of their reports
+    behind = response.text.split("<h2>Behind each side</h2>", 1)[1]
+    assert "2 claims" in behind and SURVIVORS in behind and ASSOCIATION_64 in behind
+    assert "(the strongest of 2 pairs of these two figures' claims)" in response.text
     assert client.get(f"/conflicts/{doc_a}/{claim_a}/{doc_a}/{claim_a}").status_code == 404

@@ -608,9 +608,13 @@ def count_relations(
     return count_rows(conn, _relations_query(kind, subject, measure, exact))
 
 
-def _figures_query(subject: str | None, measure: str | None) -> sa.Select[Any]:
+def _figures_query(
+    subject: str | None, measure: str | None, ids: Collection[int] | None = None
+) -> sa.Select[Any]:
     fg = t.figures
     query = sa.select(fg)
+    if ids is not None:
+        query = query.where(fg.c.id.in_(sorted(ids)))
     if subject:
         query = query.where(fg.c.subject.contains(subject.lower(), autoescape=True))
     if measure:
@@ -632,11 +636,12 @@ def figures(
     limit: int | None = None,
     offset: int = 0,
     max_claims: int | None = None,
+    ids: Collection[int] | None = None,
 ) -> list[FigureRow]:
     """Corroborating figures with their claims (at most ``max_claims`` each, the earliest
-    first) and independent roots, by subject and measure."""
+    first) and independent roots, by subject and measure, or by id."""
     fg, f = t.figures, t.claim_facts
-    query = _figures_query(subject, measure).order_by(fg.c.subject, fg.c.measure, fg.c.id)
+    query = _figures_query(subject, measure, ids).order_by(fg.c.subject, fg.c.measure, fg.c.id)
     if limit is not None:
         query = query.limit(limit)
     if offset:

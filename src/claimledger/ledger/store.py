@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -455,11 +455,12 @@ class Ledger:
         limit: int | None = None,
         offset: int = 0,
         max_claims: int | None = None,
+        ids: Collection[int] | None = None,
     ) -> list[FigureRow]:
         """Corroborating figures with their claims and independent root sources, by
-        subject and measure; ``limit`` and ``offset`` page through them. Each has
-        ``size``, its number of claims, and lists at most ``max_claims`` of them, the
-        earliest first."""
+        subject and measure, or by id (a relation's ``a_figure``, ``b_figure``);
+        ``limit`` and ``offset`` page through them. Each has ``size``, its number of
+        claims, and lists at most ``max_claims`` of them, the earliest first."""
         self._fresh()
         with self.engine.connect() as conn:
             return queries.figures(
@@ -469,6 +470,7 @@ class Ledger:
                 limit=limit,
                 offset=offset,
                 max_claims=max_claims,
+                ids=ids,
             )
 
     def count_figures(self, *, subject: str | None = None, measure: str | None = None) -> int:

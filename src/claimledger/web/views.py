@@ -331,10 +331,14 @@ def _router(profile: str) -> APIRouter:
                 "(it may have been dismissed).",
             )
         sentences = _sentences(ledger, [found])
+        behind = {
+            f.id: f for f in ledger.figures(ids={found.a_figure, found.b_figure}, max_claims=20)
+        }
         return page(
             request,
             "conflict.html",
             {
+                "sides": [behind.get(found.a_figure), behind.get(found.b_figure)],
                 "title": f"Conflict: {found.subject}",
                 "nav": "conflicts",
                 "r": found,

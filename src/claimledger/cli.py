@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -555,8 +556,8 @@ def demo(db: str, fmt: str) -> None:
     console.print(
         f"Document {analysis.document.id} {state}. Ledger {db}: {counts['documents']} "
         f"document(s), {counts['attributions']} attributions, {counts['claims']} claims, "
-        f"{counts['entities']} entities; {sum(summary.relations.values())} relations between "
-        f"claims, {_relation_counts(summary.relations, db)}.",
+        f"{counts['entities']} entities; {summary.figures} figures, "
+        f"{sum(summary.relations.values())} relations, {_relation_counts(summary.relations, db)}.",
         highlight=False,
         markup=False,
     )
@@ -716,7 +717,8 @@ def ingest(
             given=given or None,
         )
         bar.update(task, description="reconciling")
-        summary = ledger.reconcile()
+        # the same processes re-derive the subjects, when there are many claims to redo
+        summary = ledger.reconcile(workers=workers)
         counts = ledger.counts()
     _say(
         f"{tally.new} new, {tally.replaced} already stored (replaced), "
@@ -937,7 +939,7 @@ def conflicts(kinds: tuple[str, ...], limit: int, fmt: str, db: str, **filters: 
     its reason and the independent roots behind each side. Conflicts come ranked, the
     strongest first: how far apart the figures are, times the independent roots behind
     each side. The filters are those of 'claimledger claims': a relation is listed when
-    either of its claims matches every one.
+    a claim of either of its figures matches every one.
 
     \b
     Examples:
@@ -961,9 +963,10 @@ def conflicts(kinds: tuple[str, ...], limit: int, fmt: str, db: str, **filters: 
                 rows += ledger.relations(kind=kind, subject=query.subject, limit=limit or None)
         else:
             matching = list(ledger.find_claims(query))
+            figures = ledger.figures_of(matching)
             for kind in wanted:
                 found = relations_with_claims(
-                    ledger.relations(kind=kind, subject=query.subject), matching
+                    ledger.relations(kind=kind, subject=query.subject), matching, figures
                 )
                 totals[kind] = len(found)
                 rows += found[: limit or None]
@@ -1261,6 +1264,72 @@ def rate(
         )
     done = "rating replaced" if earlier is not None else "rated"
     _say(f"{done} {claim}: {verdict} ({value}/5)")
+
+
+@app.command()
+@ledger_to_read
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Re-derive every subject, not only those whose claims changed (the reference the "
+    "incremental reconcile is tested against; the same result).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes to re-derive the subjects in, when there are many claims to redo "
+    "[default: CLAIMLEDGER_RECONCILE_WORKERS, else 1].",
+)
+def reconcile(db: str, full: bool, workers: int | None) -> None:
+    """Bring the ledger's figures, relations and sources up to date with its articles.
+
+    \b
+    Every command that reads the ledger does this first when articles were stored or
+    deleted since; by default only the subjects whose claims changed are re-derived.
+
+    \b
+    Examples:
+      claimledger reconcile --db story.sqlite
+      claimledger reconcile --db story.sqlite --full --workers 2
+    """
+    started = time.perf_counter()
+    with _open_ledger(db) as ledger:
+        summary = ledger.reconcile(full=full, workers=workers)
+        counts = ledger.counts()
+    seconds = time.perf_counter() - started
+    if not summary.ran:
+        _say(f"Ledger {_shown(db)} is up to date; nothing to do (--full re-derives it all).")
+        return
+    _say(
+        f"Reconciled {_shown(db)} in {seconds:.1f} s: {counts['documents']} document(s), "
+        f"{counts['claims']} claims, {summary.figures} figures, "
+        f"{_relation_counts(summary.relations, db)}."
+    )
+
+
+@app.command()
+@click.argument("documents", nargs=-1, required=True, metavar="DOCUMENT...")
+@ledger_to_read
+def delete(documents: tuple[str, ...], db: str) -> None:
+    """Delete stored articles (the document id, the part of a claim reference before the slash) and
+    everything read from them, each in one transaction; then reconcile.
+
+    \b
+    Examples:
+      claimledger delete 493db561d9636d49 --db story.sqlite
+    """
+    with _open_ledger(db) as ledger:
+        missing = [d for d in documents if not ledger.delete(d)]
+        if missing:
+            raise click.UsageError(
+                f"no document {', '.join(missing)} in {_shown(db)}"
+                + ("; the others were deleted" if len(missing) < len(documents) else "")
+                + "; a document's id is the part of a claim reference before the slash "
+                "('claimledger claims')"
+            )
+        ledger.reconcile()
+    _say(f"deleted {len(documents)} document(s) from {_shown(db)}")
 
 
 @app.command()

@@ -115,6 +115,7 @@ def test_openapi_document_lists_every_endpoint_under_api_v1(client: TestClient) 
         ("GET", f"{API}/documents"),
         ("POST", f"{API}/documents"),
         ("GET", f"{API}/documents/{{document_id}}"),
+        ("DELETE", f"{API}/documents/{{document_id}}"),
         ("GET", f"{API}/documents/{{document_id}}/attributions"),
         ("GET", f"{API}/claims"),
         ("GET", f"{API}/claims/{{document_id}}/{{claim_id}}"),
@@ -214,7 +215,7 @@ def test_what_is_not_there_is_a_404_problem(client: TestClient, path: str) -> No
 
 
 def test_a_wrong_method_is_a_405_problem(client: TestClient) -> None:
-    problem_of(client.delete(f"{API}/documents/{SEED_ID}"), 405)
+    problem_of(client.put(f"{API}/documents/{SEED_ID}"), 405)
 
 
 # --- claims ----------------------------------------------------------------------------
@@ -309,7 +310,7 @@ def test_figures_are_claim_groups_with_their_roots(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("query", "total"),
-    [("", 7), ("kind=conflicts", 2), ("kind=corroborates", 2), ("subject=penguin", 0)],
+    [("", 6), ("kind=conflicts", 1), ("kind=corroborates", 2), ("subject=penguin", 0)],
 )
 def test_relations_by_kind_and_subject(client: TestClient, query: str, total: int) -> None:
     items = page_of(client.get(f"{API}/relations?{query}"), total=total)
@@ -318,19 +319,22 @@ def test_relations_by_kind_and_subject(client: TestClient, query: str, total: in
 
 
 def test_relations_are_paged_in_one_order(client: TestClient) -> None:
-    everything = page_of(client.get(f"{API}/relations"), total=7)
+    everything = page_of(client.get(f"{API}/relations"), total=6)
     pages = [
-        page_of(client.get(f"{API}/relations?limit=3&offset={o}"), total=7, limit=3, offset=o)
-        for o in (0, 3, 6)
+        page_of(client.get(f"{API}/relations?limit=2&offset={o}"), total=6, limit=2, offset=o)
+        for o in (0, 2, 4)
     ]
     assert [r for page in pages for r in page] == everything
 
 
 def test_conflicts_say_why(client: TestClient) -> None:
-    items = page_of(client.get(f"{API}/conflicts?subject=korean"), total=2)
+    # one line between the absence's figure (two claims) and the two killed on the 28th,
+    # standing for both pairs
+    items = page_of(client.get(f"{API}/conflicts?subject=korean"), total=1)
     assert {r["kind"] for r in items} == {"conflicts"}
     assert all("falls inside the absence" in r["reason"] for r in items)
-    page_of(client.get(f"{API}/conflicts?limit=1&offset=1"), total=2, limit=1, offset=1)
+    assert [(r["pairs"], r["a_figure"] != r["b_figure"]) for r in items] == [(2, True)]
+    page_of(client.get(f"{API}/conflicts?limit=1&offset=0"), total=1, limit=1, offset=0)
 
 
 def test_timeline_needs_a_subject_and_takes_several_measures(client: TestClient) -> None:
@@ -371,6 +375,34 @@ def test_posting_a_document_is_idempotent(serve: Serve) -> None:
     page_of(client.get(f"{API}/documents"), total=2)
     doc = client.get(stored["location"]).json()["document"]
     assert (doc["outlet"], doc["format"]) == ("Wire", "text")
+
+
+def test_a_post_answers_once_the_ledger_is_reconciled(serve: Serve) -> None:
+    # the seed's absence of three weeks, and a later report of four killed inside it
+    client = serve()
+    later = (
+        "Kyiv, February 2.\n\nUkraine's Special Operations Forces said on Sunday that "
+        "four North Korean soldiers were killed near Sudzha on January 27."
+    )
+    stored = client.post(
+        f"{API}/documents", json={"text": later, "published": "2025-02-02"}, headers=AUTH
+    ).json()
+    assert stored["reconciled"] is True
+    db = client.app.state.ledger  # type: ignore[attr-defined]
+    assert not db.stale()  # stored and reconciled before the answer
+    conflicts = page_of(client.get(f"{API}/conflicts"), total=2)
+    assert stored["id"] in {side["document"] for c in conflicts for side in (c["a"], c["b"])}
+
+
+def test_deleting_a_document_needs_the_token_and_reconciles(serve: Serve) -> None:
+    client = serve()
+    problem_of(client.delete(f"{API}/documents/{SEED_ID}"), 401)
+    problem_of(client.delete(f"{API}/documents/0123456789abcdef", headers=AUTH), 404)
+    assert client.delete(f"{API}/documents/{SEED_ID}", headers=AUTH).status_code == 204
+    problem_of(client.get(f"{API}/documents/{SEED_ID}"), 404)
+    page_of(client.get(f"{API}/relations"), total=0)
+    page_of(client.get(f"{API}/figures"), total=0)
+    assert client.app.state.ledger.stale() is False  # type: ignore[attr-defined]
 
 
 def test_hostile_text_comes_back_as_escaped_json_data(serve: Serve) -> None:

@@ -92,6 +92,23 @@ def test_bad_requests(client: TestClient, params: dict[str, str]) -> None:
     assert answer.headers["content-type"].startswith("application/problem+json")
 
 
+def test_conflicts_new_since_a_time(client: TestClient) -> None:
+    """``/conflicts?new_since=`` keeps the conflicts the change log found since then."""
+    every = client.get(f"{API}/conflicts").json()
+    assert every["total"] == 1
+    day = client.get(f"{API}/conflicts", params={"new_since": "1d"}).json()
+    assert day["total"] == 1 and day["items"] == every["items"]
+    future = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    later = client.get(f"{API}/conflicts", params={"new_since": future}).json()
+    assert later["total"] == 0 and later["items"] == []
+    paged = client.get(f"{API}/conflicts", params={"new_since": "1d", "offset": 1}).json()
+    assert paged["total"] == 1 and paged["items"] == []
+    for bad in ("yesterday", "0001-01-01T00:00+14:00", "1d\x00"):
+        answer = client.get(f"{API}/conflicts", params={"new_since": bad})
+        assert answer.status_code == 422, bad
+        assert answer.headers["content-type"].startswith("application/problem+json")
+
+
 def test_atom_feed_of_new_conflicts(client: TestClient) -> None:
     answer = client.get(f"{API}/conflicts.atom")
     assert answer.status_code == 200

@@ -59,6 +59,33 @@ def test_filters_give_one_url_per_view() -> None:
     assert ClaimFilters.parse(filters.params()) == filters
     assert ConflictFilters.parse({}).params() == {}
     assert not ConflictFilters.parse({"sort": "strength"}).active()
+    new = ConflictFilters.parse({"new": "1", "new_since": "2026-12-07T10:12:03.5+02:00"})
+    assert new.params() == {"new": "1", "new_since": "2026-12-07T08:12:03.500Z"}
+    assert ConflictFilters.parse(new.params()) == new
+    assert ConflictFilters.parse({"new": "0"}).params() == {}
+
+
+def test_conflicts_new_since_a_time_by_the_change_log(ledger_target: str) -> None:
+    """The conflicts found at or after a time, by their two figures; none before the
+    change log knows of any; a conflict whose figure gains a claim is no new one."""
+    from tests.web.test_new_since import ASSOCIATION, FIRST_SIX, VILLAGES, ingest_quickstart
+
+    with Ledger(ledger_target) as ledger:
+        assert not browse.new_conflicts(ledger, dt.datetime.now(dt.UTC)).tracked
+        ingest_quickstart(ledger, *FIRST_SIX)
+        before = dt.datetime.now(dt.UTC)
+        ingest_quickstart(ledger, ASSOCIATION)  # its 64 joins the survivors' figure
+        assert browse.new_conflicts(ledger, before).found == {}
+        ingest_quickstart(ledger, VILLAGES)
+        new = browse.new_conflicts(ledger, before)
+        assert new.known and new.rules_changed is None
+        assert len(new.found) == 3
+        assert all(before <= at <= dt.datetime.now(dt.UTC) for at in new.found.values())
+        rows = browse.find_conflicts(ledger, ConflictFilters(new=True, new_since=before))
+        assert {browse.conflict_figures(r) for r in rows} == set(new.found)
+        assert all("efeed4a9991aa89f" in (r.a.document, r.b.document) for r in rows)
+        assert browse.find_conflicts(ledger, ConflictFilters(new=True)) == []
+        assert not browse.new_conflicts(ledger, None).known
 
 
 @given(st.dictionaries(st.sampled_from(["q", "subject", "min", "max", "month", "page"]), st.text()))
@@ -70,6 +97,21 @@ def test_parsing_any_query_either_works_or_names_the_value(params: dict[str, str
         assert error.name in params
     else:
         assert ClaimFilters.parse(filters.params()) == filters
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["new", "new_since", "claim"]),
+        st.text() | st.sampled_from(["1", "0", "on", "2h", "2026-12-07T08:12:03.5+02:00"]),
+    )
+)
+def test_any_conflict_query_either_works_or_names_the_value(params: dict[str, str]) -> None:
+    try:
+        filters = ConflictFilters.parse(params)
+    except BrowseError as error:
+        assert error.name in params
+    else:
+        assert ConflictFilters.parse(filters.params()) == filters
 
 
 def test_a_page_past_the_last_is_an_error() -> None:

@@ -525,9 +525,12 @@ def test_a_repeat_is_related_to_its_first_statement_only() -> None:
     again = claim("a/c2", "killed", 300, root="B")
     other = claim("b/c1", "killed", 3_000, root="C")
     result = reconcile([other, again, first])
-    assert {(r.a, r.b, r.kind) for r in result.relations} == {
-        ("a/c1", "a/c2", "corroborates"),
-        ("a/c1", "b/c1", "conflicts"),
+    # the repeat is a member of its first statement's figure, and the figure's conflict
+    # with the other is one line shown by the first statement, standing for one pair
+    assert sorted(f.claims for f in result.figures) == [("a/c1", "a/c2"), ("b/c1",)]
+    assert {(r.a, r.b, r.kind, r.pairs) for r in result.relations} == {
+        ("a/c1", "a/c2", "corroborates", 1),
+        ("a/c1", "b/c1", "conflicts", 1),
     }
 
 
@@ -545,7 +548,9 @@ def test_conflicts_rank_by_distance_and_independent_roots() -> None:
 def test_a_dismissed_relation_is_left_out_and_splits_its_figure() -> None:
     a = claim("a/c1", "killed", 300, subject="people")
     b = claim("b/c1", "killed", 300, subject="people", root="B")
-    assert [r.kind for r in reconcile([a, b]).relations] == ["corroborates"]
+    together = reconcile([a, b])
+    assert [r.kind for r in together.relations] == ["corroborates"]
+    assert [f.claims for f in together.figures] == [(a.ref, b.ref)]
     dismissed = reconcile([a, b], dismissed={frozenset({a.ref, b.ref}): "two events"})
     assert dismissed.relations == () and len(dismissed.figures) == 2
 

@@ -461,8 +461,12 @@ def test_figures_count_independent_roots() -> None:
         (("d/c1",), 1),
         (("a/c1", "b/c1", "c/c1"), 2),
     ]
-    kinds = sorted(r.kind for r in result.relations)
-    assert kinds == ["conflicts"] * 3 + ["corroborates"] * 3
+    # one line between the two figures, standing for the three pairs of their claims;
+    # each later member of a figure is related to it once, by its corroboration
+    lines = sorted((r.kind, r.pairs) for r in result.relations)
+    assert lines == [("conflicts", 3), ("corroborates", 1), ("corroborates", 1)]
+    (line,) = [r for r in result.relations if r.kind == "conflicts"]
+    assert {line.a_figure, line.b_figure} == {f.id for f in result.figures}
 
 
 def test_candidate_pairs_skip_far_apart_claims_but_keep_same_root_updates() -> None:

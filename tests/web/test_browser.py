@@ -515,3 +515,56 @@ def test_a_write_without_the_token_changes_nothing(
     expect(p.get_by_role("heading", name="Wrong token")).to_be_visible()
     p.goto(corpus_server + "/conflicts")
     assert _conflict_count(p) == before
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Iterator[tuple[str, Ledger]]:
+    """The UI over the quick start's first six reports (one conflict), and the ledger, for
+    a test to add more while the server runs."""
+    from tests.web.test_new_since import FIRST_SIX, ingest_quickstart
+
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ingest_quickstart(ledger, *FIRST_SIX)
+        app = FastAPI()
+        app.state.ledger = ledger
+        web.install(app)
+        with _serving(app) as url:
+            yield url, ledger
+
+
+def test_new_since_the_last_visit_is_marked_and_listed_alone(
+    story: tuple[str, Ledger], window: tuple[Page, str], shots: list[Path]
+) -> None:
+    from tests.web.test_new_since import VILLAGES, ingest_quickstart
+
+    server, ledger = story
+    p, width = window
+    p.goto(server + "/conflicts")
+    expect(p.locator("li.conflict-item")).to_have_count(1)
+    expect(p.locator(".badge.new")).to_have_count(0)
+
+    # the villages report: three conflicts between new figures
+    ingest_quickstart(ledger, VILLAGES)
+    p.reload()
+    expect(p.locator("li.conflict-item")).to_have_count(4)
+    badge = p.locator("li.conflict-item .badge.new")
+    expect(badge).to_have_count(3)
+    expect(badge.first).to_be_visible()
+    expect(p.locator("p.new-since")).to_contain_text("3 new since your last visit")
+    check_page(p, server, width, shots, "conflicts-new")
+
+    # only the new ones, by the filters form's checkbox, and back
+    p.get_by_label("only new since").check()
+    p.get_by_role("button", name="Filter").click()
+    expect(p.locator("li.conflict-item")).to_have_count(3)
+    expect(p.locator("li.conflict-item").first).to_contain_text("26")
+    expect(p.locator("li.conflict-item .badge.new")).to_have_count(3)
+    check_page(p, server, width, shots, "conflicts-only-new")
+    p.get_by_role("link", name="Show every conflict").click()
+    expect(p.locator("li.conflict-item")).to_have_count(4)
+    expect(p.locator("li.conflict-item .badge.new")).to_have_count(3)
+
+    # a later visit: nothing new since this one
+    p.goto(server + "/conflicts")
+    expect(p.locator(".badge.new")).to_have_count(0)
+    expect(p.locator("p.new-since")).to_contain_text("Nothing new since your last visit")

@@ -283,6 +283,12 @@ class StoredDocument(_Out):
     claims: int
     attributions: int
     location: str
+    reconciled: bool = Field(
+        default=True,
+        description="whether the ledger's figures and relations include it already (false "
+        "only when another process held the ledger past the busy timeout: the next read "
+        "reconciles it)",
+    )
 
 
 class Problem(_Out):

@@ -17,7 +17,7 @@ from importlib import metadata
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -44,9 +44,10 @@ from claimledger.api.models import (
 )
 from claimledger.api.problems import ApiJSONResponse
 from claimledger.codec import to_plain
-from claimledger.errors import LedgerError
-from claimledger.ledger import ClaimQuery, Ledger, Rating
+from claimledger.errors import InputError, LedgerError
+from claimledger.ledger import ClaimQuery, Ledger, Rating, browse
 from claimledger.ledger import reads as ledger_reads
+from claimledger.ledger.changes import parse_since
 from claimledger.ledger.reconcile import RelationKind
 from claimledger.ledger.writes import Stored
 from claimledger.records import Analysis as AnalysisRecord
@@ -368,7 +369,24 @@ def list_conflicts(
     ledger: LedgerDep,
     page: PagingDep,
     subject: Annotated[str | None, text_query("part of the subject")] = None,
+    new_since: Annotated[
+        str | None,
+        text_query(
+            "only the conflicts the ledger found at or after this time (its change log, "
+            "/changes): ISO 8601 (2026-12-07T06:00:00Z; no zone means UTC) or a duration "
+            "ago (90m, 2h, 1d)"
+        ),
+    ] = None,
 ) -> dict[str, Any]:
+    if new_since is not None:
+        try:
+            moment = parse_since(new_since)
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from None
+        new = browse.new_conflicts(ledger, moment)
+        found = [r for r in ledger.conflicts(subject=subject) if new.at(r) is not None]
+        shown = found[page.offset : page.offset + page.limit]
+        return page.page([r.to_json() for r in shown], len(found))
     items = ledger.conflicts(subject=subject, limit=page.limit, offset=page.offset)
     total = ledger.count_relations(kind="conflicts", subject=subject)
     return page.page([r.to_json() for r in items], total)
@@ -481,14 +499,19 @@ def _store(request: Request, result: AnalysisRecord) -> Stored:
         return ledger.store_analysis(result)
 
 
-def _reconcile(ledger: Ledger) -> None:
-    """After the answer: reconciling a large ledger takes seconds (33 s at 10,000
-    articles). Reads stay consistent meanwhile: a read waits for it, or does it. Another
+def _reconcile(request: Request) -> bool:
+    """Before the answer: the ledger's figures and relations include what was written
+    (an incremental reconcile re-derives only the subjects its claims are in). Another
     process holding the ledger past the busy timeout leaves it to the next read."""
+    ledger = ledger_of(request)
+    lock: threading.Lock = request.app.state.write_lock
     try:
-        ledger.reconcile()
+        with lock:
+            ledger.reconcile()
     except LedgerError as exc:
-        logger.warning("reconcile after a write left for later: %s", exc)
+        logger.warning("reconcile after a write left for the next read: %s", exc)
+        return False
+    return True
 
 
 @writes.post(
@@ -503,16 +526,15 @@ def _reconcile(ledger: Ledger) -> None:
     openapi_extra=ARTICLE_BODY,
     summary="Analyse an article and store it in the ledger",
     description="Idempotent: the document id is the hash of its text, so posting it again "
-    "answers 200 instead of 201 and stores no second copy. The ledger is reconciled right "
-    "after the answer; a read in the meantime waits for it.",
+    "answers 200 instead of 201 and stores no second copy. The answer comes once the "
+    "article is stored and the ledger reconciled (incrementally: only the subjects its "
+    "claims are in), so the conflicts it makes are there for the next read.",
     dependencies=[Depends(require_write)],
 )
-async def post_document(
-    request: Request, response: Response, background: BackgroundTasks
-) -> dict[str, Any]:
+async def post_document(request: Request, response: Response) -> dict[str, Any]:
     result = await _analysed(request)
     stored = await run_in_threadpool(_store, request, result)
-    background.add_task(_reconcile, ledger_of(request))
+    reconciled = await run_in_threadpool(_reconcile, request)
     # A relative reference (RFC 9110 allows it): nothing taken from the Host header.
     location = request.url_for("document", document_id=stored.document_id).path
     response.status_code = 201 if stored.new else 200
@@ -525,7 +547,35 @@ async def post_document(
         "claims": len(result.claims),
         "attributions": len(result.attributions),
         "location": location,
+        "reconciled": reconciled,
     }
+
+
+def _delete(request: Request, document_id: str) -> bool:
+    ledger = ledger_of(request)
+    lock: threading.Lock = request.app.state.write_lock
+    with lock:
+        return ledger.delete(document_id)
+
+
+@writes.delete(
+    "/documents/{document_id}",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404),
+    summary="Delete a stored article and everything read from it",
+    description="In one transaction: its claims, attributions, entities, ratings and "
+    "near-copy links; the answer comes once the ledger is reconciled without it.",
+    dependencies=[Depends(require_write)],
+)
+async def delete_document(
+    request: Request,
+    document_id: DocumentId,
+) -> Response:
+    if not await run_in_threadpool(_delete, request, document_id):
+        raise HTTPException(404, f"no document {document_id} in this ledger")
+    await run_in_threadpool(_reconcile, request)
+    return Response(status_code=204)
 
 
 def _rate(

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_args
 
 import sqlalchemy as sa
 
-from claimledger.errors import ClaimledgerError
+from claimledger.errors import ClaimledgerError, InputError
 from claimledger.ledger import tables as t
+from claimledger.ledger.changes import parse_since
 from claimledger.ledger.reads import ClaimQuery, ClaimRow, ClaimSummary, RelationRow, SourceRow
 from claimledger.records import CERTAINTY_ORDER, Measure
 from claimledger.render.export import guard_cell, write_csv
@@ -102,6 +103,43 @@ def _number(params: Mapping[str, str], name: str) -> float | None:
     return number
 
 
+_YES = ("1", "true", "yes", "on")
+_NO = ("0", "false", "no", "off")
+
+
+def flag_param(params: Mapping[str, str], name: str) -> bool:
+    """Parameter ``name`` as a yes or no (a checkbox's ``1``; empty is no)."""
+    value = (text_param(params, name) or "0").lower()
+    if value in _YES or value in _NO:
+        return value in _YES
+    raise BrowseError(name, value, "not a yes or no; give 1 or 0")
+
+
+def moment_param(params: Mapping[str, str], name: str) -> dt.datetime | None:
+    """Parameter ``name`` as a time in UTC: ISO 8601 (no zone means UTC) or a duration ago
+    ("2h", "1d"), as ``claimledger changes --since`` reads it."""
+    value = text_param(params, name)
+    if value is None:
+        return None
+    try:
+        return parse_since(value)
+    except InputError:
+        raise BrowseError(
+            name,
+            value,
+            "not a time; write an ISO 8601 time (2026-12-07T08:00:00Z) or a duration ago (2h)",
+        ) from None
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """``moment`` in UTC as ISO 8601 with a ``Z``, as short as it is exact:
+    2026-12-07T08:12:03Z, 2026-12-07T08:12:03.120Z, 2026-12-07T08:12:03.123456Z."""
+    at = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    fraction = at.microsecond
+    spec = "seconds" if not fraction else "milliseconds" if not fraction % 1000 else "microseconds"
+    return at.isoformat(timespec=spec) + "Z"
+
+
 def page_number(params: Mapping[str, str]) -> int:
     """The ``page`` asked for (1 when none): a whole number from 1."""
     value = text_param(params, "page")
@@ -127,10 +165,14 @@ class Filters:
         out: dict[str, str] = {}
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
-            if value is None or value == "" or f.metadata.get("default") == value:
+            if value is None or value is False or value == "" or f.metadata.get("default") == value:
                 continue
-            if isinstance(value, float):
+            if value is True:
+                value = "1"
+            elif isinstance(value, float):
                 value = f"{value:g}"
+            elif isinstance(value, dt.datetime):
+                value = iso_utc(value)
             out[f.name] = str(value)
         return out
 
@@ -196,7 +238,9 @@ CONFLICT_SORTS = ("strength", "time", "subject")
 class ConflictFilters(Filters):
     """The conflicts list's filters: ``subject``, ``measure``, ``source``, ``outlet`` match
     either side (as for claims); ``claim`` keeps the conflicts of one claim
-    ("DOCUMENT/CLAIM"); ``q``: words of the reason or of either statement."""
+    ("DOCUMENT/CLAIM"); ``q``: words of the reason or of either statement; ``new_since``
+    the time conflicts count as new from (the ledger's change log says when each was
+    found), and ``new`` keeps only those (none when no time is given)."""
 
     q: str | None = None
     subject: str | None = None
@@ -205,6 +249,8 @@ class ConflictFilters(Filters):
     outlet: str | None = None
     claim: str | None = None
     document: str | None = None
+    new: bool = False
+    new_since: dt.datetime | None = None
     sort: str = field(default="strength", metadata={"default": "strength"})
 
     @classmethod
@@ -217,6 +263,8 @@ class ConflictFilters(Filters):
             outlet=text_param(params, "outlet"),
             claim=text_param(params, "claim"),
             document=text_param(params, "document"),
+            new=flag_param(params, "new"),
+            new_since=moment_param(params, "new_since"),
             sort=_sort(params, CONFLICT_SORTS, "strength"),
         )
 
@@ -421,10 +469,78 @@ def _sides(r: RelationRow) -> tuple[ClaimSummary, ClaimSummary]:
     return (r.a, r.b)
 
 
-def find_conflicts(ledger: Ledger, filters: ConflictFilters) -> list[RelationRow]:
+def conflict_pair(row: RelationRow) -> frozenset[str]:
+    """The pair of claims, "DOCUMENT/CLAIM", unordered, that shows a conflict."""
+    return frozenset((row.a.ref, row.b.ref))
+
+
+def conflict_figures(row: RelationRow) -> frozenset[int]:
+    """A conflict's identity across reconciles: its two figures, unordered."""
+    return frozenset((row.a_figure, row.b_figure))
+
+
+@dataclass(frozen=True)
+class NewConflicts:
+    """Which conflicts are new since a time, by the ledger's change log.
+
+    ``since``: the time (None: none is known, as on a browser's first visit);
+    ``tracked``: whether the ledger keeps a change log yet (a ledger made before it
+    existed has none until its next change: then nothing is new, rather than
+    everything); ``found``: each conflict found at or after ``since``, by its two figures
+    (those the pair of claims that showed it stands in now: a conflict whose figures
+    gained claims since is the same conflict, and may be shown by another pair), with
+    when (the latest time, if it was found, resolved and found again);
+    ``rules_changed``: when the reconciliation rules last changed after ``since`` (the
+    conflicts they found afresh are not listed as new)."""
+
+    since: dt.datetime | None
+    tracked: bool
+    found: Mapping[frozenset[int], dt.datetime] = field(default_factory=dict)
+    rules_changed: dt.datetime | None = None
+
+    @property
+    def known(self) -> bool:
+        """Whether the list can say what is new: a time, and a change log to read."""
+        return self.since is not None and self.tracked
+
+    def at(self, row: RelationRow) -> dt.datetime | None:
+        """When conflict ``row`` was found, if at or after ``since``; else None."""
+        return self.found.get(conflict_figures(row))
+
+
+def new_conflicts(ledger: Ledger, since: dt.datetime | None) -> NewConflicts:
+    """The conflicts the ledger's change log records as found at or after ``since``
+    (:meth:`Ledger.changes`); reconciling first if the ledger changed."""
+    tracked = bool(ledger.changes(limit=1))
+    if since is None or not tracked:
+        return NewConflicts(since, tracked)
+    pairs: list[tuple[tuple[str, str], dt.datetime]] = []
+    rules: dt.datetime | None = None
+    for change in ledger.changes(since=since, kinds=("conflict", "rules")):  # oldest first
+        if change.kind == "rules":
+            rules = change.at
+        elif len(change.refs) == 2:
+            pairs.append(((change.refs[0], change.refs[1]), change.at))
+    figure = ledger.figure_ids(ref for pair, _ in pairs for ref in pair)
+    found: dict[frozenset[int], dt.datetime] = {}
+    for (a, b), at in pairs:
+        if a in figure and b in figure:
+            found[frozenset((figure[a], figure[b]))] = at
+    return NewConflicts(since, tracked, found, rules)
+
+
+def find_conflicts(
+    ledger: Ledger, filters: ConflictFilters, *, new: NewConflicts | None = None
+) -> list[RelationRow]:
     """Every conflict the filters keep, the strongest first (docs/reconciliation.md) unless
-    sorted otherwise. A conflict a fact-checker dismissed is not among them."""
+    sorted otherwise. A conflict a fact-checker dismissed is not among them. ``new``:
+    what is new since ``filters.new_since``, if the caller has read it already."""
+    if filters.new and new is None:
+        new = new_conflicts(ledger, filters.new_since)
     rows = ledger.relations(kind="conflicts", subject=filters.subject)
+    if filters.new:
+        assert new is not None
+        rows = [r for r in rows if new.known and new.at(r) is not None]
     if filters.subject:
         keys = {r.subject for r in rows}
         rows = [r for r in rows if _matches(r.subject, filters.subject, keys)]

@@ -3,10 +3,11 @@ what the one before held (the marks) and appends to the change log, in its own
 transaction, the claims that are new, the conflicts that are new or gone (resolved), and
 the figures that gained or lost claims or independent roots.
 
-Identities do not depend on the derived tables' row numbers, which every rebuild assigns
-afresh: a claim is "document/claim", a conflict its two claims, and a figure its subject,
-measure and oldest claim (the one the ledger saw first), so a figure that gains a claim
-is the same figure, updated.
+Identities do not depend on the derived tables' ids: a claim is "document/claim", a figure
+its subject, measure and oldest claim (the one the ledger saw first), so a figure that
+gains a claim is the same figure, updated, and a conflict its two figures' oldest claims,
+so a conflict whose figures gain claims is the same conflict (its entry names the pair of
+claims that showed it when it was found).
 """
 
 from __future__ import annotations
@@ -101,11 +102,13 @@ def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> in
     _replace_marks(conn, "claim", claim_marks, {k: (seq[k], "") for k in claims_now})
 
     conflict_marks = marks["conflict"]
-    found = _current_conflicts(conn)
+    found = _current_conflicts(conn, seq)
     new = [k for k in found if k not in conflict_marks]
-    sides = _facts(conn, [ref for k in new for ref in k.split(_SEP)])
+    sides = _facts(conn, [ref for k in new for ref in found[k][2].split(_SEP)])
     conflicts_now = {
-        k: conflict_marks[k] if k in conflict_marks else (0, _held(k, *found[k], sides))
+        k: conflict_marks[k]
+        if k in conflict_marks
+        else (0, _held(found[k][2], found[k][0], found[k][1], sides))
         for k in found
     }
     figures_now = _current_figures(conn, seq)
@@ -190,7 +193,7 @@ def _conflict_entry(at: dt.datetime, kind: ChangeKind, key: str, held_json: str)
         kind,
         held["subject"],
         held.get("measure"),
-        key.split(_SEP),
+        held.get("refs") or key.split(_SEP),
         held.get("figures", [None, None]),
         held.get("sources", [None, None]),
         held["reason"],
@@ -269,33 +272,59 @@ def _facts(
     return found
 
 
-def _current_conflicts(conn: Connection) -> dict[str, tuple[str, str]]:
-    """Each conflict by its two claims (the smaller reference first): its subject and
-    reason. Read from the relations alone: what else a conflict is shown by is read only
-    for the new ones (:func:`_held`)."""
-    r = t.relations
-    found: dict[str, tuple[str, str]] = {}
-    for a_doc, a_claim, b_doc, b_claim, subject, reason in conn.execute(
+def _current_conflicts(conn: Connection, seq: dict[str, int]) -> dict[str, tuple[str, str, str]]:
+    """Each conflict by its two figures, each named by its oldest claim (the smaller
+    first), so a conflict whose figures gain claims is the same conflict: its subject,
+    reason and the pair of claims that shows it. Read from the relations and the claims'
+    figures alone: what else a conflict is shown by is read only for the new ones
+    (:func:`_held`)."""
+    r, f = t.relations, t.claim_facts
+    anchors: dict[int, str] = {}
+    for doc, claim, figure in conn.execute(
+        sa.select(f.c.document_id, f.c.claim_id, f.c.figure).where(
+            f.c.figure.in_(
+                sa.select(r.c.a_figure)
+                .where(r.c.kind == "conflicts")
+                .union(sa.select(r.c.b_figure).where(r.c.kind == "conflicts"))
+            )
+        )
+    ):
+        ref = f"{doc}/{claim}"
+        held = anchors.get(figure)
+        if held is None or (seq.get(ref, 1 << 62), ref) < (seq.get(held, 1 << 62), held):
+            anchors[figure] = ref
+    found: dict[str, tuple[str, str, str]] = {}
+    for a_doc, a_claim, b_doc, b_claim, a_figure, b_figure, subject, reason in conn.execute(
         sa.select(
-            r.c.a_document, r.c.a_claim, r.c.b_document, r.c.b_claim, r.c.subject, r.c.reason
+            r.c.a_document,
+            r.c.a_claim,
+            r.c.b_document,
+            r.c.b_claim,
+            r.c.a_figure,
+            r.c.b_figure,
+            r.c.subject,
+            r.c.reason,
         ).where(r.c.kind == "conflicts")
     ):
-        a, b = sorted((f"{a_doc}/{a_claim}", f"{b_doc}/{b_claim}"))
-        found[f"{a}{_SEP}{b}"] = (subject, reason)
+        shown = f"{a_doc}/{a_claim}{_SEP}{b_doc}/{b_claim}"
+        a, b = sorted((anchors[a_figure], anchors[b_figure]))
+        found[f"{a}{_SEP}{b}"] = (subject, reason, shown)
     return found
 
 
 def _held(
-    key: str, subject: str, reason: str, sides: dict[str, tuple[str, str, str | None, str | None]]
+    shown: str, subject: str, reason: str, sides: dict[str, tuple[str, str, str | None, str | None]]
 ) -> str:
     """What a conflict is shown by once it is gone (its claims may be gone with it): its
-    subject, measure, reason, and both claims' figures and sources, as JSON."""
-    refs = key.split(_SEP)
+    subject, measure, reason, and the pair of claims that showed it when it was found,
+    their figures and sources, as JSON."""
+    refs = shown.split(_SEP)
     known = [sides.get(ref) for ref in refs]
     held = {
         "subject": subject,
         "measure": next((side[1] for side in known if side), None),
         "reason": reason,
+        "refs": refs,
         "figures": [side[2] if side else None for side in known],
         "sources": [side[3] if side else None for side in known],
     }

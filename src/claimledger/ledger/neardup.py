@@ -76,7 +76,8 @@ def build_index(engine: Engine) -> MinHashLSH:
 
 def refresh_index(engine: Engine, lsh: MinHashLSH | None) -> MinHashLSH:
     """``lsh`` (a new index if None) with the signature of every stored document it does
-    not hold yet: those another process stored since it was built."""
+    not hold yet (those another process stored since it was built), and without those
+    deleted since."""
     from datasketch import MinHashLSH
 
     if lsh is None:
@@ -85,6 +86,8 @@ def refresh_index(engine: Engine, lsh: MinHashLSH | None) -> MinHashLSH:
     with engine.connect() as conn:
         stored = conn.execute(sa.select(t.documents.c.id).where(signed)).scalars().all()
         missing = [doc_id for doc_id in stored if doc_id not in lsh.keys]
+        for gone in set(lsh.keys) - set(stored):  # deleted by another process
+            lsh.remove(gone)
         for start in range(0, len(missing), 500):
             batch = missing[start : start + 500]
             for doc_id, data in conn.execute(

@@ -12,7 +12,7 @@ import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -221,27 +221,25 @@ def timeline(conn: Connection, query: ClaimQuery) -> list[TimelineRow]:
     row with the interval it holds for (docs/reconciliation.md), how it was dated, whether
     a conflict involves it and the independent roots of its figure."""
     r, f = t.relations, t.claim_facts
-    conflicts = sa.select(r.c.a_document, r.c.a_claim, r.c.b_document, r.c.b_claim).where(
-        r.c.kind == "conflicts"
-    )
+    # every claim of a figure in a conflict is in it, not only the pair that shows it
+    conflicts = sa.select(r.c.a_figure, r.c.b_figure).where(r.c.kind == "conflicts")
     facts_query = sa.select(
         f.c.document_id,
         f.c.claim_id,
         f.c.start,
         f.c.end,
         f.c.dated_by,
+        f.c.figure,
         t.figures.c.independent,
     ).join(t.figures, t.figures.c.id == f.c.figure)
     if query.subject:
         needle = query.subject.lower()
         conflicts = conflicts.where(r.c.subject.contains(needle, autoescape=True))
         facts_query = facts_query.where(f.c.subject.contains(needle, autoescape=True))
-    conflicted = {
-        f"{doc}/{claim_id}"
-        for a_doc, a_claim, b_doc, b_claim in conn.execute(conflicts)
-        for doc, claim_id in ((a_doc, a_claim), (b_doc, b_claim))
-    }
-    facts = {(x.document_id, x.claim_id): x for x in conn.execute(facts_query)}
+    in_conflict = {figure for pair in conn.execute(conflicts) for figure in pair}
+    facts_rows = list(conn.execute(facts_query))
+    conflicted = {f"{x.document_id}/{x.claim_id}" for x in facts_rows if x.figure in in_conflict}
+    facts = {(x.document_id, x.claim_id): x for x in facts_rows}
     points = []
     for row in find_claims(conn, query):
         fact = facts.get((row.document, row.claim.id))
@@ -558,6 +556,9 @@ def relations(
             a=claims[(x.a_document, x.a_claim)],
             b=claims[(x.b_document, x.b_claim)],
             strength=float(x.strength),
+            a_figure=int(x.a_figure),
+            b_figure=int(x.b_figure),
+            pairs=int(x.pairs),
         )
         for x in rows
         # a document analysed again between the two reads has lost its old claims
@@ -566,12 +567,34 @@ def relations(
 
 
 def relations_with_claims(
-    rows: Iterable[RelationRow], claims: Iterable[ClaimRow]
+    rows: Iterable[RelationRow], claims: Iterable[ClaimRow], figures: Collection[int] = ()
 ) -> list[RelationRow]:
-    """The relations, in their order, that have one of ``claims`` on either side: the
-    claim filters (:class:`ClaimQuery`) applied to a list of relations."""
+    """The relations, in their order, with one of ``claims`` on either side, or one of
+    ``figures`` (the figures those claims stand in: a relation between two figures is
+    about every claim of both): the claim filters (:class:`ClaimQuery`) applied to a list
+    of relations."""
     refs = {f"{c.document}/{c.claim.id}" for c in claims}
-    return [r for r in rows if r.a.ref in refs or r.b.ref in refs]
+    return [
+        r
+        for r in rows
+        if r.a.ref in refs or r.b.ref in refs or r.a_figure in figures or r.b_figure in figures
+    ]
+
+
+def claim_figures(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
+    """The figure each claim ("DOCUMENT/CLAIM") stands in, for those still stored."""
+    wanted = sorted({tuple(ref.split("/", 1)) for ref in refs if "/" in ref})
+    f = t.claim_facts
+    found: dict[str, int] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        for doc, claim, figure in conn.execute(
+            sa.select(f.c.document_id, f.c.claim_id, f.c.figure).where(
+                sa.tuple_(f.c.document_id, f.c.claim_id).in_(chunk)
+            )
+        ):
+            found[f"{doc}/{claim}"] = int(figure)
+    return found
 
 
 def count_relations(
@@ -585,9 +608,13 @@ def count_relations(
     return count_rows(conn, _relations_query(kind, subject, measure, exact))
 
 
-def _figures_query(subject: str | None, measure: str | None) -> sa.Select[Any]:
+def _figures_query(
+    subject: str | None, measure: str | None, ids: Collection[int] | None = None
+) -> sa.Select[Any]:
     fg = t.figures
     query = sa.select(fg)
+    if ids is not None:
+        query = query.where(fg.c.id.in_(sorted(ids)))
     if subject:
         query = query.where(fg.c.subject.contains(subject.lower(), autoescape=True))
     if measure:
@@ -609,11 +636,12 @@ def figures(
     limit: int | None = None,
     offset: int = 0,
     max_claims: int | None = None,
+    ids: Collection[int] | None = None,
 ) -> list[FigureRow]:
     """Corroborating figures with their claims (at most ``max_claims`` each, the earliest
-    first) and independent roots, by subject and measure."""
+    first) and independent roots, by subject and measure, or by id."""
     fg, f = t.figures, t.claim_facts
-    query = _figures_query(subject, measure).order_by(fg.c.subject, fg.c.measure, fg.c.id)
+    query = _figures_query(subject, measure, ids).order_by(fg.c.subject, fg.c.measure, fg.c.id)
     if limit is not None:
         query = query.limit(limit)
     if offset:

@@ -230,7 +230,8 @@ class ClaimSummary(Record):
 
 @dataclass(frozen=True)
 class RelationRow(Record):
-    """How two claims relate, and why."""
+    """How two figures relate, and why, shown by the pair of their claims that shows it
+    best (a conflict: its strongest pair); or how a claim joins its figure."""
 
     kind: RelationKind
     subject: str
@@ -243,6 +244,20 @@ class RelationRow(Record):
             "description": "a conflict's rank: how far apart its figures are times the "
             "independent roots behind each side; 0 for the other kinds"
         },
+    )
+    a_figure: int = field(
+        default=0, metadata={"description": "the figure the earlier claim stands in"}
+    )
+    b_figure: int = field(
+        default=0,
+        metadata={
+            "description": "the later claim's figure (the same as a_figure when a claim "
+            "corroborates its own figure)"
+        },
+    )
+    pairs: int = field(
+        default=1,
+        metadata={"description": "how many pairs of the two figures' claims relate so"},
     )
 
 

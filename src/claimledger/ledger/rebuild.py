@@ -8,7 +8,11 @@ and the counters that say when the derived tables are stale.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
+import sys
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -28,8 +32,10 @@ from claimledger.ledger.reconcile import (
     ClaimFacts,
     DatedBy,
     DocumentEntity,
+    Figure,
     LedgerEntity,
-    reconcile,
+    Relation,
+    reconcile_subject,
     resolve_entities,
     scope_of,
 )
@@ -44,7 +50,7 @@ from claimledger.ledger.subjects import (
 
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
-RULES_VERSION = 15
+RULES_VERSION = 16
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -63,9 +69,21 @@ def is_stale(conn: Connection) -> bool:
     return state.get("changes") != state.get("reconciled") or state.get("rules") != RULES_VERSION
 
 
-def reconcile_ledger(conn: Connection, *, force: bool = False) -> ReconcileSummary:
-    """Rebuild the derived tables in ``conn``'s transaction, unless nothing changed since
-    the last rebuild (and not ``force``)."""
+def reconcile_ledger(
+    conn: Connection,
+    *,
+    force: bool = False,
+    full: bool = False,
+    phases: dict[str, float] | None = None,
+    workers: int | None = None,
+) -> ReconcileSummary:
+    """Bring the derived tables up to date in ``conn``'s transaction, unless nothing
+    changed since the last reconcile (and not ``force``): incrementally (only the subjects
+    whose claims changed are re-derived) when the last reconcile ran under these rules and
+    these corrections, else (or when ``full``) by a full rebuild. Both give the same
+    tables. ``phases``, if given, is told the seconds each phase took (the benchmark's
+    breakdown); ``workers``: processes to re-derive subjects in (default
+    :func:`reconcile_workers`, 1; used by a large reconcile only, see PARALLEL_CLAIMS)."""
     # Take the write lock first (SQLite) or the row lock (PostgreSQL), then read the
     # counters: a second process or thread reconciling at the same moment waits, and then
     # finds nothing left to do.
@@ -74,16 +92,41 @@ def reconcile_ledger(conn: Connection, *, force: bool = False) -> ReconcileSumma
         .where(t.ledger_state.c.key == "reconciled")
         .values(value=t.ledger_state.c.value)
     )
-    if not force and not is_stale(conn):
+    if not force and not full and not is_stale(conn):
         return _summary(conn, ran=False)
-    changes = _state(conn)["changes"]
-    rebuild(conn)
-    conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == "rules"))
-    conn.execute(t.ledger_state.insert(), {"key": "rules", "value": RULES_VERSION})
-    conn.execute(
-        t.ledger_state.update().where(t.ledger_state.c.key == "reconciled").values(value=changes)
+    state = _state(conn)
+    stored = queries.corrections(conn)
+    applied = corrections.prepare(stored)
+    seen = _corrections_digest(stored)
+    incremental = (
+        not full
+        and state.get("rules") == RULES_VERSION
+        and state.get("reconciled", -1) >= 0
+        and state.get("corrections") == seen
     )
+    update(
+        conn,
+        applied,
+        incremental=incremental,
+        phases=phases,
+        workers=reconcile_workers() if workers is None else workers,
+    )
+    for key, value in (
+        ("rules", RULES_VERSION),
+        ("corrections", seen),
+        ("reconciled", state["changes"]),
+    ):
+        conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == key))
+        conn.execute(t.ledger_state.insert(), {"key": key, "value": value})
     return _summary(conn, ran=True)
+
+
+def _corrections_digest(stored: Sequence[corrections.Correction]) -> int:
+    """A 31-bit digest of the stored corrections: when they change, the next reconcile
+    is a full one (a correction may reach any subject). Read from what is stored, so
+    every process computes the same."""
+    text = repr(sorted(repr(c) for c in stored)).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(text, digest_size=4).digest(), "big") >> 1
 
 
 def _summary(conn: Connection, *, ran: bool) -> ReconcileSummary:
@@ -102,25 +145,44 @@ def _summary(conn: Connection, *, ran: bool) -> ReconcileSummary:
 
 def rebuild(conn: Connection) -> None:
     """Replace every derived table's rows with a reconciliation of the stored records."""
-    for table in _DERIVED:
-        conn.execute(table.delete())
-    applied = corrections.prepare(queries.corrections(conn))
+    update(conn, corrections.prepare(queries.corrections(conn)), incremental=False)
+
+
+def update(
+    conn: Connection,
+    applied: corrections.Applied,
+    *,
+    incremental: bool,
+    phases: dict[str, float] | None = None,
+    workers: int = 1,
+) -> None:
+    """Derive the ledger entities and every claim's facts from the stored records; then
+    re-derive the figures and relations of every subject (``incremental`` False), or of
+    the subjects whose claims' facts changed since the tables were derived (their
+    digests differ, a claim is new, or one is gone)."""
+    clock = _Clock(phases)
     countries = _main_countries(conn)  # each text read once for the countries it names
     entities = resolve_entities(
         _document_entities(conn, countries),
         merges=applied.merge_sources,
         splits=applied.split_sources,
     )
-    _insert(conn, t.ledger_entities, (_entity_row(e) for e in entities))
+    clock("entities")
     link = {member: e for e in entities for member in e.members}
-    _insert(
-        conn,
-        t.entity_links,
-        (
-            {"document_id": doc, "entity_id": local, "ledger_entity": e.id}
-            for (doc, local), e in link.items()
-        ),
-    )
+    entity_rows = [_entity_row(e) for e in entities]
+    link_rows = [
+        {"document_id": doc, "entity_id": local, "ledger_entity": e.id}
+        for (doc, local), e in link.items()
+    ]
+    if incremental:
+        _sync(conn, t.ledger_entities, ("id",), entity_rows)
+        _sync(conn, t.entity_links, ("document_id", "entity_id"), link_rows)
+    else:
+        for table in _DERIVED:
+            conn.execute(table.delete())
+        _insert(conn, t.ledger_entities, entity_rows)
+        _insert(conn, t.entity_links, link_rows)
+    clock("entity rows")
     facts = list(
         _claim_facts(conn, link, entities, {d: named for d, (_, named) in countries.items()})
     )
@@ -146,20 +208,163 @@ def rebuild(conn: Connection) -> None:
         )
         for c in facts
     ]
-    result = reconcile(facts, dismissed=corrections.dismissed_refs(applied, current))
+    dismissed = corrections.dismissed_refs(applied, current)
+    by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
+    for c in facts:
+        by_subject[c.subject].append(c)
+    digests = {c.ref: _digest(c) for c in facts}
+    clock("claim facts")
+    if incremental:
+        subjects = _changed_subjects(conn, facts, digests)
+        for subject in sorted(subjects):
+            for table in (t.relations, t.claim_facts, t.figures):
+                conn.execute(table.delete().where(table.c.subject == subject))
+    else:
+        subjects = set(by_subject)
+    clock("changed subjects")
+    todo = sorted(subjects & set(by_subject))
+    derived = _derive(todo, by_subject, dismissed, workers)
+    for subject in todo:
+        group = by_subject[subject]
+        found, made = derived[subject] if derived else reconcile_subject(group, dismissed)
+        clock("relate and figures")
+        _write_subject(conn, group, found, made, digests)
+        clock("write subjects")
+    if phases is not None:
+        phases["subjects re-derived"] = len(subjects & set(by_subject))
+        phases["claims re-derived"] = sum(len(by_subject[s]) for s in subjects & set(by_subject))
+
+
+# Subjects are re-derived in parallel (worker processes) only when there are this many
+# claims to re-derive: below it, starting the processes costs more than it saves.
+PARALLEL_CLAIMS = 20_000
+
+
+def reconcile_workers() -> int:
+    """How many processes a reconcile re-derives subjects in: CLAIMLEDGER_RECONCILE_WORKERS,
+    else 1 (no processes: a library call never starts any unless asked to)."""
+    given = os.environ.get("CLAIMLEDGER_RECONCILE_WORKERS", "").strip()
+    return int(given) if given.isdigit() and int(given) >= 1 else 1
+
+
+def _derive(
+    subjects: Sequence[str],
+    by_subject: Mapping[str, list[ClaimFacts]],
+    dismissed: Mapping[frozenset[str], str],
+    workers: int,
+) -> dict[str, tuple[list[Relation], list[Figure]]]:
+    """Each subject's relations and figures worked out in ``workers`` processes, the
+    largest subjects first; {} when that is not worth it (one worker, one subject, fewer
+    than PARALLEL_CLAIMS claims): the caller then derives them in turn. Subjects depend
+    on their own claims only, so the result is the same either way."""
+    claims = sum(len(by_subject[s]) for s in subjects)
+    if workers < 2 or len(subjects) < 2 or claims < PARALLEL_CLAIMS:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    order = sorted(subjects, key=lambda s: -len(by_subject[s]))
+    # fork where it is safe: the children run one pure function and touch no database,
+    # no lock and no thread of the parent's; spawn elsewhere (it imports the caller's
+    # __main__ again, which a script must guard)
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(min(workers, len(order)), mp_context=context) as pool:
+        futures = {}
+        for s in order:
+            refs = {c.ref for c in by_subject[s]}
+            own = {k: v for k, v in dismissed.items() if k & refs}
+            futures[s] = pool.submit(reconcile_subject, by_subject[s], own)
+        return {s: f.result() for s, f in futures.items()}
+
+
+class _Clock:
+    """Adds the seconds since its last call to ``phases[name]`` (nothing if None)."""
+
+    def __init__(self, phases: dict[str, float] | None) -> None:
+        self.phases = phases
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self.phases is not None:
+            now = time.perf_counter()
+            self.phases[name] = self.phases.get(name, 0.0) + now - self.last
+            self.last = now
+
+
+def _digest(c: ClaimFacts) -> str:
+    """16 hex digits of everything reconciliation reads of a claim."""
+    fields = {
+        k: sorted(v) if isinstance(v, frozenset) else v.isoformat() if isinstance(v, dt.date) else v
+        for k, v in vars(c).items()
+    }
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
+
+
+def _changed_subjects(
+    conn: Connection, facts: Sequence[ClaimFacts], digests: Mapping[str, str]
+) -> set[str]:
+    """The subjects to re-derive: those of claims that are new, changed (their digest or
+    their subject) or gone (a document deleted: its claims' facts went with it, and its
+    subjects' figures count fewer claims than they hold)."""
+    stored = {
+        f"{d}/{c}": (subject, digest)
+        for d, c, subject, digest in conn.execute(
+            sa.select(
+                t.claim_facts.c.document_id,
+                t.claim_facts.c.claim_id,
+                t.claim_facts.c.subject,
+                t.claim_facts.c.digest,
+            )
+        )
+    }
+    changed = set()
+    for c in facts:
+        was = stored.pop(c.ref, None)
+        if was != (c.subject, digests[c.ref]):
+            changed.add(c.subject)
+            if was is not None:
+                changed.add(was[0])
+    changed |= {subject for subject, _ in stored.values()}  # claims no longer there
+    # figures whose claims were deleted with their document (claim_facts cascades)
+    f, fg = t.claim_facts, t.figures
+    held = sa.select(f.c.figure, sa.func.count().label("n")).group_by(f.c.figure).subquery()
+    changed |= set(
+        conn.execute(
+            sa.select(fg.c.subject)
+            .outerjoin(held, held.c.figure == fg.c.id)
+            .where((held.c.n.is_(None)) | (held.c.n != fg.c.claims))
+            .distinct()
+        ).scalars()
+    )
+    return changed
+
+
+def _write_subject(
+    conn: Connection,
+    group: Sequence[ClaimFacts],
+    found: Sequence[Relation],
+    made: Sequence[Figure],
+    digests: Mapping[str, str],
+) -> None:
+    figure_of = {ref: f.id for f in made for ref in f.claims}
     _insert(
         conn,
         t.figures,
         (
             {
-                "id": i,
+                "id": f.id,
                 "subject": f.subject,
                 "measure": f.measure,
                 "claims": len(f.claims),
                 "independent": f.independent,
                 "roots": json.dumps(list(f.roots)),
+                "start": f.start,
+                "end": f.end,
+                "low": f.low,
+                "high": f.high,
             }
-            for i, f in enumerate(result.figures)
+            for f in made
         ),
     )
     _insert(
@@ -178,30 +383,51 @@ def rebuild(conn: Connection) -> None:
                 "start": c.start,
                 "end": c.end,
                 "dated_by": c.dated_by,
-                "figure": result.figure_of[c.ref],
+                "figure": figure_of[c.ref],
+                "digest": digests[c.ref],
             }
-            for c in facts
+            for c in group
         ),
     )
-    subject_of = {c.ref: c.subject for c in facts}
     _insert(
         conn,
         t.relations,
         (
             {
-                "id": i,
-                "subject": subject_of[r.a],
+                "id": r.id,
+                "subject": group[0].subject,
                 "a_document": r.a.split("/", 1)[0],
                 "a_claim": r.a.split("/", 1)[1],
                 "b_document": r.b.split("/", 1)[0],
                 "b_claim": r.b.split("/", 1)[1],
+                "a_figure": r.a_figure,
+                "b_figure": r.b_figure,
                 "kind": r.kind,
                 "reason": r.reason,
                 "strength": r.strength,
+                "pairs": r.pairs,
             }
-            for i, r in enumerate(result.relations)
+            for r in found
         ),
     )
+
+
+def _sync(
+    conn: Connection, table: sa.Table, key: tuple[str, ...], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Make ``table`` hold exactly ``rows``, writing only the rows that differ."""
+    columns = [table.c[name] for name in rows[0]] if rows else list(table.c)
+    have = {
+        tuple(r._mapping[k] for k in key): dict(r._mapping)
+        for r in conn.execute(sa.select(*columns))
+    }
+    want = {tuple(r[k] for k in key): r for r in rows}
+    gone = [k for k, r in have.items() if want.get(k) != r]
+    for k in gone:
+        conn.execute(
+            table.delete().where(sa.and_(*(table.c[n] == v for n, v in zip(key, k, strict=True))))
+        )
+    _insert(conn, table, (r for k, r in want.items() if have.get(k) != r))
 
 
 def _insert(conn: Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
@@ -228,11 +454,24 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
 
 
 def _main_countries(conn: Connection) -> dict[str, tuple[str | None, frozenset[str]]]:
-    """The country each document names most, if one does, and all it names."""
-    found: dict[str, tuple[str | None, frozenset[str]]] = {}
-    for r in conn.execute(sa.select(t.documents.c.id, t.documents.c.text)):
+    """The country each document names most, if one does, and all it names: read from
+    each text once, on the first reconcile that sees it, and kept."""
+    dc = t.document_countries
+    found: dict[str, tuple[str | None, frozenset[str]]] = {
+        r.document_id: (r.main, frozenset(json.loads(r.named)))
+        for r in conn.execute(sa.select(dc.c.document_id, dc.c.main, dc.c.named))
+    }
+    unread = sa.select(t.documents.c.id, t.documents.c.text).where(
+        t.documents.c.id.not_in(sa.select(dc.c.document_id))
+    )
+    rows = []
+    for r in conn.execute(unread):
         mentions = country_mentions(r.text)
         found[r.id] = (main_country(mentions), frozenset(mentions))
+        rows.append(
+            {"document_id": r.id, "main": found[r.id][0], "named": json.dumps(sorted(mentions))}
+        )
+    _insert(conn, dc, rows)
     return found
 
 

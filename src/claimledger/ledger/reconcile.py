@@ -714,6 +714,21 @@ class Relation:
     # a conflict's rank (how far apart, times the independent roots behind each side);
     # 0 for the other kinds. Set by reconcile(), which knows the figures.
     strength: float = 0.0
+    # Set by reconcile(): the figures the two claims stand in (a relation between figures
+    # names one pair of their claims, the one that shows it best) and how many pairs of
+    # their claims relate so
+    a_figure: int = 0
+    b_figure: int = 0
+    pairs: int = 1
+
+    @property
+    def id(self) -> int:
+        """Stable: a line between two figures by the figures and its kind; a member's
+        corroboration of its figure by its two claims."""
+        if self.a_figure == self.b_figure and self.kind == "corroborates":
+            return _stable_id(self.a, self.b, self.kind)
+        low, high = sorted((self.a_figure, self.b_figure))
+        return _stable_id(str(low), str(high), self.kind)
 
 
 _BOUND_WORDS = {
@@ -1114,25 +1129,42 @@ def _relate_absence(a: ClaimFacts, b: ClaimFacts, same_time: bool, when: str) ->
 # --- groups, figures and independence -----------------------------------------------------
 
 
+def _stable_id(*parts: str) -> int:
+    """A positive 60-bit id from ``parts``: the same figure or relation has the same id
+    in every reconcile, full or incremental, and in every process."""
+    digest = hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 4
+
+
 @dataclass(frozen=True)
 class Figure:
-    """Claims of one measure that corroborate each other, with the roots behind them."""
+    """Claims of one measure at one moment (within SAME_TIME_DAYS of its first claim,
+    or of one undated article) that corroborate each other, with the roots behind them:
+    what a reader calls "the figure". Its first claim names it (its id)."""
 
     subject: str
     measure: str
     claims: tuple[str, ...]
     roots: tuple[str, ...]  # names of the independent root sources
+    start: dt.date | None = None  # the earliest day its claims hold for
+    end: dt.date | None = None
+    low: float = 0.0  # the lowest and highest its claims allow (high None: unbounded)
+    high: float | None = None
 
     @property
     def independent(self) -> int:
         return len(self.roots)
+
+    @property
+    def id(self) -> int:
+        return _stable_id(self.subject, self.measure, self.claims[0])
 
 
 @dataclass(frozen=True)
 class Reconciliation:
     relations: tuple[Relation, ...]
     figures: tuple[Figure, ...]
-    figure_of: Mapping[str, int] = field(default_factory=dict)  # claim ref -> figure index
+    figure_of: Mapping[str, int] = field(default_factory=dict)  # claim ref -> figure id
 
 
 def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, ClaimFacts]]:
@@ -1216,10 +1248,12 @@ def repeats(claims: Iterable[ClaimFacts]) -> dict[str, str]:
 def reconcile(
     claims: Iterable[ClaimFacts], *, dismissed: Mapping[frozenset[str], str] | None = None
 ) -> Reconciliation:
-    """Relate the claims of each subject, cluster corroborating claims of one measure into
-    figures, count each figure's independent roots and rank each conflict
-    (:func:`conflict_strength`). A relation between two claims a fact-checker
-    ``dismissed`` (pairs of refs) is left out."""
+    """Relate the claims of each subject, cluster corroborating claims of one measure and
+    one moment into figures, relate figures to figures (each relation naming the pair of
+    claims that shows it, a conflict its strongest pair) and count each figure's
+    independent roots (:func:`conflict_strength` ranks the conflicts). A relation between
+    two claims a fact-checker ``dismissed`` (pairs of refs) is left out, and so is the
+    relation of that kind between their two figures."""
     dismissed = dismissed or {}
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in claims:
@@ -1228,53 +1262,143 @@ def reconcile(
     figures: list[Figure] = []
     figure_of: dict[str, int] = {}
     for subject in sorted(by_subject):
-        group = by_subject[subject]
-        repeat_of = repeats(group)
-        pairs = [
-            (a, b)
-            for a, b in (candidate_pairs(group) if is_counted(subject) else ())
-            if a.ref not in repeat_of and b.ref not in repeat_of
-        ]
-        facts_by_ref = {c.ref: c for c in group}
-        if is_counted(subject):
-            pairs += [(facts_by_ref[o], facts_by_ref[r]) for r, o in sorted(repeat_of.items())]
-        found = [
-            r
-            for a, b in pairs
-            if (r := relate(a, b)) is not None and frozenset((r.a, r.b)) not in dismissed
-        ]
-        relations.extend(sorted(found, key=lambda r: (r.a, r.b)))
-        facts = {c.ref: c for c in group}
-        clusters: _UnionFind[str] = _UnionFind()
-        for r in found:
-            if r.kind == "corroborates" and facts[r.a].measure == facts[r.b].measure:
-                clusters.union(r.a, r.b)
-        members_of: dict[str, list[str]] = defaultdict(list)
-        for c in group:
-            members_of[clusters.find(c.ref)].append(c.ref)
-        for members in sorted(members_of.values(), key=lambda m: (facts[m[0]].measure, m)):
-            named = {facts[m].root: facts[m].root_name for m in members}
-            roots = tuple(sorted(named.values()))
-            index = len(figures)
-            figures.append(Figure(subject, facts[members[0]].measure, tuple(members), roots))
-            for m in members:
-                figure_of[m] = index
-    facts_of = {c.ref: c for group in by_subject.values() for c in group}
-    ranked = tuple(
-        r
-        if r.kind != "conflicts"
-        else replace(
-            r,
-            strength=conflict_strength(
-                facts_of[r.a],
-                facts_of[r.b],
-                figures[figure_of[r.a]].independent,
-                figures[figure_of[r.b]].independent,
-            ),
-        )
-        for r in relations
+        found, made = reconcile_subject(by_subject[subject], dismissed)
+        relations.extend(found)
+        figures.extend(made)
+        figure_of.update({ref: f.id for f in made for ref in f.claims})
+    return Reconciliation(tuple(relations), tuple(figures), figure_of)
+
+
+def reconcile_subject(
+    group: Sequence[ClaimFacts], dismissed: Mapping[frozenset[str], str]
+) -> tuple[list[Relation], list[Figure]]:
+    """One subject's relations and figures (:func:`reconcile`): they depend on its own
+    claims only, so a ledger re-derives a subject alone when its claims change."""
+    subject = group[0].subject
+    repeat_of = repeats(group)
+    counted = is_counted(subject)
+    pairs = [
+        (a, b)
+        for a, b in (candidate_pairs(group) if counted else ())
+        if a.ref not in repeat_of and b.ref not in repeat_of
+    ]
+    facts = {c.ref: c for c in group}
+    if counted:
+        pairs += [(facts[o], facts[r]) for r, o in sorted(repeat_of.items())]
+    related = [(a, b, r) for a, b in pairs if (r := relate(a, b)) is not None]
+    found = [r for _, _, r in related if frozenset((r.a, r.b)) not in dismissed]
+    figures = _figures(subject, group, found)
+    by_id = {f.id: f for f in figures}
+    fig = {ref: f.id for f in figures for ref in f.claims}
+    # the figure-level relations a fact-checker dismissed, through any pair of their claims
+    refused = {
+        (frozenset((fig[r.a], fig[r.b])), r.kind)
+        for _, _, r in related
+        if frozenset((r.a, r.b)) in dismissed
+    }
+    lines: dict[tuple[frozenset[int], str], list[Relation]] = defaultdict(list)
+    joined: dict[str, Relation] = {}  # a member's corroboration of its figure
+    for r in found:
+        fa, fb = fig[r.a], fig[r.b]
+        if fa == fb and r.kind == "corroborates":
+            # what made the figure: each member after the first is related to it once,
+            # by its corroboration of the first claim, else of the earliest it agrees with
+            later = max(r.a, r.b, key=lambda ref: _time_order(facts[ref]))
+            held = joined.get(later)
+            anchor = by_id[fa].claims[0]
+            if held is None or _joins_before(r, held, anchor, facts):
+                joined[later] = replace(r, a_figure=fa, b_figure=fb)
+            continue
+        key = (frozenset((fa, fb)), r.kind)
+        if key not in refused:
+            if r.kind == "conflicts":
+                r = replace(
+                    r,
+                    strength=conflict_strength(
+                        facts[r.a], facts[r.b], by_id[fa].independent, by_id[fb].independent
+                    ),
+                )
+            lines[key].append(replace(r, a_figure=fa, b_figure=fb))
+    relations = list(joined.values())
+    for shown in lines.values():
+        best = min(shown, key=lambda r: (-r.strength, r.a, r.b))
+        relations.append(replace(best, pairs=len(shown)))
+    relations.sort(key=lambda r: (r.a, r.b, r.kind))
+    return relations, figures
+
+
+def _figures(subject: str, group: Sequence[ClaimFacts], found: Iterable[Relation]) -> list[Figure]:
+    """The subject's claims clustered into figures. In time order (the last day each
+    holds for), a claim joins every figure of its measure holding a claim it corroborates
+    that began (its first claim's last day) at most SAME_TIME_DAYS before it, and so
+    merges them; else it begins a figure. A figure is one moment's figure, however long a
+    story runs, and reports a few days apart that agree are one figure even across a
+    week's end. Undated claims form figures within their own article only."""
+    facts = {c.ref: c for c in group}
+    agreeing: dict[str, set[str]] = defaultdict(set)
+    for r in found:
+        if r.kind == "corroborates" and facts[r.a].measure == facts[r.b].measure:
+            agreeing[r.a].add(r.b)
+            agreeing[r.b].add(r.a)
+    figures: _UnionFind[str] = _UnionFind()
+    anchor: dict[str, ClaimFacts] = {}  # a figure's root -> its first claim
+    placed: set[str] = set()
+    for c in sorted(group, key=_time_order):
+        anchor[c.ref] = c
+        for other in sorted(agreeing[c.ref] & placed):
+            root = figures.find(other)
+            first = anchor[root]
+            if figures.find(c.ref) != root and _one_moment(first, c):
+                earliest = min(first, anchor[figures.find(c.ref)], key=_time_order)
+                figures.union(root, c.ref)
+                anchor[figures.find(c.ref)] = earliest
+        placed.add(c.ref)
+    members: dict[str, list[ClaimFacts]] = defaultdict(list)
+    for c in sorted(group, key=_time_order):
+        members[figures.find(c.ref)].append(c)
+    made = [_figure_of(subject, held) for held in members.values()]
+    return sorted(made, key=lambda f: (f.measure, f.claims))
+
+
+def _joins_before(
+    r: Relation, held: Relation, anchor: str, facts: Mapping[str, ClaimFacts]
+) -> bool:
+    """Of two corroborations that join a claim to its figure, ``r`` shows it better: it
+    is with the figure's first claim, or with an earlier claim than ``held``."""
+    if anchor in (r.a, r.b) or anchor in (held.a, held.b):
+        return anchor in (r.a, r.b) and anchor not in (held.a, held.b)
+    return _time_order(facts[min(r.a, r.b, key=lambda x: _time_order(facts[x]))]) < _time_order(
+        facts[min(held.a, held.b, key=lambda x: _time_order(facts[x]))]
     )
-    return Reconciliation(ranked, tuple(figures), figure_of)
+
+
+def _time_order(c: ClaimFacts) -> tuple[dt.date, str]:
+    return (c.end or dt.date.max, c.ref)
+
+
+def _one_moment(anchor: ClaimFacts, c: ClaimFacts) -> bool:
+    """``c`` may join the figure ``anchor`` began: within SAME_TIME_DAYS after it, or
+    both undated in one article."""
+    if c.end is None or anchor.end is None:
+        return c.end is None and anchor.end is None and c.document == anchor.document
+    return (c.end - anchor.end).days <= SAME_TIME_DAYS
+
+
+def _figure_of(subject: str, members: Sequence[ClaimFacts]) -> Figure:
+    named = {c.root: c.root_name for c in members}
+    starts = [c.start for c in members if c.start is not None]
+    ends = [c.end for c in members if c.end is not None]
+    highs = [c.high for c in members]
+    return Figure(
+        subject=subject,
+        measure=members[0].measure,
+        claims=tuple(c.ref for c in members),
+        roots=tuple(sorted(named.values())),
+        start=min(starts, default=None),
+        end=max(ends, default=None),
+        low=min(c.low for c in members),
+        high=None if any(h is None for h in highs) else max(h for h in highs if h is not None),
+    )
 
 
 def conflict_strength(a: ClaimFacts, b: ClaimFacts, roots_a: int, roots_b: int) -> float:

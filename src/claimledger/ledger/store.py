@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -189,6 +189,16 @@ class Ledger:
         with self._writing():
             return writes.store_analysis(self.engine, analysis, self._index())
 
+    def delete(self, document_id: str) -> bool:
+        """Delete a stored document and everything read from it, in one transaction;
+        False if the ledger holds no such document. The next reconcile re-derives only
+        the subjects its claims were in."""
+        with self._writing():
+            deleted = writes.delete_document(self.engine, document_id)
+        if deleted and self._lsh is not None and document_id in self._lsh.keys:
+            self._lsh.remove(document_id)
+        return deleted
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """A failed write as a ``LedgerError`` that says what to do: busy (another
@@ -258,12 +268,17 @@ class Ledger:
         with self.engine.connect() as conn:
             return rebuild.is_stale(conn)
 
-    def reconcile(self, *, force: bool = False) -> ReconcileSummary:
-        """Recompute the derived tables (ledger entities, claim facts, figures, relations)
-        from every stored document, in one transaction. Skipped when nothing changed since
-        the last run, unless ``force``."""
+    def reconcile(
+        self, *, force: bool = False, full: bool = False, workers: int | None = None
+    ) -> ReconcileSummary:
+        """Bring the derived tables (ledger entities, claim facts, figures, relations) up
+        to date with the stored documents, in one transaction: incrementally (only the
+        subjects whose claims changed are re-derived), or all of them when ``full`` (or
+        when the rules or the corrections changed). Skipped when nothing changed since the
+        last run, unless ``force`` or ``full``. ``workers``: processes to re-derive many
+        subjects in (default CLAIMLEDGER_RECONCILE_WORKERS, else 1)."""
         with self._reconciling, self._writing(), self.engine.begin() as conn:
-            summary = rebuild.reconcile_ledger(conn, force=force)
+            summary = rebuild.reconcile_ledger(conn, force=force, full=full, workers=workers)
             if summary.ran:
                 # in the same transaction: the change log never misses nor repeats a change
                 changes.record(conn, rebuild.RULES_VERSION)
@@ -401,6 +416,16 @@ class Ledger:
                 offset=offset,
             )
 
+    def figures_of(self, claims: Iterable[ClaimRow]) -> set[int]:
+        """The ids of the figures ``claims`` stand in."""
+        return set(self.figure_ids(f"{c.document}/{c.claim.id}" for c in claims).values())
+
+    def figure_ids(self, refs: Iterable[str]) -> dict[str, int]:
+        """The figure each claim ("DOCUMENT/CLAIM") stands in, for those still stored."""
+        self._fresh()
+        with self.engine.connect() as conn:
+            return queries.claim_figures(conn, refs)
+
     def count_relations(
         self,
         *,
@@ -430,11 +455,12 @@ class Ledger:
         limit: int | None = None,
         offset: int = 0,
         max_claims: int | None = None,
+        ids: Collection[int] | None = None,
     ) -> list[FigureRow]:
         """Corroborating figures with their claims and independent root sources, by
-        subject and measure; ``limit`` and ``offset`` page through them. Each has
-        ``size``, its number of claims, and lists at most ``max_claims`` of them, the
-        earliest first."""
+        subject and measure, or by id (a relation's ``a_figure``, ``b_figure``);
+        ``limit`` and ``offset`` page through them. Each has ``size``, its number of
+        claims, and lists at most ``max_claims`` of them, the earliest first."""
         self._fresh()
         with self.engine.connect() as conn:
             return queries.figures(
@@ -444,6 +470,7 @@ class Ledger:
                 limit=limit,
                 offset=offset,
                 max_claims=max_claims,
+                ids=ids,
             )
 
     def count_figures(self, *, subject: str | None = None, measure: str | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -183,40 +184,62 @@ claim_facts = Table(
     Column("start", Date),
     Column("end", Date),
     Column("dated_by", String(16)),  # claim / statement / publication
-    Column("figure", Integer, nullable=False),
+    Column("figure", BigInteger, nullable=False),
+    # a digest of everything reconciliation read of the claim: an incremental reconcile
+    # re-derives the subjects whose claims' digests changed
+    Column("digest", String(16), nullable=False, server_default=""),
     ForeignKeyConstraint(
         ["document_id", "claim_id"],
         ["claims.document_id", "claims.id"],
         ondelete="CASCADE",
     ),
 )
-
-# Corroborating claims of one subject and measure, with their independent roots.
+# The countries each document names (read from its text once, on its first reconcile):
+# the one it names most, if one does, and all it names (JSON).
+document_countries = Table(
+    "document_countries",
+    metadata,
+    Column(
+        "document_id", String(16), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("main", Text),
+    Column("named", Text, nullable=False),
+)
 figures = Table(
     "figures",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
+    # a stable id: the same figure keeps it from one reconcile to the next
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
     Column("subject", Text, nullable=False),
     Column("measure", String(24), nullable=False),
     Column("claims", Integer, nullable=False),
     Column("independent", Integer, nullable=False),
     Column("roots", Text, nullable=False),  # JSON list of root names
+    Column("start", Date),  # the days its claims hold for
+    Column("end", Date),
+    Column("low", Float, nullable=False, server_default="0"),  # what its claims allow
+    Column("high", Float),  # None: no upper limit
 )
-
 relations = Table(
     "relations",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
+    # one line between two figures (or within one), by kind; a stable id
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
     Column("subject", Text, nullable=False),
+    # the pair of their claims that shows the relation best (a conflict: its strongest)
     Column("a_document", String(16), nullable=False),
     Column("a_claim", String(16), nullable=False),
     Column("b_document", String(16), nullable=False),
     Column("b_claim", String(16), nullable=False),
+    Column("a_figure", BigInteger, nullable=False, server_default="0"),
+    Column("b_figure", BigInteger, nullable=False, server_default="0"),
     Column("kind", String(16), nullable=False),
     Column("reason", Text, nullable=False),
     # a conflict's rank: how far apart its figures are, times the independent roots
     # behind each side (docs/reconciliation.md); 0 for the other kinds
     Column("strength", Float, nullable=False, server_default="0"),
+    # how many pairs of the two figures' claims relate so
+    Column("pairs", Integer, nullable=False, server_default="1"),
     ForeignKeyConstraint(
         ["a_document", "a_claim"], ["claims.document_id", "claims.id"], ondelete="CASCADE"
     ),
@@ -332,6 +355,8 @@ feed_entries = Table(
 Index("change_log_at", change_log.c.at)
 Index("relations_kind", relations.c.kind, relations.c.subject)
 Index("claim_facts_figure", claim_facts.c.figure)
+Index("claim_facts_subject", claim_facts.c.subject)
+Index("figures_subject", figures.c.subject, figures.c.measure)
 Index("entity_links_ledger_entity", entity_links.c.ledger_entity)
 
 

@@ -143,6 +143,27 @@ def _follow_ratings(
     conn.execute(t.ratings.insert(), list(moved.values()))
 
 
+def delete_document(engine: Engine, document_id: str) -> bool:
+    """Delete a stored document and everything read from it (its claims, attributions,
+    entities, ratings, near-copy links, both ways) in one transaction; False if there was
+    none. The derived tables are brought up to date by the next reconcile, as after a
+    store."""
+    with engine.begin() as conn:
+        found = conn.execute(
+            sa.select(t.documents.c.id).where(t.documents.c.id == document_id)
+        ).first()
+        if found is None:
+            return False
+        _delete_rows(conn, document_id)
+        conn.execute(t.ratings.delete().where(t.ratings.c.document_id == document_id))
+        conn.execute(
+            t.near_duplicates.delete().where(t.near_duplicates.c.duplicate_of == document_id)
+        )
+        conn.execute(t.documents.delete().where(t.documents.c.id == document_id))
+        _bump_changes(conn)
+    return True
+
+
 def _delete_rows(conn: Connection, document_id: str) -> None:
     """Everything read from a document, and its own near-copy link."""
     for table in (t.claims, t.attributions, t.entities):

@@ -238,6 +238,9 @@ RELATION_COLUMNS: tuple[str, ...] = (
     "subject",
     "strength",  # a conflict's rank: the strongest first
     "reason",
+    "pairs",  # how many pairs of the two figures' claims relate so
+    "a_figure",
+    "b_figure",
     *(f"{side}_{name}" for side in ("a", "b") for name in RELATION_SIDE_COLUMNS),
 )
 
@@ -275,6 +278,9 @@ def write_relations_csv(rows: Iterable[RelationRow], out: IO[str]) -> int:
             "subject": row.subject,
             "strength": row.strength,
             "reason": row.reason,
+            "pairs": row.pairs,
+            "a_figure": row.a_figure,
+            "b_figure": row.b_figure,
         }
         for side, claim in (("a", row.a), ("b", row.b)):
             flat.update({f"{side}_{name}": value for name, value in _side(claim).items()})

@@ -247,7 +247,7 @@ KIND_STYLE: dict[RelationKind, str] = {
 
 def relation_blocks(rows: Iterable[RelationRow]) -> Iterator[Text]:
     """Each relation as a short block: its kind and subject, the earlier and the later
-    claim, and the reason."""
+    claim, the reason, and how many pairs of the two figures' claims it stands for."""
     for r in rows:
         block = Text()
         block.append(r.kind.upper(), style=KIND_STYLE.get(r.kind, ""))
@@ -258,6 +258,13 @@ def relation_blocks(rows: Iterable[RelationRow]) -> Iterator[Text]:
         block.append_text(claim_line(r.b))
         block.append("\n  why: ", style="dim")
         block.append(printable(r.reason))
+        if r.pairs > 1:
+            block.append(
+                f"\n  (the strongest of {r.pairs} pairs of these two figures' claims)"
+                if r.kind == "conflicts"
+                else f"\n  (one of {r.pairs} pairs of these two figures' claims)",
+                style="dim",
+            )
         block.append("\n")
         yield block
 

@@ -9,7 +9,7 @@ import datetime as dt
 import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -39,6 +39,7 @@ from claimledger.ledger.reads import (
 )
 from claimledger.ledger.reconcile import RELATION_KINDS
 from claimledger.records import CERTAINTY_ORDER, Attribution, Claim, Document, Entity, Measure
+from claimledger.web import visits
 from claimledger.web.chart import measure_charts
 from claimledger.web.graph import provenance_svg
 from claimledger.web.highlight import document_highlights, highlight_text
@@ -75,6 +76,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    env.filters["utc_time"] = visits.utc_time
+    env.filters["iso_utc"] = browse.iso_utc
     env.globals.update(GLOBALS)
     env.globals["query"] = lambda params, **changes: _query(params, **changes)
     return env
@@ -309,8 +312,16 @@ def _router(profile: str) -> APIRouter:
     ) -> Response:
         ledger = _ledger(request)
         refs = {f"{a_document}/{a_claim}", f"{b_document}/{b_claim}"}
+        # the line between the two claims' figures, whichever pair shows it now: a link
+        # to a conflict keeps working when a stronger pair of its figures comes along
+        figures = set(ledger.figure_ids(refs).values()) if len(refs) == 2 else set()
         found = next(
-            (r for r in ledger.relations(kind="conflicts") if {r.a.ref, r.b.ref} == refs),
+            (
+                r
+                for r in ledger.relations(kind="conflicts")
+                if {r.a.ref, r.b.ref} == refs
+                or (len(figures) == 2 and {r.a_figure, r.b_figure} == figures)
+            ),
             None,
         )
         if found is None:
@@ -320,10 +331,14 @@ def _router(profile: str) -> APIRouter:
                 "(it may have been dismissed).",
             )
         sentences = _sentences(ledger, [found])
+        behind = {
+            f.id: f for f in ledger.figures(ids={found.a_figure, found.b_figure}, max_claims=20)
+        }
         return page(
             request,
             "conflict.html",
             {
+                "sides": [behind.get(found.a_figure), behind.get(found.b_figure)],
                 "title": f"Conflict: {found.subject}",
                 "nav": "conflicts",
                 "r": found,
@@ -575,7 +590,14 @@ def _conflicts(request: Request, download: str | None) -> Response:
     try:
         filters = ConflictFilters.parse(params)
         number = browse.page_number(params)
-        rows = browse.find_conflicts(ledger, filters)
+        # new since the time in the URL (a link from this page, or one shared), else since
+        # this browser's last view of the page
+        from_link = filters.new_since is not None
+        new = browse.new_conflicts(ledger, filters.new_since or visits.last_seen(request))
+        # after new_conflicts brought the ledger up to date: what this view shows is what
+        # was found before this time, so the next view marks only what comes after it
+        seen = visits.now_to_the_millisecond()
+        rows = browse.find_conflicts(ledger, filters, new=new)
         if download == "csv":
             return _download("conflicts", browse.conflicts_csv(rows), "csv")
         if download == "json":
@@ -588,10 +610,14 @@ def _conflicts(request: Request, download: str | None) -> Response:
         found = browse.page_of(rows, number, CONFLICTS_PER_PAGE)
     except BrowseError as error:
         return _bad_request(request, error)
+    if new.known and not from_link and (new.found or filters.new):
+        # the page's own links (pages, facets, filters, downloads) keep the time: by then
+        # the cookie holds this view's
+        filters = replace(filters, new_since=new.since)
     kept = filters.params()
     corrections = ledger.corrections()
     dismissed = [c for c in corrections if c.action == "dismiss"]
-    return page(
+    response = page(
         request,
         "conflicts.html",
         {
@@ -602,6 +628,11 @@ def _conflicts(request: Request, download: str | None) -> Response:
             "total": found.total,
             "filters": filters,
             "kept": kept,
+            # the filters that narrow the list (not the order, nor "new", said apart)
+            "narrowed": {k: v for k, v in kept.items() if k not in ("new", "new_since", "sort")},
+            "new": new,
+            "new_count": sum(1 for r in rows if new.at(r) is not None) if new.known else 0,
+            "new_from_link": from_link,
             "facets": browse.conflict_facets(rows, filters),
             "sentences": _sentences(ledger, found.rows),
             "measures": MEASURES,
@@ -611,6 +642,8 @@ def _conflicts(request: Request, download: str | None) -> Response:
             **_pager(kept, found),
         },
     )
+    visits.remember_seen(request, response, seen)
+    return response
 
 
 def _claim_refs(ledger: Ledger, corrections: list[Correction]) -> dict[ClaimKey, str]:

@@ -1,0 +1,208 @@
+"""Incremental reconcile: storing or deleting an article re-derives only the subjects its
+claims are in, and the derived tables are exactly what a full rebuild makes of the same
+stored documents, whatever the articles, their order, the deletions and the corrections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimledger.extract import analyze
+from claimledger.ledger import Ledger, rebuild
+from claimledger.ledger import tables as t
+from claimledger.ledger.corrections import Correction
+from claimledger.records import Analysis
+from tests import paths
+
+DERIVED = (t.ledger_entities, t.entity_links, t.claim_facts, t.figures, t.relations)
+
+
+@pytest.fixture(scope="module")
+def pool() -> list[Analysis]:
+    """The acceptance corpus's twelve reports of one story, the seed article and three
+    undated quick-start articles of another story: many subjects, figures that agree and
+    disagree across articles, a wire copy, undated claims."""
+    found = []
+    for line in paths.CORPUS.read_text(encoding="utf-8").splitlines():
+        article = json.loads(line)
+        found.append(
+            analyze(
+                article["text"],
+                published=dt.date.fromisoformat(article["published"]),
+                url=article["url"],
+                outlet=article["outlet"],
+            )
+        )
+    found.append(analyze(paths.SEED.read_text(encoding="utf-8"), published=dt.date(2025, 2, 1)))
+    quickstart = paths.ROOT / "docs" / "quickstart"
+    for name in ("ferry-capsizes.txt", "toll-rises.txt", "survivors-dispute.txt"):
+        found.append(analyze((quickstart / name).read_text(encoding="utf-8")))
+    return found
+
+
+def derived(ledger: Ledger) -> dict[str, list[tuple[Any, ...]]]:
+    """Every derived table's rows, sorted."""
+    with ledger.engine.connect() as conn:
+        return {
+            table.name: sorted((tuple(row) for row in conn.execute(sa.select(table))), key=repr)
+            for table in DERIVED
+        }
+
+
+def agrees_with_a_full_rebuild(ledger: Ledger) -> None:
+    incremental = derived(ledger)
+    ledger.reconcile(full=True)
+    assert derived(ledger) == incremental
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_incremental_reconcile_equals_a_full_rebuild(
+    pool: list[Analysis], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    order = data.draw(st.permutations(range(len(pool))))
+    stored = order[: data.draw(st.integers(2, len(pool)))]
+    deleted = data.draw(st.lists(st.sampled_from(stored), max_size=3, unique=True))
+    dismiss_at = data.draw(st.integers(0, len(stored)))
+    path = tmp_path_factory.mktemp("incremental") / "ledger.sqlite"
+    with Ledger(path) as ledger:
+        for step, index in enumerate(stored):
+            ledger.store(pool[index])
+            ledger.reconcile()
+            if step == dismiss_at and (conflicts := ledger.conflicts()):
+                # a fact-checker's correction: the next reconcile is a full one
+                first = conflicts[0]
+                ledger.correct(
+                    Correction(
+                        "dismiss",
+                        claims=(ledger.claim_key(first.a.ref), ledger.claim_key(first.b.ref)),
+                    )
+                )
+                ledger.reconcile()
+        for index in deleted:
+            assert ledger.delete(pool[index].document.id)
+            ledger.reconcile()
+        if deleted:  # and one back again
+            ledger.store(pool[deleted[0]])
+            ledger.reconcile()
+        agrees_with_a_full_rebuild(ledger)
+
+
+def test_storing_one_article_re_derives_only_its_subjects(
+    pool: list[Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool[:-1]:
+            ledger.store(analysis)
+        ledger.reconcile()
+        seen: list[str] = []
+        real = rebuild.reconcile_subject
+
+        def spy(group: Any, dismissed: Any) -> Any:
+            seen.append(group[0].subject)
+            return real(group, dismissed)
+
+        monkeypatch.setattr(rebuild, "reconcile_subject", spy)
+        ledger.store(pool[-1])  # an undated article of another story
+        ledger.reconcile()
+        with ledger.engine.connect() as conn:
+            subjects = set(conn.execute(sa.select(t.claim_facts.c.subject).distinct()).scalars())
+            own = set(
+                conn.execute(
+                    sa.select(t.claim_facts.c.subject).where(
+                        t.claim_facts.c.document_id == pool[-1].document.id
+                    )
+                ).scalars()
+            )
+        # the new article's subjects, once each, and no other (it shares no source with
+        # the rest, so no other claim's facts changed)
+        assert sorted(seen) == sorted(own) and len(own) < len(subjects)
+        monkeypatch.setattr(rebuild, "reconcile_subject", real)
+        agrees_with_a_full_rebuild(ledger)
+
+
+def test_deleting_an_article_takes_its_claims_out_of_figures_and_conflicts(
+    pool: list[Analysis], tmp_path: Path
+) -> None:
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool[:12]:
+            ledger.store(analysis)
+        ledger.reconcile()
+        before = ledger.conflicts()
+        assert before
+        gone = before[0].b.document
+        assert ledger.delete(gone)
+        assert not ledger.delete(gone)  # only once
+        ledger.reconcile()
+        assert all(gone not in (r.a.document, r.b.document) for r in ledger.relations())
+        assert all(gone not in {c.document for c in f.claims} for f in ledger.figures())
+        agrees_with_a_full_rebuild(ledger)
+
+
+def test_an_article_of_another_subject_can_change_a_claims_root(tmp_path: Path) -> None:
+    # "Colonel Kovalenko" alone is a person of his own until an article names the one
+    # Kovalenko in full: then the first article's claim (about soldiers) takes his root,
+    # although the new article's claim is about tanks
+    first = analyze(
+        "Colonel Kovalenko told reporters on Monday that 300 Russian soldiers had been "
+        "killed near Bakhmut since January.",
+        published=dt.date(2025, 3, 4),
+    )
+    named = analyze(
+        "Andriy Kovalenko, a Ukrainian commander, said on Tuesday that 40 Russian tanks had "
+        "been destroyed in the past week.",
+        published=dt.date(2025, 3, 5),
+    )
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.store(first)
+        ledger.reconcile()
+        ledger.store(named)
+        ledger.reconcile()
+        with ledger.engine.connect() as conn:
+            roots = dict(
+                conn.execute(sa.select(t.claim_facts.c.subject, t.claim_facts.c.root_name)).all()
+            )
+        assert roots == {
+            "russian soldiers": "Andriy Kovalenko",
+            "russian tanks": "Andriy Kovalenko",
+        }
+        agrees_with_a_full_rebuild(ledger)
+
+
+def test_subjects_derived_in_worker_processes_are_the_same(
+    pool: list[Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool:
+            ledger.store(analysis)
+        with ledger.engine.begin() as conn:
+            rebuild.reconcile_ledger(conn, full=True, workers=1)
+        alone = derived(ledger)
+        monkeypatch.setattr(rebuild, "PARALLEL_CLAIMS", 2)
+        phases: dict[str, float] = {}
+        with ledger.engine.begin() as conn:
+            rebuild.reconcile_ledger(conn, full=True, workers=2, phases=phases)
+        assert phases["subjects re-derived"] > 2
+        assert derived(ledger) == alone
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("3", 3), ("1", 1), ("0", 1), ("many", 1), ("", 1), (" 2 ", 2)]
+)
+def test_the_reconcile_workers_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, given: str, expected: int
+) -> None:
+    monkeypatch.setenv("CLAIMLEDGER_RECONCILE_WORKERS", given)
+    assert rebuild.reconcile_workers() == expected

@@ -143,11 +143,6 @@ def _summary(conn: Connection, *, ran: bool) -> ReconcileSummary:
     )
 
 
-def rebuild(conn: Connection) -> None:
-    """Replace every derived table's rows with a reconciliation of the stored records."""
-    update(conn, corrections.prepare(queries.corrections(conn)), incremental=False)
-
-
 def update(
     conn: Connection,
     applied: corrections.Applied,
@@ -231,8 +226,8 @@ def update(
         _write_subject(conn, group, found, made, digests)
         clock("write subjects")
     if phases is not None:
-        phases["subjects re-derived"] = len(subjects & set(by_subject))
-        phases["claims re-derived"] = sum(len(by_subject[s]) for s in subjects & set(by_subject))
+        phases["subjects re-derived"] = len(todo)
+        phases["claims re-derived"] = sum(len(by_subject[s]) for s in todo)
 
 
 # Subjects are re-derived in parallel (worker processes) only when there are this many

@@ -1,4 +1,5 @@
-"""The full rebuild of the ledger's derived tables: read every stored document's records
+"""Reconciling the ledger's derived tables, in full or incrementally (only the subjects
+whose claims' facts changed): read every stored document's records
 (the facts reconciliation needs of each claim: its root source, the time it holds for, its
 scope), reconcile them with the pure rules of :mod:`claimledger.ledger.reconcile`, and write
 the result (ledger entities, claim facts, figures, relations) in the caller's transaction;

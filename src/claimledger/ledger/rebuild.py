@@ -8,6 +8,7 @@ and the counters that say when the derived tables are stale.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -287,14 +288,18 @@ class _Clock:
             self.last = now
 
 
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(ClaimFacts))
+
+
 def _digest(c: ClaimFacts) -> str:
-    """16 hex digits of everything reconciliation reads of a claim."""
-    fields = {
-        k: sorted(v) if isinstance(v, frozenset) else v.isoformat() if isinstance(v, dt.date) else v
-        for k, v in vars(c).items()
-    }
-    text = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return hashlib.blake2b(text, digest_size=8).hexdigest()
+    """16 hex digits of everything reconciliation reads of a claim: the repr of its
+    fields in order (strings, numbers, dates and None print the same in every process; a
+    set is sorted first)."""
+    values = tuple(
+        tuple(sorted(v)) if isinstance(v, frozenset) else v
+        for v in map(c.__getattribute__, _FACT_FIELDS)
+    )
+    return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _changed_subjects(

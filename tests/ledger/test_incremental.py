@@ -206,3 +206,65 @@ def test_the_reconcile_workers_come_from_the_environment(
 ) -> None:
     monkeypatch.setenv("CLAIMLEDGER_RECONCILE_WORKERS", given)
     assert rebuild.reconcile_workers() == expected
+
+
+# An article changes the facts of claims in articles it shares no entity with, through
+# the ledger-wide lookups (the body a spokesperson speaks for) and through near-copies
+# (a copy's unattributed claims are its original's report): the incremental reconcile
+# must reach those articles too.
+WIRE = (
+    "KYIV, March 4 (Reuters) - At least 300 Russian soldiers have been killed near Bakhmut "
+    "since January, and fighting continued on Tuesday along the whole front line, where "
+    "both armies have dug in for a long campaign."
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "changes"),
+    [
+        pytest.param(
+            "Stéphane Dujarric, a spokesperson for the United Nations, said on Monday that "
+            "300 people had been killed in the floods.",
+            "The United Nations said on Tuesday that 40 schools had been destroyed in the "
+            "past week.",
+            "stored",
+            id="a spokesperson's body named by a later article",
+        ),
+        pytest.param(WIRE, WIRE.replace("Tuesday", "Wednesday"), "original deleted", id="a copy"),
+        pytest.param(WIRE, WIRE.replace("Tuesday", "Wednesday"), "original again", id="re-store"),
+    ],
+)
+def test_an_article_reaches_the_claims_whose_facts_it_changes(
+    tmp_path: Path, first: str, second: str, changes: str
+) -> None:
+    a = analyze(first, published=dt.date(2025, 3, 4), outlet="Reuters")
+    b = analyze(second, published=dt.date(2025, 3, 5), outlet="Kyiv Post")
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.store(a)
+        if changes != "stored":
+            ledger.store(b)
+        ledger.reconcile()
+        with ledger.engine.connect() as conn:
+            before = dict(roots(conn))
+        if changes == "stored":
+            ledger.store(b)
+        elif changes == "original deleted":
+            assert ledger.delete(a.document.id)
+        else:
+            ledger.store(analyze(first, published=dt.date(2025, 3, 4), outlet="AP"))
+        ledger.reconcile()
+        with ledger.engine.connect() as conn:
+            after = dict(roots(conn))
+        # the claims of the article not stored or deleted now have another root, or
+        # another root's name
+        kept = b.document.id if changes != "stored" else a.document.id
+        assert after[kept] != before[kept]
+        agrees_with_a_full_rebuild(ledger)
+
+
+def roots(conn: sa.Connection) -> dict[str, tuple[str, str]]:
+    f = t.claim_facts
+    return {
+        r.document_id: (r.root, r.root_name)
+        for r in conn.execute(sa.select(f.c.document_id, f.c.root, f.c.root_name))
+    }

@@ -165,7 +165,18 @@ def delete_document(engine: Engine, document_id: str) -> bool:
 
 
 def _delete_rows(conn: Connection, document_id: str) -> None:
-    """Everything read from a document, and its own near-copy link."""
+    """Everything read from a document, and its own near-copy link. Its countries, and
+    those of its near-copies (whose claims' root is this document), are read again by the
+    next reconcile: that marks the documents whose claims' facts it must derive again."""
+    copies = sa.select(t.near_duplicates.c.document_id).where(
+        t.near_duplicates.c.duplicate_of == document_id
+    )
+    conn.execute(
+        t.document_countries.delete().where(
+            (t.document_countries.c.document_id == document_id)
+            | t.document_countries.c.document_id.in_(copies)
+        )
+    )
     for table in (t.claims, t.attributions, t.entities):
         conn.execute(table.delete().where(table.c.document_id == document_id))
     conn.execute(t.near_duplicates.delete().where(t.near_duplicates.c.document_id == document_id))

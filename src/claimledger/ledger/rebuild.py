@@ -27,6 +27,7 @@ from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import corrections, names, queries
 from claimledger.ledger import tables as t
+from claimledger.ledger.local import rederive_with_new_claims
 from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
 from claimledger.ledger.reconcile import (
@@ -210,11 +211,17 @@ def update(
     dismissed = corrections.dismissed_refs(applied, current)
     digests = {c.ref: _digest(c) for c in facts}
     clock("claim facts")
+    added: dict[str, set[str]] = {}  # subjects that only gained claims: those claims
+    old_figure: dict[str, int] = {}
     if reached is not None:
-        subjects = _changed_subjects(conn, facts, digests, reached)
+        subjects, added = _changed_subjects(conn, facts, digests, reached)
+        # re-derived in place (local.py) where a subject only gained claims and no
+        # fact-checker dismissed a relation in it; else derived again whole
+        refused = _dismissed_subjects(conn, dismissed, facts)
+        added = {s: refs for s, refs in added.items() if s not in refused}
         # the other claims of those subjects, as the last reconcile derived them
-        kept = list(_stored_facts(conn, subjects, reached, named, seqs, digests))
-        for subject in sorted(subjects):
+        kept = list(_stored_facts(conn, subjects, reached, named, seqs, digests, old_figure))
+        for subject in sorted(subjects - set(added)):
             for table in (t.relations, t.claim_facts, t.figures):
                 conn.execute(table.delete().where(table.c.subject == subject))
         facts = sorted(
@@ -228,16 +235,34 @@ def update(
         subjects = set(by_subject)
     clock("changed subjects")
     todo = sorted(subjects & set(by_subject))
-    derived = _derive(todo, by_subject, dismissed, workers)
+    whole = [s for s in todo if s not in added]
+    derived = _derive(whole, by_subject, dismissed, workers)
+    in_place = 0
     for subject in todo:
         group = by_subject[subject]
-        found, made = derived[subject] if derived else reconcile_subject(group, dismissed)
+        if subject in added:
+            was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
+            local = rederive_with_new_claims(
+                group, added[subject], was, _stored_relations(conn, subject)
+            )
+            if local is not None:
+                clock("relate and figures")
+                _write_subject(conn, group, *local, digests, replace_rows=True)
+                clock("write subjects")
+                in_place += 1
+                continue
+            for table in (t.relations, t.claim_facts, t.figures):
+                conn.execute(table.delete().where(table.c.subject == subject))
+        found, made = (
+            derived[subject] if subject in derived else reconcile_subject(group, dismissed)
+        )
         clock("relate and figures")
         _write_subject(conn, group, found, made, digests)
         clock("write subjects")
     if phases is not None:
         phases["documents read"] = len(named) if reached is None else len(reached)
         phases["subjects re-derived"] = len(todo)
+        phases["subjects re-derived in place"] = in_place
         phases["claims re-derived"] = sum(len(by_subject[s]) for s in todo)
 
 
@@ -399,11 +424,12 @@ def _changed_subjects(
     facts: Sequence[ClaimFacts],
     digests: Mapping[str, str],
     reached: set[str],
-) -> set[str]:
+) -> tuple[set[str], dict[str, set[str]]]:
     """The subjects to re-derive: those of claims of the ``reached`` documents (whose
     facts are ``facts``) that are new, changed (their digest or their subject) or gone,
     and those whose figures lost a claim (a document deleted: its claims' facts went with
-    it, and its subjects' figures count fewer claims than they hold)."""
+    it, and its subjects' figures count fewer claims than they hold); and of those, the
+    ones that only gained claims, with the claims they gained."""
     f = t.claim_facts
     query = sa.select(f.c.document_id, f.c.claim_id, f.c.subject, f.c.digest)
     stored = {
@@ -411,17 +437,22 @@ def _changed_subjects(
         for r in _rows(conn, query, f.c.document_id, sorted(reached))
     }
     changed = set()
+    added: dict[str, set[str]] = defaultdict(set)
+    otherwise = set()  # subjects with a claim changed or gone, not only added
     for c in facts:
         was = stored.pop(c.ref, None)
         if was != (c.subject, digests[c.ref]):
             changed.add(c.subject)
-            if was is not None:
-                changed.add(was[0])
-    changed |= {subject for subject, _ in stored.values()}  # claims no longer there
+            if was is None:
+                added[c.subject].add(c.ref)
+            else:
+                otherwise |= {c.subject, was[0]}
+    otherwise |= {subject for subject, _ in stored.values()}  # claims no longer there
+    changed |= otherwise
     # figures whose claims were deleted with their document (claim_facts cascades)
     fg = t.figures
     held = sa.select(f.c.figure, sa.func.count().label("n")).group_by(f.c.figure).subquery()
-    changed |= set(
+    lost = set(
         conn.execute(
             sa.select(fg.c.subject)
             .outerjoin(held, held.c.figure == fg.c.id)
@@ -429,7 +460,41 @@ def _changed_subjects(
             .distinct()
         ).scalars()
     )
-    return changed
+    changed |= lost
+    otherwise |= lost
+    return changed, {s: refs for s, refs in added.items() if s not in otherwise}
+
+
+def _dismissed_subjects(
+    conn: Connection, dismissed: Mapping[frozenset[str], str], facts: Sequence[ClaimFacts]
+) -> set[str]:
+    """The subjects of the claims a fact-checker dismissed a relation between (as
+    derived now, else as last stored)."""
+    refs = {ref for pair in dismissed for ref in pair}
+    found = {c.ref: c.subject for c in facts if c.ref in refs}
+    f = t.claim_facts
+    query = sa.select(f.c.document_id, f.c.claim_id, f.c.subject)
+    for r in _rows(conn, query, f.c.document_id, sorted({ref.split("/")[0] for ref in refs})):
+        found.setdefault(f"{r.document_id}/{r.claim_id}", r.subject)
+    return {found[ref] for ref in refs if ref in found}
+
+
+def _stored_relations(conn: Connection, subject: str) -> list[Relation]:
+    """A subject's relations as the last reconcile stored them."""
+    r = t.relations
+    return [
+        Relation(
+            a=f"{row.a_document}/{row.a_claim}",
+            b=f"{row.b_document}/{row.b_claim}",
+            kind=row.kind,
+            reason=row.reason,
+            strength=row.strength,
+            a_figure=row.a_figure,
+            b_figure=row.b_figure,
+            pairs=row.pairs,
+        )
+        for row in conn.execute(sa.select(r).where(r.c.subject == subject))
+    ]
 
 
 def _stored_facts(
@@ -439,10 +504,12 @@ def _stored_facts(
     countries: Mapping[str, frozenset[str]],
     seqs: dict[str, int],
     digests: dict[str, str],
+    figures: dict[str, int],
 ) -> Iterator[ClaimFacts]:
     """The facts of the claims of ``subjects`` outside the ``reached`` documents, as the
     last reconcile derived them (``claim_facts`` beside the claim's own columns);
-    ``seqs`` and ``digests`` are told each one's place in its document and digest."""
+    ``seqs``, ``digests`` and ``figures`` are told each one's place in its document,
+    digest and figure."""
     f, c = t.claim_facts, t.claims
     query = (
         sa.select(
@@ -450,6 +517,7 @@ def _stored_facts(
             f.c.claim_id,
             c.c.seq,
             f.c.digest,
+            f.c.figure,
             f.c.subject,
             f.c.measure,
             c.c.low,
@@ -506,6 +574,7 @@ def _stored_facts(
         )
         seqs[facts.ref] = r.seq
         digests[facts.ref] = r.digest
+        figures[facts.ref] = r.figure
         yield facts
 
 
@@ -515,11 +584,24 @@ def _write_subject(
     found: Sequence[Relation],
     made: Sequence[Figure],
     digests: Mapping[str, str],
+    *,
+    replace_rows: bool = False,
 ) -> None:
+    """Write a subject's figures, claim facts and relations: inserted (its rows were
+    deleted), or, ``replace_rows``, written over its stored rows, only those that differ
+    (a subject re-derived in place keeps most of them)."""
     figure_of = {ref: f.id for f in made for ref in f.claims}
-    _insert(
-        conn,
+    subject = group[0].subject
+
+    def write(table: sa.Table, key: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
+        if replace_rows:
+            _sync(conn, table, key, list(rows), where=table.c.subject == subject)
+        else:
+            _insert(conn, table, rows)
+
+    write(
         t.figures,
+        ("id",),
         (
             {
                 "id": f.id,
@@ -536,9 +618,9 @@ def _write_subject(
             for f in made
         ),
     )
-    _insert(
-        conn,
+    write(
         t.claim_facts,
+        ("document_id", "claim_id"),
         (
             {
                 "document_id": c.document,
@@ -563,9 +645,9 @@ def _write_subject(
             for c in group
         ),
     )
-    _insert(
-        conn,
+    write(
         t.relations,
+        ("id",),
         (
             {
                 "id": r.id,
@@ -587,15 +669,18 @@ def _write_subject(
 
 
 def _sync(
-    conn: Connection, table: sa.Table, key: tuple[str, ...], rows: Sequence[dict[str, Any]]
+    conn: Connection,
+    table: sa.Table,
+    key: tuple[str, ...],
+    rows: Sequence[dict[str, Any]],
+    *,
+    where: sa.ColumnElement[bool] | None = None,
 ) -> set[tuple[Any, ...]]:
-    """Make ``table`` hold exactly ``rows``, writing only the rows that differ; the keys
-    of the rows written or removed."""
+    """Make ``table`` (its rows ``where`` says, if given) hold exactly ``rows``, writing
+    only the rows that differ; the keys of the rows written or removed."""
     columns = [table.c[name] for name in rows[0]] if rows else list(table.c)
-    have = {
-        tuple(r._mapping[k] for k in key): dict(r._mapping)
-        for r in conn.execute(sa.select(*columns))
-    }
+    query = sa.select(*columns) if where is None else sa.select(*columns).where(where)
+    have = {tuple(r._mapping[k] for k in key): dict(r._mapping) for r in conn.execute(query)}
     want = {tuple(r[k] for k in key): r for r in rows}
     gone = [k for k, r in have.items() if want.get(k) != r]
     for k in gone:

@@ -449,17 +449,10 @@ def _changed_subjects(
                 otherwise |= {c.subject, was[0]}
     otherwise |= {subject for subject, _ in stored.values()}  # claims no longer there
     changed |= otherwise
-    # figures whose claims were deleted with their document (claim_facts cascades)
+    # figures whose claims were deleted with their document (claim_facts cascades):
+    # writes._delete_rows marked them, holding no claim
     fg = t.figures
-    held = sa.select(f.c.figure, sa.func.count().label("n")).group_by(f.c.figure).subquery()
-    lost = set(
-        conn.execute(
-            sa.select(fg.c.subject)
-            .outerjoin(held, held.c.figure == fg.c.id)
-            .where((held.c.n.is_(None)) | (held.c.n != fg.c.claims))
-            .distinct()
-        ).scalars()
-    )
+    lost = set(conn.execute(sa.select(fg.c.subject).where(fg.c.claims == 0).distinct()).scalars())
     changed |= lost
     otherwise |= lost
     return changed, {s: refs for s, refs in added.items() if s not in otherwise}

@@ -26,7 +26,6 @@ import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 
 from claimledger.ledger.reconcile import (
     COMPARE_WITHIN_DAYS,
@@ -37,10 +36,9 @@ from claimledger.ledger.reconcile import (
     Relation,
     _figure_of,
     _figures,
-    _joins_before,
     _relate_counted,
     _time_order,
-    conflict_strength,
+    figure_lines,
     may_relate,
     repeats,
 )
@@ -214,30 +212,15 @@ def rederive_with_new_claims(
         }
     for ref in joins_again:
         todo |= {k: v for k, v in pairs_of([ref]).items() if fig[k[0]] == fig[k[1]]}
-    lines: dict[tuple[frozenset[int], str], list[tuple[float, Relation]]] = defaultdict(list)
-    joined: dict[str, Relation] = {}
-    for a, b in todo.values():
-        r = _relate_counted(a, b)
-        if r is None:
-            continue
-        fa, fb = fig[r.a], fig[r.b]
-        if fa == fb and r.kind == "corroborates":
-            last = max(r.a, r.b, key=lambda ref: _time_order(facts[ref]))
-            if fa not in moved and last not in joins_again:
-                continue
-            held = joined.get(last)
-            if held is None or _joins_before(r, held, by_id[fa].claims[0], facts):
-                joined[last] = r
-            continue
-        pair = frozenset((fa, fb))
-        if not (pair & moved or pair in lines_again):
-            continue
-        strength = (
-            conflict_strength(facts[r.a], facts[r.b], by_id[fa].independent, by_id[fb].independent)
-            if r.kind == "conflicts"
-            else r.strength
-        )
-        lines[(pair, r.kind)].append((strength, r))
+    related = (r for a, b in todo.values() if (r := _relate_counted(a, b)) is not None)
+    again = figure_lines(
+        related,
+        fig,
+        by_id,
+        facts,
+        join=lambda last, figure: figure in moved or last in joins_again,
+        line=lambda pair, kind: bool(pair & moved) or pair in lines_again,
+    )
 
     def kept(r: Relation) -> bool:
         if r.a_figure in dropped or r.b_figure in dropped:
@@ -247,19 +230,7 @@ def rederive_with_new_claims(
             return last not in joins_again
         return frozenset((r.a_figure, r.b_figure)) not in lines_again
 
-    relations = [r for r in old_relations if kept(r)]
-    relations += [replace(r, a_figure=fig[r.a], b_figure=fig[r.b]) for r in joined.values()]
-    for (_, _), shown in lines.items():
-        strength, best = min(shown, key=lambda sr: (-sr[0], sr[1].a, sr[1].b))
-        relations.append(
-            replace(
-                best,
-                strength=strength,
-                a_figure=fig[best.a],
-                b_figure=fig[best.b],
-                pairs=len(shown),
-            )
-        )
+    relations = [r for r in old_relations if kept(r)] + again
     relations.sort(key=lambda r: (r.a, r.b, r.kind))
     return relations, figures
 

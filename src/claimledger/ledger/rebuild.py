@@ -214,7 +214,7 @@ def update(
     added: dict[str, set[str]] = {}  # subjects that only gained claims: those claims
     old_figure: dict[str, int] = {}
     if reached is not None:
-        subjects, added = _changed_subjects(conn, facts, digests, reached)
+        subjects, added = _changed_subjects(conn, facts, digests, reached, old_figure)
         # re-derived in place (local.py) where a subject only gained claims and no
         # fact-checker dismissed a relation in it; else derived again whole
         refused = _dismissed_subjects(conn, dismissed, facts)
@@ -242,12 +242,11 @@ def update(
         group = by_subject[subject]
         if subject in added:
             was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
-            local = rederive_with_new_claims(
-                group, added[subject], was, _stored_relations(conn, subject)
-            )
+            were = _stored_relations(conn, subject)
+            local = rederive_with_new_claims(group, added[subject], was, were)
             if local is not None:
                 clock("relate and figures")
-                _write_subject(conn, group, *local, digests, replace_rows=True)
+                _write_subject(conn, group, *local, digests, over=(was, were))
                 clock("write subjects")
                 in_place += 1
                 continue
@@ -424,18 +423,20 @@ def _changed_subjects(
     facts: Sequence[ClaimFacts],
     digests: Mapping[str, str],
     reached: set[str],
+    figures: dict[str, int],
 ) -> tuple[set[str], dict[str, set[str]]]:
     """The subjects to re-derive: those of claims of the ``reached`` documents (whose
     facts are ``facts``) that are new, changed (their digest or their subject) or gone,
     and those whose figures lost a claim (a document deleted: its claims' facts went with
     it, and its subjects' figures count fewer claims than they hold); and of those, the
-    ones that only gained claims, with the claims they gained."""
+    ones that only gained claims, with the claims they gained. ``figures`` is told the
+    stored figure of each stored claim of those documents."""
     f = t.claim_facts
-    query = sa.select(f.c.document_id, f.c.claim_id, f.c.subject, f.c.digest)
-    stored = {
-        f"{r.document_id}/{r.claim_id}": (r.subject, r.digest)
-        for r in _rows(conn, query, f.c.document_id, sorted(reached))
-    }
+    query = sa.select(f.c.document_id, f.c.claim_id, f.c.subject, f.c.digest, f.c.figure)
+    stored = {}
+    for r in _rows(conn, query, f.c.document_id, sorted(reached)):
+        stored[f"{r.document_id}/{r.claim_id}"] = (r.subject, r.digest)
+        figures[f"{r.document_id}/{r.claim_id}"] = r.figure
     changed = set()
     added: dict[str, set[str]] = defaultdict(set)
     otherwise = set()  # subjects with a claim changed or gone, not only added
@@ -578,87 +579,102 @@ def _write_subject(
     made: Sequence[Figure],
     digests: Mapping[str, str],
     *,
-    replace_rows: bool = False,
+    over: tuple[Mapping[str, int], Sequence[Relation]] | None = None,
 ) -> None:
     """Write a subject's figures, claim facts and relations: inserted (its rows were
-    deleted), or, ``replace_rows``, written over its stored rows, only those that differ
-    (a subject re-derived in place keeps most of them)."""
+    deleted), or written ``over`` its stored rows (each stored claim's figure, and the
+    stored relations), only those that differ: a subject re-derived in place keeps most
+    of them."""
     figure_of = {ref: f.id for f in made for ref in f.claims}
     subject = group[0].subject
+    figures = [_figure_row(f) for f in made]
+    facts = [_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group]
+    relations = [_relation_row(r, subject) for r in found]
+    if over is None:
+        _insert(conn, t.figures, figures)
+        _insert(conn, t.claim_facts, facts)
+        _insert(conn, t.relations, relations)
+        return
+    was_in, were = over
+    _sync(conn, t.figures, ("id",), figures, where=t.figures.c.subject == subject)
+    stored = [_fact_row(c, was_in[c.ref], digests[c.ref]) for c in group if c.ref in was_in]
+    _write_over(conn, t.claim_facts, ("document_id", "claim_id"), facts, stored)
+    _write_over(conn, t.relations, ("id",), relations, [_relation_row(r, subject) for r in were])
 
-    def write(table: sa.Table, key: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
-        if replace_rows:
-            _sync(conn, table, key, list(rows), where=table.c.subject == subject)
-        else:
-            _insert(conn, table, rows)
 
-    write(
-        t.figures,
-        ("id",),
-        (
-            {
-                "id": f.id,
-                "subject": f.subject,
-                "measure": f.measure,
-                "claims": len(f.claims),
-                "independent": f.independent,
-                "roots": json.dumps(list(f.roots)),
-                "start": f.start,
-                "end": f.end,
-                "low": f.low,
-                "high": f.high,
-            }
-            for f in made
-        ),
-    )
-    write(
-        t.claim_facts,
-        ("document_id", "claim_id"),
-        (
-            {
-                "document_id": c.document,
-                "claim_id": c.claim,
-                "subject": c.subject,
-                "measure": c.measure,
-                "source": c.source,
-                "root": c.root,
-                "root_name": c.root_name,
-                "scope": c.scope,
-                "start": c.start,
-                "end": c.end,
-                "dated_by": c.dated_by,
-                "figure": figure_of[c.ref],
-                "digest": digests[c.ref],
-                "words": c.figure,
-                "population": c.population,
-                "place": c.place,
-                "modality": c.modality,
-                "rate": c.rate,
-            }
-            for c in group
-        ),
-    )
-    write(
-        t.relations,
-        ("id",),
-        (
-            {
-                "id": r.id,
-                "subject": group[0].subject,
-                "a_document": r.a.split("/", 1)[0],
-                "a_claim": r.a.split("/", 1)[1],
-                "b_document": r.b.split("/", 1)[0],
-                "b_claim": r.b.split("/", 1)[1],
-                "a_figure": r.a_figure,
-                "b_figure": r.b_figure,
-                "kind": r.kind,
-                "reason": r.reason,
-                "strength": r.strength,
-                "pairs": r.pairs,
-            }
-            for r in found
-        ),
-    )
+def _figure_row(f: Figure) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "subject": f.subject,
+        "measure": f.measure,
+        "claims": len(f.claims),
+        "independent": f.independent,
+        "roots": json.dumps(list(f.roots)),
+        "start": f.start,
+        "end": f.end,
+        "low": f.low,
+        "high": f.high,
+    }
+
+
+def _fact_row(c: ClaimFacts, figure: int, digest: str) -> dict[str, Any]:
+    return {
+        "document_id": c.document,
+        "claim_id": c.claim,
+        "subject": c.subject,
+        "measure": c.measure,
+        "source": c.source,
+        "root": c.root,
+        "root_name": c.root_name,
+        "scope": c.scope,
+        "start": c.start,
+        "end": c.end,
+        "dated_by": c.dated_by,
+        "figure": figure,
+        "digest": digest,
+        "words": c.figure,
+        "population": c.population,
+        "place": c.place,
+        "modality": c.modality,
+        "rate": c.rate,
+    }
+
+
+def _relation_row(r: Relation, subject: str) -> dict[str, Any]:
+    a_document, a_claim = r.a.split("/", 1)
+    b_document, b_claim = r.b.split("/", 1)
+    return {
+        "id": r.id,
+        "subject": subject,
+        "a_document": a_document,
+        "a_claim": a_claim,
+        "b_document": b_document,
+        "b_claim": b_claim,
+        "a_figure": r.a_figure,
+        "b_figure": r.b_figure,
+        "kind": r.kind,
+        "reason": r.reason,
+        "strength": r.strength,
+        "pairs": r.pairs,
+    }
+
+
+def _write_over(
+    conn: Connection,
+    table: sa.Table,
+    key: tuple[str, ...],
+    rows: Sequence[dict[str, Any]],
+    stored: Sequence[dict[str, Any]],
+) -> None:
+    """Write ``rows`` over the ``stored`` rows they replace (as read before): delete the
+    stored rows that are gone or differ, insert those that are new or differ."""
+    have = {tuple(r[k] for k in key): r for r in stored}
+    want = {tuple(r[k] for k in key): r for r in rows}
+    for k in [k for k, r in have.items() if want.get(k) != r]:
+        conn.execute(
+            table.delete().where(sa.and_(*(table.c[n] == v for n, v in zip(key, k, strict=True))))
+        )
+    _insert(conn, table, (r for k, r in want.items() if have.get(k) != r))
 
 
 def _sync(

@@ -21,7 +21,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
@@ -1335,6 +1335,28 @@ def reconcile_subject(
         for r in (related if dismissed else ())
         if frozenset((r.a, r.b)) in dismissed
     }
+    relations = figure_lines(
+        found, fig, by_id, facts, line=lambda pair, kind: (pair, kind) not in refused
+    )
+    relations.sort(key=lambda r: (r.a, r.b, r.kind))
+    return relations, figures
+
+
+def figure_lines(
+    found: Iterable[Relation],
+    fig: Mapping[str, int],
+    by_id: Mapping[int, Figure],
+    facts: Mapping[str, ClaimFacts],
+    *,
+    join: Callable[[str, int], bool] = lambda later, figure: True,
+    line: Callable[[frozenset[int], str], bool] = lambda pair, kind: True,
+) -> list[Relation]:
+    """The relations of figures from the related pairs of their claims (``fig``: each
+    claim's figure): each member after the first is related to its figure once, by its
+    corroboration of the first claim, else of the earliest it agrees with; two figures
+    are related by one line per kind, naming the pair of claims that shows it best (a
+    conflict: its strongest) and how many pairs stand behind it. ``join`` and ``line``
+    (a member and its figure; two figures and a kind) say which to work out."""
     # each line's pairs as (strength, relation); figures and strength are set on the one
     # pair kept, not on every pair (a large subject relates millions)
     lines: dict[tuple[frozenset[int], str], list[tuple[float, Relation]]] = defaultdict(list)
@@ -1342,24 +1364,22 @@ def reconcile_subject(
     for r in found:
         fa, fb = fig[r.a], fig[r.b]
         if fa == fb and r.kind == "corroborates":
-            # what made the figure: each member after the first is related to it once,
-            # by its corroboration of the first claim, else of the earliest it agrees with
             later = max(r.a, r.b, key=lambda ref: _time_order(facts[ref]))
+            if not join(later, fa):
+                continue
             held = joined.get(later)
-            anchor = by_id[fa].claims[0]
-            if held is None or _joins_before(r, held, anchor, facts):
+            if held is None or _joins_before(r, held, by_id[fa].claims[0], facts):
                 joined[later] = r
             continue
-        key = (frozenset((fa, fb)), r.kind)
-        if key not in refused:
-            strength = (
-                conflict_strength(
-                    facts[r.a], facts[r.b], by_id[fa].independent, by_id[fb].independent
-                )
-                if r.kind == "conflicts"
-                else r.strength
-            )
-            lines[key].append((strength, r))
+        pair = frozenset((fa, fb))
+        if not line(pair, r.kind):
+            continue
+        strength = (
+            conflict_strength(facts[r.a], facts[r.b], by_id[fa].independent, by_id[fb].independent)
+            if r.kind == "conflicts"
+            else r.strength
+        )
+        lines[(pair, r.kind)].append((strength, r))
     relations = [replace(r, a_figure=fig[r.a], b_figure=fig[r.b]) for r in joined.values()]
     for shown in lines.values():
         strength, best = min(shown, key=lambda sr: (-sr[0], sr[1].a, sr[1].b))
@@ -1372,8 +1392,7 @@ def reconcile_subject(
                 pairs=len(shown),
             )
         )
-    relations.sort(key=lambda r: (r.a, r.b, r.kind))
-    return relations, figures
+    return relations
 
 
 def _figures(subject: str, group: Sequence[ClaimFacts], found: Iterable[Relation]) -> list[Figure]:

@@ -188,6 +188,18 @@ def _role_name(entity: DocumentEntity) -> tuple[str, frozenset[str]] | None:
     commander-in-chief", "the spokesperson"); None for an entity with a proper name."""
     if entity.kind not in ("person", "unknown"):
         return None
+    return _role_named(entity.name, entity.roles, entity.affiliations)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _role_named(
+    name: str, roles: tuple[str, ...], affiliations: tuple[str, ...]
+) -> tuple[str, frozenset[str]] | None:
+    """:func:`_role_name` of a person of that name, roles and affiliations (cached: one
+    name stands for many mentions)."""
+    entity = DocumentEntity(
+        document="", id="", name=name, kind="person", roles=roles, affiliations=affiliations
+    )
     words = normalise_name(entity.name).replace("’", "'").split()
     if len(words) >= 2 and not _looks_named(entity.name):
         # "the Ukrainian leader", "UN spokesman": an owner's adjective and a known role

@@ -108,13 +108,19 @@ def test_storing_one_article_re_derives_only_its_subjects(
             ledger.store(analysis)
         ledger.reconcile()
         seen: list[str] = []
-        real = rebuild.reconcile_subject
+        whole, in_place = rebuild.reconcile_subject, rebuild.rederive_with_new_claims
 
-        def spy(group: Any, dismissed: Any) -> Any:
+        def spy(group: Any, *args: Any) -> Any:
             seen.append(group[0].subject)
-            return real(group, dismissed)
+            return whole(group, *args)
 
+        def spy_in_place(group: Any, *args: Any) -> Any:
+            seen.append(group[0].subject)
+            return in_place(group, *args)
+
+        # a subject is re-derived whole, or in place where it only gains claims
         monkeypatch.setattr(rebuild, "reconcile_subject", spy)
+        monkeypatch.setattr(rebuild, "rederive_with_new_claims", spy_in_place)
         ledger.store(pool[-1])  # an undated article of another story
         ledger.reconcile()
         with ledger.engine.connect() as conn:
@@ -129,7 +135,7 @@ def test_storing_one_article_re_derives_only_its_subjects(
         # the new article's subjects, once each, and no other (it shares no source with
         # the rest, so no other claim's facts changed)
         assert sorted(seen) == sorted(own) and len(own) < len(subjects)
-        monkeypatch.setattr(rebuild, "reconcile_subject", real)
+        monkeypatch.undo()
         agrees_with_a_full_rebuild(ledger)
 
 

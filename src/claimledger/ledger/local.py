@@ -15,9 +15,11 @@ figures and relations:
    again from all the pairs of its members; every other line is kept: its pairs, both
    figures and so its strength are what they were.
 
-It declines (None: the caller re-derives the whole subject) when claims were changed or
-removed rather than added, or when any claim of the subject is undated; the caller does
-not ask when a fact-checker dismissed a relation in the subject.
+Undated claims are paired by article and by root (:func:`candidate_pairs`) and form
+figures within their own article only, so a new article's undated claims form figures of
+their own. It declines (None: the caller re-derives the whole subject) when claims were
+changed or removed rather than added; the caller does not ask when a fact-checker
+dismissed a relation in the subject.
 """
 
 from __future__ import annotations
@@ -48,26 +50,51 @@ _WINDOW = dt.timedelta(days=COMPARE_WITHIN_DAYS)
 
 
 class _Order:
-    """A subject's dated claims in the order candidate pairs are made in (start, then
-    reference), with each measure's and each (root, measure)'s positions in it: the
-    candidate pairs of any one claim, as :func:`candidate_pairs` makes them for all."""
+    """A subject's claims in the order candidate pairs are made in (the dated by start,
+    then reference; then the undated by reference), with each measure's and each (root,
+    measure)'s positions among the dated, each (root, measure)'s among the undated, and
+    each document's claims: the candidate pairs of any one claim, as
+    :func:`~claimledger.ledger.reconcile.candidate_pairs` makes them for all."""
 
     def __init__(self, group: Iterable[ClaimFacts]) -> None:
-        self.claims = sorted(group, key=lambda c: (c.start, c.ref))
+        claims = list(group)
+        dated = sorted((c for c in claims if c.start is not None), key=lambda c: (c.start, c.ref))
+        self.dated = len(dated)
+        self.claims = dated + sorted((c for c in claims if c.start is None), key=lambda c: c.ref)
         self.at = {c.ref: i for i, c in enumerate(self.claims)}
         self.of_measure: dict[str, list[int]] = defaultdict(list)
         self.of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.undated_of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.of_document: dict[str, list[int]] = defaultdict(list)
         for i, c in enumerate(self.claims):
-            self.of_measure[c.measure].append(i)
-            self.of_root[(c.root, c.measure)].append(i)
+            if i < self.dated:
+                self.of_measure[c.measure].append(i)
+                self.of_root[(c.root, c.measure)].append(i)
+            else:
+                self.undated_of_root[(c.root, c.measure)].append(i)
+            self.of_document[c.document].append(i)
 
     def pairs_at(
         self, i: int, *, same_measure: bool = False
     ) -> list[tuple[ClaimFacts, ClaimFacts]]:
         """The candidate pairs made at the ``i``-th claim (as the later of the two)."""
         b = self.claims[i]
-        assert b.start is not None
         found = []
+        if b.start is None:
+            # an undated claim: with the claims of its article (the dated, and the undated
+            # before it), and the NEIGHBOURS undated of its root and measure before it
+            for j in self.of_document[b.document]:
+                a = self.claims[j]
+                if (a.start is not None or a.ref < b.ref) and (
+                    not same_measure or a.measure == b.measure
+                ):
+                    found.append((a, b))
+            same_root = self.undated_of_root[(b.root, b.measure)]
+            k = bisect_left(same_root, i)
+            for j in same_root[max(0, k - NEIGHBOURS) : k]:
+                if self.claims[j].document != b.document:
+                    found.append((self.claims[j], b))
+            return found
         paired = set()
         for measure, positions in self.of_measure.items():
             if (same_measure and measure != b.measure) or not may_relate(measure, b.measure):
@@ -86,16 +113,21 @@ class _Order:
         return found
 
     def reached_from(self, i: int) -> list[int]:
-        """The positions whose candidate pairs may include the ``i``-th claim: those up to
-        the NEIGHBOURS-th later claim of its measure (it is in their queue until then),
-        and the next claim of its root and measure."""
+        """The positions whose candidate pairs may include the ``i``-th claim: a dated
+        claim is in the queue of the claims up to the NEIGHBOURS-th later dated claim of
+        its measure, and the previous of the next dated claim of its root and measure;
+        an undated claim, in the queue of the next NEIGHBOURS undated claims of its root
+        and measure; any claim pairs with the undated claims of its article after it."""
         c = self.claims[i]
+        found = [j for j in self.of_document[c.document] if j >= self.dated and j > i]
+        if c.start is None:
+            same_root = self.undated_of_root[(c.root, c.measure)]
+            k = bisect_left(same_root, i)
+            return found + same_root[k + 1 : k + 1 + NEIGHBOURS]
         positions = self.of_measure[c.measure]
         k = bisect_left(positions, i)
-        last = (
-            positions[k + NEIGHBOURS] if k + NEIGHBOURS < len(positions) else len(self.claims) - 1
-        )
-        found = list(range(i + 1, last + 1))
+        last = positions[k + NEIGHBOURS] if k + NEIGHBOURS < len(positions) else self.dated - 1
+        found += range(i + 1, last + 1)
         same_root = self.of_root[(c.root, c.measure)]
         k = bisect_left(same_root, i)
         if k + 1 < len(same_root):
@@ -114,7 +146,7 @@ def rederive_with_new_claims(
     ``old_figure_of`` names and related them by ``old_relations``; None when this cannot
     be worked out locally (see the module's docstring)."""
     subject = group[0].subject
-    if not is_counted(subject) or any(c.start is None for c in group):
+    if not is_counted(subject):
         return None
     if set(old_figure_of) != {c.ref for c in group} - new:
         return None  # a claim changed or went: not only additions
@@ -139,19 +171,44 @@ def rederive_with_new_claims(
     figures = []
     for measure in sorted({c.measure for c in group}):
         of_measure = [m for m in old_members.values() if facts[m[0]].measure == measure]
+        # dated claims form figures over time; an undated one within its own article
+        # only, so a new article's undated claims form figures of their own (below)
         changed = [
             ref
             for x in sorted(new)
-            if facts[x].measure == measure
+            if facts[x].measure == measure and facts[x].start is not None
             for ref in (x, *reached[x])
-            if facts[ref].measure == measure
+            if facts[ref].measure == measure and facts[ref].start is not None
         ]
+        dated = [m for m in of_measure if facts[m[0]].start is not None]
         if changed:
             figures += _figures_again(
-                subject, of_measure, changed, order, old_order, facts, repeat_of, pairs_at
+                subject, dated, changed, order, old_order, facts, repeat_of, pairs_at
             )
         else:
-            figures += [_figure_of(subject, _in_time_order(m, facts)) for m in of_measure]
+            figures += [_figure_of(subject, _in_time_order(m, facts)) for m in dated]
+        figures += [
+            _figure_of(subject, _in_time_order(m, facts))
+            for m in of_measure
+            if facts[m[0]].start is None
+        ]
+    for document in sorted({facts[ref].document for ref in new}):
+        undated = [c for c in group if c.document == document and c.start is None]
+        refs = {c.ref for c in undated}
+        edges = [
+            r
+            for c in undated
+            for a, b in pairs_at(order.at[c.ref], same_measure=True)
+            if a.ref in refs and (r := _relate_counted(a, b)) is not None
+        ]
+        edges += [
+            r
+            for r_ref, o_ref in sorted(repeat_of.items())
+            if r_ref in refs
+            and o_ref in refs
+            and (r := _relate_counted(facts[o_ref], facts[r_ref])) is not None
+        ]
+        figures += _figures(subject, undated, edges) if undated else []
     figures.sort(key=lambda f: (f.measure, f.claims))
     by_id = {f.id: f for f in figures}
     fig = {ref: f.id for f in figures for ref in f.claims}
@@ -277,7 +334,9 @@ def _figures_again(
                 for a, b in pairs_at(within.at[ref], same_measure=True, within=within):
                     end = max(end, _time_order(a), _time_order(b))
     low = max(cut for cut in cuts if cut <= start)
-    claims = sorted((c for c in order.claims if c.measure == measure), key=_time_order)
+    claims = sorted(
+        (c for c in order.claims[: order.dated] if c.measure == measure), key=_time_order
+    )
     first_end = next((c.end for c in claims if _time_order(c) >= low), None)
     # old figures wholly before the cut that a claim after it may still join
     joinable = [

@@ -108,13 +108,19 @@ def test_storing_one_article_re_derives_only_its_subjects(
             ledger.store(analysis)
         ledger.reconcile()
         seen: list[str] = []
-        real = rebuild.reconcile_subject
+        whole, in_place = rebuild.reconcile_subject, rebuild.rederive_with_new_claims
 
-        def spy(group: Any, dismissed: Any) -> Any:
+        def spy(group: Any, *args: Any) -> Any:
             seen.append(group[0].subject)
-            return real(group, dismissed)
+            return whole(group, *args)
 
+        def spy_in_place(group: Any, *args: Any) -> Any:
+            seen.append(group[0].subject)
+            return in_place(group, *args)
+
+        # a subject is re-derived whole, or in place where it only gains claims
         monkeypatch.setattr(rebuild, "reconcile_subject", spy)
+        monkeypatch.setattr(rebuild, "rederive_with_new_claims", spy_in_place)
         ledger.store(pool[-1])  # an undated article of another story
         ledger.reconcile()
         with ledger.engine.connect() as conn:
@@ -129,7 +135,7 @@ def test_storing_one_article_re_derives_only_its_subjects(
         # the new article's subjects, once each, and no other (it shares no source with
         # the rest, so no other claim's facts changed)
         assert sorted(seen) == sorted(own) and len(own) < len(subjects)
-        monkeypatch.setattr(rebuild, "reconcile_subject", real)
+        monkeypatch.undo()
         agrees_with_a_full_rebuild(ledger)
 
 
@@ -206,3 +212,86 @@ def test_the_reconcile_workers_come_from_the_environment(
 ) -> None:
     monkeypatch.setenv("CLAIMLEDGER_RECONCILE_WORKERS", given)
     assert rebuild.reconcile_workers() == expected
+
+
+# An article changes the facts of claims in articles it shares no entity with, through
+# the ledger-wide lookups (the body a spokesperson speaks for) and through near-copies
+# (a copy's unattributed claims are its original's report): the incremental reconcile
+# must reach those articles too.
+WIRE = (
+    "KYIV, March 4 (Reuters) - At least 300 Russian soldiers have been killed near Bakhmut "
+    "since January, and fighting continued on Tuesday along the whole front line, where "
+    "both armies have dug in for a long campaign."
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "changes"),
+    [
+        pytest.param(
+            "Stéphane Dujarric, a spokesperson for the United Nations, said on Monday that "
+            "300 people had been killed in the floods.",
+            "The United Nations said on Tuesday that 40 schools had been destroyed in the "
+            "past week.",
+            "stored",
+            id="a spokesperson's body named by a later article",
+        ),
+        pytest.param(WIRE, WIRE.replace("Tuesday", "Wednesday"), "original deleted", id="a copy"),
+        pytest.param(WIRE, WIRE.replace("Tuesday", "Wednesday"), "original again", id="re-store"),
+    ],
+)
+def test_an_article_reaches_the_claims_whose_facts_it_changes(
+    tmp_path: Path, first: str, second: str, changes: str
+) -> None:
+    a = analyze(first, published=dt.date(2025, 3, 4), outlet="Reuters")
+    b = analyze(second, published=dt.date(2025, 3, 5), outlet="Kyiv Post")
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.store(a)
+        if changes != "stored":
+            ledger.store(b)
+        ledger.reconcile()
+        with ledger.engine.connect() as conn:
+            before = dict(roots(conn))
+        if changes == "stored":
+            ledger.store(b)
+        elif changes == "original deleted":
+            assert ledger.delete(a.document.id)
+        else:
+            ledger.store(analyze(first, published=dt.date(2025, 3, 4), outlet="AP"))
+        ledger.reconcile()
+        with ledger.engine.connect() as conn:
+            after = dict(roots(conn))
+        # the claims of the article not stored or deleted now have another root, or
+        # another root's name
+        kept = b.document.id if changes != "stored" else a.document.id
+        assert after[kept] != before[kept]
+        agrees_with_a_full_rebuild(ledger)
+
+
+def roots(conn: sa.Connection) -> dict[str, tuple[str, str]]:
+    f = t.claim_facts
+    return {
+        r.document_id: (r.root, r.root_name)
+        for r in conn.execute(sa.select(f.c.document_id, f.c.root, f.c.root_name))
+    }
+
+
+def test_subjects_that_only_gain_claims_are_re_derived_in_place(
+    pool: list[Analysis], tmp_path: Path
+) -> None:
+    # the corpus's reports of one story, stored one at a time: most reconciles only add
+    # claims to subjects, which are re-derived in place, and the tables are a full
+    # rebuild's
+    in_place = whole = 0
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool[:12]:
+            ledger.store(analysis)
+            phases: dict[str, float] = {}
+            with ledger.engine.begin() as conn:
+                rebuild.reconcile_ledger(conn, phases=phases)
+            in_place += int(phases.get("subjects re-derived in place", 0))
+            whole += int(
+                phases["subjects re-derived"] - phases.get("subjects re-derived in place", 0)
+            )
+        agrees_with_a_full_rebuild(ledger)
+    assert in_place > whole > 0

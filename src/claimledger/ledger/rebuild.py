@@ -8,6 +8,7 @@ and the counters that say when the derived tables are stale.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -26,6 +27,7 @@ from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import corrections, names, queries
 from claimledger.ledger import tables as t
+from claimledger.ledger.local import rederive_with_new_claims
 from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
 from claimledger.ledger.reconcile import (
@@ -52,6 +54,9 @@ from claimledger.ledger.subjects import (
 # Bump when the reconciliation rules change: ledgers reconciled by older rules are then
 # reconciled again on their next query.
 RULES_VERSION = 16
+# Bump when what claim_facts keeps of a claim changes: an incremental reconcile reads the
+# facts of the claims it does not re-derive from there, so the next one must be full.
+FACTS_VERSION = 1
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
@@ -102,6 +107,7 @@ def reconcile_ledger(
     incremental = (
         not full
         and state.get("rules") == RULES_VERSION
+        and state.get("facts") == FACTS_VERSION
         and state.get("reconciled", -1) >= 0
         and state.get("corrections") == seen
     )
@@ -114,6 +120,7 @@ def reconcile_ledger(
     )
     for key, value in (
         ("rules", RULES_VERSION),
+        ("facts", FACTS_VERSION),
         ("corrections", seen),
         ("reconciled", state["changes"]),
     ):
@@ -152,12 +159,14 @@ def update(
     phases: dict[str, float] | None = None,
     workers: int = 1,
 ) -> None:
-    """Derive the ledger entities and every claim's facts from the stored records; then
-    re-derive the figures and relations of every subject (``incremental`` False), or of
-    the subjects whose claims' facts changed since the tables were derived (their
-    digests differ, a claim is new, or one is gone)."""
+    """Derive the ledger entities, then the claims' facts, and re-derive the figures and
+    relations of every subject (``incremental`` False), or of the subjects whose claims'
+    facts changed since the tables were derived (their digests differ, a claim is new, or
+    one is gone). Incrementally, only the documents the change reaches have their facts
+    derived again (:func:`_reached`); the other claims of a re-derived subject are read
+    back from ``claim_facts``."""
     clock = _Clock(phases)
-    countries = _main_countries(conn)  # each text read once for the countries it names
+    countries, unread = _main_countries(conn)  # each text read once for its countries
     entities = resolve_entities(
         _document_entities(conn, countries),
         merges=applied.merge_sources,
@@ -170,18 +179,21 @@ def update(
         {"document_id": doc, "entity_id": local, "ledger_entity": e.id}
         for (doc, local), e in link.items()
     ]
+    reached: set[str] | None = None  # None: every document
     if incremental:
-        _sync(conn, t.ledger_entities, ("id",), entity_rows)
-        _sync(conn, t.entity_links, ("document_id", "entity_id"), link_rows)
+        before = _stored_entities(conn)
+        changed = {k[0] for k in _sync(conn, t.ledger_entities, ("id",), entity_rows)}
+        relinked = _sync(conn, t.entity_links, ("document_id", "entity_id"), link_rows)
+        reached = unread | _reached(conn, entities, before, link, changed, relinked)
     else:
         for table in _DERIVED:
             conn.execute(table.delete())
         _insert(conn, t.ledger_entities, entity_rows)
         _insert(conn, t.entity_links, link_rows)
     clock("entity rows")
-    facts = list(
-        _claim_facts(conn, link, entities, {d: named for d, (_, named) in countries.items()})
-    )
+    named = {d: named for d, (_, named) in countries.items()}
+    seqs: dict[str, int] = {}
+    facts = list(_claim_facts(conn, link, entities, named, documents=reached, seqs=seqs))
     # a fact-checker's corrections of claims, found by what each claim is
     corrected_documents = {
         key.document for key in (*applied.claim_values, *(k for p in applied.dismissed for k in p))
@@ -195,40 +207,145 @@ def update(
         )
     }
     fixes = dict(corrections.iter_values(applied, current))
-    facts = [
-        replace(
-            corrections.corrected(c, fixes[c.ref]) if c.ref in fixes else c,
-            subject=corrections.final_subject(
-                fixes.get(c.ref, {}).get("subject", c.subject), applied.subjects
-            ),
-        )
-        for c in facts
-    ]
+    facts = [_corrected(c, fixes, applied.subjects) for c in facts]
     dismissed = corrections.dismissed_refs(applied, current)
+    digests = {c.ref: _digest(c) for c in facts}
+    clock("claim facts")
+    added: dict[str, set[str]] = {}  # subjects that only gained claims: those claims
+    old_figure: dict[str, int] = {}
+    if reached is not None:
+        subjects, added = _changed_subjects(conn, facts, digests, reached, old_figure)
+        # re-derived in place (local.py) where a subject only gained claims and no
+        # fact-checker dismissed a relation in it; else derived again whole
+        refused = _dismissed_subjects(conn, dismissed, facts)
+        added = {s: refs for s, refs in added.items() if s not in refused}
+        # the other claims of those subjects, as the last reconcile derived them
+        kept = list(_stored_facts(conn, subjects, reached, named, seqs, digests, old_figure))
+        for subject in sorted(subjects - set(added)):
+            for table in (t.relations, t.claim_facts, t.figures):
+                conn.execute(table.delete().where(table.c.subject == subject))
+        facts = sorted(
+            (*(c for c in facts if c.subject in subjects), *kept),
+            key=lambda c: (c.document, seqs[c.ref]),
+        )
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in facts:
         by_subject[c.subject].append(c)
-    digests = {c.ref: _digest(c) for c in facts}
-    clock("claim facts")
-    if incremental:
-        subjects = _changed_subjects(conn, facts, digests)
-        for subject in sorted(subjects):
-            for table in (t.relations, t.claim_facts, t.figures):
-                conn.execute(table.delete().where(table.c.subject == subject))
-    else:
+    if reached is None:
         subjects = set(by_subject)
     clock("changed subjects")
     todo = sorted(subjects & set(by_subject))
-    derived = _derive(todo, by_subject, dismissed, workers)
+    whole = [s for s in todo if s not in added]
+    derived = _derive(whole, by_subject, dismissed, workers)
+    in_place = 0
     for subject in todo:
         group = by_subject[subject]
-        found, made = derived[subject] if derived else reconcile_subject(group, dismissed)
+        if subject in added:
+            was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
+            were = _stored_relations(conn, subject)
+            local = rederive_with_new_claims(group, added[subject], was, were)
+            if local is not None:
+                clock("relate and figures")
+                _write_subject(conn, group, *local, digests, over=(was, were))
+                clock("write subjects")
+                in_place += 1
+                continue
+            for table in (t.relations, t.claim_facts, t.figures):
+                conn.execute(table.delete().where(table.c.subject == subject))
+        found, made = (
+            derived[subject] if subject in derived else reconcile_subject(group, dismissed)
+        )
         clock("relate and figures")
         _write_subject(conn, group, found, made, digests)
         clock("write subjects")
     if phases is not None:
+        phases["documents read"] = len(named) if reached is None else len(reached)
         phases["subjects re-derived"] = len(todo)
+        phases["subjects re-derived in place"] = in_place
         phases["claims re-derived"] = sum(len(by_subject[s]) for s in todo)
+
+
+def _corrected(
+    c: ClaimFacts, fixes: Mapping[str, Mapping[str, str]], subjects: Mapping[str, str]
+) -> ClaimFacts:
+    """A claim's facts with a fact-checker's corrections: its measure or subject, and
+    the subject it was merged into."""
+    fix = fixes.get(c.ref)
+    if fix is not None:
+        c = corrections.corrected(c, fix)
+    final = corrections.final_subject(c.subject, subjects)
+    return c if final == c.subject else replace(c, subject=final)
+
+
+def _stored_entities(conn: Connection) -> list[LedgerEntity]:
+    """The ledger entities as the last reconcile stored them (without their members)."""
+    le = t.ledger_entities
+    return [
+        LedgerEntity(
+            id=r.id,
+            name=r.name,
+            kind=r.kind,
+            aliases=tuple(json.loads(r.aliases)),
+            roles=tuple(json.loads(r.roles)),
+            affiliations=tuple(json.loads(r.affiliations)),
+            members=(),
+            reason=r.reason,
+        )
+        for r in conn.execute(sa.select(le))
+    ]
+
+
+def _reached(
+    conn: Connection,
+    entities: Sequence[LedgerEntity],
+    before: Sequence[LedgerEntity],
+    link: Mapping[tuple[str, str], LedgerEntity],
+    changed: set[str],
+    relinked: set[tuple[Any, ...]],
+) -> set[str]:
+    """The documents whose claims' facts may differ from the last reconcile's, besides
+    those stored or analysed again since (the caller's): a document's facts read the
+    ledger entities its own entities link to, and two ledger-wide lookups, the body a
+    spokesperson speaks for (:func:`_bodies`) and the party a statement cites
+    (:func:`_names_of`), whose entities may be linked to other documents. So: the
+    documents of a link that changed, those linked to an entity whose row changed, those
+    of a spokesperson whose body's entry or row changed, and, when any entity or name
+    changed, those that cite someone."""
+    found = {doc for doc, _ in relinked}
+    found |= {doc for (doc, _), e in link.items() if e.id in changed}
+    old_bodies, new_bodies = _bodies(before), _bodies(entities)
+    speaking = set()
+    for e in entities:
+        for key in _looks_up(e):
+            was, now = old_bodies.get(key, _NOBODY).id, new_bodies.get(key, _NOBODY).id
+            if was != now or was in changed or now in changed:
+                speaking.add(e.id)
+    found |= {doc for (doc, _), e in link.items() if e.id in speaking}
+    old_names, new_names = _names_of(before), _names_of(entities)
+    if changed or any(
+        old_names.get(k, _NOBODY).id != new_names.get(k, _NOBODY).id
+        for k in old_names.keys() | new_names.keys()
+    ):
+        dc = t.document_countries
+        found |= set(conn.execute(sa.select(dc.c.document_id).where(dc.c.cites)).scalars())
+    return found
+
+
+_NOBODY = LedgerEntity(
+    id="", name="", kind="unknown", aliases=(), roles=(), affiliations=(), members=(), reason=""
+)
+
+
+def _looks_up(entity: LedgerEntity) -> set[tuple[str | None, str]]:
+    """The keys of :func:`_bodies` that :func:`_principal` reads for ``entity``."""
+    relay = names.relay_roles()
+    if entity.kind != "person" or not entity.affiliations:
+        return set()
+    if not any(names.person_key(r) in relay or r.lower() in relay for r in entity.roles):
+        return set()
+    known = default_gazetteer().lookup(entity.affiliations[0])
+    owner, name = names.body_key(known.name if known is not None else entity.affiliations[0])
+    return {(owner, name), (owner, "")} if owner else {(owner, name)}
 
 
 # Subjects are re-derived in parallel (worker processes) only when there are this many
@@ -287,53 +404,172 @@ class _Clock:
             self.last = now
 
 
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(ClaimFacts))
+
+
 def _digest(c: ClaimFacts) -> str:
-    """16 hex digits of everything reconciliation reads of a claim."""
-    fields = {
-        k: sorted(v) if isinstance(v, frozenset) else v.isoformat() if isinstance(v, dt.date) else v
-        for k, v in vars(c).items()
-    }
-    text = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return hashlib.blake2b(text, digest_size=8).hexdigest()
+    """16 hex digits of everything reconciliation reads of a claim: the repr of its
+    fields in order (strings, numbers, dates and None print the same in every process; a
+    set is sorted first)."""
+    values = tuple(
+        tuple(sorted(v)) if isinstance(v, frozenset) else v
+        for v in map(c.__getattribute__, _FACT_FIELDS)
+    )
+    return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _changed_subjects(
-    conn: Connection, facts: Sequence[ClaimFacts], digests: Mapping[str, str]
-) -> set[str]:
-    """The subjects to re-derive: those of claims that are new, changed (their digest or
-    their subject) or gone (a document deleted: its claims' facts went with it, and its
-    subjects' figures count fewer claims than they hold)."""
-    stored = {
-        f"{d}/{c}": (subject, digest)
-        for d, c, subject, digest in conn.execute(
-            sa.select(
-                t.claim_facts.c.document_id,
-                t.claim_facts.c.claim_id,
-                t.claim_facts.c.subject,
-                t.claim_facts.c.digest,
-            )
-        )
-    }
+    conn: Connection,
+    facts: Sequence[ClaimFacts],
+    digests: Mapping[str, str],
+    reached: set[str],
+    figures: dict[str, int],
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The subjects to re-derive: those of claims of the ``reached`` documents (whose
+    facts are ``facts``) that are new, changed (their digest or their subject) or gone,
+    and those whose figures lost a claim (a document deleted: its claims' facts went with
+    it, and its subjects' figures count fewer claims than they hold); and of those, the
+    ones that only gained claims, with the claims they gained. ``figures`` is told the
+    stored figure of each stored claim of those documents."""
+    f = t.claim_facts
+    query = sa.select(f.c.document_id, f.c.claim_id, f.c.subject, f.c.digest, f.c.figure)
+    stored = {}
+    for r in _rows(conn, query, f.c.document_id, sorted(reached)):
+        stored[f"{r.document_id}/{r.claim_id}"] = (r.subject, r.digest)
+        figures[f"{r.document_id}/{r.claim_id}"] = r.figure
     changed = set()
+    added: dict[str, set[str]] = defaultdict(set)
+    otherwise = set()  # subjects with a claim changed or gone, not only added
     for c in facts:
         was = stored.pop(c.ref, None)
         if was != (c.subject, digests[c.ref]):
             changed.add(c.subject)
-            if was is not None:
-                changed.add(was[0])
-    changed |= {subject for subject, _ in stored.values()}  # claims no longer there
-    # figures whose claims were deleted with their document (claim_facts cascades)
-    f, fg = t.claim_facts, t.figures
-    held = sa.select(f.c.figure, sa.func.count().label("n")).group_by(f.c.figure).subquery()
-    changed |= set(
-        conn.execute(
-            sa.select(fg.c.subject)
-            .outerjoin(held, held.c.figure == fg.c.id)
-            .where((held.c.n.is_(None)) | (held.c.n != fg.c.claims))
-            .distinct()
-        ).scalars()
+            if was is None:
+                added[c.subject].add(c.ref)
+            else:
+                otherwise |= {c.subject, was[0]}
+    otherwise |= {subject for subject, _ in stored.values()}  # claims no longer there
+    changed |= otherwise
+    # figures whose claims were deleted with their document (claim_facts cascades):
+    # writes._delete_rows marked them, holding no claim
+    fg = t.figures
+    lost = set(conn.execute(sa.select(fg.c.subject).where(fg.c.claims == 0).distinct()).scalars())
+    changed |= lost
+    otherwise |= lost
+    return changed, {s: refs for s, refs in added.items() if s not in otherwise}
+
+
+def _dismissed_subjects(
+    conn: Connection, dismissed: Mapping[frozenset[str], str], facts: Sequence[ClaimFacts]
+) -> set[str]:
+    """The subjects of the claims a fact-checker dismissed a relation between (as
+    derived now, else as last stored)."""
+    refs = {ref for pair in dismissed for ref in pair}
+    found = {c.ref: c.subject for c in facts if c.ref in refs}
+    f = t.claim_facts
+    query = sa.select(f.c.document_id, f.c.claim_id, f.c.subject)
+    for r in _rows(conn, query, f.c.document_id, sorted({ref.split("/")[0] for ref in refs})):
+        found.setdefault(f"{r.document_id}/{r.claim_id}", r.subject)
+    return {found[ref] for ref in refs if ref in found}
+
+
+def _stored_relations(conn: Connection, subject: str) -> list[Relation]:
+    """A subject's relations as the last reconcile stored them."""
+    r = t.relations
+    return [
+        Relation(
+            a=f"{row.a_document}/{row.a_claim}",
+            b=f"{row.b_document}/{row.b_claim}",
+            kind=row.kind,
+            reason=row.reason,
+            strength=row.strength,
+            a_figure=row.a_figure,
+            b_figure=row.b_figure,
+            pairs=row.pairs,
+        )
+        for row in conn.execute(sa.select(r).where(r.c.subject == subject))
+    ]
+
+
+def _stored_facts(
+    conn: Connection,
+    subjects: set[str],
+    reached: set[str],
+    countries: Mapping[str, frozenset[str]],
+    seqs: dict[str, int],
+    digests: dict[str, str],
+    figures: dict[str, int],
+) -> Iterator[ClaimFacts]:
+    """The facts of the claims of ``subjects`` outside the ``reached`` documents, as the
+    last reconcile derived them (``claim_facts`` beside the claim's own columns);
+    ``seqs``, ``digests`` and ``figures`` are told each one's place in its document,
+    digest and figure."""
+    f, c = t.claim_facts, t.claims
+    query = (
+        sa.select(
+            f.c.document_id,
+            f.c.claim_id,
+            c.c.seq,
+            f.c.digest,
+            f.c.figure,
+            f.c.subject,
+            f.c.measure,
+            c.c.low,
+            c.c.high,
+            c.c.value,
+            c.c.bound,
+            c.c.unit,
+            c.c.polarity,
+            f.c.start,
+            f.c.end,
+            f.c.dated_by,
+            f.c.root,
+            f.c.root_name,
+            f.c.source,
+            c.c.text,
+            f.c.words,
+            f.c.scope,
+            f.c.place,
+            f.c.modality,
+            f.c.rate,
+            f.c.population,
+        )
+        .join(c, (c.c.document_id == f.c.document_id) & (c.c.id == f.c.claim_id))
+        .where(f.c.subject.in_(sorted(subjects)))
     )
-    return changed
+    for r in conn.execute(query):
+        if r.document_id in reached:
+            continue
+        facts = ClaimFacts(
+            document=r.document_id,
+            claim=r.claim_id,
+            subject=r.subject,
+            measure=r.measure,
+            low=r.low,
+            high=r.high,
+            value=r.value,
+            bound=r.bound,
+            unit=r.unit,
+            polarity=r.polarity,
+            start=r.start,
+            end=r.end,
+            dated_by=r.dated_by,
+            root=r.root,
+            root_name=r.root_name,
+            source=r.source,
+            statement=r.text or r.words,
+            figure=r.words,
+            scope=r.scope,
+            place=r.place,
+            modality=r.modality,
+            rate=r.rate,
+            countries=countries.get(r.document_id, frozenset()),
+            population=r.population,
+        )
+        seqs[facts.ref] = r.seq
+        digests[facts.ref] = r.digest
+        figures[facts.ref] = r.figure
+        yield facts
 
 
 def _write_subject(
@@ -342,88 +578,127 @@ def _write_subject(
     found: Sequence[Relation],
     made: Sequence[Figure],
     digests: Mapping[str, str],
+    *,
+    over: tuple[Mapping[str, int], Sequence[Relation]] | None = None,
 ) -> None:
+    """Write a subject's figures, claim facts and relations: inserted (its rows were
+    deleted), or written ``over`` its stored rows (each stored claim's figure, and the
+    stored relations), only those that differ: a subject re-derived in place keeps most
+    of them."""
     figure_of = {ref: f.id for f in made for ref in f.claims}
-    _insert(
-        conn,
-        t.figures,
-        (
-            {
-                "id": f.id,
-                "subject": f.subject,
-                "measure": f.measure,
-                "claims": len(f.claims),
-                "independent": f.independent,
-                "roots": json.dumps(list(f.roots)),
-                "start": f.start,
-                "end": f.end,
-                "low": f.low,
-                "high": f.high,
-            }
-            for f in made
-        ),
-    )
-    _insert(
-        conn,
-        t.claim_facts,
-        (
-            {
-                "document_id": c.document,
-                "claim_id": c.claim,
-                "subject": c.subject,
-                "measure": c.measure,
-                "source": c.source,
-                "root": c.root,
-                "root_name": c.root_name,
-                "scope": c.scope,
-                "start": c.start,
-                "end": c.end,
-                "dated_by": c.dated_by,
-                "figure": figure_of[c.ref],
-                "digest": digests[c.ref],
-            }
-            for c in group
-        ),
-    )
-    _insert(
-        conn,
-        t.relations,
-        (
-            {
-                "id": r.id,
-                "subject": group[0].subject,
-                "a_document": r.a.split("/", 1)[0],
-                "a_claim": r.a.split("/", 1)[1],
-                "b_document": r.b.split("/", 1)[0],
-                "b_claim": r.b.split("/", 1)[1],
-                "a_figure": r.a_figure,
-                "b_figure": r.b_figure,
-                "kind": r.kind,
-                "reason": r.reason,
-                "strength": r.strength,
-                "pairs": r.pairs,
-            }
-            for r in found
-        ),
-    )
+    subject = group[0].subject
+    figures = [_figure_row(f) for f in made]
+    facts = [_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group]
+    relations = [_relation_row(r, subject) for r in found]
+    if over is None:
+        _insert(conn, t.figures, figures)
+        _insert(conn, t.claim_facts, facts)
+        _insert(conn, t.relations, relations)
+        return
+    was_in, were = over
+    _sync(conn, t.figures, ("id",), figures, where=t.figures.c.subject == subject)
+    stored = [_fact_row(c, was_in[c.ref], digests[c.ref]) for c in group if c.ref in was_in]
+    _write_over(conn, t.claim_facts, ("document_id", "claim_id"), facts, stored)
+    _write_over(conn, t.relations, ("id",), relations, [_relation_row(r, subject) for r in were])
+
+
+def _figure_row(f: Figure) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "subject": f.subject,
+        "measure": f.measure,
+        "claims": len(f.claims),
+        "independent": f.independent,
+        "roots": json.dumps(list(f.roots)),
+        "start": f.start,
+        "end": f.end,
+        "low": f.low,
+        "high": f.high,
+    }
+
+
+def _fact_row(c: ClaimFacts, figure: int, digest: str) -> dict[str, Any]:
+    return {
+        "document_id": c.document,
+        "claim_id": c.claim,
+        "subject": c.subject,
+        "measure": c.measure,
+        "source": c.source,
+        "root": c.root,
+        "root_name": c.root_name,
+        "scope": c.scope,
+        "start": c.start,
+        "end": c.end,
+        "dated_by": c.dated_by,
+        "figure": figure,
+        "digest": digest,
+        "words": c.figure,
+        "population": c.population,
+        "place": c.place,
+        "modality": c.modality,
+        "rate": c.rate,
+    }
+
+
+def _relation_row(r: Relation, subject: str) -> dict[str, Any]:
+    a_document, a_claim = r.a.split("/", 1)
+    b_document, b_claim = r.b.split("/", 1)
+    return {
+        "id": r.id,
+        "subject": subject,
+        "a_document": a_document,
+        "a_claim": a_claim,
+        "b_document": b_document,
+        "b_claim": b_claim,
+        "a_figure": r.a_figure,
+        "b_figure": r.b_figure,
+        "kind": r.kind,
+        "reason": r.reason,
+        "strength": r.strength,
+        "pairs": r.pairs,
+    }
+
+
+def _write_over(
+    conn: Connection,
+    table: sa.Table,
+    key: tuple[str, ...],
+    rows: Sequence[dict[str, Any]],
+    stored: Sequence[dict[str, Any]],
+) -> None:
+    """Write ``rows`` over the ``stored`` rows they replace (as read before): delete the
+    stored rows that are gone or differ, insert those that are new or differ."""
+    have = {tuple(r[k] for k in key): r for r in stored}
+    want = {tuple(r[k] for k in key): r for r in rows}
+    for k in [k for k, r in have.items() if want.get(k) != r]:
+        conn.execute(
+            table.delete().where(sa.and_(*(table.c[n] == v for n, v in zip(key, k, strict=True))))
+        )
+    _insert(conn, table, (r for k, r in want.items() if have.get(k) != r))
 
 
 def _sync(
-    conn: Connection, table: sa.Table, key: tuple[str, ...], rows: Sequence[dict[str, Any]]
-) -> None:
-    """Make ``table`` hold exactly ``rows``, writing only the rows that differ."""
+    conn: Connection,
+    table: sa.Table,
+    key: tuple[str, ...],
+    rows: Sequence[dict[str, Any]],
+    *,
+    where: sa.ColumnElement[bool] | None = None,
+) -> set[tuple[Any, ...]]:
+    """Make ``table`` (its rows ``where`` says, if given) hold exactly ``rows``, writing
+    only the rows that differ; the keys of the rows written or removed."""
     columns = [table.c[name] for name in rows[0]] if rows else list(table.c)
-    have = {
-        tuple(r._mapping[k] for k in key): dict(r._mapping)
-        for r in conn.execute(sa.select(*columns))
-    }
+    query = sa.select(*columns) if where is None else sa.select(*columns).where(where)
+    have = {tuple(r._mapping[k] for k in key): dict(r._mapping) for r in conn.execute(query)}
     want = {tuple(r[k] for k in key): r for r in rows}
     gone = [k for k, r in have.items() if want.get(k) != r]
     for k in gone:
         conn.execute(
             table.delete().where(sa.and_(*(table.c[n] == v for n, v in zip(key, k, strict=True))))
         )
-    _insert(conn, table, (r for k, r in want.items() if have.get(k) != r))
+    written = [k for k, r in want.items() if have.get(k) != r]
+    _insert(conn, table, (want[k] for k in written))
+    return {*gone, *written}
 
 
 def _insert(conn: Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
@@ -449,9 +724,14 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
     }
 
 
-def _main_countries(conn: Connection) -> dict[str, tuple[str | None, frozenset[str]]]:
+def _main_countries(
+    conn: Connection,
+) -> tuple[dict[str, tuple[str | None, frozenset[str]]], set[str]]:
     """The country each document names most, if one does, and all it names: read from
-    each text once, on the first reconcile that sees it, and kept."""
+    each text once, on the first reconcile that sees it, and kept (with whether the
+    document cites anyone: :func:`_reached`); and the documents read this time (stored,
+    analysed again, or near-copies of one analysed again or deleted, since the last
+    reconcile)."""
     dc = t.document_countries
     found: dict[str, tuple[str | None, frozenset[str]]] = {
         r.document_id: (r.main, frozenset(json.loads(r.named)))
@@ -467,8 +747,25 @@ def _main_countries(conn: Connection) -> dict[str, tuple[str | None, frozenset[s
         rows.append(
             {"document_id": r.id, "main": found[r.id][0], "named": json.dumps(sorted(mentions))}
         )
-    _insert(conn, dc, rows)
-    return found
+    read = {r["document_id"] for r in rows}
+    citing = set()
+    for chunk in _chunks(sorted(read)):
+        a = t.attributions
+        citing |= set(
+            conn.execute(
+                sa.select(a.c.document_id)
+                .where(a.c.document_id.in_(chunk), sa.func.lower(a.c.cue).like("%cit%"))
+                .distinct()
+            ).scalars()
+        )
+    _insert(conn, dc, ({**r, "cites": r["document_id"] in citing} for r in rows))
+    return found, read
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """``values`` in slices small enough for one IN (…) each."""
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
 
 
 def _document_entities(
@@ -497,47 +794,56 @@ def _claim_facts(
     link: Mapping[tuple[str, str], LedgerEntity],
     entities: Iterable[LedgerEntity],
     countries: Mapping[str, frozenset[str]],
+    *,
+    documents: set[str] | None = None,
+    seqs: dict[str, int] | None = None,
 ) -> Iterator[ClaimFacts]:
-    documents = {
-        r.id: (r.published, r.outlet)
-        for r in conn.execute(
-            sa.select(t.documents.c.id, t.documents.c.published, t.documents.c.outlet)
+    """The facts of the claims of ``documents`` (None: of all), in the order of their
+    documents and their place in them; ``seqs``, if given, is told each one's place."""
+    chosen = None if documents is None else sorted(documents)
+    nd, d = t.near_duplicates, t.documents
+    copy_of: dict[str, str] = {
+        r.document_id: r.duplicate_of
+        for r in _rows(
+            conn, sa.select(nd.c.document_id, nd.c.duplicate_of), nd.c.document_id, chosen
         )
     }
-    copy_of: dict[str, str] = dict(
-        conn.execute(
-            sa.select(t.near_duplicates.c.document_id, t.near_duplicates.c.duplicate_of)
-        ).all()
-    )
+    originals = None if chosen is None else sorted({*chosen, *copy_of.values()})
+    published_outlet = {
+        r.id: (r.published, r.outlet)
+        for r in _rows(conn, sa.select(d.c.id, d.c.published, d.c.outlet), d.c.id, originals)
+    }
     attributions: dict[tuple[str, str], dict[str, Any]] = {}
     citing: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for document_id, attribution_id, payload in conn.execute(
-        sa.select(t.attributions.c.document_id, t.attributions.c.id, t.attributions.c.payload)
-    ):
-        attribution = json.loads(payload)
-        attributions[(document_id, attribution_id)] = attribution
+    a = t.attributions
+    for r in _rows(conn, sa.select(a.c.document_id, a.c.id, a.c.payload), a.c.document_id, chosen):
+        attribution = json.loads(r.payload)
+        attributions[(r.document_id, r.id)] = attribution
         if attribution["cue"]["lemma"] == "cite":
-            citing[document_id].append(attribution)
+            citing[r.document_id].append(attribution)
     named = _names_of(entities)
-    query = sa.select(t.claims.c.document_id, t.claims.c.payload).order_by(
-        t.claims.c.document_id, t.claims.c.seq
-    )
+    c = t.claims
+    # ordered within each slice of ``chosen``, and the slices are in order
+    query = sa.select(c.c.document_id, c.c.seq, c.c.payload).order_by(c.c.document_id, c.c.seq)
     by_id = {e.id: e for e in entities}
     bodies = _bodies(by_id.values())
     speakers = _speakers(attributions, link, bodies)
     article: list[ClaimFacts] = []
-    for document_id, payload in conn.execute(query):
-        claim = json.loads(payload)
+    for row in _rows(conn, query, c.c.document_id, chosen):
+        document_id = row.document_id
+        claim = json.loads(row.payload)
+        if seqs is not None:
+            seqs[f"{document_id}/{claim['id']}"] = row.seq
         attribution = attributions.get((document_id, claim["attribution"] or ""))
         root_doc = copy_of.get(document_id, document_id)
-        published, _ = documents[document_id]
+        published, _ = published_outlet[document_id]
         facts = _facts(
             document_id,
             claim,
             attribution,
             published,
             root_doc,
-            documents[root_doc][1],
+            published_outlet[root_doc][1],
             link,
             countries[document_id],
             bodies,
@@ -551,6 +857,21 @@ def _claim_facts(
         article.append(facts)
     if article:
         yield from _settle_roots(article, by_id, speakers.get(article[0].document, ()))
+
+
+def _rows(
+    conn: Connection,
+    query: sa.Select[Any],
+    column: sa.ColumnElement[Any] | None = None,
+    chosen: Sequence[str] | None = None,
+) -> Iterator[sa.Row[Any]]:
+    """The rows of ``query``; only those whose ``column`` is in ``chosen``, if given (a
+    few hundred at a time)."""
+    if column is None or chosen is None:
+        yield from conn.execute(query)
+        return
+    for chunk in _chunks(chosen):
+        yield from conn.execute(query.where(column.in_(chunk)))
 
 
 def _speakers(

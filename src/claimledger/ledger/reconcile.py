@@ -21,7 +21,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
@@ -188,6 +188,18 @@ def _role_name(entity: DocumentEntity) -> tuple[str, frozenset[str]] | None:
     commander-in-chief", "the spokesperson"); None for an entity with a proper name."""
     if entity.kind not in ("person", "unknown"):
         return None
+    return _role_named(entity.name, entity.roles, entity.affiliations)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _role_named(
+    name: str, roles: tuple[str, ...], affiliations: tuple[str, ...]
+) -> tuple[str, frozenset[str]] | None:
+    """:func:`_role_name` of a person of that name, roles and affiliations (cached: one
+    name stands for many mentions)."""
+    entity = DocumentEntity(
+        document="", id="", name=name, kind="person", roles=roles, affiliations=affiliations
+    )
     words = normalise_name(entity.name).replace("’", "'").split()
     if len(words) >= 2 and not _looks_named(entity.name):
         # "the Ukrainian leader", "UN spokesman": an owner's adjective and a known role
@@ -687,9 +699,21 @@ class ClaimFacts:
     # a population's own kind ("civilians", "migrants", "people"), filed under "people"
     population: str | None = None
 
-    @property
+    # Cached on first use (relating a subject's claims reads each claim's reference,
+    # figure and time thousands of times); never fields, so never compared or digested.
+    @functools.cached_property
     def ref(self) -> str:
         return f"{self.document}/{self.claim}"
+
+    @functools.cached_property
+    def shown(self) -> str:
+        """The figure as a reader would say it (:func:`_figure`)."""
+        return _figure(self)
+
+    @functools.cached_property
+    def when(self) -> str:
+        """The days it holds for, as a reason states them (:func:`_when`)."""
+        return _when(self)
 
 
 def scope_of(measure: str, statement: str, granularity: str | None, unit: str) -> Scope:
@@ -766,6 +790,12 @@ def _when(c: ClaimFacts) -> str:
     return span + (" (publication date)" if c.dated_by == "publication" else "")
 
 
+def _days(a: ClaimFacts, b: ClaimFacts) -> str:
+    """The two claims' days, the earlier first, as a reason ends with them."""
+    first, second = _earlier_first(a, b)
+    return f"{first.when} and {second.when}"
+
+
 def _gap(a: ClaimFacts, b: ClaimFacts) -> int | None:
     """Days between two claims' times (0 when they overlap); None if either is undated."""
     if a.start is None or a.end is None or b.start is None or b.end is None:
@@ -822,10 +852,7 @@ def _consistent(a: ClaimFacts, b: ClaimFacts) -> bool:
 
 
 def _earlier_first(a: ClaimFacts, b: ClaimFacts) -> tuple[ClaimFacts, ClaimFacts]:
-    def key(c: ClaimFacts) -> tuple[dt.date, str]:
-        return (c.end or dt.date.max, c.ref)
-
-    return (a, b) if key(a) <= key(b) else (b, a)
+    return (a, b) if (a.end or dt.date.max, a.ref) <= (b.end or dt.date.max, b.ref) else (b, a)
 
 
 def _inside(day: ClaimFacts, window: ClaimFacts) -> bool:
@@ -845,6 +872,11 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     figures too far apart in time, separate incidents)."""
     if a.subject != b.subject or a.ref == b.ref or not is_counted(a.subject):
         return None  # a year, a magnitude or an `other` figure with no counted noun
+    return _relate_counted(a, b)
+
+
+def _relate_counted(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
+    """:func:`relate` for two claims of one counted subject."""
     if a.place and b.place and a.place != b.place:
         return None  # figures for two different places: neither bears on the other
     if a.modality != "reported" or b.modality != "reported":
@@ -874,8 +906,8 @@ def relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
             return replace(
                 relation,
                 kind="compatible",
-                reason=f"{_figure(unplaced)} names no place and may count more than "
-                f"{_figure(placed)} in {placed.place} ({_when(a)} and {_when(b)})",
+                reason=f"{unplaced.shown} names no place and may count more than "
+                f"{placed.shown} in {placed.place} ({a.when} and {b.when})",
             )
     return relation
 
@@ -902,8 +934,8 @@ def _relate_populations(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
         first.ref,
         second.ref,
         "compatible",
-        f"{part.population} ⊆ people: {_figure(part)} {part.population}, {_figure(whole)} "
-        f"people {a.measure.replace('_', ' ')} ({_when(first)} and {_when(second)})",
+        f"{part.population} ⊆ people: {part.shown} {part.population}, {whole.shown} "
+        f"people {a.measure.replace('_', ' ')} ({first.when} and {second.when})",
     )
 
 
@@ -917,9 +949,8 @@ def _relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     ):
         return None  # too far apart to bear on each other; a source's own figures update
     same_time = gap is None or gap <= SAME_TIME_DAYS
-    when = f"{_when(first)} and {_when(second)}"
     if a.measure == "absent" or b.measure == "absent":
-        return _relate_absence(a, b, same_time, when)
+        return _relate_absence(a, b, same_time)
     if a.polarity != b.polarity:
         if a.measure == b.measure and same_time and _overlap(a, b):
             pos, neg = (a, b) if a.polarity == "positive" else (b, a)
@@ -927,33 +958,34 @@ def _relate(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
                 first.ref,
                 second.ref,
                 "conflicts",
-                f"{pos.source or 'one source'} gives {_figure(pos)} {pos.measure}; "
-                f"{neg.source or 'another'} denies it ({when})",
+                f"{pos.source or 'one source'} gives {pos.shown} {pos.measure}; "
+                f"{neg.source or 'another'} denies it ({_days(first, second)})",
             )
         return None
     if a.measure == b.measure:
-        return _relate_same_measure(first, second, gap, same_time, when)
+        return _relate_same_measure(first, second, gap, same_time)
     if b.measure in PART_OF.get(a.measure, frozenset()):
-        return _relate_part(a, b, same_time, when)
+        return _relate_part(a, b, same_time)
     if a.measure in PART_OF.get(b.measure, frozenset()):
-        return _relate_part(b, a, same_time, when)
+        return _relate_part(b, a, same_time)
     return None  # e.g. killed and captured: disjoint counts, no constraint between them
 
 
 def _relate_same_measure(
-    first: ClaimFacts, second: ClaimFacts, gap: int | None, same_time: bool, when: str
+    first: ClaimFacts, second: ClaimFacts, gap: int | None, same_time: bool
 ) -> Relation | None:
     measure = first.measure.replace("_", " ")
-    one, two = _figure(first), _figure(second)
+    one, two = first.shown, second.shown
     same_root = first.root == second.root
     if "incident" in (first.scope, second.scope):
-        return _relate_incident(first, second, same_time, when)
+        return _relate_incident(first, second, same_time)
     if same_root and gap is not None and gap > 0 and not _overlap(first, second):
         return Relation(
             first.ref,
             second.ref,
             "updates",
-            f"the same source ({first.root_name}) at two dates: {measure} {one} → {two} ({when})",
+            f"the same source ({first.root_name}) at two dates: {measure} {one} → {two} "
+            f"({_days(first, second)})",
         )
     if _overlap(first, second):
         who = (
@@ -965,7 +997,7 @@ def _relate_same_measure(
             first.ref,
             second.ref,
             "corroborates",
-            f"{measure} {one} and {two} overlap; {who} ({when})",
+            f"{measure} {one} and {two} overlap; {who} ({_days(first, second)})",
         )
     if (
         same_root
@@ -988,14 +1020,15 @@ def _relate_same_measure(
             second.ref,
             "compatible",
             f"{measure} {one} and {two} are different figures, but neither rules the other "
-            f"out ({when})",
+            f"out ({_days(first, second)})",
         )
     if same_time:
         return Relation(
             first.ref,
             second.ref,
             "conflicts",
-            f"{measure} {one} and {two} do not overlap at about the same time ({when})",
+            f"{measure} {one} and {two} do not overlap at about the same time "
+            f"({_days(first, second)})",
         )
     if first.measure in CUMULATIVE:
         if _limits(second)[1] >= _limits(first)[0]:
@@ -1003,25 +1036,23 @@ def _relate_same_measure(
                 first.ref,
                 second.ref,
                 "updates",
-                f"a running total rising: {measure} {one} then {two} ({when})",
+                f"a running total rising: {measure} {one} then {two} ({_days(first, second)})",
             )
         return Relation(
             first.ref,
             second.ref,
             "conflicts",
-            f"a running total cannot fall: {measure} {one} then {two} ({when})",
+            f"a running total cannot fall: {measure} {one} then {two} ({_days(first, second)})",
         )
     return Relation(
         first.ref,
         second.ref,
         "compatible",
-        f"{measure} may change over time: {one} then {two} ({when})",
+        f"{measure} may change over time: {one} then {two} ({_days(first, second)})",
     )
 
 
-def _relate_incident(
-    first: ClaimFacts, second: ClaimFacts, same_time: bool, when: str
-) -> Relation | None:
+def _relate_incident(first: ClaimFacts, second: ClaimFacts, same_time: bool) -> Relation | None:
     measure = first.measure.replace("_", " ")
     if first.scope == "incident" and second.scope == "incident":
         if first.start == second.start and first.start is not None and _overlap(first, second):
@@ -1029,7 +1060,7 @@ def _relate_incident(
                 first.ref,
                 second.ref,
                 "corroborates",
-                f"{measure} {_figure(first)} and {_figure(second)} on the same day",
+                f"{measure} {first.shown} and {second.shown} on the same day",
             )
         return None  # separate incidents, or one told two ways: no rule decides
     incident, total = (first, second) if first.scope == "incident" else (second, first)
@@ -1038,7 +1069,7 @@ def _relate_incident(
             first.ref,
             second.ref,
             "corroborates",
-            f"{measure} {_figure(first)} and {_figure(second)} overlap ({when})",
+            f"{measure} {first.shown} and {second.shown} overlap ({_days(first, second)})",
         )
     exceeds = _limits(incident)[0] > _limits(total)[1]
     if exceeds and incident is first:
@@ -1046,41 +1077,41 @@ def _relate_incident(
             first.ref,
             second.ref,
             "conflicts",
-            f"one incident's {measure} ({_figure(incident)}) exceeds the later running "
-            f"total ({_figure(total)}) ({when})",
+            f"one incident's {measure} ({incident.shown}) exceeds the later running "
+            f"total ({total.shown}) ({_days(first, second)})",
         )
     if exceeds:
         return Relation(
             first.ref,
             second.ref,
             "compatible",
-            f"a later incident ({_figure(incident)} {measure}) larger than the earlier "
-            f"running total ({_figure(total)}): the total has grown since ({when})",
+            f"a later incident ({incident.shown} {measure}) larger than the earlier "
+            f"running total ({total.shown}): the total has grown since ({_days(first, second)})",
         )
     return Relation(
         first.ref,
         second.ref,
         "compatible",
-        f"an incident ({_figure(incident)} {measure}) within a running total "
-        f"({_figure(total)}) ({when})",
+        f"an incident ({incident.shown} {measure}) within a running total "
+        f"({total.shown}) ({_days(first, second)})",
     )
 
 
-def _relate_part(
-    part: ClaimFacts, whole: ClaimFacts, same_time: bool, when: str
-) -> Relation | None:
+def _relate_part(part: ClaimFacts, whole: ClaimFacts, same_time: bool) -> Relation | None:
     if whole.measure == "deployed" and is_population(whole.subject):
         return None  # a population is not a force: "deployed" people bound no casualties
+    holds = _limits(part)[0] <= _limits(whole)[1]
+    if holds and whole.measure == "deployed":
+        return None  # casualties within the force: true of nearly every pair, so noise
     first, second = _earlier_first(part, whole)
     rule = f"{part.measure} ≤ {whole.measure}"
-    holds = _limits(part)[0] <= _limits(whole)[1]
-    figures = f"{_figure(part)} {part.measure.replace('_', ' ')}, {_figure(whole)} " + (
+    figures = f"{part.shown} {part.measure.replace('_', ' ')}, {whole.shown} " + (
         whole.measure.replace("_", " ")
     )
     if holds:
-        if whole.measure == "deployed":
-            return None  # casualties within the force: true of nearly every pair, so noise
-        return Relation(first.ref, second.ref, "compatible", f"{rule}: {figures} ({when})")
+        return Relation(
+            first.ref, second.ref, "compatible", f"{rule}: {figures} ({_days(first, second)})"
+        )
     part_later = part.end is not None and whole.end is not None and part.end > whole.end
     if not same_time and part_later and part.measure in CUMULATIVE:
         return Relation(
@@ -1088,12 +1119,17 @@ def _relate_part(
             second.ref,
             "compatible",
             f"{rule} at one time, but the {part.measure.replace('_', ' ')} figure is later "
-            f"and may have grown: {figures} ({when})",
+            f"and may have grown: {figures} ({_days(first, second)})",
         )
-    return Relation(first.ref, second.ref, "conflicts", f"{rule} broken: {figures} ({when})")
+    return Relation(
+        first.ref,
+        second.ref,
+        "conflicts",
+        f"{rule} broken: {figures} ({_days(first, second)})",
+    )
 
 
-def _relate_absence(a: ClaimFacts, b: ClaimFacts, same_time: bool, when: str) -> Relation | None:
+def _relate_absence(a: ClaimFacts, b: ClaimFacts, same_time: bool) -> Relation | None:
     first, second = _earlier_first(a, b)
     if a.measure == b.measure == "absent":
         if not same_time:
@@ -1103,14 +1139,14 @@ def _relate_absence(a: ClaimFacts, b: ClaimFacts, same_time: bool, when: str) ->
                 first.ref,
                 second.ref,
                 "corroborates",
-                f"both report an absence of {_figure(first)} and {_figure(second)} "
-                f"{first.unit}s ({when})",
+                f"both report an absence of {first.shown} and {second.shown} "
+                f"{first.unit}s ({_days(first, second)})",
             )
         return Relation(
             first.ref,
             second.ref,
             "conflicts",
-            f"absences of {_figure(first)} and {_figure(second)} {first.unit}s ({when})",
+            f"absences of {first.shown} and {second.shown} {first.unit}s ({_days(first, second)})",
         )
     absence, other = (a, b) if a.measure == "absent" else (b, a)
     if other.measure in PRESENCE and other.scope == "incident" and _inside(other, absence):
@@ -1118,9 +1154,9 @@ def _relate_absence(a: ClaimFacts, b: ClaimFacts, same_time: bool, when: str) ->
             first.ref,
             second.ref,
             "conflicts",
-            f"{_figure(other)} {other.measure.replace('_', ' ')} on {_when(other)} "
+            f"{other.shown} {other.measure.replace('_', ' ')} on {other.when} "
             f"({other.source or 'unattributed'}) falls inside the absence of "
-            f"{_figure(absence)} {absence.unit}s ({absence.start} to {absence.end}) reported "
+            f"{absence.shown} {absence.unit}s ({absence.start} to {absence.end}) reported "
             f"by {absence.source or 'an unattributed report'}",
         )
     return None
@@ -1167,6 +1203,19 @@ class Reconciliation:
     figure_of: Mapping[str, int] = field(default_factory=dict)  # claim ref -> figure id
 
 
+@functools.cache
+def may_relate(one: str, other: str) -> bool:
+    """Whether any rule relates a figure of measure ``one`` to one of ``other``: the
+    same measure, a part and its whole (PART_OF), or an absence and anything else
+    (:func:`relate` says None for every other pair, such as killed and captured)."""
+    return (
+        one == other
+        or other in PART_OF.get(one, frozenset())
+        or one in PART_OF.get(other, frozenset())
+        or "absent" in (one, other)
+    )
+
+
 def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, ClaimFacts]]:
     """The pairs of one subject's claims worth relating, bounded so a ledger of many
     thousands of reports stays tractable:
@@ -1185,7 +1234,9 @@ def candidate_pairs(claims: Sequence[ClaimFacts]) -> Iterator[tuple[ClaimFacts, 
     for b in dated:
         assert b.start is not None
         paired: set[str] = set()
-        for queue in recent.values():
+        for measure, queue in recent.items():
+            if not may_relate(measure, b.measure):
+                continue  # no rule relates the two measures: relate() would say None
             for a in queue:
                 assert a.end is not None
                 if b.start - a.end <= window:
@@ -1280,51 +1331,80 @@ def reconcile_subject(
     pairs = [
         (a, b)
         for a, b in (candidate_pairs(group) if counted else ())
-        if a.ref not in repeat_of and b.ref not in repeat_of
+        if not repeat_of or (a.ref not in repeat_of and b.ref not in repeat_of)
     ]
     facts = {c.ref: c for c in group}
     if counted:
         pairs += [(facts[o], facts[r]) for r, o in sorted(repeat_of.items())]
-    related = [(a, b, r) for a, b in pairs if (r := relate(a, b)) is not None]
-    found = [r for _, _, r in related if frozenset((r.a, r.b)) not in dismissed]
+    related = [r for a, b in pairs if (r := _relate_counted(a, b)) is not None]
+    found = [r for r in related if frozenset((r.a, r.b)) not in dismissed] if dismissed else related
     figures = _figures(subject, group, found)
     by_id = {f.id: f for f in figures}
     fig = {ref: f.id for f in figures for ref in f.claims}
     # the figure-level relations a fact-checker dismissed, through any pair of their claims
     refused = {
         (frozenset((fig[r.a], fig[r.b])), r.kind)
-        for _, _, r in related
+        for r in (related if dismissed else ())
         if frozenset((r.a, r.b)) in dismissed
     }
-    lines: dict[tuple[frozenset[int], str], list[Relation]] = defaultdict(list)
+    relations = figure_lines(
+        found, fig, by_id, facts, line=lambda pair, kind: (pair, kind) not in refused
+    )
+    relations.sort(key=lambda r: (r.a, r.b, r.kind))
+    return relations, figures
+
+
+def figure_lines(
+    found: Iterable[Relation],
+    fig: Mapping[str, int],
+    by_id: Mapping[int, Figure],
+    facts: Mapping[str, ClaimFacts],
+    *,
+    join: Callable[[str, int], bool] = lambda later, figure: True,
+    line: Callable[[frozenset[int], str], bool] = lambda pair, kind: True,
+) -> list[Relation]:
+    """The relations of figures from the related pairs of their claims (``fig``: each
+    claim's figure): each member after the first is related to its figure once, by its
+    corroboration of the first claim, else of the earliest it agrees with; two figures
+    are related by one line per kind, naming the pair of claims that shows it best (a
+    conflict: its strongest) and how many pairs stand behind it. ``join`` and ``line``
+    (a member and its figure; two figures and a kind) say which to work out."""
+    # each line's pairs as (strength, relation); figures and strength are set on the one
+    # pair kept, not on every pair (a large subject relates millions)
+    lines: dict[tuple[frozenset[int], str], list[tuple[float, Relation]]] = defaultdict(list)
     joined: dict[str, Relation] = {}  # a member's corroboration of its figure
     for r in found:
         fa, fb = fig[r.a], fig[r.b]
         if fa == fb and r.kind == "corroborates":
-            # what made the figure: each member after the first is related to it once,
-            # by its corroboration of the first claim, else of the earliest it agrees with
             later = max(r.a, r.b, key=lambda ref: _time_order(facts[ref]))
+            if not join(later, fa):
+                continue
             held = joined.get(later)
-            anchor = by_id[fa].claims[0]
-            if held is None or _joins_before(r, held, anchor, facts):
-                joined[later] = replace(r, a_figure=fa, b_figure=fb)
+            if held is None or _joins_before(r, held, by_id[fa].claims[0], facts):
+                joined[later] = r
             continue
-        key = (frozenset((fa, fb)), r.kind)
-        if key not in refused:
-            if r.kind == "conflicts":
-                r = replace(
-                    r,
-                    strength=conflict_strength(
-                        facts[r.a], facts[r.b], by_id[fa].independent, by_id[fb].independent
-                    ),
-                )
-            lines[key].append(replace(r, a_figure=fa, b_figure=fb))
-    relations = list(joined.values())
+        pair = frozenset((fa, fb))
+        if not line(pair, r.kind):
+            continue
+        strength = (
+            conflict_strength(facts[r.a], facts[r.b], by_id[fa].independent, by_id[fb].independent)
+            if r.kind == "conflicts"
+            else r.strength
+        )
+        lines[(pair, r.kind)].append((strength, r))
+    relations = [replace(r, a_figure=fig[r.a], b_figure=fig[r.b]) for r in joined.values()]
     for shown in lines.values():
-        best = min(shown, key=lambda r: (-r.strength, r.a, r.b))
-        relations.append(replace(best, pairs=len(shown)))
-    relations.sort(key=lambda r: (r.a, r.b, r.kind))
-    return relations, figures
+        strength, best = min(shown, key=lambda sr: (-sr[0], sr[1].a, sr[1].b))
+        relations.append(
+            replace(
+                best,
+                strength=strength,
+                a_figure=fig[best.a],
+                b_figure=fig[best.b],
+                pairs=len(shown),
+            )
+        )
+    return relations
 
 
 def _figures(subject: str, group: Sequence[ClaimFacts], found: Iterable[Relation]) -> list[Figure]:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -188,6 +189,14 @@ claim_facts = Table(
     # a digest of everything reconciliation read of the claim: an incremental reconcile
     # re-derives the subjects whose claims' digests changed
     Column("digest", String(16), nullable=False, server_default=""),
+    # the rest of what reconciliation reads of the claim that ``claims`` does not hold,
+    # so an incremental reconcile reads these facts instead of deriving them again: the
+    # figure's words, the population, place key, modality and rate
+    Column("words", Text, nullable=False, server_default=""),
+    Column("population", Text),
+    Column("place", Text),
+    Column("modality", String(16), nullable=False, server_default="reported"),
+    Column("rate", String(16)),
     ForeignKeyConstraint(
         ["document_id", "claim_id"],
         ["claims.document_id", "claims.id"],
@@ -204,6 +213,8 @@ document_countries = Table(
     ),
     Column("main", Text),
     Column("named", Text, nullable=False),
+    # whether it cites anyone ("…, citing the ministry"): its facts read the ledger's names
+    Column("cites", Boolean, nullable=False, server_default=false()),
 )
 figures = Table(
     "figures",

@@ -165,7 +165,30 @@ def delete_document(engine: Engine, document_id: str) -> bool:
 
 
 def _delete_rows(conn: Connection, document_id: str) -> None:
-    """Everything read from a document, and its own near-copy link."""
+    """Everything read from a document, and its own near-copy link. Its countries, and
+    those of its near-copies (whose claims' root is this document), are read again by the
+    next reconcile, and the figures its claims were in are marked as holding none: that
+    tells it the documents whose claims' facts, and the subjects, it must derive again."""
+    copies = sa.select(t.near_duplicates.c.document_id).where(
+        t.near_duplicates.c.duplicate_of == document_id
+    )
+    # the figures its claims were in lose them: marked as holding none, so the next
+    # reconcile re-derives their subjects (claim_facts goes with the claims)
+    conn.execute(
+        t.figures.update()
+        .where(
+            t.figures.c.id.in_(
+                sa.select(t.claim_facts.c.figure).where(t.claim_facts.c.document_id == document_id)
+            )
+        )
+        .values(claims=0)
+    )
+    conn.execute(
+        t.document_countries.delete().where(
+            (t.document_countries.c.document_id == document_id)
+            | t.document_countries.c.document_id.in_(copies)
+        )
+    )
     for table in (t.claims, t.attributions, t.entities):
         conn.execute(table.delete().where(table.c.document_id == document_id))
     conn.execute(t.near_duplicates.delete().where(t.near_duplicates.c.document_id == document_id))

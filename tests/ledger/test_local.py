@@ -1,0 +1,122 @@
+"""Re-deriving a subject in place (claimledger.ledger.local): once claims are added to a
+subject, its figures and relations worked out from the last derivation are exactly what
+deriving the whole subject again gives, whatever the claims. The subjects are dense on
+purpose: more than NEIGHBOURS claims of a measure, so a new claim pushes older ones out
+of the queues of the claims after it, and figures that a new claim joins or merges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimledger.ledger.local import rederive_with_new_claims
+from claimledger.ledger.reconcile import ClaimFacts, reconcile_subject
+
+SUBJECT = "north korean soldiers"
+MEASURES = ("killed", "wounded", "killed_or_wounded", "captured", "deployed")
+ROOTS = ("Eaaa", "Ebbb", "Eccc", "document:d")
+DAY = dt.date(2025, 1, 1)
+
+
+@st.composite
+def claim(draw: st.DrawFn, document: str, n: int, day: int | None) -> ClaimFacts:
+    measure = draw(st.sampled_from(MEASURES))
+    value = float(draw(st.sampled_from((100, 120, 300, 310, 1000, 1200, 3000))))
+    bound = draw(st.sampled_from(("exact", "exact", "approx", "at_least")))
+    low, high = (value * 0.9, value * 1.1) if bound == "approx" else (value, value)
+    if bound == "at_least":
+        high = None
+    # an article's claims are dated by its date, or some by none ("in recent days")
+    timeless = day is None or draw(st.integers(0, 6)) == 0
+    start = None if timeless else DAY + dt.timedelta(days=(day or 0) + draw(st.integers(0, 2)))
+    published = draw(st.booleans())
+    root = draw(st.sampled_from(ROOTS))
+    return ClaimFacts(
+        document=document,
+        claim=f"c{n}",
+        subject=SUBJECT,
+        measure=measure,
+        low=low,
+        high=high,
+        value=value,
+        bound=bound,
+        unit="count",
+        polarity=draw(st.sampled_from(("positive",) * 5 + ("negative",))),
+        start=start,
+        end=None if start is None else start + dt.timedelta(days=7 if published else 0),
+        dated_by=None if start is None else "publication" if published else "claim",
+        root=root,
+        root_name=root.upper(),
+        source=root.upper(),
+        statement="so far",
+        figure=f"{value:,.0f}",
+        scope=draw(st.sampled_from(("total", "total", "incident"))),
+    )
+
+
+@st.composite
+def subjects(draw: st.DrawFn) -> tuple[list[ClaimFacts], set[str]]:
+    """A subject's claims in 10 to 40 articles over up to 90 days, some undated (an article
+    without a date, or a claim without one in a dated article), and the articles added last
+    (one to three, anywhere in time)."""
+    articles = draw(st.integers(10, 40))
+    span = draw(st.sampled_from((10, 30, 90)))
+    undated = draw(st.sampled_from((0.0, 0.2, 0.6)))
+    group = []
+    for i in range(articles):
+        day = None if draw(st.floats(0, 1)) < undated else draw(st.integers(0, span))
+        count = draw(st.integers(1, 4))
+        group += [draw(claim(f"d{i:03}", n, day)) for n in range(1, count + 1)]
+    added = draw(st.sets(st.integers(0, articles - 1), min_size=1, max_size=3))
+    return group, {f"d{i:03}" for i in added}
+
+
+@settings(max_examples=150, deadline=None)
+@given(subjects())
+def test_claims_added_in_place_equal_the_subject_derived_again(
+    drawn: tuple[list[ClaimFacts], set[str]],
+) -> None:
+    group, added = drawn
+    new = {c.ref for c in group if c.document in added}
+    before = [c for c in group if c.ref not in new]
+    old_relations, old_figures = reconcile_subject(before, {}) if before else ([], [])
+    old_figure_of = {ref: f.id for f in old_figures for ref in f.claims}
+    found = rederive_with_new_claims(group, new, old_figure_of, old_relations)
+    assert found is not None  # claims were only added
+    assert found == reconcile_subject(group, {})
+
+
+def test_it_declines_a_subject_whose_claims_changed_or_went() -> None:
+    group = [
+        ClaimFacts(
+            document=f"d{i}",
+            claim="c1",
+            subject=SUBJECT,
+            measure="killed",
+            low=100.0,
+            high=100.0,
+            value=100.0,
+            bound="exact",
+            unit="count",
+            polarity="positive",
+            start=DAY,
+            end=DAY,
+            dated_by="claim",
+            root="Eaaa",
+            root_name="A",
+            source="A",
+            statement="",
+            figure="100",
+        )
+        for i in range(3)
+    ]
+    relations, figures = reconcile_subject(group[:2], {})
+    figure_of = {ref: f.id for f in figures for ref in f.claims}
+    # d0's claim went: not only additions
+    assert rederive_with_new_claims(group[1:], {"d2/c1"}, figure_of, relations) is None
+    assert rederive_with_new_claims(group, {"d2/c1"}, figure_of, relations) == reconcile_subject(
+        group, {}
+    )

@@ -338,14 +338,23 @@ _NOBODY = LedgerEntity(
 
 def _looks_up(entity: LedgerEntity) -> set[tuple[str | None, str]]:
     """The keys of :func:`_bodies` that :func:`_principal` reads for ``entity``."""
+    body = _spoken_for(entity)
+    if body is None:
+        return set()
+    owner, name = names.body_key(body)
+    return {(owner, name), (owner, "")} if owner else {(owner, name)}
+
+
+def _spoken_for(entity: LedgerEntity) -> str | None:
+    """The name of the body a person speaks for (a spokesperson, a head of mission: a
+    relay role and an affiliation), the gazetteer's name for it if known; else None."""
     relay = names.relay_roles()
     if entity.kind != "person" or not entity.affiliations:
-        return set()
+        return None
     if not any(names.person_key(r) in relay or r.lower() in relay for r in entity.roles):
-        return set()
+        return None
     known = default_gazetteer().lookup(entity.affiliations[0])
-    owner, name = names.body_key(known.name if known is not None else entity.affiliations[0])
-    return {(owner, name), (owner, "")} if owner else {(owner, name)}
+    return known.name if known is not None else entity.affiliations[0]
 
 
 # Subjects are re-derived in parallel (worker processes) only when there are this many
@@ -1073,14 +1082,9 @@ def _principal(entity: LedgerEntity, bodies: Bodies) -> tuple[str, str]:
     Dujarric", the head of a mission): the body, named by their affiliation; the person
     for anyone else. A relay is not a second witness: the body's figure read by its
     spokesperson and the body's own statement are one root."""
-    relay = names.relay_roles()
-    if entity.kind != "person" or not entity.affiliations:
+    body_name = _spoken_for(entity)
+    if body_name is None:
         return entity.id, entity.name
-    if not any(names.person_key(r) in relay or r.lower() in relay for r in entity.roles):
-        return entity.id, entity.name
-    affiliation = entity.affiliations[0]
-    known = default_gazetteer().lookup(affiliation)
-    body_name = known.name if known is not None else affiliation
     owner, name = names.body_key(body_name)
     # the body of that name, else its owner when the ledger knows it: the spokesperson of
     # the UN Secretary-General speaks for the UN

@@ -194,21 +194,7 @@ def rederive_with_new_claims(
         ]
     for document in sorted({facts[ref].document for ref in new}):
         undated = [c for c in group if c.document == document and c.start is None]
-        refs = {c.ref for c in undated}
-        edges = [
-            r
-            for c in undated
-            for a, b in pairs_at(order.at[c.ref], same_measure=True)
-            if a.ref in refs and (r := _relate_counted(a, b)) is not None
-        ]
-        edges += [
-            r
-            for r_ref, o_ref in sorted(repeat_of.items())
-            if r_ref in refs
-            and o_ref in refs
-            and (r := _relate_counted(facts[o_ref], facts[r_ref])) is not None
-        ]
-        figures += _figures(subject, undated, edges) if undated else []
+        figures += _formed(subject, undated, order, facts, repeat_of, pairs_at) if undated else []
     figures.sort(key=lambda f: (f.measure, f.claims))
     by_id = {f.id: f for f in figures}
     fig = {ref: f.id for f in figures for ref in f.claims}
@@ -296,6 +282,33 @@ def _in_time_order(refs: Iterable[str], facts: Mapping[str, ClaimFacts]) -> list
     return sorted((facts[ref] for ref in refs), key=_time_order)
 
 
+def _formed(
+    subject: str,
+    claims: Sequence[ClaimFacts],
+    order: _Order,
+    facts: Mapping[str, ClaimFacts],
+    repeat_of: Mapping[str, str],
+    pairs_at: Callable[..., list[tuple[ClaimFacts, ClaimFacts]]],
+) -> list[Figure]:
+    """The figures ``claims`` form among themselves (:func:`_figures`), from their
+    candidate pairs of one measure and their repeats."""
+    refs = {c.ref for c in claims}
+    edges = [
+        r
+        for c in claims
+        for a, b in pairs_at(order.at[c.ref], same_measure=True)
+        if a.ref in refs and (r := _relate_counted(a, b)) is not None
+    ]
+    edges += [
+        r
+        for r_ref, o_ref in sorted(repeat_of.items())
+        if r_ref in refs
+        and o_ref in refs
+        and (r := _relate_counted(facts[o_ref], facts[r_ref])) is not None
+    ]
+    return _figures(subject, claims, edges)
+
+
 def _figures_again(
     subject: str,
     old: Sequence[Sequence[str]],
@@ -351,21 +364,7 @@ def _figures_again(
     for high in (cut for cut in cuts if cut > end):
         inside = [c for c in claims if low <= _time_order(c) < high]
         inside += [facts[ref] for s in joinable for ref in s[2]]
-        refs = {c.ref for c in inside}
-        edges = [
-            r
-            for c in inside
-            for a, b in pairs_at(order.at[c.ref], same_measure=True)
-            if a.ref in refs and (r := _relate_counted(a, b)) is not None
-        ]
-        edges += [
-            r
-            for r_ref, o_ref in sorted(repeat_of.items())
-            if r_ref in refs
-            and o_ref in refs
-            and (r := _relate_counted(facts[o_ref], facts[r_ref])) is not None
-        ]
-        formed = _figures(subject, inside, edges)
+        formed = _formed(subject, inside, order, facts, repeat_of, pairs_at)
         # the figures still open at the cut must be old ones: the claims after it then
         # join them as they did
         still_open = [

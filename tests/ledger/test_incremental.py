@@ -295,3 +295,44 @@ def test_subjects_that_only_gain_claims_are_re_derived_in_place(
             )
         agrees_with_a_full_rebuild(ledger)
     assert in_place > whole > 0
+
+
+def logged(ledger: Ledger) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The change log's entries (without their times) and the marks, sorted."""
+    log, marks = t.change_log, t.change_marks
+    with ledger.engine.connect() as conn:
+        entries = conn.execute(sa.select(log.c.kind, log.c.subject, log.c.measure, log.c.detail))
+        return sorted(map(tuple, entries), key=repr), sorted(
+            map(tuple, conn.execute(sa.select(marks))), key=repr
+        )
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_the_change_log_of_an_incremental_reconcile_is_a_full_ones(
+    pool: list[Analysis], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    # one ledger reconciled incrementally (its change log compares only the documents and
+    # subjects each reconcile touched), one rebuilt in full each time (compares all):
+    # after every store and delete they have logged the same changes and hold the same
+    # marks
+    order = data.draw(st.permutations(range(len(pool))))
+    stored = order[: data.draw(st.integers(2, len(pool)))]
+    deleted = data.draw(st.lists(st.sampled_from(stored), max_size=3, unique=True))
+    folder = tmp_path_factory.mktemp("changes")
+    with Ledger(folder / "incremental.sqlite") as ledger, Ledger(folder / "full.sqlite") as full:
+        steps = [("store", i) for i in stored] + [("delete", i) for i in deleted]
+        steps += [("store", deleted[0])] if deleted else []
+        for step, index in steps:
+            for each in (ledger, full):
+                if step == "store":
+                    each.store(pool[index])
+                else:
+                    assert each.delete(pool[index].document.id)
+            ledger.reconcile()
+            full.reconcile(full=True)
+            assert logged(ledger) == logged(full)

@@ -17,7 +17,7 @@ import json
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -70,24 +70,51 @@ class Change(Record):
 
 # --- recording ----------------------------------------------------------------------------
 
+# The marks' layout: when the ledger's ``marks`` counter differs, the next change log
+# compares the whole ledger and writes every mark again (migration 0007 added scopes).
+MARKS_VERSION = 1
 
-def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> int:
+
+@dataclass(frozen=True)
+class Reach:
+    """What an incremental reconcile touched: the documents whose claims it read again
+    (stored, analysed again, or reached through their entities) and the subjects whose
+    figures and relations it derived again. The change log compares only these (and the
+    documents deleted since): everything else is as the marks have it."""
+
+    documents: frozenset[str]
+    subjects: frozenset[str]
+
+
+# a mark: the claim's place in the order the ledger saw claims, the fingerprint it is
+# compared by, and its scope (a claim's document, a conflict's or a figure's subject)
+_Mark = tuple[int, str, str]
+
+
+def record(
+    conn: Connection, rules: int, *, at: dt.datetime | None = None, reach: Reach | None = None
+) -> int:
     """Compare the freshly reconciled ledger with the marks of the reconcile before, append
     what changed to the change log and move the marks on; in ``conn``'s transaction.
     ``rules`` is the reconciliation rules' version: when it differs from the marks', the
     conflicts and figures are marked afresh without listing their differences (a change of
-    software is not news). Returns the number of changes appended."""
+    software is not news). ``reach``: what the reconcile touched, so that only that is
+    compared (None: everything, as after a full rebuild). Returns the number of changes
+    appended."""
     at = at or dt.datetime.now(dt.UTC)
     state = dict(conn.execute(sa.select(t.ledger_state.c.key, t.ledger_state.c.value)).all())
     baseline = bool(state.get("changes_baseline"))
     rules_changed = "changes_rules" in state and state["changes_rules"] != rules
-    marks = _marks(conn)
+    if baseline or rules_changed or state.get("marks") != MARKS_VERSION:
+        reach = None
     entries: list[dict[str, Any]] = []
 
-    claim_marks = marks["claim"]
-    claims_now = _current_claims(conn)
+    documents = None if reach is None else set(reach.documents) | _gone_documents(conn)
+    subjects = None if reach is None else sorted(reach.subjects)
+    claim_marks = _marks(conn, "claim", documents)
+    claims_now = _current_claims(conn, documents)
     new_claims = [key for key in claims_now if key not in claim_marks]
-    next_seq = max(claim_marks.values(), default=(0, ""))[0] + 1
+    next_seq = _last_seq(conn) + 1
     seq = {key: value[0] for key, value in claim_marks.items()}
     for key in new_claims:
         seq[key] = next_seq
@@ -99,20 +126,29 @@ def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> in
             entries.append(
                 _entry(at, "claim", subject, measure, [key], [figure], [source], None, None, None)
             )
-    _replace_marks(conn, "claim", claim_marks, {k: (seq[k], "") for k in claims_now})
+    _replace_marks(
+        conn, "claim", claim_marks, {k: (seq[k], "", k.split("/", 1)[0]) for k in claims_now}
+    )
+    if subjects is not None:  # the order the ledger saw the claims of those subjects
+        seq = _seqs(conn, subjects)
 
-    conflict_marks = marks["conflict"]
-    found = _current_conflicts(conn, seq)
+    conflict_marks = _marks(conn, "conflict", subjects)
+    found = _current_conflicts(conn, seq, subjects)
     new = [k for k in found if k not in conflict_marks]
     sides = _facts(conn, [ref for k in new for ref in found[k][2].split(_SEP)])
+    # a conflict keeps what it held when it was found
     conflicts_now = {
-        k: conflict_marks[k]
-        if k in conflict_marks
-        else (0, _held(found[k][2], found[k][0], found[k][1], sides))
+        k: (
+            0,
+            conflict_marks[k][1]
+            if k in conflict_marks
+            else _held(found[k][2], found[k][0], found[k][1], sides),
+            found[k][0],
+        )
         for k in found
     }
-    figures_now = _current_figures(conn, seq)
-    figure_marks = marks["figure"]
+    figures_now = _current_figures(conn, seq, subjects)
+    figure_marks = _marks(conn, "figure", subjects)
     quiet = baseline or rules_changed
     if rules_changed and not baseline:
         entries.append(
@@ -124,7 +160,7 @@ def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> in
             entries.append(_conflict_entry(at, "conflict", key, conflicts_now[key][1]))
         for key in gone:
             entries.append(_conflict_entry(at, "resolved", key, conflict_marks[key][1]))
-        for key, (_, fingerprint) in figures_now.items():
+        for key, (_, fingerprint, _) in figures_now.items():
             if key in figure_marks and figure_marks[key][1] != fingerprint:
                 subject, measure, anchor = key.split(_SEP)
                 entries.append(
@@ -146,6 +182,7 @@ def record(conn: Connection, rules: int, *, at: dt.datetime | None = None) -> in
     for i in range(0, len(entries), _BATCH):
         conn.execute(t.change_log.insert(), entries[i : i + _BATCH])
     _set_state(conn, "changes_rules", rules)
+    _set_state(conn, "marks", MARKS_VERSION)
     if baseline:
         conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == "changes_baseline"))
     return len(entries)
@@ -202,30 +239,51 @@ def _conflict_entry(at: dt.datetime, kind: ChangeKind, key: str, held_json: str)
     )
 
 
-def _marks(conn: Connection) -> dict[str, dict[str, tuple[int, str]]]:
-    found: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+def _marks(conn: Connection, kind: str, scopes: Iterable[str] | None = None) -> dict[str, _Mark]:
+    """The marks of ``kind``, of those ``scopes`` only if given."""
     m = t.change_marks
-    for kind, key, seq, fingerprint in conn.execute(
-        sa.select(m.c.kind, m.c.key, m.c.seq, m.c.fingerprint)
-    ):
-        found[kind][key] = (seq, fingerprint)
-    return found
+    query = sa.select(m.c.key, m.c.seq, m.c.fingerprint, m.c.scope).where(m.c.kind == kind)
+    return {
+        key: (seq, fingerprint, scope)
+        for key, seq, fingerprint, scope in _where_in(conn, query, m.c.scope, scopes)
+    }
+
+
+def _where_in(
+    conn: Connection,
+    query: sa.Select[Any],
+    column: sa.ColumnElement[Any],
+    values: Iterable[str] | None,
+) -> Iterator[Any]:
+    """The rows of ``query`` whose ``column`` is one of ``values`` (an IN (…) per slice),
+    or all its rows if ``values`` is None."""
+    if values is None:
+        yield from conn.execute(query)
+        return
+    wanted = sorted(values)
+    for i in range(0, len(wanted), 500):
+        yield from conn.execute(query.where(column.in_(wanted[i : i + 500])))
 
 
 def _replace_marks(
     conn: Connection,
     kind: str,
-    before: dict[str, tuple[int, str]],
-    after: dict[str, tuple[int, str]],
+    before: dict[str, _Mark],
+    after: dict[str, _Mark],
 ) -> None:
     """Move the marks of ``kind`` from ``before`` to ``after``, touching only the rows
     that differ (a ledger of 46,000 claims changes by a few per article)."""
     m = t.change_marks
-    gone = [k for k in before if k not in after or before[k] != after[k]]
-    added = [k for k in after if k not in before or before[k] != after[k]]
+    # a key new to these scopes is cleared wherever else it was (never twice)
+    gone = [k for k in after.keys() | before.keys() if before.get(k) != after.get(k)]
     for i in range(0, len(gone), _BATCH):
         conn.execute(m.delete().where((m.c.kind == kind) & m.c.key.in_(gone[i : i + _BATCH])))
-    rows = [{"kind": kind, "key": k, "seq": after[k][0], "fingerprint": after[k][1]} for k in added]
+    rows = [
+        {"kind": kind, "key": k, "seq": seq, "fingerprint": fingerprint, "scope": scope}
+        for k in gone
+        if k in after
+        for seq, fingerprint, scope in (after[k],)
+    ]
     for i in range(0, len(rows), _BATCH):
         conn.execute(m.insert(), rows[i : i + _BATCH])
 
@@ -235,14 +293,41 @@ def _set_state(conn: Connection, key: str, value: int) -> None:
     conn.execute(t.ledger_state.insert(), {"key": key, "value": value})
 
 
-def _current_claims(conn: Connection) -> list[str]:
+def _gone_documents(conn: Connection) -> set[str]:
+    """The documents with claims marked that are no longer stored (deleted)."""
+    m = t.change_marks
+    query = (
+        sa.select(m.c.scope)
+        .where(m.c.kind == "claim", m.c.scope.not_in(sa.select(t.documents.c.id)))
+        .distinct()
+    )
+    return set(conn.execute(query).scalars())
+
+
+def _last_seq(conn: Connection) -> int:
+    m = t.change_marks
+    return conn.execute(sa.select(sa.func.max(m.c.seq)).where(m.c.kind == "claim")).scalar() or 0
+
+
+def _current_claims(conn: Connection, documents: Iterable[str] | None = None) -> list[str]:
+    """Every claim as "document/claim", of ``documents`` only if given."""
     c = t.claims
-    return [
-        f"{doc}/{claim}"
-        for doc, claim in conn.execute(
-            sa.select(c.c.document_id, c.c.id).order_by(c.c.document_id, c.c.seq)
-        )
-    ]
+    query = sa.select(c.c.document_id, c.c.id).order_by(c.c.document_id, c.c.seq)
+    return [f"{doc}/{claim}" for doc, claim in _where_in(conn, query, c.c.document_id, documents)]
+
+
+def _seqs(conn: Connection, subjects: list[str]) -> dict[str, int]:
+    """The place of each claim of ``subjects`` in the order the ledger saw claims (its
+    mark), by "document/claim"."""
+    f, m = t.claim_facts, t.change_marks
+    ref = f.c.document_id + "/" + f.c.claim_id
+    query = sa.select(f.c.document_id, f.c.claim_id, m.c.seq).select_from(
+        f.join(m, (m.c.kind == "claim") & (m.c.key == ref))
+    )
+    return {
+        f"{doc}/{claim}": number
+        for doc, claim, number in _where_in(conn, query, f.c.subject, subjects)
+    }
 
 
 def _facts(
@@ -272,20 +357,39 @@ def _facts(
     return found
 
 
-def _current_conflicts(conn: Connection, seq: dict[str, int]) -> dict[str, tuple[str, str, str]]:
+def _current_conflicts(
+    conn: Connection, seq: dict[str, int], subjects: list[str] | None = None
+) -> dict[str, tuple[str, str, str]]:
     """Each conflict by its two figures, each named by its oldest claim (the smaller
     first), so a conflict whose figures gain claims is the same conflict: its subject,
-    reason and the pair of claims that shows it. Read from the relations and the claims'
-    figures alone: what else a conflict is shown by is read only for the new ones
-    (:func:`_held`)."""
+    reason and the pair of claims that shows it; of ``subjects`` only, if given. Read from
+    the relations and the claims' figures alone: what else a conflict is shown by is read
+    only for the new ones (:func:`_held`)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    if subjects is None:
+        _conflicts_of(conn, seq, None, found)
+    for i in range(0, len(subjects or ()), 500):
+        _conflicts_of(conn, seq, (subjects or [])[i : i + 500], found)
+    return found
+
+
+def _conflicts_of(
+    conn: Connection,
+    seq: dict[str, int],
+    subjects: list[str] | None,
+    found: dict[str, tuple[str, str, str]],
+) -> None:
     r, f = t.relations, t.claim_facts
+    conflicts = r.c.kind == "conflicts"
+    if subjects is not None:
+        conflicts &= r.c.subject.in_(subjects)
     anchors: dict[int, str] = {}
     for doc, claim, figure in conn.execute(
         sa.select(f.c.document_id, f.c.claim_id, f.c.figure).where(
             f.c.figure.in_(
                 sa.select(r.c.a_figure)
-                .where(r.c.kind == "conflicts")
-                .union(sa.select(r.c.b_figure).where(r.c.kind == "conflicts"))
+                .where(conflicts)
+                .union(sa.select(r.c.b_figure).where(conflicts))
             )
         )
     ):
@@ -293,7 +397,6 @@ def _current_conflicts(conn: Connection, seq: dict[str, int]) -> dict[str, tuple
         held = anchors.get(figure)
         if held is None or (seq.get(ref, 1 << 62), ref) < (seq.get(held, 1 << 62), held):
             anchors[figure] = ref
-    found: dict[str, tuple[str, str, str]] = {}
     for a_doc, a_claim, b_doc, b_claim, a_figure, b_figure, subject, reason in conn.execute(
         sa.select(
             r.c.a_document,
@@ -304,12 +407,11 @@ def _current_conflicts(conn: Connection, seq: dict[str, int]) -> dict[str, tuple
             r.c.b_figure,
             r.c.subject,
             r.c.reason,
-        ).where(r.c.kind == "conflicts")
+        ).where(conflicts)
     ):
         shown = f"{a_doc}/{a_claim}{_SEP}{b_doc}/{b_claim}"
         a, b = sorted((anchors[a_figure], anchors[b_figure]))
         found[f"{a}{_SEP}{b}"] = (subject, reason, shown)
-    return found
 
 
 def _held(
@@ -331,17 +433,22 @@ def _held(
     return json.dumps(held, ensure_ascii=False, sort_keys=True)
 
 
-def _current_figures(conn: Connection, seq: dict[str, int]) -> dict[str, tuple[int, str]]:
+def _current_figures(
+    conn: Connection, seq: dict[str, int], subjects: list[str] | None = None
+) -> dict[str, _Mark]:
     """Each figure by subject, measure and its oldest claim, with its claims' count and
-    independent roots as the fingerprint."""
+    independent roots as the fingerprint; of ``subjects`` only, if given."""
     f, fg = t.claim_facts, t.figures
+    members_query = sa.select(f.c.document_id, f.c.claim_id, f.c.figure)
+    figures_query = sa.select(
+        fg.c.id, fg.c.subject, fg.c.measure, fg.c.claims, fg.c.independent, fg.c.roots
+    )
     members: dict[int, list[str]] = defaultdict(list)
-    for doc, claim, figure in conn.execute(sa.select(f.c.document_id, f.c.claim_id, f.c.figure)):
+    for doc, claim, figure in _where_in(conn, members_query, f.c.subject, subjects):
         members[figure].append(f"{doc}/{claim}")
-    found: dict[str, tuple[int, str]] = {}
-    for number, subject, measure, claims, independent, roots in conn.execute(
-        sa.select(fg.c.id, fg.c.subject, fg.c.measure, fg.c.claims, fg.c.independent, fg.c.roots)
-    ):
+    found: dict[str, _Mark] = {}
+    rows = _where_in(conn, figures_query, fg.c.subject, subjects)
+    for number, subject, measure, claims, independent, roots in rows:
         refs = members.get(number)
         if not refs:
             continue
@@ -350,6 +457,7 @@ def _current_figures(conn: Connection, seq: dict[str, int]) -> dict[str, tuple[i
         found[f"{subject}{_SEP}{measure}{_SEP}{anchor}"] = (
             0,
             json.dumps(fingerprint, ensure_ascii=False, sort_keys=True),
+            subject,
         )
     return found
 

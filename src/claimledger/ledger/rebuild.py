@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
-from claimledger.ledger import corrections, names, queries
+from claimledger.ledger import changes, corrections, names, queries
 from claimledger.ledger import tables as t
 from claimledger.ledger.local import rederive_with_new_claims
 from claimledger.ledger.queries import count_rows
@@ -60,6 +60,9 @@ FACTS_VERSION = 1
 _BATCH = 5_000
 _DURATION_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_entities)
+# An incremental reconcile compares the links of the entities whose rows changed, if there
+# are no more than this many (one IN (…) each); else every link.
+_FEW_ENTITIES = 500
 
 
 def _state(conn: Connection) -> dict[str, int]:
@@ -82,6 +85,7 @@ def reconcile_ledger(
     full: bool = False,
     phases: dict[str, float] | None = None,
     workers: int | None = None,
+    record: bool = False,
 ) -> ReconcileSummary:
     """Bring the derived tables up to date in ``conn``'s transaction, unless nothing
     changed since the last reconcile (and not ``force``): incrementally (only the subjects
@@ -89,7 +93,9 @@ def reconcile_ledger(
     these corrections, else (or when ``full``) by a full rebuild. Both give the same
     tables. ``phases``, if given, is told the seconds each phase took (the benchmark's
     breakdown); ``workers``: processes to re-derive subjects in (default
-    :func:`reconcile_workers`, 1; used by a large reconcile only, see PARALLEL_CLAIMS)."""
+    :func:`reconcile_workers`, 1; used by a large reconcile only, see PARALLEL_CLAIMS);
+    ``record``: append what changed to the change log (:func:`changes.record`, comparing
+    only what an incremental reconcile touched), in the same transaction."""
     # Take the write lock first (SQLite) or the row lock (PostgreSQL), then read the
     # counters: a second process or thread reconciling at the same moment waits, and then
     # finds nothing left to do.
@@ -111,7 +117,7 @@ def reconcile_ledger(
         and state.get("reconciled", -1) >= 0
         and state.get("corrections") == seen
     )
-    update(
+    reach = update(
         conn,
         applied,
         incremental=incremental,
@@ -126,6 +132,11 @@ def reconcile_ledger(
     ):
         conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == key))
         conn.execute(t.ledger_state.insert(), {"key": key, "value": value})
+    if record:
+        started = time.perf_counter()
+        changes.record(conn, RULES_VERSION, reach=reach)
+        if phases is not None:
+            phases["change log"] = time.perf_counter() - started
     return _summary(conn, ran=True)
 
 
@@ -158,13 +169,14 @@ def update(
     incremental: bool,
     phases: dict[str, float] | None = None,
     workers: int = 1,
-) -> None:
+) -> changes.Reach | None:
     """Derive the ledger entities, then the claims' facts, and re-derive the figures and
     relations of every subject (``incremental`` False), or of the subjects whose claims'
     facts changed since the tables were derived (their digests differ, a claim is new, or
     one is gone). Incrementally, only the documents the change reaches have their facts
     derived again (:func:`_reached`); the other claims of a re-derived subject are read
-    back from ``claim_facts``."""
+    back from ``claim_facts``. Returns what an incremental reconcile touched (None after
+    a full one)."""
     clock = _Clock(phases)
     countries, unread = _main_countries(conn)  # each text read once for its countries
     entities = resolve_entities(
@@ -175,21 +187,26 @@ def update(
     clock("entities")
     link = {member: e for e in entities for member in e.members}
     entity_rows = [_entity_row(e) for e in entities]
-    link_rows = [
-        {"document_id": doc, "entity_id": local, "ledger_entity": e.id}
-        for (doc, local), e in link.items()
-    ]
     reached: set[str] | None = None  # None: every document
     if incremental:
-        before = _stored_entities(conn)
-        changed = {k[0] for k in _sync(conn, t.ledger_entities, ("id",), entity_rows)}
-        relinked = _sync(conn, t.entity_links, ("document_id", "entity_id"), link_rows)
-        reached = unread | _reached(conn, entities, before, link, changed, relinked)
+        before, changed, regrouped = _write_entities(conn, entity_rows)
+        # the links of the entities whose members are as they were are too (a link that
+        # moved changed both entities' members)
+        el = t.entity_links
+        few = len(regrouped) <= _FEW_ENTITIES
+        relinked = _sync(
+            conn,
+            el,
+            ("document_id", "entity_id"),
+            _link_rows(e for e in entities if not few or e.id in regrouped),
+            where=el.c.ledger_entity.in_(sorted(regrouped)) if few else None,
+        )
+        reached = unread | _reached(conn, entities, before, changed, relinked)
     else:
         for table in _DERIVED:
             conn.execute(table.delete())
         _insert(conn, t.ledger_entities, entity_rows)
-        _insert(conn, t.entity_links, link_rows)
+        _insert(conn, t.entity_links, _link_rows(entities))
     clock("entity rows")
     named = {d: named for d, (_, named) in countries.items()}
     seqs: dict[str, int] = {}
@@ -263,6 +280,10 @@ def update(
         phases["subjects re-derived"] = len(todo)
         phases["subjects re-derived in place"] = in_place
         phases["claims re-derived"] = sum(len(by_subject[s]) for s in todo)
+    if reached is None:
+        return None
+    # every subject re-derived, and those left with no claim (their rows are gone)
+    return changes.Reach(documents=frozenset(reached), subjects=frozenset(subjects))
 
 
 def _corrected(
@@ -277,29 +298,49 @@ def _corrected(
     return c if final == c.subject else replace(c, subject=final)
 
 
-def _stored_entities(conn: Connection) -> list[LedgerEntity]:
-    """The ledger entities as the last reconcile stored them (without their members)."""
+def _write_entities(
+    conn: Connection, rows: Sequence[dict[str, Any]]
+) -> tuple[list[LedgerEntity], set[str], set[str]]:
+    """Write the ledger entities' ``rows`` over the stored ones, a row that differs
+    updated in place (its links stay); the entities as stored before (without their
+    members), the ids of those new, gone or otherwise named, and of those new, gone or
+    with other members."""
     le = t.ledger_entities
-    return [
+    have = {r.id: dict(r._mapping) for r in conn.execute(sa.select(le))}
+    want = {r["id"]: r for r in rows}
+    gone = have.keys() - want.keys()
+    for chunk in _chunks(sorted(gone)):
+        conn.execute(le.delete().where(le.c.id.in_(chunk)))
+    _insert(conn, le, (r for k, r in want.items() if k not in have))
+    renamed, regrouped = set(), set()
+    for k, row in want.items():
+        if k in have and have[k] != row:
+            conn.execute(le.update().where(le.c.id == k).values(row))
+            if {**have[k], "members": ""} != {**row, "members": ""}:
+                renamed.add(k)
+            if have[k]["members"] != row["members"]:
+                regrouped.add(k)
+    new = want.keys() - have.keys()
+    before = [
         LedgerEntity(
-            id=r.id,
-            name=r.name,
-            kind=r.kind,
-            aliases=tuple(json.loads(r.aliases)),
-            roles=tuple(json.loads(r.roles)),
-            affiliations=tuple(json.loads(r.affiliations)),
+            id=r["id"],
+            name=r["name"],
+            kind=r["kind"],
+            aliases=tuple(json.loads(r["aliases"])),
+            roles=tuple(json.loads(r["roles"])),
+            affiliations=tuple(json.loads(r["affiliations"])),
             members=(),
-            reason=r.reason,
+            reason=r["reason"],
         )
-        for r in conn.execute(sa.select(le))
+        for r in have.values()
     ]
+    return before, renamed | gone | new, regrouped | gone | new
 
 
 def _reached(
     conn: Connection,
     entities: Sequence[LedgerEntity],
     before: Sequence[LedgerEntity],
-    link: Mapping[tuple[str, str], LedgerEntity],
     changed: set[str],
     relinked: set[tuple[Any, ...]],
 ) -> set[str]:
@@ -312,7 +353,7 @@ def _reached(
     of a spokesperson whose body's entry or row changed, and, when any entity or name
     changed, those that cite someone."""
     found = {doc for doc, _ in relinked}
-    found |= {doc for (doc, _), e in link.items() if e.id in changed}
+    found |= {doc for e in entities if e.id in changed for doc, _ in e.members}
     old_bodies, new_bodies = _bodies(before), _bodies(entities)
     speaking = set()
     for e in entities:
@@ -320,7 +361,7 @@ def _reached(
             was, now = old_bodies.get(key, _NOBODY).id, new_bodies.get(key, _NOBODY).id
             if was != now or was in changed or now in changed:
                 speaking.add(e.id)
-    found |= {doc for (doc, _), e in link.items() if e.id in speaking}
+    found |= {doc for e in entities if e.id in speaking for doc, _ in e.members}
     old_names, new_names = _names_of(before), _names_of(entities)
     if changed or any(
         old_names.get(k, _NOBODY).id != new_names.get(k, _NOBODY).id
@@ -722,6 +763,7 @@ def _insert(conn: Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -
 
 
 def _entity_row(e: LedgerEntity) -> dict[str, Any]:
+    members = hashlib.blake2b(repr(sorted(e.members)).encode("utf-8"), digest_size=8)
     return {
         "id": e.id,
         "name": e.name,
@@ -730,7 +772,16 @@ def _entity_row(e: LedgerEntity) -> dict[str, Any]:
         "roles": json.dumps(list(e.roles)),
         "affiliations": json.dumps(list(e.affiliations)),
         "reason": e.reason,
+        "members": members.hexdigest(),
     }
+
+
+def _link_rows(entities: Iterable[LedgerEntity]) -> list[dict[str, Any]]:
+    return [
+        {"document_id": doc, "entity_id": local, "ledger_entity": e.id}
+        for e in entities
+        for doc, local in e.members
+    ]
 
 
 def _main_countries(

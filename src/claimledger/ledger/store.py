@@ -278,11 +278,10 @@ class Ledger:
         last run, unless ``force`` or ``full``. ``workers``: processes to re-derive many
         subjects in (default CLAIMLEDGER_RECONCILE_WORKERS, else 1)."""
         with self._reconciling, self._writing(), self.engine.begin() as conn:
-            summary = rebuild.reconcile_ledger(conn, force=force, full=full, workers=workers)
-            if summary.ran:
-                # in the same transaction: the change log never misses nor repeats a change
-                changes.record(conn, rebuild.RULES_VERSION)
-            return summary
+            # the change log in the same transaction: it never misses nor repeats a change
+            return rebuild.reconcile_ledger(
+                conn, force=force, full=full, workers=workers, record=True
+            )
 
     def _fresh(self) -> None:
         # a read-only ledger is read as it was last reconciled

@@ -150,6 +150,8 @@ ledger_entities = Table(
     Column("roles", Text, nullable=False),  # JSON list
     Column("affiliations", Text, nullable=False),  # JSON list
     Column("reason", Text, nullable=False),  # why its names were merged
+    # a digest of its members (document, entity): equal, its links are as they were
+    Column("members", String(16), nullable=False, server_default=""),
 )
 
 entity_links = Table(
@@ -336,6 +338,8 @@ change_marks = Table(
     Column("key", Text, primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("fingerprint", Text, nullable=False),
+    # where it is compared: a claim's document, a conflict's or a figure's subject
+    Column("scope", Text, nullable=False, server_default=""),
 )
 
 # Each feed ``claimledger watch`` polls: what the conditional GET sends back, when it last
@@ -364,6 +368,7 @@ feed_entries = Table(
 )
 
 Index("change_log_at", change_log.c.at)
+Index("change_marks_scope", change_marks.c.kind, change_marks.c.scope)
 Index("relations_kind", relations.c.kind, relations.c.subject)
 Index("claim_facts_figure", claim_facts.c.figure)
 Index("claim_facts_subject", claim_facts.c.subject)

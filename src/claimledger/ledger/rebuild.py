@@ -633,23 +633,50 @@ def _write_subject(
 ) -> None:
     """Write a subject's figures, claim facts and relations: inserted (its rows were
     deleted), or written ``over`` its stored rows (each stored claim's figure, and the
-    stored relations), only those that differ: a subject re-derived in place keeps most
-    of them."""
+    stored relations) where they differ: a subject re-derived in place keeps most of
+    them, so only its new claims' facts are written, a stored claim's figure where it
+    moved, and the relations that are not the stored ones it was given back."""
     figure_of = {ref: f.id for f in made for ref in f.claims}
     subject = group[0].subject
     figures = [_figure_row(f) for f in made]
-    facts = [_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group]
-    relations = [_relation_row(r, subject) for r in found]
     if over is None:
         _insert(conn, t.figures, figures)
-        _insert(conn, t.claim_facts, facts)
-        _insert(conn, t.relations, relations)
+        _insert(
+            conn, t.claim_facts, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group)
+        )
+        _insert(conn, t.relations, (_relation_row(r, subject) for r in found))
         return
     was_in, were = over
     _sync(conn, t.figures, ("id",), figures, where=t.figures.c.subject == subject)
-    stored = [_fact_row(c, was_in[c.ref], digests[c.ref]) for c in group if c.ref in was_in]
-    _write_over(conn, t.claim_facts, ("document_id", "claim_id"), facts, stored)
-    _write_over(conn, t.relations, ("id",), relations, [_relation_row(r, subject) for r in were])
+    # a claim kept its facts (its subject only gained claims): only its figure may differ
+    _insert(
+        conn,
+        t.claim_facts,
+        (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group if c.ref not in was_in),
+    )
+    f = t.claim_facts
+    moved = [
+        {"d": c.document, "c": c.claim, "figure": figure_of[c.ref]}
+        for c in group
+        if c.ref in was_in and was_in[c.ref] != figure_of[c.ref]
+    ]
+    if moved:
+        conn.execute(
+            f.update()
+            .where(f.c.document_id == sa.bindparam("d"), f.c.claim_id == sa.bindparam("c"))
+            .values(figure=sa.bindparam("figure")),
+            moved,
+        )
+    # the stored relations given back (the same objects) are as stored; the others are
+    # compared with the stored rows they replace
+    kept = {id(r) for r in found} & {id(r) for r in were}
+    _write_over(
+        conn,
+        t.relations,
+        ("id",),
+        [_relation_row(r, subject) for r in found if id(r) not in kept],
+        [_relation_row(r, subject) for r in were if id(r) not in kept],
+    )
 
 
 def _figure_row(f: Figure) -> dict[str, Any]:

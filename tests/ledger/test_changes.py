@@ -167,6 +167,29 @@ def test_an_upgraded_ledger_starts_from_a_baseline(tmp_path: Path) -> None:
         assert "changes_baseline" not in keys and "ledger_id" in keys
 
 
+def test_marks_from_before_their_scopes_are_compared_whole_once(tmp_path: Path) -> None:
+    """A ledger whose marks were written before they kept a scope (migration 0007): its
+    next change log compares the whole ledger, though its reconcile touched one story, and
+    lists only what is new; every mark is then scoped."""
+    db = tmp_path / "l.sqlite"
+    with Ledger(db) as ledger:
+        _store(ledger, MINISTRY, 3, "Wire")
+        _store(ledger, OFFICIALS, 4, "Daily")
+        config = _migrations()
+        with ledger.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006")
+    with Ledger(db) as ledger:  # upgraded again: every mark's scope is empty
+        before = ledger.count_changes()
+        _store(ledger, BRIDGES, 5, "Wire")  # another story
+        assert _kinds(ledger.changes(after=before)) == ["claim"]
+        with ledger.engine.connect() as conn:
+            scopes = conn.execute(sa.select(t.change_marks.c.kind, t.change_marks.c.scope)).all()
+        assert sorted({kind for kind, _ in scopes}) == ["claim", "conflict", "figure"]
+        assert all(scope for _, scope in scopes)
+        assert len([kind for kind, _ in scopes if kind == "claim"]) == ledger.counts()["claims"]
+
+
 NOW = dt.datetime(2026, 12, 7, 6, 0, tzinfo=dt.UTC)
 
 

@@ -8,10 +8,12 @@ of the queues of the claims after it, and figures that a new claim joins or merg
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claimledger.ledger import local
 from claimledger.ledger.local import rederive_with_new_claims
 from claimledger.ledger.reconcile import ClaimFacts, reconcile_subject
 
@@ -58,12 +60,14 @@ def claim(draw: st.DrawFn, document: str, n: int, day: int | None) -> ClaimFacts
 
 
 @st.composite
-def subjects(draw: st.DrawFn) -> tuple[list[ClaimFacts], set[str]]:
-    """A subject's claims in 10 to 40 articles over up to 90 days, some undated (an article
-    without a date, or a claim without one in a dated article), and the articles added last
-    (one to three, anywhere in time)."""
-    articles = draw(st.integers(10, 40))
-    span = draw(st.sampled_from((10, 30, 90)))
+def subjects(
+    draw: st.DrawFn, most: int = 40, spans: tuple[int, ...] = (10, 30, 90)
+) -> tuple[list[ClaimFacts], set[str]]:
+    """A subject's claims in 10 to ``most`` articles over up to 90 days, some undated (an
+    article without a date, or a claim without one in a dated article), and the articles
+    added last (one to three, anywhere in time)."""
+    articles = draw(st.integers(10, most))
+    span = draw(st.sampled_from(spans))
     undated = draw(st.sampled_from((0.0, 0.2, 0.6)))
     group = []
     for i in range(articles):
@@ -79,7 +83,22 @@ def subjects(draw: st.DrawFn) -> tuple[list[ClaimFacts], set[str]]:
 def test_claims_added_in_place_equal_the_subject_derived_again(
     drawn: tuple[list[ClaimFacts], set[str]],
 ) -> None:
-    group, added = drawn
+    in_place_equals_derived_again(*drawn)
+
+
+@settings(max_examples=25, deadline=None)
+@given(subjects(most=160, spans=(120, 365)))
+def test_a_long_story_is_formed_again_only_around_what_changed(
+    drawn: tuple[list[ClaimFacts], set[str]],
+) -> None:
+    # months of reports: figures are formed again from the figures open at each moment a
+    # change is decided until the figures still open are the old ones (taken up again at
+    # the next such moment when it is more than two claims ahead)
+    with patch.object(local, "_FAR", 2):
+        in_place_equals_derived_again(*drawn)
+
+
+def in_place_equals_derived_again(group: list[ClaimFacts], added: set[str]) -> None:
     new = {c.ref for c in group if c.document in added}
     before = [c for c in group if c.ref not in new]
     old_relations, old_figures = reconcile_subject(before, {}) if before else ([], [])

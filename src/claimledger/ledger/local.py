@@ -7,7 +7,12 @@ new claim mostly leaves as they were. :func:`rederive_with_new_claims` gives exa
 figures and relations:
 
 1. the figures, formed again from the pairs of claims of one measure only (what forms a
-   figure); they are compared with the stored ones;
+   figure) where a change is decided: figures form in time order and a claim joins only
+   a figure begun at most SAME_TIME_DAYS before it, so the forming is taken up at each
+   moment a changed claim or pair is decided, from the figures open then (each old one's
+   earlier members formed again among themselves), and followed, beside the old forming,
+   until the figures still open are the same in both; they are compared with the stored
+   ones;
 2. the figures that changed (members, or a new one), and those holding a claim whose
    candidate pairs changed (a claim the new ones entered the NEIGHBOURS queue of, or
    follow from the same root), are *dirty*;
@@ -27,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from claimledger.ledger.reconcile import (
     COMPARE_WITHIN_DAYS,
@@ -38,6 +43,7 @@ from claimledger.ledger.reconcile import (
     Relation,
     _figure_of,
     _figures,
+    _one_moment,
     _relate_counted,
     _time_order,
     figure_lines,
@@ -47,6 +53,10 @@ from claimledger.ledger.reconcile import (
 from claimledger.ledger.subjects import is_counted
 
 _WINDOW = dt.timedelta(days=COMPARE_WITHIN_DAYS)
+_DAYS = dt.timedelta(days=SAME_TIME_DAYS)
+# The forming of figures is taken up again at the next moment a change is decided only if
+# it is more claims ahead than this; nearer, it goes on from where it is.
+_FAR = 64
 
 
 class _Order:
@@ -54,13 +64,13 @@ class _Order:
     then reference; then the undated by reference), with each measure's and each (root,
     measure)'s positions among the dated, each (root, measure)'s among the undated, and
     each document's claims: the candidate pairs of any one claim, as
-    :func:`~claimledger.ledger.reconcile.candidate_pairs` makes them for all."""
+    :func:`~claimledger.ledger.reconcile.candidate_pairs` makes them for all, less the
+    pairs of the claims ``left_out`` (repeats, related to what they repeat instead)."""
 
-    def __init__(self, group: Iterable[ClaimFacts]) -> None:
-        claims = list(group)
-        dated = sorted((c for c in claims if c.start is not None), key=lambda c: (c.start, c.ref))
-        self.dated = len(dated)
-        self.claims = dated + sorted((c for c in claims if c.start is None), key=lambda c: c.ref)
+    def __init__(self, in_order: Sequence[ClaimFacts], left_out: Collection[str] = ()) -> None:
+        self.claims = list(in_order)
+        self.dated = sum(1 for c in self.claims if c.start is not None)
+        self.left_out = left_out
         self.at = {c.ref: i for i, c in enumerate(self.claims)}
         self.of_measure: dict[str, list[int]] = defaultdict(list)
         self.of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -74,26 +84,43 @@ class _Order:
                 self.undated_of_root[(c.root, c.measure)].append(i)
             self.of_document[c.document].append(i)
 
+    @classmethod
+    def of(cls, group: Iterable[ClaimFacts], left_out: Collection[str] = ()) -> _Order:
+        claims = list(group)
+        dated = sorted((c for c in claims if c.start is not None), key=lambda c: (c.start, c.ref))
+        undated = sorted((c for c in claims if c.start is None), key=lambda c: c.ref)
+        return cls(dated + undated, left_out)
+
+    def without(self, refs: Collection[str]) -> _Order:
+        """The same order less the claims ``refs``."""
+        return _Order([c for c in self.claims if c.ref not in refs], self.left_out)
+
     def pairs_at(
         self, i: int, *, same_measure: bool = False
     ) -> list[tuple[ClaimFacts, ClaimFacts]]:
         """The candidate pairs made at the ``i``-th claim (as the later of the two)."""
         b = self.claims[i]
+        left_out = self.left_out
+        if b.ref in left_out:
+            return []
         found = []
         if b.start is None:
             # an undated claim: with the claims of its article (the dated, and the undated
             # before it), and the NEIGHBOURS undated of its root and measure before it
             for j in self.of_document[b.document]:
                 a = self.claims[j]
-                if (a.start is not None or a.ref < b.ref) and (
-                    not same_measure or a.measure == b.measure
+                if (
+                    (a.start is not None or a.ref < b.ref)
+                    and (not same_measure or a.measure == b.measure)
+                    and a.ref not in left_out
                 ):
                     found.append((a, b))
             same_root = self.undated_of_root[(b.root, b.measure)]
             k = bisect_left(same_root, i)
             for j in same_root[max(0, k - NEIGHBOURS) : k]:
-                if self.claims[j].document != b.document:
-                    found.append((self.claims[j], b))
+                a = self.claims[j]
+                if a.document != b.document and a.ref not in left_out:
+                    found.append((a, b))
             return found
         paired = set()
         for measure, positions in self.of_measure.items():
@@ -104,12 +131,16 @@ class _Order:
                 a = self.claims[j]
                 assert a.end is not None
                 if b.start - a.end <= _WINDOW:
-                    paired.add(a.ref)
-                    found.append((a, b))
+                    ref = a.ref
+                    paired.add(ref)
+                    if ref not in left_out:
+                        found.append((a, b))
         same_root = self.of_root[(b.root, b.measure)]
         k = bisect_left(same_root, i)
-        if k > 0 and self.claims[same_root[k - 1]].ref not in paired:
-            found.append((self.claims[same_root[k - 1]], b))
+        if k > 0:
+            ref = self.claims[same_root[k - 1]].ref
+            if ref not in paired and ref not in left_out:
+                found.append((self.claims[same_root[k - 1]], b))
         return found
 
     def reached_from(self, i: int) -> list[int]:
@@ -152,13 +183,12 @@ def rederive_with_new_claims(
         return None  # a claim changed or went: not only additions
     repeat_of = repeats(group)  # within one article: a new claim repeats new ones only
     facts = {c.ref: c for c in group}
-    order = _Order(group)
+    order = _Order.of(group, left_out=repeat_of.keys())
 
     def pairs_at(
         i: int, *, same_measure: bool = False, within: _Order = order
     ) -> list[tuple[ClaimFacts, ClaimFacts]]:
-        pairs = within.pairs_at(i, same_measure=same_measure)
-        return [(a, b) for a, b in pairs if a.ref not in repeat_of and b.ref not in repeat_of]
+        return within.pairs_at(i, same_measure=same_measure)
 
     # 1. the figures, formed again where the new claims change what forms them: a new
     # claim changes the pairs of one measure at the claims of its measure whose queue it
@@ -167,7 +197,7 @@ def rederive_with_new_claims(
     for ref, figure in old_figure_of.items():
         old_members[figure].append(ref)
     reached = {ref: [order.claims[j].ref for j in order.reached_from(order.at[ref])] for ref in new}
-    old_order = _Order(c for c in group if c.ref not in new)
+    old_order = order.without(new)
     figures = []
     for measure in sorted({c.measure for c in group}):
         of_measure = [m for m in old_members.values() if facts[m[0]].measure == measure]
@@ -321,60 +351,172 @@ def _figures_again(
 ) -> list[Figure]:
     """One measure's figures once the claims ``changed`` (new, or whose candidate pairs
     changed) are among them; ``old``: its figures' members before. Figures are formed in
-    time order (:func:`_figures`), so they are formed again only between two *cuts* of
-    the old figures (moments no old figure spans): from the last cut before the first
-    change (with the old figures before it that a claim after it may still join) to the
-    first cut after every pair that changed at which the figures still open are old ones;
-    before and after, the old figures stand."""
-    measure = facts[changed[0]].measure
-    spans = sorted(
-        (_time_order(m[0]), _time_order(m[-1]), tuple(c.ref for c in m))
-        for m in (_in_time_order(refs, facts) for refs in old)
-    )
-    cuts: list[tuple[dt.date, str]] = [(dt.date.min, "")]
-    reach = (dt.date.min, "")
-    for first, last, _ in spans:
-        if reach < first:
-            cuts.append(first)
-        reach = max(reach, last)
-    cuts.append((dt.date.max, "\uffff"))
-    # what changes: from the first changed claim to the last claim of a changed pair
-    start = min(_time_order(facts[ref]) for ref in changed)
-    end = max(_time_order(facts[ref]) for ref in changed)
-    for ref in changed:
+    time order (:func:`_figures`) and a claim joins only a figure begun at most
+    SAME_TIME_DAYS before it, so the forming is taken up again at each moment a changed
+    claim or pair is decided: from the figures still open there (each old one's members
+    before it, formed again among themselves), over the claims after it, beside the old
+    forming over the old claims, until the figures still open are the same in both; from
+    there to the next such moment, and before the first, the old figures stand."""
+    decided = {_time_order(facts[ref]) for ref in changed}
+    for ref in changed:  # a pair is decided when the later of its claims is placed
         for within in (order, old_order):
             if ref in within.at:
                 for a, b in pairs_at(within.at[ref], same_measure=True, within=within):
-                    end = max(end, _time_order(a), _time_order(b))
-    low = max(cut for cut in cuts if cut <= start)
+                    decided.add(max(_time_order(a), _time_order(b)))
+    moments = sorted(decided)
+    measure = facts[changed[0]].measure
     claims = sorted(
         (c for c in order.claims[: order.dated] if c.measure == measure), key=_time_order
     )
-    first_end = next((c.end for c in claims if _time_order(c) >= low), None)
-    # old figures wholly before the cut that a claim after it may still join
-    joinable = [
-        s
-        for s in spans
-        if s[1] < low
-        and first_end is not None
-        and s[0][0] != dt.date.max
-        and (first_end - s[0][0]).days <= SAME_TIME_DAYS
-    ]
-    old_sets = {frozenset(s[2]) for s in spans}
-    for high in (cut for cut in cuts if cut > end):
-        inside = [c for c in claims if low <= _time_order(c) < high]
-        inside += [facts[ref] for s in joinable for ref in s[2]]
-        formed = _formed(subject, inside, order, facts, repeat_of, pairs_at)
-        # the figures still open at the cut must be old ones: the claims after it then
-        # join them as they did
-        still_open = [
-            f
-            for f in formed
-            if high[0] != dt.date.max
-            and (anchor := facts[f.claims[0]].end) is not None
-            and (high[0] - anchor).days <= SAME_TIME_DAYS
-        ]
-        if all(frozenset(f.claims) in old_sets for f in still_open):
-            kept = [s[2] for s in spans if (s[1] < low and s not in joinable) or s[0] >= high]
-            return formed + [_figure_of(subject, _in_time_order(m, facts)) for m in kept]
-    raise AssertionError("the last cut follows every claim")
+    keys = [_time_order(c) for c in claims]
+    olds = [c for c in claims if c.ref in old_order.at]
+    old_keys = [_time_order(c) for c in olds]
+    members = sorted((_in_time_order(refs, facts) for refs in old), key=lambda m: _time_order(m[0]))
+    anchors = [_time_order(m[0]) for m in members]
+    related: dict[tuple[str, str], bool] = {}
+    agree_now = _Agreeing(order, facts, repeat_of, pairs_at, related)
+    agree_was = _Agreeing(old_order, facts, repeat_of, pairs_at, related)
+    formed: list[list[ClaimFacts]] = []
+    d = 0
+    while d < len(moments):
+        begin = moments[d]
+        # the figures open at this moment, as they were then: each formed again from its
+        # members before it and their pairs among themselves (a claim never joined another)
+        now = _Forming()
+        since = bisect_left(anchors, (begin[0] - _DAYS, ""))  # begun SAME_TIME_DAYS before
+        for m in members[since : bisect_left(anchors, begin)]:
+            held = {c.ref for c in m}
+            for c in m:
+                if _time_order(c) < begin:
+                    now.place(c, agree_was(c) & held)
+        was = now.copy()
+        i, j = bisect_left(keys, begin), bisect_left(old_keys, begin)
+        checked: dt.date | None = None
+        d = len(moments)  # unless the two formings meet again before the last claim
+        while i < len(claims):
+            c, key = claims[i], keys[i]
+            if key > begin and c.end != checked:
+                # every change before it is decided: once the figures still open are the
+                # same, both form the same figures until the next moment a change is decided
+                checked = c.end
+                # (taken up again only if the next moment is far: else the two go on)
+                d = bisect_left(moments, key)
+                far = d == len(moments) or bisect_left(keys, moments[d]) - i > _FAR
+                if far and now.open_at(c) == was.open_at(c):
+                    formed += [f for f in now.formed() if not _one_moment(f[0], c)]
+                    break
+                d = len(moments)
+            now.place(c, agree_now(c))
+            i += 1
+            while j < len(olds) and old_keys[j] <= key:
+                was.place(olds[j], agree_was(olds[j]))
+                j += 1
+        else:
+            formed += now.formed()
+    again = {c.ref for f in formed for c in f}
+    kept = [m for m in members if m[0].ref not in again]
+    return _figures_of(subject, [*kept, *formed])
+
+
+def _figures_of(subject: str, members: Iterable[Sequence[ClaimFacts]]) -> list[Figure]:
+    return [_figure_of(subject, m) for m in members]
+
+
+class _Agreeing:
+    """The claims of its measure each claim corroborates (:func:`_figures`'s edges): its
+    candidate pairs in ``order`` and its repeats; the pairs related once (``related``)."""
+
+    def __init__(
+        self,
+        order: _Order,
+        facts: Mapping[str, ClaimFacts],
+        repeat_of: Mapping[str, str],
+        pairs_at: Callable[..., list[tuple[ClaimFacts, ClaimFacts]]],
+        related: dict[tuple[str, str], bool],
+    ) -> None:
+        self.order, self.facts, self.pairs_at, self.related = order, facts, pairs_at, related
+        self.repeat_of = repeat_of
+        self.repeated: dict[str, list[str]] = defaultdict(list)
+        for r_ref, o_ref in repeat_of.items():
+            self.repeated[o_ref].append(r_ref)
+        self.made: dict[int, list[tuple[ClaimFacts, ClaimFacts]]] = {}
+
+    def _agree(self, a: ClaimFacts, b: ClaimFacts) -> bool:
+        key = (a.ref, b.ref)
+        if key not in self.related:
+            r = _relate_counted(a, b)
+            self.related[key] = r is not None and r.kind == "corroborates"
+        return self.related[key]
+
+    def __call__(self, c: ClaimFacts) -> set[str]:
+        order = self.order
+        i = order.at[c.ref]
+        found = set()
+        # its pairs of one measure are made at its place and at the later dated claims of
+        # its measure whose queue it is in
+        later = (
+            k
+            for k in order.reached_from(i)
+            if k < order.dated and order.claims[k].measure == c.measure
+        )
+        for k in (i, *later):
+            if k not in self.made:
+                self.made[k] = self.pairs_at(k, same_measure=True, within=self.order)
+            for a, b in self.made[k]:
+                if c.ref in (a.ref, b.ref) and self._agree(a, b):
+                    found.add(b.ref if a.ref == c.ref else a.ref)
+        original = self.repeat_of.get(c.ref)
+        if original is not None and self._agree(self.facts[original], c):
+            found.add(original)
+        found.update(r for r in self.repeated[c.ref] if self._agree(c, self.facts[r]))
+        return found
+
+
+class _Forming:
+    """Figures being formed in time order, as :func:`_figures` forms them: a claim joins
+    every figure of a claim it corroborates that began at most SAME_TIME_DAYS before it."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.anchor: dict[str, ClaimFacts] = {}  # a figure's root -> its first claim
+        self.placed: dict[str, ClaimFacts] = {}
+
+    def copy(self) -> _Forming:
+        other = _Forming()
+        other.parent, other.anchor = dict(self.parent), dict(self.anchor)
+        other.placed = dict(self.placed)
+        return other
+
+    def find(self, ref: str) -> str:
+        parent = self.parent
+        while parent.setdefault(ref, ref) != ref:
+            parent[ref] = parent[parent[ref]]
+            ref = parent[ref]
+        return ref
+
+    def place(self, c: ClaimFacts, agreeing: set[str]) -> None:
+        self.anchor[c.ref] = c
+        for other in sorted(agreeing & self.placed.keys()):
+            root = self.find(other)
+            first = self.anchor[root]
+            if self.find(c.ref) != root and _one_moment(first, c):
+                earliest = min(first, self.anchor[self.find(c.ref)], key=_time_order)
+                self.parent[self.find(c.ref)] = root
+                self.anchor[root] = earliest
+        self.placed[c.ref] = c
+
+    def formed(self) -> list[list[ClaimFacts]]:
+        """Each figure's claims, in time order."""
+        held: dict[str, list[ClaimFacts]] = defaultdict(list)
+        for c in sorted(self.placed.values(), key=_time_order):
+            held[self.find(c.ref)].append(c)
+        return list(held.values())
+
+    def open_at(self, c: ClaimFacts) -> set[frozenset[str]]:
+        """The figures ``c`` may still join (begun at most SAME_TIME_DAYS before it)."""
+        assert c.end is not None
+        recent = [x for x in self.placed.values() if x.end is not None and x.end >= c.end - _DAYS]
+        held: dict[str, set[str]] = defaultdict(set)
+        for x in recent:
+            held[self.find(x.ref)].add(x.ref)
+        return {frozenset(refs) for root, refs in held.items() if _one_moment(self.anchor[root], c)}

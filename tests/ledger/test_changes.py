@@ -60,6 +60,14 @@ def _store(ledger: Ledger, text: str, day: int, outlet: str) -> str:
     return stored.document_id
 
 
+def _downgrade(ledger: Ledger, revision: str) -> None:
+    """Take the ledger's schema back to ``revision`` (the next open upgrades it again)."""
+    config = _migrations()
+    with ledger.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
 def _kinds(found: list[Change]) -> list[str]:
     return [c.kind for c in found]
 
@@ -153,10 +161,7 @@ def test_an_upgraded_ledger_starts_from_a_baseline(tmp_path: Path) -> None:
     with Ledger(db) as ledger:
         _store(ledger, MINISTRY, 3, "Wire")
         _store(ledger, OFFICIALS, 4, "Daily")
-        config = _migrations()
-        with ledger.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0003")
+        _downgrade(ledger, "0003")
     with Ledger(db) as ledger:  # upgraded again, with documents in it
         ledger.reconcile(force=True)
         assert ledger.count_changes() == 0
@@ -175,10 +180,7 @@ def test_marks_from_before_their_scopes_are_compared_whole_once(tmp_path: Path) 
     with Ledger(db) as ledger:
         _store(ledger, MINISTRY, 3, "Wire")
         _store(ledger, OFFICIALS, 4, "Daily")
-        config = _migrations()
-        with ledger.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0006")
+        _downgrade(ledger, "0006")
     with Ledger(db) as ledger:  # upgraded again: every mark's scope is empty
         before = ledger.count_changes()
         _store(ledger, BRIDGES, 5, "Wire")  # another story

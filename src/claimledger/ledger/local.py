@@ -46,6 +46,7 @@ from claimledger.ledger.reconcile import (
     _one_moment,
     _relate_counted,
     _time_order,
+    _UnionFind,
     figure_lines,
     may_relate,
     repeats,
@@ -477,22 +478,18 @@ class _Forming:
     every figure of a claim it corroborates that began at most SAME_TIME_DAYS before it."""
 
     def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+        self.sets: _UnionFind[str] = _UnionFind()
         self.anchor: dict[str, ClaimFacts] = {}  # a figure's root -> its first claim
         self.placed: dict[str, ClaimFacts] = {}
 
     def copy(self) -> _Forming:
         other = _Forming()
-        other.parent, other.anchor = dict(self.parent), dict(self.anchor)
+        other.sets.parent, other.anchor = dict(self.sets.parent), dict(self.anchor)
         other.placed = dict(self.placed)
         return other
 
     def find(self, ref: str) -> str:
-        parent = self.parent
-        while parent.setdefault(ref, ref) != ref:
-            parent[ref] = parent[parent[ref]]
-            ref = parent[ref]
-        return ref
+        return self.sets.find(ref)
 
     def place(self, c: ClaimFacts, agreeing: set[str]) -> None:
         self.anchor[c.ref] = c
@@ -501,7 +498,7 @@ class _Forming:
             first = self.anchor[root]
             if self.find(c.ref) != root and _one_moment(first, c):
                 earliest = min(first, self.anchor[self.find(c.ref)], key=_time_order)
-                self.parent[self.find(c.ref)] = root
+                self.sets.union(root, c.ref)
                 self.anchor[root] = earliest
         self.placed[c.ref] = c
 

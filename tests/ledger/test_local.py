@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from claimledger.ledger import local
 from claimledger.ledger.local import rederive_with_new_claims
-from claimledger.ledger.reconcile import ClaimFacts, reconcile_subject
+from claimledger.ledger.reconcile import ClaimFacts, candidate_pairs, reconcile_subject, repeats
 
 SUBJECT = "north korean soldiers"
 MEASURES = ("killed", "wounded", "killed_or_wounded", "captured", "deployed")
@@ -96,6 +96,37 @@ def test_a_long_story_is_formed_again_only_around_what_changed(
     # the next such moment when it is more than two claims ahead)
     with patch.object(local, "_FAR", 2):
         in_place_equals_derived_again(*drawn)
+
+
+@settings(max_examples=100, deadline=None)
+@given(subjects())
+def test_the_pairs_a_claim_is_in_are_those_the_whole_subject_makes(
+    drawn: tuple[list[ClaimFacts], set[str]],
+) -> None:
+    # worked out for one claim (the pairs made at it and at the later claims that pair
+    # with it) as candidate_pairs makes them for all, less those of the repeats
+    group, _ = drawn
+    left_out = repeats(group)
+    order = local._Order.of(group, left_out=left_out.keys())
+    made = {
+        (a.ref, b.ref)
+        for a, b in candidate_pairs(group)
+        if a.ref not in left_out and b.ref not in left_out
+    }
+    facts = {c.ref: c for c in group}
+    for i, c in enumerate(order.claims):
+        mine = {pair for pair in made if c.ref in pair}
+        assert sorted((a.ref, b.ref) for a, b in order.pairs_with(i)) == sorted(mine)
+        if c.start is not None:
+            # a dated claim's pairs of one measure with the dated (what forms figures)
+            same = {
+                (a, b)
+                for a, b in mine
+                if facts[a].measure == facts[b].measure
+                and None not in (facts[a].start, facts[b].start)
+            }
+            found = order.same_measure_pairs(i)
+            assert sorted((a.ref, b.ref) for a, b in found) == sorted(same)
 
 
 def in_place_equals_derived_again(group: list[ClaimFacts], added: set[str]) -> None:

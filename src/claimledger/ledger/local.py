@@ -144,6 +144,78 @@ class _Order:
                 found.append((self.claims[same_root[k - 1]], b))
         return found
 
+    def pairs_with(self, i: int) -> list[tuple[ClaimFacts, ClaimFacts]]:
+        """Every candidate pair the ``i``-th claim is in: those made at it, and those made
+        at the later claims whose pairs include it (:meth:`reached_from`), each worked out
+        for that one claim instead of making all the later claim's pairs."""
+        c = self.claims[i]
+        left_out = self.left_out
+        if c.ref in left_out:
+            return []
+        found = self.pairs_at(i)
+        last, root_next = self._last_queue(i), self._root_next(i)
+        for j in sorted(set(self.reached_from(i))):
+            b = self.claims[j]
+            if b.ref in left_out:
+                continue
+            if b.start is None:
+                # the undated claims of its article after it, and (an undated claim) those
+                # of its root and measure in another article it is in the queue of
+                if b.document == c.document or c.start is None:
+                    found.append((c, b))
+                continue
+            assert c.end is not None
+            if j <= last and may_relate(c.measure, b.measure) and b.start - c.end <= _WINDOW:
+                found.append((c, b))
+            elif j == root_next:
+                found.append((c, b))  # the previous claim of its root, not in its queue
+        return found
+
+    def same_measure_pairs(self, i: int) -> list[tuple[ClaimFacts, ClaimFacts]]:
+        """The candidate pairs of one measure the ``i``-th claim (a dated one) is in with
+        dated claims (what forms figures): made at it, and at the later claims of its
+        measure whose queue it is in or whose root's previous claim it is."""
+        c = self.claims[i]
+        assert c.end is not None
+        left_out = self.left_out
+        if c.ref in left_out:
+            return []
+        found = self.pairs_at(i, same_measure=True)
+        positions = self.of_measure[c.measure]
+        k = bisect_left(positions, i)
+        queued = set()
+        for j in positions[k + 1 : k + 1 + NEIGHBOURS]:
+            b = self.claims[j]
+            assert b.start is not None
+            if b.start - c.end <= _WINDOW:
+                queued.add(j)
+                if b.ref not in left_out:
+                    found.append((c, b))
+        root_next = self._root_next(i)
+        if (
+            root_next is not None
+            and root_next not in queued
+            and self.claims[root_next].ref not in left_out
+        ):
+            found.append((c, self.claims[root_next]))
+        return found
+
+    def _last_queue(self, i: int) -> int:
+        """The last position whose queue of the ``i``-th claim's measure holds it (the
+        NEIGHBOURS-th later claim of its measure), for a dated claim."""
+        positions = self.of_measure[self.claims[i].measure]
+        k = bisect_left(positions, i)
+        return positions[k + NEIGHBOURS] if k + NEIGHBOURS < len(positions) else self.dated - 1
+
+    def _root_next(self, i: int) -> int | None:
+        """The next dated claim of the ``i``-th claim's root and measure, for a dated claim."""
+        c = self.claims[i]
+        if c.start is None:
+            return None
+        same_root = self.of_root[(c.root, c.measure)]
+        k = bisect_left(same_root, i)
+        return same_root[k + 1] if k + 1 < len(same_root) else None
+
     def reached_from(self, i: int) -> list[int]:
         """The positions whose candidate pairs may include the ``i``-th claim: a dated
         claim is in the queue of the claims up to the NEIGHBOURS-th later dated claim of
@@ -156,14 +228,10 @@ class _Order:
             same_root = self.undated_of_root[(c.root, c.measure)]
             k = bisect_left(same_root, i)
             return found + same_root[k + 1 : k + 1 + NEIGHBOURS]
-        positions = self.of_measure[c.measure]
-        k = bisect_left(positions, i)
-        last = positions[k + NEIGHBOURS] if k + NEIGHBOURS < len(positions) else self.dated - 1
-        found += range(i + 1, last + 1)
-        same_root = self.of_root[(c.root, c.measure)]
-        k = bisect_left(same_root, i)
-        if k + 1 < len(same_root):
-            found.append(same_root[k + 1])
+        found += range(i + 1, self._last_queue(i) + 1)
+        root_next = self._root_next(i)
+        if root_next is not None:
+            found.append(root_next)
         return found
 
 
@@ -258,14 +326,10 @@ def rederive_with_new_claims(
     def pairs_of(refs: Iterable[str]) -> dict[tuple[str, str], tuple[ClaimFacts, ClaimFacts]]:
         """Every candidate pair with one of ``refs`` in it."""
         held = set(refs)
-        positions = {order.at[ref] for ref in held}
-        for ref in held:
-            positions.update(order.reached_from(order.at[ref]))
         found = {
             (a.ref, b.ref): (a, b)
-            for i in sorted(positions)
-            for a, b in at(i)
-            if a.ref in held or b.ref in held
+            for i in sorted(order.at[ref] for ref in held)
+            for a, b in order.pairs_with(i)
         }
         for r_ref, o_ref in repeat_of.items():
             if r_ref in held or o_ref in held:
@@ -375,8 +439,8 @@ def _figures_again(
     members = sorted((_in_time_order(refs, facts) for refs in old), key=lambda m: _time_order(m[0]))
     anchors = [_time_order(m[0]) for m in members]
     related: dict[tuple[str, str], bool] = {}
-    agree_now = _Agreeing(order, facts, repeat_of, pairs_at, related)
-    agree_was = _Agreeing(old_order, facts, repeat_of, pairs_at, related)
+    agree_now = _Agreeing(order, facts, repeat_of, related)
+    agree_was = _Agreeing(old_order, facts, repeat_of, related)
     formed: list[list[ClaimFacts]] = []
     d = 0
     while d < len(moments):
@@ -432,15 +496,13 @@ class _Agreeing:
         order: _Order,
         facts: Mapping[str, ClaimFacts],
         repeat_of: Mapping[str, str],
-        pairs_at: Callable[..., list[tuple[ClaimFacts, ClaimFacts]]],
         related: dict[tuple[str, str], bool],
     ) -> None:
-        self.order, self.facts, self.pairs_at, self.related = order, facts, pairs_at, related
+        self.order, self.facts, self.related = order, facts, related
         self.repeat_of = repeat_of
         self.repeated: dict[str, list[str]] = defaultdict(list)
         for r_ref, o_ref in repeat_of.items():
             self.repeated[o_ref].append(r_ref)
-        self.made: dict[int, list[tuple[ClaimFacts, ClaimFacts]]] = {}
 
     def _agree(self, a: ClaimFacts, b: ClaimFacts) -> bool:
         key = (a.ref, b.ref)
@@ -450,22 +512,10 @@ class _Agreeing:
         return self.related[key]
 
     def __call__(self, c: ClaimFacts) -> set[str]:
-        order = self.order
-        i = order.at[c.ref]
         found = set()
-        # its pairs of one measure are made at its place and at the later dated claims of
-        # its measure whose queue it is in
-        later = (
-            k
-            for k in order.reached_from(i)
-            if k < order.dated and order.claims[k].measure == c.measure
-        )
-        for k in (i, *later):
-            if k not in self.made:
-                self.made[k] = self.pairs_at(k, same_measure=True, within=self.order)
-            for a, b in self.made[k]:
-                if c.ref in (a.ref, b.ref) and self._agree(a, b):
-                    found.add(b.ref if a.ref == c.ref else a.ref)
+        for a, b in self.order.same_measure_pairs(self.order.at[c.ref]):
+            if self._agree(a, b):
+                found.add(b.ref if a.ref == c.ref else a.ref)
         original = self.repeat_of.get(c.ref)
         if original is not None and self._agree(self.facts[original], c):
             found.add(original)

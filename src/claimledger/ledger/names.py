@@ -193,7 +193,12 @@ def is_outlet_name(name: str) -> bool:
 def is_national_body(body: str) -> bool:
     """A body every country has ("air force", "health ministry"): named without its
     country, it is the article's country's."""
-    return body in {" ".join(p) for p in _phrases("reconcile.national_bodies")}
+    return body in _national_bodies()
+
+
+@functools.cache
+def _national_bodies() -> frozenset[str]:
+    return frozenset(" ".join(p) for p in _phrases("reconcile.national_bodies"))
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -270,44 +270,17 @@ def _entity_keys(
     keys: list[tuple[str, ...]] = []
     why = why if why is not None else {}  # the rule that gave an entity its key, if not the name
     bodies: dict[int, tuple[str | None, str]] = {}
-    gazetteer = default_gazetteer()
-    for i, e in enumerate(items):
-        entry = gazetteer.lookup(e.name)
-        if entry is not None and e.kind != "equipment":
-            keys.append(("known", normalise_name(entry.name)))
-        elif e.kind == "equipment":
-            keys.append(("equipment", normalise_name(e.name)))
-        elif names.is_generic(e.name):
-            keys.append(("generic", e.document, normalise_name(e.name)))
-        elif _is_body(e):
-            bodies[i] = names.body_key(_full_body_name(e), None)
-            keys.append(())
-        elif _named_person(e):
-            keys.append(("person", names.person_key(e.name)))
-        else:
-            keys.append(("name", normalise_name(e.name)))
     # the bodies of each article with their keys, the gazetteer's known ones included
     in_article: dict[str, list[tuple[str | None, str, tuple[str, ...]]]] = defaultdict(list)
     for i, e in enumerate(items):
-        if i in bodies:
-            owner, body = bodies[i]
-            if owner is not None:
-                in_article[e.document].append((owner, body, ("body", owner, body)))
-        elif keys[i][:1] == ("known",):
-            entry = gazetteer.lookup(e.name)
-            if entry is not None and entry.kind == "organization":
-                owner, body = names.body_key(entry.name)
-                in_article[e.document].append((owner, body, keys[i]))
-        for affiliation in e.affiliations if e.kind == "person" else ():
-            # the body a person of the article belongs to is a body of the article
-            entry = gazetteer.lookup(affiliation)
-            if entry is not None and entry.kind == "organization":
-                owner, body = names.body_key(entry.name)
-                in_article[e.document].append((owner, body, ("known", normalise_name(entry.name))))
-            elif len(affiliation.split()) > 1:
-                owner, body = names.body_key(affiliation)
-                if owner is not None and body:
-                    in_article[e.document].append((owner, body, ("body", owner, body)))
+        named, body_of, shown = _name_key(e.name, e.kind, e.affiliations, e.roles)
+        if named[:1] == ("generic",):
+            named = ("generic", e.document, named[1])
+        elif body_of is not None:
+            bodies[i] = body_of
+        keys.append(named)
+        if shown:
+            in_article[e.document] += shown
     owners_of: dict[str, set[str]] = defaultdict(set)  # body -> its owners, ledger-wide
     for found in in_article.values():
         for owner, body, _ in found:
@@ -356,24 +329,16 @@ def _entity_keys(
                 if owner is not None
                 else {o for o, _, _ in in_article[e.document] if o} | e.countries
             )
-            candidates = {
-                k
-                for k, (held, parts) in _known_parts().items()
-                if held & owners and any(words <= part for part in parts)
-            }
+            candidates = _known_part_of(frozenset(words), frozenset(owners))
             if len(candidates) == 1:
-                key = candidates.pop()
+                key = next(iter(candidates))
                 why[i] = "part of the name of the one body the gazetteer knows of its owner"
         if key is None and len(body.split()) > 2:
             # "the White Helmets civil defense": a longer name that holds the whole name
             # of the one body the gazetteer knows by it (two words or more)
-            held = {
-                k
-                for (_, b), k in _known_bodies().items()
-                if len(b.split()) >= 2 and f" {b} " in f" {body} "
-            }
+            held = _known_within(body)
             if len(held) == 1:
-                key = held.pop()
+                key = next(iter(held))
                 why[i] = "one holds the whole name of the one body the gazetteer knows by it"
         if key is None:
             key = ("body", owner or "", body) if body else ("name", normalise_name(e.name))
@@ -400,6 +365,57 @@ def _entity_keys(
             keys[i] = larger.pop()
             why[i] = "part of the name of the one larger body of its article"
     return keys
+
+
+_Found = tuple[tuple[str | None, str, tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _name_key(
+    name: str, kind: str, affiliations: tuple[str, ...], roles: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str | None, str] | None, _Found]:
+    """What :func:`_entity_keys` reads of one document entity before it looks at the rest
+    of its article (cached: one name stands for many mentions): its key (a body's is
+    worked out later, (); a name that names no one is ("generic", name), of its own
+    document), a body's (owner, body), and the bodies it shows its article has (owner,
+    body, key: its own, a known organisation's, a person's affiliations)."""
+    gazetteer = default_gazetteer()
+    e = DocumentEntity(
+        document="", id="", name=name, kind=kind, roles=roles, affiliations=affiliations
+    )
+    body_of: tuple[str | None, str] | None = None
+    found: list[tuple[str | None, str, tuple[str, ...]]] = []
+    entry = gazetteer.lookup(name)
+    key: tuple[str, ...]
+    if entry is not None and kind != "equipment":
+        key = ("known", normalise_name(entry.name))
+        if entry.kind == "organization":
+            owner, body = names.body_key(entry.name)
+            found.append((owner, body, key))
+    elif kind == "equipment":
+        key = ("equipment", normalise_name(name))
+    elif names.is_generic(name):
+        key = ("generic", normalise_name(name))
+    elif _is_body(e):
+        body_of = names.body_key(_full_body_name(e), None)
+        key = ()
+        if body_of[0] is not None:
+            found.append((body_of[0], body_of[1], ("body", body_of[0], body_of[1])))
+    elif _named_person(e):
+        key = ("person", names.person_key(name))
+    else:
+        key = ("name", normalise_name(name))
+    for affiliation in affiliations if kind == "person" else ():
+        # the body a person of the article belongs to is a body of the article
+        entry = gazetteer.lookup(affiliation)
+        if entry is not None and entry.kind == "organization":
+            owner, body = names.body_key(entry.name)
+            found.append((owner, body, ("known", normalise_name(entry.name))))
+        elif len(affiliation.split()) > 1:
+            owner, body = names.body_key(affiliation)
+            if owner is not None and body:
+                found.append((owner, body, ("body", owner, body)))
+    return key, body_of, tuple(found)
 
 
 @functools.cache
@@ -433,6 +449,30 @@ def _known_parts() -> dict[
     return {k: (frozenset(o), tuple(p)) for k, (o, p) in found.items()}
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _known_within(body: str) -> frozenset[tuple[str, ...]]:
+    """The bodies the gazetteer knows by a name of two words or more that ``body``
+    holds whole (cached: one name stands for many mentions)."""
+    return frozenset(
+        k
+        for (_, b), k in _known_bodies().items()
+        if len(b.split()) >= 2 and f" {b} " in f" {body} "
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _known_part_of(
+    words: frozenset[str], owners: frozenset[str | None]
+) -> frozenset[tuple[str, ...]]:
+    """The bodies the gazetteer knows of one of ``owners`` with a name that holds every
+    one of ``words`` (cached: one name stands for many mentions)."""
+    return frozenset(
+        k
+        for k, (held, parts) in _known_parts().items()
+        if held & owners and any(words <= part for part in parts)
+    )
+
+
 def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
     kinds = [items[j].kind for j in members]
     return "person" if "person" in kinds else "other"
@@ -441,10 +481,18 @@ def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
 def _named_person(e: DocumentEntity) -> bool:
     """A person named by a proper name, once titles and owners are off ("UN spokesperson
     Stéphane Dujarric"), not by a role ("the spokesperson")."""
-    if e.kind not in ("person", "unknown") or _role_name(e) is not None:
+    if e.kind not in ("person", "unknown"):
         return False
-    kept = len(names.person_key(e.name).split())
-    return kept > 0 and _looks_named(" ".join(e.name.split()[-kept:]))
+    return _named_by(e.name, e.roles, e.affiliations)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _named_by(name: str, roles: tuple[str, ...], affiliations: tuple[str, ...]) -> bool:
+    """:func:`_named_person` of a person of that name, roles and affiliations (cached)."""
+    if _role_named(name, roles, affiliations) is not None:
+        return False
+    kept = len(names.person_key(name).split())
+    return kept > 0 and _looks_named(" ".join(name.split()[-kept:]))
 
 
 def _relative(name: str) -> bool:
@@ -476,8 +524,12 @@ def resolve_entities(
     sets: _UnionFind[int] = _UnionFind()
     reasons: dict[int, str] = {}
     find = sets.find
+    # the names each set goes by: read only by a fact-checker's merges and splits
+    corrected = bool(merges or splits)
     names_in: dict[int, set[str]] = {
-        i: {normalise_name(n) for n in (e.name, *e.aliases)} for i, e in enumerate(items)
+        i: {normalise_name(n) for n in (e.name, *e.aliases)}
+        for i, e in enumerate(items)
+        if corrected
     }
     apart = [(frozenset({a}), frozenset({b})) for a, b in splits]
 
@@ -491,7 +543,8 @@ def resolve_entities(
         ):
             return  # a fact-checker split these names
         if sets.union(a, b):
-            names_in[ra] |= names_in.pop(rb, set())
+            if corrected:
+                names_in[ra] |= names_in.pop(rb, set())
             reasons[ra] = "; ".join(
                 dict.fromkeys(r for r in (reasons.get(ra), reasons.get(rb), reason) if r)
             )
@@ -499,14 +552,21 @@ def resolve_entities(
     # 1. the same key: the same name once titles, owners' forms and spellings are one
     why: dict[int, str] = {}
     keys = _entity_keys(items, why)
+    role_named = [_role_name(e) for e in items]
     by_name: dict[str, int] = {}
+    parent = sets.parent
     for i, (e, key) in enumerate(zip(items, keys, strict=True)):
         if key[0] in ("generic", "equipment"):
             continue
         # the same name is one entity whatever kind each article gave it
         first_i = by_name.setdefault(normalise_name(e.name), i)
         if first_i != i:
-            union(first_i, i, "")
+            if corrected:
+                union(first_i, i, "")
+            else:
+                # no split to heed and no reason to keep: ``i`` is alone till now (each
+                # is joined once, to the first of its name), so it joins that one's set
+                parent[i] = find(first_i)
     by_key: dict[tuple[str, ...], int] = {}
     for i, (e, key) in enumerate(zip(items, keys, strict=True)):
         if key in by_key:
@@ -523,7 +583,7 @@ def resolve_entities(
     people = [
         i
         for i, e in enumerate(items)
-        if e.kind in ("person", "unknown") and _role_name(e) is None and keys[i][:1] == ("person",)
+        if e.kind in ("person", "unknown") and role_named[i] is None and keys[i][:1] == ("person",)
     ]
     full_names: dict[str, set[str]] = defaultdict(set)  # surname -> the full names
     for i in people:
@@ -531,22 +591,27 @@ def resolve_entities(
         if len(tokens) >= 2:
             full_names[tokens[-1]].add(" ".join(tokens))
     name_index = {" ".join(_person_tokens(items[i].name)): i for i in people}
+    similar: dict[str, list[str]] = {}  # a surname -> the surnames of full names like it
+    candidates_of: dict[tuple[str, ...], set[str]] = {}  # one name stands for many mentions
     for i in people:
         tokens = _person_tokens(items[i].name)
         if not tokens:
             continue
-        n = len(tokens)
-        candidates = {
-            full
-            for surname, fulls in full_names.items()
-            if names.same_surname(surname, tokens[-1])
-            for full in fulls
-            if (words := full.split()) != tokens
-            and (len(words) > n or (len(words) == n and n > 1))
-            and words[len(words) - n : -1] == tokens[:-1]
-        }
+        if tuple(tokens) not in candidates_of:
+            if tokens[-1] not in similar:
+                similar[tokens[-1]] = [s for s in full_names if names.same_surname(s, tokens[-1])]
+            n = len(tokens)
+            candidates_of[tuple(tokens)] = {
+                full
+                for surname in similar[tokens[-1]]
+                for full in full_names[surname]
+                if (words := full.split()) != tokens
+                and (len(words) > n or (len(words) == n and n > 1))
+                and words[len(words) - n : -1] == tokens[:-1]
+            }
+        candidates = candidates_of[tuple(tokens)]
         if len(candidates) == 1:
-            full = candidates.pop()
+            full = next(iter(candidates))
             shorter = "the surname" if len(tokens) == 1 else "a shorter form"
             union(name_index[full], i, f"{items[i].name!r} is {shorter} of {full.title()!r}")
 
@@ -564,7 +629,7 @@ def resolve_entities(
                 holders[office].add(find(i))
             countries_of[find(i)] |= owners
     for i, e in enumerate(items):
-        named = _role_name(e)
+        named = role_named[i]
         if named is None:
             continue
         role, countries = named
@@ -592,9 +657,7 @@ def resolve_entities(
         groups[find(i)].append(i)
     merged = []
     for root, members in groups.items():
-        proper = [items[j] for j in members if _role_name(items[j]) is None] or [
-            items[j] for j in members
-        ]
+        proper = [items[j] for j in members if role_named[j] is None] or [items[j] for j in members]
         said = Counter(m.name for m in proper)
         # the name it is most often given, a person's fullest; never what it issued
         # ("the air force statement") or a title ("UN spokesperson ...") when another will do

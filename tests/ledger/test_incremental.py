@@ -19,6 +19,7 @@ from claimledger.extract import analyze
 from claimledger.ledger import Ledger, rebuild
 from claimledger.ledger import tables as t
 from claimledger.ledger.corrections import Correction
+from claimledger.ledger.reconcile import reconcile_subject
 from claimledger.records import Analysis
 from tests import paths
 
@@ -336,3 +337,37 @@ def test_the_change_log_of_an_incremental_reconcile_is_a_full_ones(
             ledger.reconcile()
             full.reconcile(full=True)
             assert logged(ledger) == logged(full)
+
+
+def test_a_subject_written_over_names_the_figures_a_changed_relation_joins(
+    pool: list[Analysis], tmp_path: Path
+) -> None:
+    # the change log compares only the figures an in-place write touched: a line between
+    # two figures that changed neither (a new claim pushed a pair out of a queue) is one
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool[:12]:
+            ledger.store(analysis)
+        ledger.reconcile()
+        with ledger.engine.begin() as conn:
+            lines = conn.execute(
+                sa.select(t.relations.c.subject, t.relations.c.a_figure, t.relations.c.b_figure)
+                .where(t.relations.c.a_figure != t.relations.c.b_figure)
+                .order_by(t.relations.c.id)
+            ).first()
+            assert lines is not None
+            subject = lines.subject
+            digests: dict[str, str] = {}
+            was: dict[str, int] = {}
+            named = {
+                row.document_id: frozenset(json.loads(row.named))
+                for row in conn.execute(sa.select(t.document_countries))
+            }
+            group = list(rebuild._stored_facts(conn, {subject}, set(), named, {}, digests, was))
+            were = rebuild._stored_relations(conn, subject)
+            found, made = reconcile_subject(group, {})
+            gone = next(r for r in found if (r.a_figure, r.b_figure) == lines[1:])
+            kept = [r for r in found if r is not gone]
+            touched = rebuild._write_subject(conn, group, kept, made, digests, over=(was, were))
+            assert touched == {gone.a_figure, gone.b_figure}
+            # and none when nothing changed
+            assert not rebuild._write_subject(conn, group, kept, made, digests, over=(was, kept))

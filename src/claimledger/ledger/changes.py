@@ -17,7 +17,7 @@ import json
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -84,6 +84,11 @@ class Reach:
 
     documents: frozenset[str]
     subjects: frozenset[str]
+    # of those subjects, each one re-derived in place: the figures it touched (whose row
+    # or members changed, before or now, or at either end of a relation written or
+    # removed); only these figures and their conflicts are compared, the others are as
+    # the marks have them
+    figures: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
 
 # a mark: the claim's place in the order the ledger saw claims, the fingerprint it is
@@ -110,7 +115,9 @@ def record(
     entries: list[dict[str, Any]] = []
 
     documents = None if reach is None else set(reach.documents) | _gone_documents(conn)
-    subjects = None if reach is None else sorted(reach.subjects)
+    # compared whole: every subject (None), or those re-derived whole
+    subjects = None if reach is None else sorted(reach.subjects - reach.figures.keys())
+    touched = {} if reach is None else reach.figures
     claim_marks = _marks(conn, "claim", documents)
     claims_now = _current_claims(conn, documents)
     new_claims = [key for key in claims_now if key not in claim_marks]
@@ -134,6 +141,10 @@ def record(
 
     conflict_marks = _marks(conn, "conflict", subjects)
     found = _current_conflicts(conn, seq, subjects)
+    figures_now = _current_figures(conn, seq, subjects)
+    figure_marks = _marks(conn, "figure", subjects)
+    if touched:
+        _compare_touched(conn, touched, conflict_marks, found, figures_now, figure_marks)
     new = [k for k in found if k not in conflict_marks]
     sides = _facts(conn, [ref for k in new for ref in found[k][2].split(_SEP)])
     # a conflict keeps what it held when it was found
@@ -147,8 +158,6 @@ def record(
         )
         for k in found
     }
-    figures_now = _current_figures(conn, seq, subjects)
-    figure_marks = _marks(conn, "figure", subjects)
     quiet = baseline or rules_changed
     if rules_changed and not baseline:
         entries.append(
@@ -186,6 +195,101 @@ def record(
     if baseline:
         conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == "changes_baseline"))
     return len(entries)
+
+
+def _compare_touched(
+    conn: Connection,
+    touched: Mapping[str, frozenset[int]],
+    conflict_marks: dict[str, _Mark],
+    conflicts: dict[str, tuple[str, str, str]],
+    figures: dict[str, _Mark],
+    figure_marks: dict[str, _Mark],
+) -> None:
+    """Add to what is compared the figures ``touched`` in the subjects re-derived in
+    place, and the conflicts with one of them at either end: their marks (a figure's key
+    names its oldest claim, and every claim of a figure touched before is in one touched
+    now, so the marks are those keyed by these claims) and how they are now. A figure not
+    touched kept its claims, its row and its key, and a conflict between two such kept
+    its relation: both are as their marks have them."""
+    f, r, m = t.claim_facts, t.relations, t.change_marks
+    ids = sorted({figure for held in touched.values() for figure in held})
+    members: dict[int, list[str]] = defaultdict(list)
+    measure_of: dict[str, tuple[str, str]] = {}  # claim -> (subject, measure)
+    query = sa.select(f.c.document_id, f.c.claim_id, f.c.figure, f.c.subject, f.c.measure)
+    for doc, claim, figure, subject, measure in _where_in(conn, query, f.c.figure, ids):
+        members[figure].append(f"{doc}/{claim}")
+        measure_of[f"{doc}/{claim}"] = (subject, measure)
+    subjects = sorted(touched)
+    # the conflicts now with a touched figure at either end, and the claims of their
+    # other figures (to name them by their oldest claim)
+    conflicting = (r.c.kind == "conflicts") & r.c.subject.in_(subjects)
+    rows = [
+        row
+        for i in range(0, len(ids), 500)
+        for row in conn.execute(
+            sa.select(
+                r.c.a_document,
+                r.c.a_claim,
+                r.c.b_document,
+                r.c.b_claim,
+                r.c.a_figure,
+                r.c.b_figure,
+                r.c.subject,
+                r.c.reason,
+            ).where(
+                conflicting
+                & (r.c.a_figure.in_(ids[i : i + 500]) | r.c.b_figure.in_(ids[i : i + 500]))
+            )
+        )
+    ]
+    others = sorted({fig for row in rows for fig in (row.a_figure, row.b_figure)} - set(members))
+    for doc, claim, figure in _where_in(
+        conn, sa.select(f.c.document_id, f.c.claim_id, f.c.figure), f.c.figure, others
+    ):
+        members[figure].append(f"{doc}/{claim}")
+    seq = _claim_seqs(conn, [ref for refs in members.values() for ref in refs])
+
+    def anchor(figure: int) -> str:
+        return min(members[figure], key=lambda ref: (seq.get(ref, 1 << 62), ref))
+
+    held = {ref for figure in ids for ref in members.get(figure, ())}  # the claims touched
+    for key, mark in _marks(conn, "conflict", subjects).items():
+        if any(part in held for part in key.split(_SEP)):
+            conflict_marks[key] = mark
+    for row in rows:
+        key = _SEP.join(sorted((anchor(row.a_figure), anchor(row.b_figure))))
+        shown = f"{row.a_document}/{row.a_claim}{_SEP}{row.b_document}/{row.b_claim}"
+        conflicts[key] = (row.subject, row.reason, shown)
+    # the figures now, and the marks of those before (keyed by a claim of one now)
+    fg = t.figures
+    rows_now = sa.select(
+        fg.c.id, fg.c.subject, fg.c.measure, fg.c.claims, fg.c.independent, fg.c.roots
+    )
+    for number, subject, measure, claims, independent, roots in _where_in(
+        conn, rows_now, fg.c.id, ids
+    ):
+        if not members.get(number):
+            continue
+        fingerprint = {"claims": claims, "independent": independent, "roots": json.loads(roots)}
+        figures[_SEP.join((subject, measure, anchor(number)))] = (
+            0,
+            json.dumps(fingerprint, ensure_ascii=False, sort_keys=True),
+            subject,
+        )
+    keys = [_SEP.join((*measure_of[ref], ref)) for ref in held]
+    for i in range(0, len(keys), 500):
+        marked = sa.select(m.c.key, m.c.seq, m.c.fingerprint, m.c.scope).where(
+            (m.c.kind == "figure") & m.c.key.in_(keys[i : i + 500])
+        )
+        for key, number, fingerprint, scope in conn.execute(marked):
+            figure_marks[key] = (number, fingerprint, scope)
+
+
+def _claim_seqs(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
+    """The place of each claim ``refs`` in the order the ledger saw claims (its mark)."""
+    m = t.change_marks
+    query = sa.select(m.c.key, m.c.seq).where(m.c.kind == "claim")
+    return dict(_where_in(conn, query, m.c.key, refs))
 
 
 def facts_of(conn: Connection, ref: str) -> str | None:
@@ -253,7 +357,7 @@ def _where_in(
     conn: Connection,
     query: sa.Select[Any],
     column: sa.ColumnElement[Any],
-    values: Iterable[str] | None,
+    values: Iterable[Any] | None,
 ) -> Iterator[Any]:
     """The rows of ``query`` whose ``column`` is one of ``values`` (an IN (…) per slice),
     or all its rows if ``values`` is None."""

@@ -255,6 +255,7 @@ def update(
     whole = [s for s in todo if s not in added]
     derived = _derive(whole, by_subject, dismissed, workers)
     in_place = 0
+    touched: dict[str, frozenset[int]] = {}  # subject re-derived in place -> figures touched
     for subject in todo:
         group = by_subject[subject]
         if subject in added:
@@ -263,7 +264,7 @@ def update(
             local = rederive_with_new_claims(group, added[subject], was, were)
             if local is not None:
                 clock("relate and figures")
-                _write_subject(conn, group, *local, digests, over=(was, were))
+                touched[subject] = _write_subject(conn, group, *local, digests, over=(was, were))
                 clock("write subjects")
                 in_place += 1
                 continue
@@ -283,7 +284,9 @@ def update(
     if reached is None:
         return None
     # every subject re-derived, and those left with no claim (their rows are gone)
-    return changes.Reach(documents=frozenset(reached), subjects=frozenset(subjects))
+    return changes.Reach(
+        documents=frozenset(reached), subjects=frozenset(subjects), figures=touched
+    )
 
 
 def _corrected(
@@ -630,12 +633,15 @@ def _write_subject(
     digests: Mapping[str, str],
     *,
     over: tuple[Mapping[str, int], Sequence[Relation]] | None = None,
-) -> None:
+) -> frozenset[int]:
     """Write a subject's figures, claim facts and relations: inserted (its rows were
     deleted), or written ``over`` its stored rows (each stored claim's figure, and the
     stored relations) where they differ: a subject re-derived in place keeps most of
     them, so only its new claims' facts are written, a stored claim's figure where it
-    moved, and the relations that are not the stored ones it was given back."""
+    moved, and the relations that are not the stored ones it was given back. Returns,
+    written over, the figures touched (the change log compares only those): those whose
+    row or members changed, before or now, and those at either end of a relation
+    written or removed."""
     figure_of = {ref: f.id for f in made for ref in f.claims}
     subject = group[0].subject
     figures = [_figure_row(f) for f in made]
@@ -645,9 +651,13 @@ def _write_subject(
             conn, t.claim_facts, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group)
         )
         _insert(conn, t.relations, (_relation_row(r, subject) for r in found))
-        return
+        return frozenset()
     was_in, were = over
-    _sync(conn, t.figures, ("id",), figures, where=t.figures.c.subject == subject)
+    touched = {
+        key[0]
+        for key in _sync(conn, t.figures, ("id",), figures, where=t.figures.c.subject == subject)
+    }
+    touched.update(figure_of[c.ref] for c in group if c.ref not in was_in)
     # a claim kept its facts (its subject only gained claims): only its figure may differ
     _insert(
         conn,
@@ -660,6 +670,12 @@ def _write_subject(
         for c in group
         if c.ref in was_in and was_in[c.ref] != figure_of[c.ref]
     ]
+    touched.update(
+        figure
+        for c in group
+        if c.ref in was_in and was_in[c.ref] != figure_of[c.ref]
+        for figure in (was_in[c.ref], figure_of[c.ref])
+    )
     if moved:
         conn.execute(
             f.update()
@@ -670,13 +686,15 @@ def _write_subject(
     # the stored relations given back (the same objects) are as stored; the others are
     # compared with the stored rows they replace
     kept = {id(r) for r in found} & {id(r) for r in were}
-    _write_over(
+    written = _write_over(
         conn,
         t.relations,
         ("id",),
         [_relation_row(r, subject) for r in found if id(r) not in kept],
         [_relation_row(r, subject) for r in were if id(r) not in kept],
     )
+    touched.update(row[end] for row in written for end in ("a_figure", "b_figure"))
+    return frozenset(touched)
 
 
 def _figure_row(f: Figure) -> dict[str, Any]:
@@ -742,16 +760,20 @@ def _write_over(
     key: tuple[str, ...],
     rows: Sequence[dict[str, Any]],
     stored: Sequence[dict[str, Any]],
-) -> None:
+) -> list[dict[str, Any]]:
     """Write ``rows`` over the ``stored`` rows they replace (as read before): delete the
-    stored rows that are gone or differ, insert those that are new or differ."""
+    stored rows that are gone or differ, insert those that are new or differ. Returns
+    the rows deleted and inserted."""
     have = {tuple(r[k] for k in key): r for r in stored}
     want = {tuple(r[k] for k in key): r for r in rows}
-    for k in [k for k, r in have.items() if want.get(k) != r]:
+    gone = [k for k, r in have.items() if want.get(k) != r]
+    for k in gone:
         conn.execute(
             table.delete().where(sa.and_(*(table.c[n] == v for n, v in zip(key, k, strict=True))))
         )
-    _insert(conn, table, (r for k, r in want.items() if have.get(k) != r))
+    written = [r for k, r in want.items() if have.get(k) != r]
+    _insert(conn, table, written)
+    return [*(have[k] for k in gone), *written]
 
 
 def _sync(

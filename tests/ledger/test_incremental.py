@@ -19,7 +19,7 @@ from claimledger.extract import analyze
 from claimledger.ledger import Ledger, rebuild
 from claimledger.ledger import tables as t
 from claimledger.ledger.corrections import Correction
-from claimledger.ledger.reconcile import reconcile_subject
+from claimledger.ledger.local import InPlace
 from claimledger.records import Analysis
 from tests import paths
 
@@ -109,7 +109,7 @@ def test_storing_one_article_re_derives_only_its_subjects(
             ledger.store(analysis)
         ledger.reconcile()
         seen: list[str] = []
-        whole, in_place = rebuild.reconcile_subject, rebuild.rederive_with_new_claims
+        whole, in_place = rebuild.reconcile_subject, rebuild.rederive_in_place
 
         def spy(group: Any, *args: Any) -> Any:
             seen.append(group[0].subject)
@@ -121,7 +121,7 @@ def test_storing_one_article_re_derives_only_its_subjects(
 
         # a subject is re-derived whole, or in place where it only gains claims
         monkeypatch.setattr(rebuild, "reconcile_subject", spy)
-        monkeypatch.setattr(rebuild, "rederive_with_new_claims", spy_in_place)
+        monkeypatch.setattr(rebuild, "rederive_in_place", spy_in_place)
         ledger.store(pool[-1])  # an undated article of another story
         ledger.reconcile()
         with ledger.engine.connect() as conn:
@@ -339,7 +339,7 @@ def test_the_change_log_of_an_incremental_reconcile_is_a_full_ones(
             assert logged(ledger) == logged(full)
 
 
-def test_a_subject_written_over_names_the_figures_a_changed_relation_joins(
+def test_a_subject_written_in_place_names_the_figures_a_changed_relation_joins(
     pool: list[Analysis], tmp_path: Path
 ) -> None:
     # the change log compares only the figures an in-place write touched: a line between
@@ -349,25 +349,39 @@ def test_a_subject_written_over_names_the_figures_a_changed_relation_joins(
             ledger.store(analysis)
         ledger.reconcile()
         with ledger.engine.begin() as conn:
-            lines = conn.execute(
+            line = conn.execute(
                 sa.select(t.relations.c.subject, t.relations.c.a_figure, t.relations.c.b_figure)
                 .where(t.relations.c.a_figure != t.relations.c.b_figure)
                 .order_by(t.relations.c.id)
             ).first()
-            assert lines is not None
-            subject = lines.subject
+            assert line is not None
             digests: dict[str, str] = {}
             was: dict[str, int] = {}
             named = {
                 row.document_id: frozenset(json.loads(row.named))
                 for row in conn.execute(sa.select(t.document_countries))
             }
-            group = list(rebuild._stored_facts(conn, {subject}, set(), named, {}, digests, was))
-            were = rebuild._stored_relations(conn, subject)
-            found, made = reconcile_subject(group, {})
-            gone = next(r for r in found if (r.a_figure, r.b_figure) == lines[1:])
-            kept = [r for r in found if r is not gone]
-            touched = rebuild._write_subject(conn, group, kept, made, digests, over=(was, were))
-            assert touched == {gone.a_figure, gone.b_figure}
-            # and none when nothing changed
-            assert not rebuild._write_subject(conn, group, kept, made, digests, over=(was, kept))
+            group = list(
+                rebuild._stored_facts(conn, {line.subject}, set(), named, {}, digests, was)
+            )
+
+            def written(lines_again: set[frozenset[int]]) -> frozenset[int]:
+                found = InPlace(
+                    subject=line.subject,
+                    figures=(),
+                    dropped=frozenset(),
+                    figure_of=was,
+                    again=(),
+                    lines_again=frozenset(lines_again),
+                    joins_again=frozenset(),
+                    facts={c.ref: c for c in group},
+                )
+                return rebuild._write_in_place(conn, group, found, was, digests)
+
+            assert not written(set())  # nothing changed
+            # the line derived again, and gone
+            assert written({frozenset(line[1:])}) == set(line[1:])
+            assert not any(
+                frozenset((r.a_figure, r.b_figure)) == frozenset(line[1:])
+                for r in rebuild._stored_relations(conn, line.subject)
+            )

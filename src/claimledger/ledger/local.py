@@ -32,7 +32,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from claimledger.ledger.reconcile import (
     COMPARE_WITHIN_DAYS,
@@ -68,7 +69,7 @@ class _Order:
     :func:`~claimledger.ledger.reconcile.candidate_pairs` makes them for all, less the
     pairs of the claims ``left_out`` (repeats, related to what they repeat instead)."""
 
-    def __init__(self, in_order: Sequence[ClaimFacts], left_out: Collection[str] = ()) -> None:
+    def __init__(self, in_order: Sequence[ClaimFacts], left_out: Container[str] = ()) -> None:
         self.claims = list(in_order)
         self.dated = sum(1 for c in self.claims if c.start is not None)
         self.left_out = left_out
@@ -86,7 +87,7 @@ class _Order:
             self.of_document[c.document].append(i)
 
     @classmethod
-    def of(cls, group: Iterable[ClaimFacts], left_out: Collection[str] = ()) -> _Order:
+    def of(cls, group: Iterable[ClaimFacts], left_out: Container[str] = ()) -> _Order:
         claims = list(group)
         dated = sorted((c for c in claims if c.start is not None), key=lambda c: (c.start, c.ref))
         undated = sorted((c for c in claims if c.start is None), key=lambda c: c.ref)
@@ -235,6 +236,39 @@ class _Order:
         return found
 
 
+@dataclass(frozen=True)
+class InPlace:
+    """A subject re-derived in place, as what differs from its last derivation: every
+    other figure and relation is as stored."""
+
+    subject: str
+    figures: tuple[Figure, ...]  # those new or whose claims changed
+    dropped: frozenset[int]  # the stored figures gone or whose claims changed
+    figure_of: Mapping[str, int]  # every claim's figure
+    again: tuple[Relation, ...]  # the lines and corroborations derived again
+    lines_again: frozenset[frozenset[int]]  # lines between unchanged figures derived again
+    joins_again: frozenset[str]  # members whose corroboration of their figure was
+    facts: Mapping[str, ClaimFacts]
+
+    def kept(self, r: Relation) -> bool:
+        """Whether the stored relation ``r`` stands as it was."""
+        if r.a_figure in self.dropped or r.b_figure in self.dropped:
+            return False
+        if r.a_figure == r.b_figure and r.kind == "corroborates":
+            last = max(r.a, r.b, key=lambda ref: _time_order(self.facts[ref]))
+            return last not in self.joins_again
+        return frozenset((r.a_figure, r.b_figure)) not in self.lines_again
+
+    def reached(self) -> set[int]:
+        """The stored figures whose relations may not stand: every stored relation that
+        does not has one of them at an end."""
+        return {
+            *self.dropped,
+            *(f for pair in self.lines_again for f in pair),
+            *(self.figure_of[ref] for ref in self.joins_again),
+        }
+
+
 def rederive_with_new_claims(
     group: Sequence[ClaimFacts],
     new: set[str],
@@ -244,15 +278,40 @@ def rederive_with_new_claims(
     """The subject's relations and figures once the claims ``new`` (references) joined
     the others of ``group``, whose last derivation put each in the figure
     ``old_figure_of`` names and related them by ``old_relations``; None when this cannot
-    be worked out locally (see the module's docstring)."""
+    be worked out locally (see the module's docstring). What
+    :func:`rederive_in_place` gives, made whole."""
+    found = rederive_in_place(group, new, old_figure_of)
+    if found is None:
+        return None
+    relations = [r for r in old_relations if found.kept(r)] + list(found.again)
+    relations.sort(key=lambda r: (r.a, r.b, r.kind))
+    members: dict[int, list[str]] = defaultdict(list)
+    for ref, figure in found.figure_of.items():
+        members[figure].append(ref)
+    formed = {f.id: f for f in found.figures}
+    figures = [
+        formed.get(figure) or _figure_of(found.subject, _in_time_order(refs, found.facts))
+        for figure, refs in members.items()
+    ]
+    figures.sort(key=lambda f: (f.measure, f.claims))
+    return relations, figures
+
+
+def rederive_in_place(
+    group: Sequence[ClaimFacts], new: set[str], old_figure_of: Mapping[str, int]
+) -> InPlace | None:
+    """What differs in the subject's figures and relations once the claims ``new``
+    (references) joined the others of ``group``, whose last derivation put each in the
+    figure ``old_figure_of`` names; None when this cannot be worked out locally (see the
+    module's docstring)."""
     subject = group[0].subject
     if not is_counted(subject):
         return None
     if set(old_figure_of) != {c.ref for c in group} - new:
         return None  # a claim changed or went: not only additions
-    repeat_of = repeats(group)  # within one article: a new claim repeats new ones only
+    repeat_of = _Repeats(group)  # within one article: a new claim repeats new ones only
     facts = {c.ref: c for c in group}
-    order = _Order.of(group, left_out=repeat_of.keys())
+    order = _Order.of(group, left_out=repeat_of)
 
     def pairs_at(
         i: int, *, same_measure: bool = False, within: _Order = order
@@ -261,15 +320,14 @@ def rederive_with_new_claims(
 
     # 1. the figures, formed again where the new claims change what forms them: a new
     # claim changes the pairs of one measure at the claims of its measure whose queue it
-    # enters and at the next claim of its root
+    # enters and at the next claim of its root; the other figures stand
     old_members: dict[int, list[str]] = defaultdict(list)
     for ref, figure in old_figure_of.items():
         old_members[figure].append(ref)
     reached = {ref: [order.claims[j].ref for j in order.reached_from(order.at[ref])] for ref in new}
     old_order = order.without(new)
-    figures = []
-    for measure in sorted({c.measure for c in group}):
-        of_measure = [m for m in old_members.values() if facts[m[0]].measure == measure]
+    formed: list[Figure] = []
+    for measure in sorted({facts[ref].measure for ref in new}):
         # dated claims form figures over time; an undated one within its own article
         # only, so a new article's undated claims form figures of their own (below)
         changed = [
@@ -279,31 +337,30 @@ def rederive_with_new_claims(
             for ref in (x, *reached[x])
             if facts[ref].measure == measure and facts[ref].start is not None
         ]
-        dated = [m for m in of_measure if facts[m[0]].start is not None]
         if changed:
-            figures += _figures_again(
+            dated = [
+                m
+                for m in old_members.values()
+                if facts[m[0]].measure == measure and facts[m[0]].start is not None
+            ]
+            formed += _figures_again(
                 subject, dated, changed, order, old_order, facts, repeat_of, pairs_at
             )
-        else:
-            figures += [_figure_of(subject, _in_time_order(m, facts)) for m in dated]
-        figures += [
-            _figure_of(subject, _in_time_order(m, facts))
-            for m in of_measure
-            if facts[m[0]].start is None
-        ]
     for document in sorted({facts[ref].document for ref in new}):
         undated = [c for c in group if c.document == document and c.start is None]
-        figures += _formed(subject, undated, order, facts, repeat_of, pairs_at) if undated else []
-    figures.sort(key=lambda f: (f.measure, f.claims))
-    by_id = {f.id: f for f in figures}
-    fig = {ref: f.id for f in figures for ref in f.claims}
+        formed += _formed(subject, undated, order, facts, repeat_of, pairs_at) if undated else []
+    fig = dict(old_figure_of)
+    fig.update((ref, f.id) for f in formed for ref in f.claims)
+    by_id = _Figures(subject, old_members, facts)
+    by_id.update((f.id, f) for f in formed)
 
     # 2. what changed: figures (new, or other members), and the pairs of the claims whose
     # candidate pairs changed; a line between two figures that did not change is derived
     # again only if one of its pairs changed, a member's corroboration of its figure only
     # if one of its own pairs did
-    moved = {f.id for f in figures if set(old_members.get(f.id, ())) != set(f.claims)}
-    dropped = {f for f in old_members if f not in by_id or f in moved}
+    moved = {f.id for f in formed if set(old_members.get(f.id, ())) != set(f.claims)}
+    now = set(fig.values())
+    dropped = {f for f in old_members if f not in now or f in moved}
     memo: dict[int, list[tuple[ClaimFacts, ClaimFacts]]] = {}
 
     def at(i: int) -> list[tuple[ClaimFacts, ClaimFacts]]:
@@ -315,8 +372,8 @@ def rederive_with_new_claims(
     joins_again: set[str] = set()
     for ref in {ref for x in new for ref in reached[x]} - new:
         was = {(a.ref, b.ref) for a, b in pairs_at(old_order.at[ref], within=old_order)}
-        now = {(a.ref, b.ref) for a, b in at(order.at[ref])}
-        for one, other in was ^ now:
+        is_now = {(a.ref, b.ref) for a, b in at(order.at[ref])}
+        for one, other in was ^ is_now:
             if fig[one] in moved or fig[other] in moved:
                 continue
             if fig[one] == fig[other]:
@@ -331,7 +388,7 @@ def rederive_with_new_claims(
             for i in sorted(order.at[ref] for ref in held)
             for a, b in order.pairs_with(i)
         }
-        for r_ref, o_ref in repeat_of.items():
+        for r_ref, o_ref in repeat_of.among(held):
             if r_ref in held or o_ref in held:
                 found[(o_ref, r_ref)] = (facts[o_ref], facts[r_ref])
         return found
@@ -359,18 +416,33 @@ def rederive_with_new_claims(
         join=lambda last, figure: figure in moved or last in joins_again,
         line=lambda pair, kind: bool(pair & moved) or pair in lines_again,
     )
+    return InPlace(
+        subject=subject,
+        figures=tuple(sorted((by_id[f] for f in moved), key=lambda f: (f.measure, f.claims))),
+        dropped=frozenset(dropped),
+        figure_of=fig,
+        again=tuple(again),
+        lines_again=frozenset(lines_again),
+        joins_again=frozenset(joins_again),
+        facts=facts,
+    )
 
-    def kept(r: Relation) -> bool:
-        if r.a_figure in dropped or r.b_figure in dropped:
-            return False
-        if r.a_figure == r.b_figure and r.kind == "corroborates":
-            last = max(r.a, r.b, key=lambda ref: _time_order(facts[ref]))
-            return last not in joins_again
-        return frozenset((r.a_figure, r.b_figure)) not in lines_again
 
-    relations = [r for r in old_relations if kept(r)] + again
-    relations.sort(key=lambda r: (r.a, r.b, r.kind))
-    return relations, figures
+class _Figures(dict[int, Figure]):
+    """The figures by id: a stored one (its members in ``members``) made when first
+    asked for, so that a large subject's unchanged figures are mostly never made."""
+
+    def __init__(
+        self, subject: str, members: Mapping[int, Sequence[str]], facts: Mapping[str, ClaimFacts]
+    ) -> None:
+        super().__init__()
+        self.subject, self.members, self.facts = subject, members, facts
+
+    def __missing__(self, figure: int) -> Figure:
+        made = self[figure] = _figure_of(
+            self.subject, _in_time_order(self.members[figure], self.facts)
+        )
+        return made
 
 
 def _in_time_order(refs: Iterable[str], facts: Mapping[str, ClaimFacts]) -> list[ClaimFacts]:
@@ -382,7 +454,7 @@ def _formed(
     claims: Sequence[ClaimFacts],
     order: _Order,
     facts: Mapping[str, ClaimFacts],
-    repeat_of: Mapping[str, str],
+    repeat_of: _Repeats,
     pairs_at: Callable[..., list[tuple[ClaimFacts, ClaimFacts]]],
 ) -> list[Figure]:
     """The figures ``claims`` form among themselves (:func:`_figures`), from their
@@ -396,7 +468,7 @@ def _formed(
     ]
     edges += [
         r
-        for r_ref, o_ref in sorted(repeat_of.items())
+        for r_ref, o_ref in sorted(repeat_of.among(refs))
         if r_ref in refs
         and o_ref in refs
         and (r := _relate_counted(facts[o_ref], facts[r_ref])) is not None
@@ -411,7 +483,7 @@ def _figures_again(
     order: _Order,
     old_order: _Order,
     facts: Mapping[str, ClaimFacts],
-    repeat_of: Mapping[str, str],
+    repeat_of: _Repeats,
     pairs_at: Callable[..., list[tuple[ClaimFacts, ClaimFacts]]],
 ) -> list[Figure]:
     """One measure's figures once the claims ``changed`` (new, or whose candidate pairs
@@ -421,7 +493,8 @@ def _figures_again(
     claim or pair is decided: from the figures still open there (each old one's members
     before it, formed again among themselves), over the claims after it, beside the old
     forming over the old claims, until the figures still open are the same in both; from
-    there to the next such moment, and before the first, the old figures stand."""
+    there to the next such moment, and before the first, the old figures stand. Returns
+    the figures formed again (each old one either formed again whole or left as it was)."""
     decided = {_time_order(facts[ref]) for ref in changed}
     for ref in changed:  # a pair is decided when the later of its claims is placed
         for within in (order, old_order):
@@ -478,13 +551,56 @@ def _figures_again(
                 j += 1
         else:
             formed += now.formed()
-    again = {c.ref for f in formed for c in f}
-    kept = [m for m in members if m[0].ref not in again]
-    return _figures_of(subject, [*kept, *formed])
+    return _figures_of(subject, formed)
 
 
 def _figures_of(subject: str, members: Iterable[Sequence[ClaimFacts]]) -> list[Figure]:
     return [_figure_of(subject, m) for m in members]
+
+
+class _Repeats:
+    """:func:`~claimledger.ledger.reconcile.repeats` of a subject's claims, worked out for
+    one article at a time when first asked (a claim repeats only a claim of its own
+    article): most of a large subject's articles are never asked about."""
+
+    def __init__(self, claims: Iterable[ClaimFacts]) -> None:
+        self.documents: dict[str, list[ClaimFacts]] = defaultdict(list)
+        self.document_of: dict[str, str] = {}
+        for c in claims:
+            self.documents[c.document].append(c)
+            self.document_of[c.ref] = c.document
+        self.found: dict[str, dict[str, str]] = {}
+        self.repeats_of: dict[str, dict[str, list[str]]] = {}
+
+    def of(self, document: str) -> dict[str, str]:
+        """Each repeat in the article ``document``, with the first statement of it."""
+        found = self.found.get(document)
+        if found is None:
+            found = self.found[document] = repeats(self.documents[document])
+        return found
+
+    def __contains__(self, ref: object) -> bool:
+        """Whether the claim ``ref`` repeats another."""
+        return isinstance(ref, str) and ref in self.of(self.document_of[ref])
+
+    def original(self, ref: str) -> str | None:
+        """The claim ``ref`` repeats, if it repeats one."""
+        return self.of(self.document_of[ref]).get(ref)
+
+    def repeated(self, ref: str) -> list[str]:
+        """The claims that repeat ``ref``."""
+        document = self.document_of[ref]
+        if document not in self.repeats_of:
+            held: dict[str, list[str]] = defaultdict(list)
+            for r_ref, o_ref in self.of(document).items():
+                held[o_ref].append(r_ref)
+            self.repeats_of[document] = held
+        return self.repeats_of[document].get(ref, [])
+
+    def among(self, refs: Iterable[str]) -> list[tuple[str, str]]:
+        """Each repeat, with what it repeats, in the articles of the claims ``refs``."""
+        documents = sorted({self.document_of[ref] for ref in refs})
+        return [pair for document in documents for pair in self.of(document).items()]
 
 
 class _Agreeing:
@@ -495,14 +611,11 @@ class _Agreeing:
         self,
         order: _Order,
         facts: Mapping[str, ClaimFacts],
-        repeat_of: Mapping[str, str],
+        repeat_of: _Repeats,
         related: dict[tuple[str, str], bool],
     ) -> None:
         self.order, self.facts, self.related = order, facts, related
         self.repeat_of = repeat_of
-        self.repeated: dict[str, list[str]] = defaultdict(list)
-        for r_ref, o_ref in repeat_of.items():
-            self.repeated[o_ref].append(r_ref)
 
     def _agree(self, a: ClaimFacts, b: ClaimFacts) -> bool:
         key = (a.ref, b.ref)
@@ -516,10 +629,10 @@ class _Agreeing:
         for a, b in self.order.same_measure_pairs(self.order.at[c.ref]):
             if self._agree(a, b):
                 found.add(b.ref if a.ref == c.ref else a.ref)
-        original = self.repeat_of.get(c.ref)
+        original = self.repeat_of.original(c.ref)
         if original is not None and self._agree(self.facts[original], c):
             found.add(original)
-        found.update(r for r in self.repeated[c.ref] if self._agree(c, self.facts[r]))
+        found.update(r for r in self.repeat_of.repeated(c.ref) if self._agree(c, self.facts[r]))
         return found
 
 

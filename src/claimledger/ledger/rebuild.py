@@ -20,7 +20,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -29,7 +29,7 @@ from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import changes, corrections, names, queries
 from claimledger.ledger import tables as t
-from claimledger.ledger.local import rederive_with_new_claims
+from claimledger.ledger.local import InPlace, rederive_in_place
 from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
 from claimledger.ledger.reconcile import (
@@ -65,6 +65,8 @@ _DERIVED = (t.relations, t.claim_facts, t.figures, t.entity_links, t.ledger_enti
 # An incremental reconcile compares the links of the entities whose rows changed, if there
 # are no more than this many (one IN (…) each); else every link.
 _FEW_ENTITIES = 500
+
+_T = TypeVar("_T")
 
 
 def _state(conn: Connection) -> dict[str, int]:
@@ -281,11 +283,10 @@ def update(
         group = by_subject[subject]
         if subject in added:
             was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
-            were = _stored_relations(conn, subject)
-            local = rederive_with_new_claims(group, added[subject], was, were)
+            local = rederive_in_place(group, added[subject], was)
             if local is not None:
                 clock("relate and figures")
-                touched[subject] = _write_subject(conn, group, *local, digests, over=(was, were))
+                touched[subject] = _write_in_place(conn, group, local, was, digests)
                 clock("write subjects")
                 in_place += 1
                 continue
@@ -547,9 +548,12 @@ def _dismissed_subjects(
     return {found[ref] for ref in refs if ref in found}
 
 
-def _stored_relations(conn: Connection, subject: str) -> list[Relation]:
-    """A subject's relations as the last reconcile stored them."""
+def _stored_relations(
+    conn: Connection, subject: str, where: sa.ColumnElement[bool] | None = None
+) -> list[Relation]:
+    """A subject's relations as the last reconcile stored them (those ``where`` says)."""
     r = t.relations
+    query = sa.select(r).where(r.c.subject == subject)
     return [
         Relation(
             a=f"{row.a_document}/{row.a_claim}",
@@ -561,7 +565,7 @@ def _stored_relations(conn: Connection, subject: str) -> list[Relation]:
             b_figure=row.b_figure,
             pairs=row.pairs,
         )
-        for row in conn.execute(sa.select(r).where(r.c.subject == subject))
+        for row in conn.execute(query if where is None else query.where(where))
     ]
 
 
@@ -652,67 +656,67 @@ def _write_subject(
     found: Sequence[Relation],
     made: Sequence[Figure],
     digests: Mapping[str, str],
-    *,
-    over: tuple[Mapping[str, int], Sequence[Relation]] | None = None,
-) -> frozenset[int]:
-    """Write a subject's figures, claim facts and relations: inserted (its rows were
-    deleted), or written ``over`` its stored rows (each stored claim's figure, and the
-    stored relations) where they differ: a subject re-derived in place keeps most of
-    them, so only its new claims' facts are written, a stored claim's figure where it
-    moved, and the relations that are not the stored ones it was given back. Returns,
-    written over, the figures touched (the change log compares only those): those whose
-    row or members changed, before or now, and those at either end of a relation
-    written or removed."""
+) -> None:
+    """Insert a subject's figures, claim facts and relations (its rows were deleted)."""
     figure_of = {ref: f.id for f in made for ref in f.claims}
     subject = group[0].subject
-    figures = [_figure_row(f) for f in made]
-    if over is None:
-        _insert(conn, t.figures, figures)
-        _insert(
-            conn, t.claim_facts, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group)
-        )
-        _insert(conn, t.relations, (_relation_row(r, subject) for r in found))
-        return frozenset()
-    was_in, were = over
-    touched = {
-        key[0]
-        for key in _sync(conn, t.figures, ("id",), figures, where=t.figures.c.subject == subject)
-    }
-    touched.update(figure_of[c.ref] for c in group if c.ref not in was_in)
-    # a claim kept its facts (its subject only gained claims): only its figure may differ
+    _insert(conn, t.figures, (_figure_row(f) for f in made))
+    _insert(conn, t.claim_facts, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group))
+    _insert(conn, t.relations, (_relation_row(r, subject) for r in found))
+
+
+def _write_in_place(
+    conn: Connection,
+    group: Sequence[ClaimFacts],
+    found: InPlace,
+    was: Mapping[str, int],
+    digests: Mapping[str, str],
+) -> frozenset[int]:
+    """Write what a subject re-derived in place changed over its stored rows: the rows of
+    the figures dropped or changed, the new claims' facts, a stored claim's figure where
+    it moved, and, of the stored relations with a figure it reached at an end, those that
+    do not stand, against the relations derived again. Returns the figures touched (the
+    change log compares only those): those whose row or claims changed, before or now,
+    and those at either end of a relation written or removed."""
+    fg, f, r = t.figures, t.claim_facts, t.relations
+    changed = found.dropped | {x.id for x in found.figures}
+    touched = set(changed)
+    for chunk in _chunks(sorted(changed)):
+        conn.execute(fg.delete().where(fg.c.id.in_(chunk)))
+    _insert(conn, fg, [_figure_row(x) for x in found.figures])
+    figure_of = found.figure_of
     _insert(
         conn,
-        t.claim_facts,
-        (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group if c.ref not in was_in),
+        f,
+        (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group if c.ref not in was),
     )
-    f = t.claim_facts
-    moved = [
-        {"d": c.document, "c": c.claim, "figure": figure_of[c.ref]}
-        for c in group
-        if c.ref in was_in and was_in[c.ref] != figure_of[c.ref]
-    ]
-    touched.update(
-        figure
-        for c in group
-        if c.ref in was_in and was_in[c.ref] != figure_of[c.ref]
-        for figure in (was_in[c.ref], figure_of[c.ref])
-    )
+    touched.update(figure_of[c.ref] for c in group if c.ref not in was)
+    # a claim kept its facts (its subject only gained claims): only its figure may differ
+    moved = [c for c in group if c.ref in was and was[c.ref] != figure_of[c.ref]]
+    touched.update(x for c in moved for x in (was[c.ref], figure_of[c.ref]))
     if moved:
         conn.execute(
             f.update()
             .where(f.c.document_id == sa.bindparam("d"), f.c.claim_id == sa.bindparam("c"))
             .values(figure=sa.bindparam("figure")),
-            moved,
+            [{"d": c.document, "c": c.claim, "figure": figure_of[c.ref]} for c in moved],
         )
-    # the stored relations given back (the same objects) are as stored; the others are
-    # compared with the stored rows they replace
-    kept = {id(r) for r in found} & {id(r) for r in were}
+    subject = found.subject
+    reached = sorted(found.reached())
+    stale = [
+        relation
+        for chunk in _chunks(reached)
+        for relation in _stored_relations(
+            conn, subject, r.c.a_figure.in_(chunk) | r.c.b_figure.in_(chunk)
+        )
+        if not found.kept(relation)
+    ]
     written = _write_over(
         conn,
-        t.relations,
+        r,
         ("id",),
-        [_relation_row(r, subject) for r in found if id(r) not in kept],
-        [_relation_row(r, subject) for r in were if id(r) not in kept],
+        [_relation_row(x, subject) for x in found.again],
+        list({row["id"]: row for row in (_relation_row(x, subject) for x in stale)}.values()),
     )
     touched.update(row[end] for row in written for end in ("a_figure", "b_figure"))
     return frozenset(touched)
@@ -892,7 +896,7 @@ def _main_countries(
     return found, read
 
 
-def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+def _chunks(values: Sequence[_T], size: int = 500) -> Iterator[Sequence[_T]]:
     """``values`` in slices small enough for one IN (…) each."""
     for i in range(0, len(values), size):
         yield values[i : i + size]

@@ -580,8 +580,12 @@ class _Repeats:
         return found
 
     def __contains__(self, ref: object) -> bool:
-        """Whether the claim ``ref`` repeats another."""
-        return isinstance(ref, str) and ref in self.of(self.document_of[ref])
+        """Whether the claim ``ref`` repeats another (asked for every candidate pair)."""
+        document = self.document_of.get(ref)  # type: ignore[call-overload]
+        found = self.found.get(document) if document is not None else {}
+        if found is None:
+            found = self.of(document)
+        return ref in found
 
     def original(self, ref: str) -> str | None:
         """The claim ``ref`` repeats, if it repeats one."""

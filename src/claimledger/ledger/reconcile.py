@@ -570,6 +570,8 @@ def resolve_entities(
     by_key: dict[tuple[str, ...], int] = {}
     for i, (e, key) in enumerate(zip(items, keys, strict=True)):
         if key in by_key:
+            if find(by_key[key]) == find(i):
+                continue  # one set already (most are, by name): nothing to join
             first = items[by_key[key]]
             same = normalise_name(first.name) == normalise_name(e.name)
             reason = "" if same else _key_reason(key, first.name, e.name)

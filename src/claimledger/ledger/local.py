@@ -2,9 +2,10 @@
 
 A full re-derivation relates every candidate pair of the subject's claims (the largest
 subject of a 10,000-article ledger: 1.2 million pairs) to rebuild figures and lines that a
-new claim mostly leaves as they were. :func:`rederive_with_new_claims` gives exactly what
-:func:`~claimledger.ledger.reconcile.reconcile_subject` gives, from the last derivation's
-figures and relations:
+new claim mostly leaves as they were. :func:`rederive_in_place` works out, from the last
+derivation's figures, what differs from it, and :func:`rederive_with_new_claims` (that
+applied to the stored relations) gives exactly what
+:func:`~claimledger.ledger.reconcile.reconcile_subject` gives:
 
 1. the figures, formed again from the pairs of claims of one measure only (what forms a
    figure) where a change is decided: figures form in time order and a claim joins only

@@ -17,7 +17,7 @@ import json
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -222,24 +222,13 @@ def _compare_touched(
     subjects = sorted(touched)
     # the conflicts now with a touched figure at either end, and the claims of their
     # other figures (to name them by their oldest claim)
-    conflicting = (r.c.kind == "conflicts") & r.c.subject.in_(subjects)
     rows = [
         row
         for i in range(0, len(ids), 500)
-        for row in conn.execute(
-            sa.select(
-                r.c.a_document,
-                r.c.a_claim,
-                r.c.b_document,
-                r.c.b_claim,
-                r.c.a_figure,
-                r.c.b_figure,
-                r.c.subject,
-                r.c.reason,
-            ).where(
-                conflicting
-                & (r.c.a_figure.in_(ids[i : i + 500]) | r.c.b_figure.in_(ids[i : i + 500]))
-            )
+        for row in _conflict_lines(
+            conn,
+            r.c.subject.in_(subjects)
+            & (r.c.a_figure.in_(ids[i : i + 500]) | r.c.b_figure.in_(ids[i : i + 500])),
         )
     ]
     others = sorted({fig for row in rows for fig in (row.a_figure, row.b_figure)} - set(members))
@@ -256,10 +245,7 @@ def _compare_touched(
     for key, mark in _marks(conn, "conflict", subjects).items():
         if any(part in held for part in key.split(_SEP)):
             conflict_marks[key] = mark
-    for row in rows:
-        key = _SEP.join(sorted((anchor(row.a_figure), anchor(row.b_figure))))
-        shown = f"{row.a_document}/{row.a_claim}{_SEP}{row.b_document}/{row.b_claim}"
-        conflicts[key] = (row.subject, row.reason, shown)
+    _name_conflicts(rows, anchor, conflicts)
     # the figures now, and the marks of those before (keyed by a claim of one now)
     fg = t.figures
     rows_now = sa.select(
@@ -501,21 +487,35 @@ def _conflicts_of(
         held = anchors.get(figure)
         if held is None or (seq.get(ref, 1 << 62), ref) < (seq.get(held, 1 << 62), held):
             anchors[figure] = ref
-    for a_doc, a_claim, b_doc, b_claim, a_figure, b_figure, subject, reason in conn.execute(
-        sa.select(
-            r.c.a_document,
-            r.c.a_claim,
-            r.c.b_document,
-            r.c.b_claim,
-            r.c.a_figure,
-            r.c.b_figure,
-            r.c.subject,
-            r.c.reason,
-        ).where(conflicts)
-    ):
-        shown = f"{a_doc}/{a_claim}{_SEP}{b_doc}/{b_claim}"
-        a, b = sorted((anchors[a_figure], anchors[b_figure]))
-        found[f"{a}{_SEP}{b}"] = (subject, reason, shown)
+    where = sa.true() if subjects is None else r.c.subject.in_(subjects)
+    _name_conflicts(_conflict_lines(conn, where), anchors.__getitem__, found)
+
+
+def _conflict_lines(conn: Connection, where: sa.ColumnElement[bool]) -> list[Any]:
+    """The conflict lines ``where`` says: their pair of claims, figures, subject, reason."""
+    r = t.relations
+    query = sa.select(
+        r.c.a_document,
+        r.c.a_claim,
+        r.c.b_document,
+        r.c.b_claim,
+        r.c.a_figure,
+        r.c.b_figure,
+        r.c.subject,
+        r.c.reason,
+    ).where((r.c.kind == "conflicts") & where)
+    return list(conn.execute(query))
+
+
+def _name_conflicts(
+    lines: Iterable[Any], anchor: Callable[[int], str], found: dict[str, tuple[str, str, str]]
+) -> None:
+    """Tell ``found`` each conflict line by its figures' oldest claims (``anchor``): its
+    subject, reason and the pair of claims that shows it."""
+    for row in lines:
+        shown = f"{row.a_document}/{row.a_claim}{_SEP}{row.b_document}/{row.b_claim}"
+        key = _SEP.join(sorted((anchor(row.a_figure), anchor(row.b_figure))))
+        found[key] = (row.subject, row.reason, shown)
 
 
 def _held(

@@ -248,7 +248,7 @@ class InPlace:
     figure_of: Mapping[str, int]  # every claim's figure
     again: tuple[Relation, ...]  # the lines and corroborations derived again
     lines_again: frozenset[frozenset[int]]  # lines between unchanged figures derived again
-    joins_again: frozenset[str]  # members whose corroboration of their figure was
+    joins_again: frozenset[str]  # members whose corroboration of their figure is again
     facts: Mapping[str, ClaimFacts]
 
     def kept(self, r: Relation) -> bool:

@@ -64,18 +64,26 @@ def agrees_with_a_full_rebuild(ledger: Ledger) -> None:
     assert derived(ledger) == incremental
 
 
-@settings(
-    max_examples=12,
+# ledgers built from the module's pool, one per example: slow, and the fixture is shared
+LEDGERS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+def history(data: st.DataObject, pool: list[Analysis]) -> tuple[list[int], list[int]]:
+    """Some of the pool's articles in a random order, and up to three of them deleted."""
+    order = data.draw(st.permutations(range(len(pool))))
+    stored = order[: data.draw(st.integers(2, len(pool)))]
+    return stored, data.draw(st.lists(st.sampled_from(stored), max_size=3, unique=True))
+
+
+@settings(LEDGERS, max_examples=12)
 @given(data=st.data())
 def test_incremental_reconcile_equals_a_full_rebuild(
     pool: list[Analysis], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    order = data.draw(st.permutations(range(len(pool))))
-    stored = order[: data.draw(st.integers(2, len(pool)))]
-    deleted = data.draw(st.lists(st.sampled_from(stored), max_size=3, unique=True))
+    stored, deleted = history(data, pool)
     dismiss_at = data.draw(st.integers(0, len(stored)))
     path = tmp_path_factory.mktemp("incremental") / "ledger.sqlite"
     with Ledger(path) as ledger:
@@ -308,11 +316,7 @@ def logged(ledger: Ledger) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
         )
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(LEDGERS, max_examples=6)
 @given(data=st.data())
 def test_the_change_log_of_an_incremental_reconcile_is_a_full_ones(
     pool: list[Analysis], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
@@ -321,9 +325,7 @@ def test_the_change_log_of_an_incremental_reconcile_is_a_full_ones(
     # subjects each reconcile touched), one rebuilt in full each time (compares all):
     # after every store and delete they have logged the same changes and hold the same
     # marks
-    order = data.draw(st.permutations(range(len(pool))))
-    stored = order[: data.draw(st.integers(2, len(pool)))]
-    deleted = data.draw(st.lists(st.sampled_from(stored), max_size=3, unique=True))
+    stored, deleted = history(data, pool)
     folder = tmp_path_factory.mktemp("changes")
     with Ledger(folder / "incremental.sqlite") as ledger, Ledger(folder / "full.sqlite") as full:
         steps = [("store", i) for i in stored] + [("delete", i) for i in deleted]

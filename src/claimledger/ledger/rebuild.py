@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
-from claimledger.ledger import changes, corrections, names, queries
+from claimledger.ledger import changes, corrections, names, queries, warm
 from claimledger.ledger import tables as t
 from claimledger.ledger.local import InPlace, rederive_in_place
 from claimledger.ledger.queries import count_rows
@@ -121,6 +121,11 @@ def reconcile_ledger(
         and state.get("reconciled", -1) >= 0
         and state.get("corrections") == seen
     )
+    # what this process keeps (emptied unless it reconciled last; a full rebuild reads
+    # everything), and then nothing until this reconcile is done
+    kept = warm.of(conn)
+    kept.usable(state.get(warm.TOKEN_KEY) if incremental else None)
+    kept.token = None
     with _collecting_cycles_after():
         reach = update(
             conn,
@@ -128,12 +133,15 @@ def reconcile_ledger(
             incremental=incremental,
             phases=phases,
             workers=reconcile_workers() if workers is None else workers,
+            kept=kept,
         )
+    token = warm.new_token()
     for key, value in (
         ("rules", RULES_VERSION),
         ("facts", FACTS_VERSION),
         ("corrections", seen),
         ("reconciled", state["changes"]),
+        (warm.TOKEN_KEY, token),
     ):
         conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == key))
         conn.execute(t.ledger_state.insert(), {"key": key, "value": value})
@@ -143,6 +151,7 @@ def reconcile_ledger(
             changes.record(conn, RULES_VERSION, reach=reach)
         if phases is not None:
             phases["change log"] = time.perf_counter() - started
+    kept.token = token
     return _summary(conn, ran=True)
 
 
@@ -192,6 +201,7 @@ def update(
     incremental: bool,
     phases: dict[str, float] | None = None,
     workers: int = 1,
+    kept: warm.Warm | None = None,
 ) -> changes.Reach | None:
     """Derive the ledger entities, then the claims' facts, and re-derive the figures and
     relations of every subject (``incremental`` False), or of the subjects whose claims'
@@ -201,9 +211,10 @@ def update(
     back from ``claim_facts``. Returns what an incremental reconcile touched (None after
     a full one)."""
     clock = _Clock(phases)
+    kept = kept if kept is not None else warm.Warm()
     countries, unread = _main_countries(conn)  # each text read once for its countries
     entities = resolve_entities(
-        _document_entities(conn, countries),
+        _kept_entities(conn, countries, unread, kept),
         merges=applied.merge_sources,
         splits=applied.split_sources,
     )
@@ -214,7 +225,9 @@ def update(
     if incremental:
         before, changed, regrouped = _write_entities(conn, entity_rows)
         # the links of the entities whose members are as they were are too (a link that
-        # moved changed both entities' members)
+        # moved changed both entities' members), but for the documents analysed again:
+        # their links went with their entities' rows
+        regrouped |= {link[(e.document, e.id)].id for d in unread for e in kept.mentions[d]}
         el = t.entity_links
         few = len(regrouped) <= _FEW_ENTITIES
         relinked = _sync(
@@ -260,12 +273,12 @@ def update(
         refused = _dismissed_subjects(conn, dismissed, facts)
         added = {s: refs for s, refs in added.items() if s not in refused}
         # the other claims of those subjects, as the last reconcile derived them
-        kept = list(_stored_facts(conn, subjects, reached, named, seqs, digests, old_figure))
+        stored = list(_kept_facts(conn, kept, subjects, reached, named, seqs, digests, old_figure))
         for subject in sorted(subjects - set(added)):
             for table in (t.relations, t.claim_facts, t.figures):
                 conn.execute(table.delete().where(table.c.subject == subject))
         facts = sorted(
-            (*(c for c in facts if c.subject in subjects), *kept),
+            (*(c for c in facts if c.subject in subjects), *stored),
             key=lambda c: (c.document, seqs[c.ref]),
         )
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
@@ -273,6 +286,10 @@ def update(
         by_subject[c.subject].append(c)
     if reached is None:
         subjects = set(by_subject)
+        kept.subjects.clear()
+    else:
+        for subject in subjects:  # kept again below if re-derived in place
+            kept.subjects.pop(subject, None)
     clock("changed subjects")
     todo = sorted(subjects & set(by_subject))
     whole = [s for s in todo if s not in added]
@@ -287,6 +304,10 @@ def update(
             if local is not None:
                 clock("relate and figures")
                 touched[subject] = _write_in_place(conn, group, local, was, digests)
+                assert reached is not None  # only an incremental reconcile adds in place
+                kept.subjects[subject] = _kept_subject(
+                    conn, group, local.figure_of, seqs, digests, reached, named
+                )
                 clock("write subjects")
                 in_place += 1
                 continue
@@ -569,6 +590,58 @@ def _stored_relations(
     ]
 
 
+def _kept_facts(
+    conn: Connection,
+    kept: warm.Warm,
+    subjects: set[str],
+    reached: set[str],
+    countries: Mapping[str, frozenset[str]],
+    seqs: dict[str, int],
+    digests: dict[str, str],
+    figures: dict[str, int],
+) -> Iterator[ClaimFacts]:
+    """:func:`_stored_facts`, those of the subjects this process keeps (:mod:`warm`)
+    from what it keeps: the claims of documents still there and not ``reached``."""
+    for key in sorted(subjects & kept.subjects.keys()):
+        for ref, stored in kept.subjects[key].items():
+            document = stored.facts.document
+            if document in reached or document not in countries:
+                continue  # derived again, or deleted (its rows went with it)
+            seqs[ref], digests[ref], figures[ref] = stored.seq, stored.digest, stored.figure
+            yield stored.facts
+    cold = subjects - kept.subjects.keys()
+    if cold:
+        yield from _stored_facts(conn, cold, reached, countries, seqs, digests, figures)
+
+
+def _kept_subject(
+    conn: Connection,
+    group: Sequence[ClaimFacts],
+    figure_of: Mapping[str, int],
+    seqs: Mapping[str, int],
+    digests: Mapping[str, str],
+    reached: set[str],
+    countries: Mapping[str, frozenset[str]],
+) -> dict[str, warm.Stored]:
+    """Every claim of a subject just written, as :func:`_stored_facts` would read it
+    back: those of documents not ``reached`` were read back (or kept) and only their
+    figure may have moved; the others' are read back now."""
+    found = {
+        c.ref: warm.Stored(c, seqs[c.ref], digests[c.ref], figure_of[c.ref])
+        for c in group
+        if c.document not in reached
+    }
+    derived = {c.document for c in group if c.document in reached}
+    if derived:
+        at: dict[str, int] = {}
+        digest: dict[str, str] = {}
+        figure: dict[str, int] = {}
+        key = group[0].subject
+        for c in _stored_facts(conn, {key}, set(), countries, at, digest, figure, derived):
+            found[c.ref] = warm.Stored(c, at[c.ref], digest[c.ref], figure[c.ref])
+    return found
+
+
 def _stored_facts(
     conn: Connection,
     subjects: set[str],
@@ -577,11 +650,12 @@ def _stored_facts(
     seqs: dict[str, int],
     digests: dict[str, str],
     figures: dict[str, int],
+    only: set[str] | None = None,
 ) -> Iterator[ClaimFacts]:
-    """The facts of the claims of ``subjects`` outside the ``reached`` documents, as the
-    last reconcile derived them (``claim_facts`` beside the claim's own columns);
-    ``seqs``, ``digests`` and ``figures`` are told each one's place in its document,
-    digest and figure."""
+    """The facts of the claims of ``subjects`` outside the ``reached`` documents (of the
+    documents ``only``, if given), as the last reconcile derived them (``claim_facts``
+    beside the claim's own columns); ``seqs``, ``digests`` and ``figures`` are told each
+    one's place in its document, digest and figure."""
     f, c = t.claim_facts, t.claims
     query = (
         sa.select(
@@ -615,7 +689,8 @@ def _stored_facts(
         .join(c, (c.c.document_id == f.c.document_id) & (c.c.id == f.c.claim_id))
         .where(f.c.subject.in_(sorted(subjects)))
     )
-    for r in conn.execute(query):
+    chosen = None if only is None else sorted(only)
+    for r in _rows(conn, query, f.c.document_id, chosen):
         if r.document_id in reached:
             continue
         facts = ClaimFacts(
@@ -902,14 +977,37 @@ def _chunks(values: Sequence[_T], size: int = 500) -> Iterator[Sequence[_T]]:
         yield values[i : i + size]
 
 
+def _kept_entities(
+    conn: Connection,
+    countries: Mapping[str, tuple[str | None, frozenset[str]]],
+    unread: set[str],
+    kept: warm.Warm,
+) -> list[DocumentEntity]:
+    """Every document's entities: read for the documents stored, analysed again or
+    deleted since the last reconcile (``unread``: their countries were read this time)
+    and for those this process does not keep (:mod:`warm`), kept for the others."""
+    missing = kept.missing(countries) | unread
+    # every document at once (one scan) when most are missing, else a few at a time
+    chosen = None if 2 * len(missing) > len(countries) else sorted(missing)
+    read: dict[str, list[DocumentEntity]] = defaultdict(list)
+    for e in _document_entities(conn, countries, chosen):
+        if chosen is not None or e.document in missing:
+            read[e.document].append(e)
+    return kept.entities(countries, {d: tuple(read.get(d, ())) for d in missing})
+
+
 def _document_entities(
-    conn: Connection, countries: Mapping[str, tuple[str | None, frozenset[str]]]
+    conn: Connection,
+    countries: Mapping[str, tuple[str | None, frozenset[str]]],
+    chosen: Sequence[str] | None = None,
 ) -> Iterator[DocumentEntity]:
+    """The entities of every document (of those ``chosen``, if given), in the order of
+    their documents and ids (within each slice of ``chosen``)."""
     query = sa.select(t.entities.c.document_id, t.entities.c.payload).order_by(
         t.entities.c.document_id, t.entities.c.id
     )
-    for document_id, payload in conn.execute(query):
-        e = json.loads(payload)
+    for row in _rows(conn, query, t.entities.c.document_id, chosen):
+        document_id, e = row.document_id, json.loads(row.payload)
         yield DocumentEntity(
             document=document_id,
             id=e["id"],

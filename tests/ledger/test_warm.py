@@ -1,0 +1,115 @@
+"""What a process keeps of a ledger between its reconciles (``ledger.warm``): used only
+while it is what the ledger holds, so that the derived tables are a full rebuild's
+whatever else wrote to the ledger in between."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimledger.extract import analyze
+from claimledger.ledger import Ledger, rebuild, warm
+from claimledger.records import Analysis
+from tests import paths
+from tests.ledger.test_incremental import agrees_with_a_full_rebuild
+
+
+@pytest.fixture(scope="module")
+def story() -> list[Analysis]:
+    """Four reports of one story (the acceptance corpus's first): subjects they share."""
+    found = []
+    for line in paths.CORPUS.read_text(encoding="utf-8").splitlines()[:4]:
+        article = json.loads(line)
+        found.append(
+            analyze(
+                article["text"],
+                published=dt.date.fromisoformat(article["published"]),
+                url=article["url"],
+                outlet=article["outlet"],
+            )
+        )
+    return found
+
+
+def kept(ledger: Ledger) -> warm.Warm:
+    with ledger.engine.connect() as conn:
+        return warm.of(conn)
+
+
+def test_a_process_keeps_what_it_reconciled_and_reads_only_what_is_new(
+    story: list[Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[Any] = []
+    entities_of = rebuild._document_entities
+
+    def spy(conn: Any, countries: Any, chosen: Any = None) -> Any:
+        read.append(None if chosen is None else sorted(chosen))
+        return entities_of(conn, countries, chosen)
+
+    monkeypatch.setattr(rebuild, "_document_entities", spy)
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.store(story[0])
+        ledger.store(story[1])
+        ledger.reconcile()
+        assert read == [None]  # every document at first
+        assert set(kept(ledger).mentions) == {story[0].document.id, story[1].document.id}
+        ledger.store(story[2])
+        ledger.reconcile()
+        assert read[-1] == [story[2].document.id]  # then only the new one
+        assert kept(ledger).subjects  # the subjects re-derived in place
+        agrees_with_a_full_rebuild(ledger)
+
+
+def test_a_document_analysed_again_has_its_entities_read_again(
+    story: list[Analysis], tmp_path: Path
+) -> None:
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in story:
+            ledger.store(analysis)
+        ledger.reconcile()
+        first = story[0]
+        renamed = tuple(
+            dataclasses.replace(e, name=f"{e.name} Junior") if e.kind == "person" else e
+            for e in first.entities
+        )
+        assert renamed != first.entities
+        ledger.store(dataclasses.replace(first, entities=renamed))  # the same document
+        ledger.reconcile()
+        agrees_with_a_full_rebuild(ledger)
+
+
+def test_another_connections_reconcile_empties_what_a_process_keeps(
+    story: list[Analysis], tmp_path: Path
+) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger(path) as one, Ledger(path) as other:
+        for analysis in story[:2]:
+            one.store(analysis)
+            one.reconcile()
+        assert kept(one).subjects
+        other.store(story[2])
+        other.reconcile()  # what ``one`` keeps is no longer the ledger's
+        one.store(story[3])
+        one.reconcile()
+        agrees_with_a_full_rebuild(one)
+
+
+def test_a_reconcile_rolled_back_keeps_nothing(story: list[Analysis], tmp_path: Path) -> None:
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.store(story[0])
+        ledger.reconcile()
+        ledger.store(story[1])
+        with pytest.raises(RuntimeError), ledger.engine.begin() as conn:
+            rebuild.reconcile_ledger(conn)
+            raise RuntimeError("after the reconcile, before the commit")
+        with ledger.engine.connect() as conn:
+            stored = rebuild._state(conn).get(warm.TOKEN_KEY)
+        assert kept(ledger).token != stored  # not the ledger's: emptied when next used
+        ledger.store(story[2])
+        ledger.reconcile()
+        agrees_with_a_full_rebuild(ledger)

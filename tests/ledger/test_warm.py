@@ -62,6 +62,7 @@ def test_a_process_keeps_what_it_reconciled_and_reads_only_what_is_new(
         ledger.reconcile()
         assert read[-1] == [story[2].document.id]  # then only the new one
         assert kept(ledger).subjects  # the subjects re-derived in place
+        assert kept(ledger).resolver.whole_runs == 1  # entities worked out where reached
         agrees_with_a_full_rebuild(ledger)
 
 

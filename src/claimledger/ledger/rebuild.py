@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -41,7 +41,6 @@ from claimledger.ledger.reconcile import (
     LedgerEntity,
     Relation,
     reconcile_subject,
-    resolve_entities,
     scope_of,
 )
 from claimledger.ledger.subjects import (
@@ -213,36 +212,46 @@ def update(
     clock = _Clock(phases)
     kept = kept if kept is not None else warm.Warm()
     countries, unread = _main_countries(conn)  # each text read once for its countries
-    entities = resolve_entities(
-        _kept_entities(conn, countries, unread, kept),
-        merges=applied.merge_sources,
-        splits=applied.split_sources,
+    documents, read = _kept_entities(conn, countries, unread, kept)
+    entities = kept.resolver.resolve(
+        documents, read, merges=applied.merge_sources, splits=applied.split_sources
     )
     clock("entities")
     link = {member: e for e in entities for member in e.members}
-    entity_rows = [_entity_row(e) for e in entities]
+    as_stored = kept.ledger_entities  # if this process keeps them
+    entity_rows = {
+        e.id: row
+        if (row := kept.entity_rows.get(e.id)) and as_stored.get(e.id) == e
+        else _entity_row(e)
+        for e in entities
+    }
     reached: set[str] | None = None  # None: every document
     if incremental:
-        before, changed, regrouped = _write_entities(conn, entity_rows)
+        before, changed, regrouped = _write_entities(conn, entity_rows, kept)
         # the links of the entities whose members are as they were are too (a link that
         # moved changed both entities' members), but for the documents analysed again:
         # their links went with their entities' rows
         regrouped |= {link[(e.document, e.id)].id for d in unread for e in kept.mentions[d]}
-        el = t.entity_links
-        few = len(regrouped) <= _FEW_ENTITIES
-        relinked = _sync(
-            conn,
-            el,
-            ("document_id", "entity_id"),
-            _link_rows(e for e in entities if not few or e.id in regrouped),
-            where=el.c.ledger_entity.in_(sorted(regrouped)) if few else None,
-        )
+        if as_stored:
+            relinked = _relink(conn, entities, regrouped, as_stored, unread, countries)
+        else:
+            el = t.entity_links
+            few = len(regrouped) <= _FEW_ENTITIES
+            relinked = _sync(
+                conn,
+                el,
+                ("document_id", "entity_id"),
+                _link_rows(e for e in entities if not few or e.id in regrouped),
+                where=el.c.ledger_entity.in_(sorted(regrouped)) if few else None,
+            )
         reached = unread | _reached(conn, entities, before, changed, relinked)
     else:
         for table in _DERIVED:
             conn.execute(table.delete())
-        _insert(conn, t.ledger_entities, entity_rows)
+        _insert(conn, t.ledger_entities, entity_rows.values())
         _insert(conn, t.entity_links, _link_rows(entities))
+    kept.ledger_entities = {e.id: e for e in entities}
+    kept.entity_rows = entity_rows
     clock("entity rows")
     named = {d: named for d, (_, named) in countries.items()}
     seqs: dict[str, int] = {}
@@ -344,16 +353,53 @@ def _corrected(
     return c if final == c.subject else replace(c, subject=final)
 
 
+def _relink(
+    conn: Connection,
+    entities: Sequence[LedgerEntity],
+    regrouped: set[str],
+    was: Mapping[str, LedgerEntity],
+    unread: set[str],
+    present: Container[str],
+) -> set[tuple[str, str]]:
+    """Write the links that differ from those of the entities ``was`` (as stored: the
+    links of the ``unread`` documents, and of those no longer ``present``, went with their
+    entities' rows); a link differs only in an entity ``regrouped`` (its members changed,
+    before or now). The links written or removed, as (document, entity) pairs."""
+    el = t.entity_links
+    now = {m: e.id for e in entities if e.id in regrouped for m in e.members}
+    before = {
+        m: i
+        for i in regrouped
+        if i in was
+        for m in was[i].members
+        if m[0] not in unread and m[0] in present
+    }
+    gone = [m for m, i in before.items() if now.get(m) != i]
+    for document, local in gone:
+        conn.execute(el.delete().where((el.c.document_id == document) & (el.c.entity_id == local)))
+    written = [m for m, i in now.items() if before.get(m) != i]
+    _insert(
+        conn,
+        el,
+        (
+            {"document_id": d, "entity_id": local, "ledger_entity": now[(d, local)]}
+            for d, local in written
+        ),
+    )
+    return {*gone, *written}
+
+
 def _write_entities(
-    conn: Connection, rows: Sequence[dict[str, Any]]
+    conn: Connection, rows: Mapping[str, dict[str, Any]], kept: warm.Warm
 ) -> tuple[list[LedgerEntity], set[str], set[str]]:
     """Write the ledger entities' ``rows`` over the stored ones, a row that differs
     updated in place (its links stay); the entities as stored before (without their
     members), the ids of those new, gone or otherwise named, and of those new, gone or
     with other members."""
     le = t.ledger_entities
-    have = {r.id: dict(r._mapping) for r in conn.execute(sa.select(le))}
-    want = {r["id"]: r for r in rows}
+    # as stored: kept by this process (with the entities themselves), else read
+    have = kept.entity_rows or {r.id: dict(r._mapping) for r in conn.execute(sa.select(le))}
+    want = rows
     gone = have.keys() - want.keys()
     for chunk in _chunks(sorted(gone)):
         conn.execute(le.delete().where(le.c.id.in_(chunk)))
@@ -367,19 +413,23 @@ def _write_entities(
             if have[k]["members"] != row["members"]:
                 regrouped.add(k)
     new = want.keys() - have.keys()
-    before = [
-        LedgerEntity(
-            id=r["id"],
-            name=r["name"],
-            kind=r["kind"],
-            aliases=tuple(json.loads(r["aliases"])),
-            roles=tuple(json.loads(r["roles"])),
-            affiliations=tuple(json.loads(r["affiliations"])),
-            members=(),
-            reason=r["reason"],
-        )
-        for r in have.values()
-    ]
+    before = (
+        list(kept.ledger_entities.values())
+        if kept.entity_rows
+        else [
+            LedgerEntity(
+                id=r["id"],
+                name=r["name"],
+                kind=r["kind"],
+                aliases=tuple(json.loads(r["aliases"])),
+                roles=tuple(json.loads(r["roles"])),
+                affiliations=tuple(json.loads(r["affiliations"])),
+                members=(),
+                reason=r["reason"],
+            )
+            for r in have.values()
+        ]
+    )
     return before, renamed | gone | new, regrouped | gone | new
 
 
@@ -982,10 +1032,11 @@ def _kept_entities(
     countries: Mapping[str, tuple[str | None, frozenset[str]]],
     unread: set[str],
     kept: warm.Warm,
-) -> list[DocumentEntity]:
+) -> tuple[dict[str, tuple[DocumentEntity, ...]], set[str]]:
     """Every document's entities: read for the documents stored, analysed again or
     deleted since the last reconcile (``unread``: their countries were read this time)
-    and for those this process does not keep (:mod:`warm`), kept for the others."""
+    and for those this process does not keep (:mod:`warm`), kept for the others; and the
+    documents read."""
     missing = kept.missing(countries) | unread
     # every document at once (one scan) when most are missing, else a few at a time
     chosen = None if 2 * len(missing) > len(countries) else sorted(missing)
@@ -993,7 +1044,8 @@ def _kept_entities(
     for e in _document_entities(conn, countries, chosen):
         if chosen is not None or e.document in missing:
             read[e.document].append(e)
-    return kept.entities(countries, {d: tuple(read.get(d, ())) for d in missing})
+    found = kept.document_entities(countries, {d: tuple(read.get(d, ())) for d in missing})
+    return found, missing
 
 
 def _document_entities(

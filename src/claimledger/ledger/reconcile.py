@@ -21,7 +21,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
@@ -261,12 +261,16 @@ def _is_body(e: DocumentEntity) -> bool:
 
 
 def _entity_keys(
-    items: Sequence[DocumentEntity], why: dict[int, str] | None = None
+    items: Sequence[DocumentEntity],
+    why: dict[int, str] | None = None,
+    owners_of: Mapping[str, set[str]] | None = None,
 ) -> list[tuple[str, ...]]:
     """The key each document entity is merged across documents by, with the rules of
     docs/reconciliation.md: equipment by name; a name that names no one only within its
     own document; a person by name less titles, owners and spelling; a body by owner and
-    body, its owner found in its own article when the name leaves it out."""
+    body, its owner found in its own article when the name leaves it out. ``owners_of``:
+    each body's owners ledger-wide (:func:`body_owners`), if ``items`` are not all of
+    the ledger's (whole documents, then)."""
     keys: list[tuple[str, ...]] = []
     why = why if why is not None else {}  # the rule that gave an entity its key, if not the name
     bodies: dict[int, tuple[str | None, str]] = {}
@@ -281,11 +285,12 @@ def _entity_keys(
         keys.append(named)
         if shown:
             in_article[e.document] += shown
-    owners_of: dict[str, set[str]] = defaultdict(set)  # body -> its owners, ledger-wide
-    for found in in_article.values():
-        for owner, body, _ in found:
-            if owner is not None:
-                owners_of[body].add(owner)
+    if owners_of is None:
+        owners_of = defaultdict(set)  # body -> its owners, ledger-wide
+        for found in in_article.values():
+            for owner, body, _ in found:
+                if owner is not None:
+                    owners_of[body].add(owner)
     known_bodies = _known_bodies()
     for i, (owner, body) in bodies.items():
         e = items[i]
@@ -365,6 +370,21 @@ def _entity_keys(
             keys[i] = larger.pop()
             why[i] = "part of the name of the one larger body of its article"
     return keys
+
+
+def body_owners(e: DocumentEntity) -> Iterator[tuple[str, str]]:
+    """The (body, owner) pairs an entity shows its article has, that :func:`_entity_keys`
+    gathers ledger-wide (each body's owners)."""
+    for owner, body, _ in _name_key(e.name, e.kind, e.affiliations, e.roles)[2]:
+        if owner is not None:
+            yield body, owner
+
+
+def owners_read(e: DocumentEntity) -> str | None:
+    """The body whose owners ledger-wide :func:`_entity_keys` may read for an entity (a
+    body named without its owner), if any."""
+    body_of = _name_key(e.name, e.kind, e.affiliations, e.roles)[1]
+    return body_of[1] if body_of is not None and body_of[0] is None else None
 
 
 _Found = tuple[tuple[str | None, str, tuple[str, ...]], ...]
@@ -473,11 +493,6 @@ def _known_part_of(
     )
 
 
-def _kind_hint(items: Sequence[DocumentEntity], members: Iterable[int]) -> str:
-    kinds = [items[j].kind for j in members]
-    return "person" if "person" in kinds else "other"
-
-
 def _named_person(e: DocumentEntity) -> bool:
     """A person named by a proper name, once titles and owners are off ("UN spokesperson
     Stéphane Dujarric"), not by a role ("the spokesperson")."""
@@ -521,9 +536,83 @@ def resolve_entities(
     entities that go by them apart whatever the rules say.
     """
     items = sorted(entities, key=lambda e: (e.document, e.id))
+    why: dict[int, str] = {}
+    keys = _entity_keys(items, why)
+    found = resolve_block(items, keys, why, full_names(items, keys), merges=merges, splits=splits)
+    return sorted(found.entities, key=lambda e: e.id)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person holding roles (one set of names once names, keys and surnames are
+    merged): what a person named by role is matched against."""
+
+    offices: frozenset[str]
+    countries: frozenset[str]
+    documents: frozenset[str]
+
+
+@dataclass
+class Resolved:
+    """What :func:`resolve_block` made of some document entities: the ledger entities,
+    each one's members (positions), the holders of roles in each, and what it would have
+    joined outside the entities it was given (``outside`` holders matched; full names
+    named by a shorter name that none of them has)."""
+
+    entities: list[LedgerEntity]
+    members: list[list[int]]
+    roots: list[int]  # the member each one's key is of
+    holders: list[list[Holder]]
+    crossed: set[Hashable] = field(default_factory=set)
+    names_missing: set[str] = field(default_factory=set)
+
+
+def people_of(items: Sequence[DocumentEntity], keys: Sequence[tuple[str, ...]]) -> list[int]:
+    """The entities a surname or a shorter name may name, and which may hold a role:
+    people by proper name."""
+    return [
+        i
+        for i, e in enumerate(items)
+        if e.kind in ("person", "unknown") and keys[i][:1] == ("person",) and _role_name(e) is None
+    ]
+
+
+def full_names(
+    items: Sequence[DocumentEntity], keys: Sequence[tuple[str, ...]]
+) -> dict[str, set[str]]:
+    """Each surname with the full names (two words or more) of the people that end in it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for i in people_of(items, keys):
+        tokens = _person_tokens(items[i].name)
+        if len(tokens) >= 2:
+            found[tokens[-1]].add(" ".join(tokens))
+    return found
+
+
+def resolve_block(
+    items: Sequence[DocumentEntity],
+    keys: Sequence[tuple[str, ...]],
+    why: Mapping[int, str],
+    full_names: Mapping[str, set[str]],
+    outside: Mapping[str, Sequence[tuple[Hashable, Holder]]] | None = None,
+    *,
+    merges: Sequence[tuple[str, str, str]] = (),
+    splits: Sequence[tuple[str, str]] = (),
+    similar: dict[str, list[str]] | None = None,
+) -> Resolved:
+    """:func:`resolve_entities` of ``items`` (in the order of their documents and ids)
+    with their ``keys`` (:func:`_entity_keys`, and the rule that gave one its key,
+    ``why``), the ``full_names`` of every person (ledger-wide) and the holders of each
+    office ``outside`` these items (tagged). Run on every document entity, it is
+    resolve_entities; run on a few whole entities, it gives what resolve_entities gives
+    them, provided nothing joins them from outside: what would is in ``crossed`` and
+    ``names_missing`` (:mod:`claimledger.ledger.entities`). ``similar`` caches the
+    surnames of full names like each surname."""
+    outside = outside or {}
     sets: _UnionFind[int] = _UnionFind()
     reasons: dict[int, str] = {}
     find = sets.find
+    found = Resolved(entities=[], members=[], roots=[], holders=[])
     # the names each set goes by: read only by a fact-checker's merges and splits
     corrected = bool(merges or splits)
     names_in: dict[int, set[str]] = {
@@ -550,8 +639,6 @@ def resolve_entities(
             )
 
     # 1. the same key: the same name once titles, owners' forms and spellings are one
-    why: dict[int, str] = {}
-    keys = _entity_keys(items, why)
     role_named = [_role_name(e) for e in items]
     by_name: dict[str, int] = {}
     parent = sets.parent
@@ -587,13 +674,8 @@ def resolve_entities(
         for i, e in enumerate(items)
         if e.kind in ("person", "unknown") and role_named[i] is None and keys[i][:1] == ("person",)
     ]
-    full_names: dict[str, set[str]] = defaultdict(set)  # surname -> the full names
-    for i in people:
-        tokens = _person_tokens(items[i].name)
-        if len(tokens) >= 2:
-            full_names[tokens[-1]].add(" ".join(tokens))
     name_index = {" ".join(_person_tokens(items[i].name)): i for i in people}
-    similar: dict[str, list[str]] = {}  # a surname -> the surnames of full names like it
+    similar = similar if similar is not None else {}  # a surname -> those of full names like it
     candidates_of: dict[tuple[str, ...], set[str]] = {}  # one name stands for many mentions
     for i in people:
         tokens = _person_tokens(items[i].name)
@@ -614,11 +696,15 @@ def resolve_entities(
         candidates = candidates_of[tuple(tokens)]
         if len(candidates) == 1:
             full = next(iter(candidates))
+            if full not in name_index:
+                found.names_missing.add(full)
+                continue
             shorter = "the surname" if len(tokens) == 1 else "a shorter form"
             union(name_index[full], i, f"{items[i].name!r} is {shorter} of {full.title()!r}")
 
     # 3. a person named by role joins the one person with that role and country
     holders: dict[str, set[int]] = defaultdict(set)
+    offices_of: dict[int, set[str]] = defaultdict(set)
     countries_of: dict[int, set[str]] = defaultdict(set)
     documents_of: dict[int, set[str]] = defaultdict(set)
     for i in people:
@@ -629,6 +715,7 @@ def resolve_entities(
             role_key, owners = _role_parts(role)
             for office in _offices(role_key):
                 holders[office].add(find(i))
+                offices_of[find(i)].add(office)
             countries_of[find(i)] |= owners
     for i, e in enumerate(items):
         named = role_named[i]
@@ -636,16 +723,29 @@ def resolve_entities(
             continue
         role, countries = named
         holding = {h for office in _offices(role) for h in holders.get(office, set())}
+        beyond = {tag: h for office in _offices(role) for tag, h in outside.get(office, ())}
         # a holder from the named country; failing that, one whose country is unknown (for
         # a role that names no country, in its own article: "the governor" is the governor
         # its article names, not one of another state in another story)
-        matches = {r for r in holding if countries & countries_of[r]} or {
-            r
-            for r in holding
-            if not countries_of[r] and (countries or e.document in documents_of[r])
-        }
+        matches: set[Hashable] = {r for r in holding if countries & countries_of[r]}
+        matches |= {tag for tag, h in beyond.items() if countries & h.countries}
+        if not matches:
+            matches = {
+                r
+                for r in holding
+                if not countries_of[r] and (countries or e.document in documents_of[r])
+            }
+            matches |= {
+                tag
+                for tag, h in beyond.items()
+                if not h.countries and (countries or e.document in h.documents)
+            }
         if len(matches) == 1:
-            union(matches.pop(), i, f"{e.name!r} names the holder of that role")
+            match = matches.pop()
+            if isinstance(match, int):
+                union(match, i, f"{e.name!r} names the holder of that role")
+            else:
+                found.crossed.add(match)
 
     # 4. a fact-checker's merges
     for a, b, reason in merges:
@@ -657,44 +757,77 @@ def resolve_entities(
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
         groups[find(i)].append(i)
-    merged = []
+    held: dict[int, list[Holder]] = defaultdict(list)
+    for r, offices in holders_by_root(holders).items():
+        # a holder's documents are read only when it has no country
+        documents = frozenset(documents_of[r]) if not countries_of[r] else frozenset()
+        held[find(r)].append(Holder(frozenset(offices), frozenset(countries_of[r]), documents))
     for root, members in groups.items():
-        proper = [items[j] for j in members if role_named[j] is None] or [items[j] for j in members]
-        said = Counter(m.name for m in proper)
-        # the name it is most often given, a person's fullest; never what it issued
-        # ("the air force statement") or a title ("UN spokesperson ...") when another will do
-        if keys[root][0] == "known":  # the gazetteer's own name for it
-            entry = default_gazetteer().lookup(keys[root][1])
-            name = entry.name if entry is not None else items[root].name
-        elif _kind_hint(items, members) == "person":
-            name = max(said, key=lambda n: (len(_person_tokens(n)), _looks_named(n), len(n), n))
-        else:
-            # nor "the territory's health ministry" when "Gaza's health ministry" is there
-            name = max(
-                said, key=lambda n: (not names.issued(n), not _relative(n), said[n], len(n), n)
-            )
-        kinds = [items[j].kind for j in members if items[j].kind != "unknown"]
-        # the commonest kind; ties go to the first in sorted order, never to hash order
-        kind = max(sorted(set(kinds)), key=kinds.count) if kinds else "unknown"
-        merged.append(
-            LedgerEntity(
-                # by the key the names were merged by: two bodies of one name (the
-                # health ministries of two countries) are two entities
-                id=_ledger_id(kind, name, "\x00".join(keys[root])),
-                name=name,
-                kind=kind,
-                aliases=tuple(
-                    sorted(
-                        {n for j in members for n in (items[j].name, *items[j].aliases)} - {name}
-                    )
-                ),
-                roles=_unique(r for j in members for r in items[j].roles),
-                affiliations=_unique(a for j in members for a in items[j].affiliations),
-                members=tuple((items[j].document, items[j].id) for j in members),
-                reason=reasons.get(root, ""),
-            )
-        )
-    return sorted(merged, key=lambda e: e.id)
+        found.entities.append(_ledger_entity(items, keys, role_named, members, root, reasons))
+        found.members.append(members)
+        found.roots.append(root)
+        found.holders.append(held.get(root, []))
+    return found
+
+
+def holders_by_root(holders: Mapping[str, set[int]]) -> dict[int, set[str]]:
+    """The offices each holder holds."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for office, roots in holders.items():
+        for r in roots:
+            found[r].add(office)
+    return found
+
+
+def _ledger_entity(
+    items: Sequence[DocumentEntity],
+    keys: Sequence[tuple[str, ...]],
+    role_named: Sequence[tuple[str, frozenset[str]] | None],
+    members: Sequence[int],
+    root: int,
+    reasons: Mapping[int, str],
+) -> LedgerEntity:
+    proper = [items[j] for j in members if role_named[j] is None] or [items[j] for j in members]
+    said = Counter(m.name for m in proper)
+    kinds = Counter(items[j].kind for j in members if items[j].kind != "unknown")
+    person = any(items[j].kind == "person" for j in members)
+    name = entity_name(keys[root], items[root].name, said, person)
+    kind = commonest_kind(kinds)
+    return LedgerEntity(
+        # by the key the names were merged by: two bodies of one name (the health
+        # ministries of two countries) are two entities
+        id=_ledger_id(kind, name, "\x00".join(keys[root])),
+        name=name,
+        kind=kind,
+        aliases=tuple(
+            sorted({n for j in members for n in (items[j].name, *items[j].aliases)} - {name})
+        ),
+        roles=_unique(r for j in members for r in items[j].roles),
+        affiliations=_unique(a for j in members for a in items[j].affiliations),
+        members=tuple((items[j].document, items[j].id) for j in members),
+        reason=reasons.get(root, ""),
+    )
+
+
+def entity_name(key: tuple[str, ...], root_name: str, said: Mapping[str, int], person: bool) -> str:
+    """A ledger entity's name: the gazetteer's own for a body it knows, else the name its
+    members (those not named by role, if any) are most often given, a person's fullest;
+    never what it issued ("the air force statement") or a title ("UN spokesperson ...")
+    when another will do. ``said``: how often each name is given; ``person``: whether a
+    member is a person; ``root_name``: the name of the member its key is of."""
+    if key[0] == "known":  # the gazetteer's own name for it
+        entry = default_gazetteer().lookup(key[1])
+        return entry.name if entry is not None else root_name
+    if person:
+        return max(said, key=lambda n: (len(_person_tokens(n)), _looks_named(n), len(n), n))
+    # nor "the territory's health ministry" when "Gaza's health ministry" is there
+    return max(said, key=lambda n: (not names.issued(n), not _relative(n), said[n], len(n), n))
+
+
+def commonest_kind(kinds: Mapping[str, int]) -> str:
+    """The kind most members have ("unknown" left out); ties go to the first in sorted
+    order, never to hash order."""
+    return max(sorted(kinds), key=kinds.__getitem__) if kinds else "unknown"
 
 
 class _UnionFind(Generic[T]):

@@ -9,9 +9,14 @@ process that reconciled last can keep them instead of reading them again:
 
 - each document's entities, read again only for the documents stored, analysed again or
   deleted since (those a reconcile reads the countries of again: their
-  ``document_countries`` row is deleted with their records);
+  ``document_countries`` row is deleted with their records), and their resolution into
+  ledger entities (:mod:`claimledger.ledger.entities`: worked out again only where those
+  documents reach);
 - each subject's claims with their facts as stored in ``claim_facts`` (place in their
-  document, digest, figure), kept up to date with what a reconcile writes.
+  document, digest, figure), kept up to date with what a reconcile writes;
+- the ledger entities as stored (``ledger_entities``' rows, and each entity with its
+  members: ``entity_links``), so that only the rows and links that differ are written,
+  without reading back those of every entity whose members changed.
 
 It is kept only while no other process or connection has reconciled since: each
 reconcile that runs writes a new random ``warm`` token to ``ledger_state``, and the kept
@@ -26,11 +31,12 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection, Engine
 
-from claimledger.ledger.reconcile import ClaimFacts, DocumentEntity
+from claimledger.ledger.entities import Entities
+from claimledger.ledger.reconcile import ClaimFacts, DocumentEntity, LedgerEntity
 
 TOKEN_KEY = "warm"
 
@@ -52,30 +58,37 @@ class Warm:
     token: int | None = None
     # each document's entities, in the order of their ids
     mentions: dict[str, tuple[DocumentEntity, ...]] = field(default_factory=dict)
+    # entity resolution, kept to be worked out again only where a change reaches
+    resolver: Entities = field(default_factory=Entities)
     # each subject's stored claims, by reference: every claim of the subject
     subjects: dict[str, dict[str, Stored]] = field(default_factory=dict)
+    # the ledger entities as stored (their members are their links), and their rows
+    ledger_entities: dict[str, LedgerEntity] = field(default_factory=dict)
+    entity_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def usable(self, stored_token: int | None) -> bool:
         """Whether what is kept is what the ledger holds (else it is emptied)."""
         if self.token is None or stored_token != self.token:
             self.mentions.clear()
+            self.resolver = Entities()
             self.subjects.clear()
+            self.ledger_entities.clear()
+            self.entity_rows.clear()
             self.token = None
             return False
         return True
 
-    def entities(
+    def document_entities(
         self,
         present: Iterable[str],
         read: Mapping[str, tuple[DocumentEntity, ...]],
-    ) -> list[DocumentEntity]:
-        """Every document entity of the ``present`` documents: those ``read`` this time
-        as read, the others as kept (the caller reads every present document that is not
-        kept); what is kept is brought up to date."""
+    ) -> dict[str, tuple[DocumentEntity, ...]]:
+        """The entities of each of the ``present`` documents: of those ``read`` this
+        time as read, of the others as kept (the caller reads every present document that
+        is not kept); what is kept is brought up to date."""
         kept = self.mentions
-        now = {d: read[d] if d in read else kept[d] for d in present}
-        self.mentions = now
-        return [e for found in now.values() for e in found]
+        self.mentions = {d: read[d] if d in read else kept[d] for d in present}
+        return self.mentions
 
     def missing(self, present: Iterable[str]) -> set[str]:
         """The ``present`` documents whose entities are not kept."""

@@ -221,7 +221,13 @@ class Entities:
             self._count_owners(e, 1)
             self._count_full(e, keys[i], 1)
         found = resolve_block(
-            items, keys, why, full_names(items, keys), merges=merges, splits=splits
+            items,
+            keys,
+            why,
+            full_names(items, keys),
+            merges=merges,
+            splits=splits,
+            similar=self.similar,
         )
         self._add(found, items)
 

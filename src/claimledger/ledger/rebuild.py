@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -211,7 +212,7 @@ def update(
     a full one)."""
     clock = _Clock(phases)
     kept = kept if kept is not None else warm.Warm()
-    countries, unread = _main_countries(conn)  # each text read once for its countries
+    countries, unread = _main_countries(conn, kept.countries)  # each text read once
     documents, read = _kept_entities(conn, countries, unread, kept)
     entities = kept.resolver.resolve(
         documents, read, merges=applied.merge_sources, splits=applied.split_sources
@@ -233,7 +234,8 @@ def update(
         # their links went with their entities' rows
         regrouped |= {link[(e.document, e.id)].id for d in unread for e in kept.mentions[d]}
         if as_stored:
-            relinked = _relink(conn, entities, regrouped, as_stored, unread, countries)
+            fresh = [(e.document, e.id) for d in unread for e in kept.mentions[d]]
+            relinked = _relink(conn, entities, regrouped, as_stored, unread, countries, fresh)
         else:
             el = t.entity_links
             few = len(regrouped) <= _FEW_ENTITIES
@@ -293,12 +295,14 @@ def update(
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in facts:
         by_subject[c.subject].append(c)
+    previous: dict[str, dict[str, warm.Stored]] = {}  # what was kept of those re-derived
     if reached is None:
         subjects = set(by_subject)
         kept.subjects.clear()
     else:
         for subject in subjects:  # kept again below if re-derived in place
-            kept.subjects.pop(subject, None)
+            if subject in kept.subjects:
+                previous[subject] = kept.subjects.pop(subject)
     clock("changed subjects")
     todo = sorted(subjects & set(by_subject))
     whole = [s for s in todo if s not in added]
@@ -315,7 +319,7 @@ def update(
                 touched[subject] = _write_in_place(conn, group, local, was, digests)
                 assert reached is not None  # only an incremental reconcile adds in place
                 kept.subjects[subject] = _kept_subject(
-                    conn, group, local.figure_of, seqs, digests, reached, named
+                    conn, group, local.figure_of, seqs, digests, reached, named, previous
                 )
                 clock("write subjects")
                 in_place += 1
@@ -360,33 +364,49 @@ def _relink(
     was: Mapping[str, LedgerEntity],
     unread: set[str],
     present: Container[str],
+    fresh: Iterable[tuple[str, str]],
 ) -> set[tuple[str, str]]:
-    """Write the links that differ from those of the entities ``was`` (as stored: the
-    links of the ``unread`` documents, and of those no longer ``present``, went with their
-    entities' rows); a link differs only in an entity ``regrouped`` (its members changed,
-    before or now). The links written or removed, as (document, entity) pairs."""
+    """Write the links that differ from those of the entities ``was`` (as stored, but
+    for the links of the documents no longer ``present``, gone with them, and of the
+    ``unread`` ones, read: an article stored again lost its links with its entities' rows,
+    a near-copy of one kept them); a link differs only in an entity ``regrouped`` (its
+    members changed, before or now). ``fresh``: the ``unread`` documents' entities. The
+    links written or removed, as (document, entity) pairs."""
     el = t.entity_links
-    now = {m: e.id for e in entities if e.id in regrouped for m in e.members}
-    before = {
-        m: i
-        for i in regrouped
-        if i in was
-        for m in was[i].members
-        if m[0] not in unread and m[0] in present
+    now: set[tuple[tuple[str, str], str]] = set()
+    for e in entities:
+        if e.id in regrouped:
+            now.update(zip(e.members, itertools.repeat(e.id)))
+    before: set[tuple[tuple[str, str], str]] = set()
+    for i in regrouped & was.keys():
+        before.update(zip(was[i].members, itertools.repeat(i)))
+    stored = {
+        ((r.document_id, r.entity_id), r.ledger_entity)
+        for r in _rows(
+            conn,
+            sa.select(el.c.document_id, el.c.entity_id, el.c.ledger_entity),
+            el.c.document_id,
+            sorted(unread),
+        )
     }
-    gone = [m for m, i in before.items() if now.get(m) != i]
-    for document, local in gone:
+    entity_of = dict(now)
+    fresh_now = {(m, entity_of[m]) for m in fresh}
+    gone = {m for m, _ in before - now if m[0] not in unread and m[0] in present}
+    gone |= {m for m, i in stored - fresh_now}
+    for document, local in sorted(gone):
         conn.execute(el.delete().where((el.c.document_id == document) & (el.c.entity_id == local)))
-    written = [m for m, i in now.items() if before.get(m) != i]
+    written = {m for m, _ in now - before if m[0] not in unread} | {
+        m for m, _ in fresh_now - stored
+    }
     _insert(
         conn,
         el,
         (
-            {"document_id": d, "entity_id": local, "ledger_entity": now[(d, local)]}
-            for d, local in written
+            {"document_id": d, "entity_id": local, "ledger_entity": entity_of[(d, local)]}
+            for d, local in sorted(written)
         ),
     )
-    return {*gone, *written}
+    return gone | written
 
 
 def _write_entities(
@@ -672,15 +692,24 @@ def _kept_subject(
     digests: Mapping[str, str],
     reached: set[str],
     countries: Mapping[str, frozenset[str]],
+    previous: dict[str, dict[str, warm.Stored]],
 ) -> dict[str, warm.Stored]:
-    """Every claim of a subject just written, as :func:`_stored_facts` would read it
-    back: those of documents not ``reached`` were read back (or kept) and only their
-    figure may have moved; the others' are read back now."""
-    found = {
-        c.ref: warm.Stored(c, seqs[c.ref], digests[c.ref], figure_of[c.ref])
-        for c in group
-        if c.document not in reached
-    }
+    """Every claim of a subject just written in place, as :func:`_stored_facts` would
+    read it back: those of documents not ``reached`` were read back (or kept: what was,
+    ``previous``, is brought up to date) and only their figure may have moved; the
+    others' are read back now."""
+    found = previous.pop(group[0].subject, None)
+    if found is None:
+        found = {
+            c.ref: warm.Stored(c, seqs[c.ref], digests[c.ref], figure_of[c.ref])
+            for c in group
+            if c.document not in reached
+        }
+    else:
+        for ref, moved in figure_of.items():
+            stored = found.get(ref)
+            if stored is not None and stored.figure != moved:
+                found[ref] = stored._replace(figure=moved)
     derived = {c.document for c in group if c.document in reached}
     if derived:
         at: dict[str, int] = {}
@@ -984,7 +1013,7 @@ def _link_rows(entities: Iterable[LedgerEntity]) -> list[dict[str, Any]]:
 
 
 def _main_countries(
-    conn: Connection,
+    conn: Connection, kept: dict[str, tuple[str | None, frozenset[str]]] | None = None
 ) -> tuple[dict[str, tuple[str | None, frozenset[str]]], set[str]]:
     """The country each document names most, if one does, and all it names: read from
     each text once, on the first reconcile that sees it, and kept (with whether the
@@ -992,10 +1021,15 @@ def _main_countries(
     analysed again, or near-copies of one analysed again or deleted, since the last
     reconcile)."""
     dc = t.document_countries
-    found: dict[str, tuple[str | None, frozenset[str]]] = {
-        r.document_id: (r.main, frozenset(json.loads(r.named)))
-        for r in conn.execute(sa.select(dc.c.document_id, dc.c.main, dc.c.named))
-    }
+    kept = kept if kept is not None else {}
+    # a row stays as it is while its document does: read only those not ``kept``
+    present = list(conn.execute(sa.select(dc.c.document_id)).scalars())
+    missing = [d for d in present if d not in kept]
+    query = sa.select(dc.c.document_id, dc.c.main, dc.c.named)
+    chosen = missing if len(missing) < len(present) else None
+    for row in _rows(conn, query, dc.c.document_id, chosen):
+        kept[row.document_id] = (row.main, frozenset(json.loads(row.named)))
+    found = {d: kept[d] for d in present}
     unread = sa.select(t.documents.c.id, t.documents.c.text).where(
         t.documents.c.id.not_in(sa.select(dc.c.document_id))
     )
@@ -1007,6 +1041,9 @@ def _main_countries(
             {"document_id": r.id, "main": found[r.id][0], "named": json.dumps(sorted(mentions))}
         )
     read = {r["document_id"] for r in rows}
+    for gone in kept.keys() - found.keys():
+        del kept[gone]
+    kept.update((d, found[d]) for d in read)
     citing = set()
     for chunk in _chunks(sorted(read)):
         a = t.attributions

@@ -58,6 +58,8 @@ class Warm:
     token: int | None = None
     # each document's entities, in the order of their ids
     mentions: dict[str, tuple[DocumentEntity, ...]] = field(default_factory=dict)
+    # each document's main country and every country it names (document_countries)
+    countries: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
     # entity resolution, kept to be worked out again only where a change reaches
     resolver: Entities = field(default_factory=Entities)
     # each subject's stored claims, by reference: every claim of the subject
@@ -70,6 +72,7 @@ class Warm:
         """Whether what is kept is what the ledger holds (else it is emptied)."""
         if self.token is None or stored_token != self.token:
             self.mentions.clear()
+            self.countries.clear()
             self.resolver = Entities()
             self.subjects.clear()
             self.ledger_entities.clear()

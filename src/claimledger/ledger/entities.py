@@ -502,10 +502,10 @@ class Entities:
                 ref = _ref(e)
                 self.entity_of[ref] = eid
                 key = self.key[ref]
-                marks.update(_marks(e, key))
                 sig = _sig(e, key, self.why.get(ref))
-                if sig not in sigs:
+                if sig not in sigs:  # one kind of member, one set of marks
                     self.first[sig] = (ref, eid)  # members are in order: the first
+                    marks.update(_marks(e, key))
                 sigs[sig] += 1
             for mark in marks:
                 self.index[mark].add(eid)

@@ -30,10 +30,12 @@ dismissed a relation in the subject.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import operator
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from claimledger.ledger.reconcile import (
@@ -60,6 +62,7 @@ _DAYS = dt.timedelta(days=SAME_TIME_DAYS)
 # The forming of figures is taken up again at the next moment a change is decided only if
 # it is more claims ahead than this; nearer, it goes on from where it is.
 _FAR = 64
+_START_REF, _REF = operator.attrgetter("start", "ref"), operator.attrgetter("ref")
 
 
 class _Order:
@@ -71,32 +74,60 @@ class _Order:
     pairs of the claims ``left_out`` (repeats, related to what they repeat instead)."""
 
     def __init__(self, in_order: Sequence[ClaimFacts], left_out: Container[str] = ()) -> None:
-        self.claims = list(in_order)
-        self.dated = sum(1 for c in self.claims if c.start is not None)
+        claims = self.claims = list(in_order)
+        dated = self.dated = sum(1 for c in claims if c.start is not None)
         self.left_out = left_out
-        self.at = {c.ref: i for i, c in enumerate(self.claims)}
-        self.of_measure: dict[str, list[int]] = defaultdict(list)
-        self.of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.undated_of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.of_document: dict[str, list[int]] = defaultdict(list)
-        for i, c in enumerate(self.claims):
-            if i < self.dated:
-                self.of_measure[c.measure].append(i)
-                self.of_root[(c.root, c.measure)].append(i)
+        self.at: Mapping[str, int] = {c.ref: i for i, c in enumerate(claims)}
+        of_measure: dict[str, list[int]] = defaultdict(list)
+        of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
+        undated_of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
+        of_document: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(claims):  # the dated first
+            if i < dated:
+                of_measure[c.measure].append(i)
+                of_root[(c.root, c.measure)].append(i)
             else:
-                self.undated_of_root[(c.root, c.measure)].append(i)
-            self.of_document[c.document].append(i)
+                undated_of_root[(c.root, c.measure)].append(i)
+        # a document's claims are read only where it has an undated one (its pairs, and
+        # those an undated claim is in)
+        with_undated = {c.document for c in claims[dated:]}
+        for i, c in enumerate(claims):
+            if c.document in with_undated:
+                of_document[c.document].append(i)
+        self.of_measure, self.of_root = of_measure, of_root
+        self.undated_of_root, self.of_document = undated_of_root, of_document
 
     @classmethod
     def of(cls, group: Iterable[ClaimFacts], left_out: Container[str] = ()) -> _Order:
         claims = list(group)
-        dated = sorted((c for c in claims if c.start is not None), key=lambda c: (c.start, c.ref))
-        undated = sorted((c for c in claims if c.start is None), key=lambda c: c.ref)
+        dated = sorted((c for c in claims if c.start is not None), key=_START_REF)
+        undated = sorted((c for c in claims if c.start is None), key=_REF)
         return cls(dated + undated, left_out)
 
     def without(self, refs: Collection[str]) -> _Order:
-        """The same order less the claims ``refs``."""
-        return _Order([c for c in self.claims if c.ref not in refs], self.left_out)
+        """The same order less the claims ``refs`` (a few): every list without their
+        positions, the others' positions as they are here (only the lists that held one
+        are copied; what else is read of an order is by those lists and positions)."""
+        view = copy.copy(self)
+        view.at = _Without(self.at, frozenset(refs))
+        view.of_measure = defaultdict(list, self.of_measure)
+        view.of_root = defaultdict(list, self.of_root)
+        view.undated_of_root = defaultdict(list, self.undated_of_root)
+        view.of_document = defaultdict(list, self.of_document)
+        gone = {self.at[ref] for ref in refs}
+        for i in gone:
+            c = self.claims[i]
+            held = [
+                *([(view.of_document, c.document)] if c.document in self.of_document else []),
+                *(
+                    [(view.of_measure, c.measure), (view.of_root, (c.root, c.measure))]
+                    if i < self.dated
+                    else [(view.undated_of_root, (c.root, c.measure))]
+                ),
+            ]
+            for lists, key in held:
+                lists[key] = [j for j in lists[key] if j not in gone]
+        return view
 
     def pairs_at(
         self, i: int, *, same_measure: bool = False
@@ -235,6 +266,27 @@ class _Order:
         if root_next is not None:
             found.append(root_next)
         return found
+
+
+class _Without(Mapping[str, int]):
+    """A claim's position in an order, less the claims ``left``."""
+
+    def __init__(self, at: Mapping[str, int], left: frozenset[str]) -> None:
+        self.positions, self.left = at, left
+
+    def __getitem__(self, ref: str) -> int:
+        if ref in self.left:
+            raise KeyError(ref)
+        return self.positions[ref]
+
+    def __contains__(self, ref: object) -> bool:
+        return ref not in self.left and ref in self.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return (ref for ref in self.positions if ref not in self.left)
+
+    def __len__(self) -> int:
+        return len(self.positions) - len(self.left)
 
 
 @dataclass(frozen=True)

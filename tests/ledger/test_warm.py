@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from claimledger.extract import analyze
 from claimledger.ledger import Ledger, rebuild, warm
+from claimledger.ledger import tables as t
 from claimledger.records import Analysis
 from tests import paths
-from tests.ledger.test_incremental import agrees_with_a_full_rebuild
+from tests.ledger.test_incremental import WIRE, agrees_with_a_full_rebuild
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +116,36 @@ def test_a_reconcile_rolled_back_keeps_nothing(story: list[Analysis], tmp_path: 
         ledger.store(story[2])
         ledger.reconcile()
         agrees_with_a_full_rebuild(ledger)
+
+
+def test_a_near_copy_keeps_its_links_and_moves_them_when_its_original_is_analysed_again(
+    tmp_path: Path,
+) -> None:
+    # a near-copy's entities are not stored again with its original: its links stay, and
+    # move when its original, analysed again, makes one of its names another entity's
+    # (its surname joined the one full name that ended with it; now two do)
+    text = (
+        f"{WIRE} Stéphane Dujarric, a spokesperson for the United Nations, said on Monday "
+        "that 300 people had been killed in the floods."
+    )
+    original = analyze(text, published=dt.date(2025, 3, 4), outlet="Reuters")
+    copy = analyze(text.replace("Tuesday", "Wednesday"), published=dt.date(2025, 3, 5))
+    (full,) = original.entities
+    copy = dataclasses.replace(copy, entities=(dataclasses.replace(full, name="Dujarric"),))
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.store(original)
+        ledger.store(copy)
+        ledger.reconcile()
+        before = links(ledger, copy.document.id)
+        other = dataclasses.replace(full, id="e99", name="Anna Dujarric")
+        ledger.store(dataclasses.replace(original, entities=(full, other)))
+        ledger.reconcile()
+        assert links(ledger, copy.document.id) != before
+        agrees_with_a_full_rebuild(ledger)
+
+
+def links(ledger: Ledger, document: str) -> dict[str, str]:
+    el = t.entity_links
+    with ledger.engine.connect() as conn:
+        query = sa.select(el.c.entity_id, el.c.ledger_entity).where(el.c.document_id == document)
+        return {r.entity_id: r.ledger_entity for r in conn.execute(query)}

@@ -26,13 +26,10 @@ from tests import paths
 DERIVED = (t.ledger_entities, t.entity_links, t.claim_facts, t.figures, t.relations)
 
 
-@pytest.fixture(scope="module")
-def pool() -> list[Analysis]:
-    """The acceptance corpus's twelve reports of one story, the seed article and three
-    undated quick-start articles of another story: many subjects, figures that agree and
-    disagree across articles, a wire copy, undated claims."""
+def reports(count: int | None = None) -> list[Analysis]:
+    """The acceptance corpus's reports of one story (the first ``count``), analysed."""
     found = []
-    for line in paths.CORPUS.read_text(encoding="utf-8").splitlines():
+    for line in paths.CORPUS.read_text(encoding="utf-8").splitlines()[:count]:
         article = json.loads(line)
         found.append(
             analyze(
@@ -42,6 +39,15 @@ def pool() -> list[Analysis]:
                 outlet=article["outlet"],
             )
         )
+    return found
+
+
+@pytest.fixture(scope="module")
+def pool() -> list[Analysis]:
+    """The acceptance corpus's twelve reports of one story, the seed article and three
+    undated quick-start articles of another story: many subjects, figures that agree and
+    disagree across articles, a wire copy, undated claims."""
+    found = reports()
     found.append(analyze(paths.SEED.read_text(encoding="utf-8"), published=dt.date(2025, 2, 1)))
     quickstart = paths.ROOT / "docs" / "quickstart"
     for name in ("ferry-capsizes.txt", "toll-rises.txt", "survivors-dispute.txt"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,25 +16,13 @@ from claimledger.extract import analyze
 from claimledger.ledger import Ledger, rebuild, warm
 from claimledger.ledger import tables as t
 from claimledger.records import Analysis
-from tests import paths
-from tests.ledger.test_incremental import WIRE, agrees_with_a_full_rebuild
+from tests.ledger.test_incremental import WIRE, agrees_with_a_full_rebuild, reports
 
 
 @pytest.fixture(scope="module")
 def story() -> list[Analysis]:
     """Four reports of one story (the acceptance corpus's first): subjects they share."""
-    found = []
-    for line in paths.CORPUS.read_text(encoding="utf-8").splitlines()[:4]:
-        article = json.loads(line)
-        found.append(
-            analyze(
-                article["text"],
-                published=dt.date.fromisoformat(article["published"]),
-                url=article["url"],
-                outlet=article["outlet"],
-            )
-        )
-    return found
+    return reports(4)
 
 
 def kept(ledger: Ledger) -> warm.Warm:

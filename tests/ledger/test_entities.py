@@ -82,4 +82,6 @@ def test_kept_entities_are_those_of_a_whole_run_after_every_change(data: st.Data
             ledger[document] = data.draw(documents(document))  # new, or analysed again
         found = kept.resolve(ledger, {document})
         assert found == resolve_entities(e for es in ledger.values() for e in es)
+        # and each document entity's ledger entity is the one holding it
+        assert dict(kept.links()) == {member: e for e in found for member in e.members}
     assert kept.whole_runs == whole

@@ -121,11 +121,13 @@ def record(
     claim_marks = _marks(conn, "claim", documents)
     claims_now = _current_claims(conn, documents)
     new_claims = [key for key in claims_now if key not in claim_marks]
-    next_seq = _last_seq(conn) + 1
+    # the last place given (kept, as finding the highest mark reads them all)
+    next_seq = (state["claim_seq"] if "claim_seq" in state else _last_seq(conn)) + 1
     seq = {key: value[0] for key, value in claim_marks.items()}
     for key in new_claims:
         seq[key] = next_seq
         next_seq += 1
+    _set_state(conn, "claim_seq", next_seq - 1)
     facts = _facts(conn, new_claims)
     if not baseline:
         for key in new_claims:

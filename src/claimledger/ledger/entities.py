@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from claimledger.gazetteer import normalise_name
@@ -200,6 +200,11 @@ class Entities:
         elif touched:
             self._change(documents, touched)
         return sorted(self.entities.values(), key=lambda e: e.id)
+
+    def links(self) -> Mapping[Ref, LedgerEntity]:
+        """The ledger entity of each document entity (``(document, id)``), of the
+        last :meth:`resolve`: a view, not a copy of half a million links."""
+        return _Links(self)
 
     # --- a whole run ----------------------------------------------------------------------
 
@@ -527,3 +532,19 @@ class Entities:
             for ref in self.entities.pop(eid).members:
                 if self.entity_of.get(ref) == eid:
                     del self.entity_of[ref]
+
+
+class _Links(Mapping[Ref, LedgerEntity]):
+    """:meth:`Entities.links`."""
+
+    def __init__(self, resolver: Entities) -> None:
+        self.resolver = resolver
+
+    def __getitem__(self, ref: Ref) -> LedgerEntity:
+        return self.resolver.entities[self.resolver.entity_of[ref]]
+
+    def __iter__(self) -> Iterator[Ref]:
+        return iter(self.resolver.entity_of)
+
+    def __len__(self) -> int:
+        return len(self.resolver.entity_of)

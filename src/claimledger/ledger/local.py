@@ -63,6 +63,7 @@ _DAYS = dt.timedelta(days=SAME_TIME_DAYS)
 # it is more claims ahead than this; nearer, it goes on from where it is.
 _FAR = 64
 _START_REF, _REF = operator.attrgetter("start", "ref"), operator.attrgetter("ref")
+_END_REF = operator.attrgetter("end", "ref")  # the time order of dated claims
 
 
 class _Order:
@@ -556,14 +557,27 @@ def _figures_again(
                     decided.add(max(_time_order(a), _time_order(b)))
     moments = sorted(decided)
     measure = facts[changed[0]].measure
+    # the claims the forming may walk (from the first moment on), and the old figures it
+    # may take up (begun up to SAME_TIME_DAYS before a moment); dated claims, so their
+    # time order is (end, ref)
+    first, last = moments[0], moments[-1]
     claims = sorted(
-        (c for c in order.claims[: order.dated] if c.measure == measure), key=_time_order
+        (c for p in order.of_measure[measure] if _END_REF(c := order.claims[p]) >= first),
+        key=_END_REF,
     )
-    keys = [_time_order(c) for c in claims]
+    keys = list(map(_END_REF, claims))
     olds = [c for c in claims if c.ref in old_order.at]
-    old_keys = [_time_order(c) for c in olds]
-    members = sorted((_in_time_order(refs, facts) for refs in old), key=lambda m: _time_order(m[0]))
-    anchors = [_time_order(m[0]) for m in members]
+    old_keys = list(map(_END_REF, olds))
+    opened = (first[0] - _DAYS, "")
+    members = sorted(
+        (
+            sorted(m, key=_END_REF)
+            for refs in old
+            if opened <= _END_REF(min(m := [facts[ref] for ref in refs], key=_END_REF)) < last
+        ),
+        key=lambda m: _END_REF(m[0]),
+    )
+    anchors = list(map(_END_REF, (m[0] for m in members)))
     related: dict[tuple[str, str], bool] = {}
     agree_now = _Agreeing(order, facts, repeat_of, related)
     agree_was = _Agreeing(old_order, facts, repeat_of, related)

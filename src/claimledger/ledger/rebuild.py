@@ -233,11 +233,13 @@ def update(
         documents, read, merges=applied.merge_sources, splits=applied.split_sources
     )
     clock("entities")
-    link = {member: e for e in entities for member in e.members}
+    link = kept.resolver.links()  # each document entity's ledger entity
     as_stored = kept.ledger_entities  # if this process keeps them
+    # the resolver hands back the very entity it kept where nothing of it changed (a
+    # changed one is written out again: comparing its members would cost as much)
     entity_rows = {
         e.id: row
-        if (row := kept.entity_rows.get(e.id)) and as_stored.get(e.id) == e
+        if (row := kept.entity_rows.get(e.id)) and as_stored.get(e.id) is e
         else _entity_row(e)
         for e in entities
     }
@@ -441,7 +443,7 @@ def _write_entities(
     _insert(conn, le, (r for k, r in want.items() if k not in have))
     renamed, regrouped = set(), set()
     for k, row in want.items():
-        if k in have and have[k] != row:
+        if k in have and have[k] is not row and have[k] != row:
             conn.execute(le.update().where(le.c.id == k).values(row))
             if {**have[k], "members": ""} != {**row, "members": ""}:
                 renamed.add(k)
@@ -1037,28 +1039,40 @@ def _main_countries(
     reconcile)."""
     dc = t.document_countries
     kept = kept if kept is not None else {}
-    # a row stays as it is while its document does: read only those not ``kept``
-    present = list(conn.execute(sa.select(dc.c.document_id)).scalars())
-    missing = [d for d in present if d not in kept]
-    query = sa.select(dc.c.document_id, dc.c.main, dc.c.named)
-    chosen = missing if len(missing) < len(present) else None
-    for row in _rows(conn, query, dc.c.document_id, chosen):
-        kept[row.document_id] = (row.main, frozenset(json.loads(row.named)))
-    found = {d: kept[d] for d in present}
-    unread = sa.select(t.documents.c.id, t.documents.c.text).where(
-        t.documents.c.id.not_in(sa.select(dc.c.document_id))
+    # a row stays as it is while its document does: read only those not ``kept``. Rows
+    # are written only here, so those there are among the kept ones (if any are kept):
+    # as many means the same ones
+    rows_there = conn.execute(sa.select(sa.func.count()).select_from(dc)).scalar_one()
+    if kept and rows_there == len(kept):
+        found = kept
+    else:
+        present = list(conn.execute(sa.select(dc.c.document_id)).scalars())
+        missing = [d for d in present if d not in kept]
+        query = sa.select(dc.c.document_id, dc.c.main, dc.c.named)
+        chosen = missing if len(missing) < len(present) else None
+        for row in _rows(conn, query, dc.c.document_id, chosen):
+            kept[row.document_id] = (row.main, frozenset(json.loads(row.named)))
+        found = {d: kept[d] for d in present}
+    # the documents with no row yet: their ids first (from the index of ids, not the
+    # table of texts), then their texts
+    d = t.documents
+    unread = list(
+        conn.execute(sa.select(d.c.id).where(d.c.id.not_in(sa.select(dc.c.document_id))))
+        .scalars()
+        .all()
     )
     rows = []
-    for r in conn.execute(unread):
+    for r in _rows(conn, sa.select(d.c.id, d.c.text), d.c.id, unread):
         mentions = country_mentions(r.text)
         found[r.id] = (main_country(mentions), frozenset(mentions))
         rows.append(
             {"document_id": r.id, "main": found[r.id][0], "named": json.dumps(sorted(mentions))}
         )
     read = {r["document_id"] for r in rows}
-    for gone in kept.keys() - found.keys():
-        del kept[gone]
-    kept.update((d, found[d]) for d in read)
+    if found is not kept:
+        for gone in kept.keys() - found.keys():
+            del kept[gone]
+        kept.update((d, found[d]) for d in read)
     citing = set()
     for chunk in _chunks(sorted(read)):
         a = t.attributions

@@ -10,12 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from unittest.mock import patch
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimledger.ledger import local
 from claimledger.ledger.local import rederive_with_new_claims
-from claimledger.ledger.reconcile import ClaimFacts, candidate_pairs, reconcile_subject, repeats
+from claimledger.ledger.reconcile import (
+    ClaimFacts,
+    _relate_counted,
+    agrees,
+    candidate_pairs,
+    reconcile_subject,
+    repeats,
+)
 
 SUBJECT = "north korean soldiers"
 MEASURES = ("killed", "wounded", "killed_or_wounded", "captured", "deployed")
@@ -129,6 +136,30 @@ def test_the_pairs_a_claim_is_in_are_those_the_whole_subject_makes(
             assert sorted((a.ref, b.ref) for a, b in found) == sorted(same)
 
 
+@settings(max_examples=100, deadline=None)
+@given(subjects(), st.data())
+def test_what_one_derivation_in_place_hands_on_serves_the_next(
+    drawn: tuple[list[ClaimFacts], set[str]], data: st.DataObject
+) -> None:
+    # a live process keeps the order of a subject's claims from one derivation in place
+    # to the next: articles added in two reconciles give what deriving them all gives
+    group, added = drawn
+    later = data.draw(st.sets(st.sampled_from(sorted(added)), max_size=len(added) - 1))
+    step = [c for c in group if c.document not in later]
+    new = {c.ref for c in step if c.document in added}
+    before = [c for c in step if c.ref not in new]
+    old_relations, old_figures = reconcile_subject(before, {}) if before else ([], [])
+    found = local.rederive_in_place(step, new, {r: f.id for f in old_figures for r in f.claims})
+    assert found is not None
+    relations, figures = local.made_whole(found, old_relations)
+    assert (relations, figures) == reconcile_subject(step, {})
+    if later:
+        new = {c.ref for c in group if c.document in later}
+        figure_of = {ref: f.id for f in figures for ref in f.claims}
+        made = rederive_with_new_claims(group, new, figure_of, relations, found.handed_on)
+        assert made == reconcile_subject(group, {})
+
+
 def in_place_equals_derived_again(group: list[ClaimFacts], added: set[str]) -> None:
     new = {c.ref for c in group if c.document in added}
     before = [c for c in group if c.ref not in new]
@@ -170,3 +201,97 @@ def test_it_declines_a_subject_whose_claims_changed_or_went() -> None:
     assert rederive_with_new_claims(group, {"d2/c1"}, figure_of, relations) == reconcile_subject(
         group, {}
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(subjects())
+def test_an_order_with_claims_added_is_the_order_of_them_all(
+    drawn: tuple[list[ClaimFacts], set[str]],
+) -> None:
+    # kept between reconciles: the order of a subject's claims once new articles' claims
+    # joined it, worked out from the order before, is the one made from all of them
+    group, added = drawn
+    before = [c for c in group if c.document not in added]
+    left_out = repeats(group)
+    made = local._Order.of(before, left_out=()).adding(
+        [c for c in group if c.document in added], left_out=left_out.keys()
+    )
+    whole = local._Order.of(group, left_out=left_out.keys())
+    assert [c.ref for c in made.claims] == [c.ref for c in whole.claims]
+    assert (made.dated, dict(made.at), made.left_out) == (whole.dated, whole.at, whole.left_out)
+    for name in ("of_measure", "of_root", "undated_of_root", "of_document"):
+        assert {k: v for k, v in getattr(made, name).items() if v} == getattr(whole, name)
+
+
+@st.composite
+def any_claim(draw: st.DrawFn, n: int) -> ClaimFacts:
+    """A claim varied in everything relating two claims reads."""
+    value = float(draw(st.sampled_from((90, 100, 101, 120, 1000, 1200, 1210))))
+    bound = draw(st.sampled_from(("exact", "approx", "at_least", "above", "at_most")))
+    low, high = (value * 0.9, value * 1.1) if bound == "approx" else (value, value)
+    start = draw(st.none() | st.integers(0, 150).map(lambda d: DAY + dt.timedelta(days=d)))
+    root = draw(st.sampled_from(ROOTS))
+    return ClaimFacts(
+        document=draw(st.sampled_from(("d1", "d2"))),
+        claim=f"c{n}",
+        subject=SUBJECT,
+        measure=draw(st.sampled_from(("killed", "wounded", "absent", "other"))),
+        low=low,
+        high=None if bound in ("at_least", "above") else high,
+        value=value,
+        bound=bound,
+        unit="count",
+        polarity=draw(st.sampled_from(("positive", "positive", "negative"))),
+        start=start,
+        end=None if start is None else start + dt.timedelta(days=draw(st.integers(0, 9))),
+        dated_by=None if start is None else "claim",
+        root=root,
+        root_name=root.upper(),
+        source=root.upper(),
+        statement="so far",
+        figure=f"{value:,.0f}",
+        scope=draw(st.sampled_from(("total", "total", "incident"))),
+        place=draw(st.sampled_from((None, None, "kursk", "kyiv"))),
+        modality=draw(st.sampled_from(("reported",) * 4 + ("projected",))),
+        rate=draw(st.sampled_from((None, None, "day"))),
+        countries=frozenset(draw(st.sets(st.sampled_from(("UA", "RU", "KP")), max_size=2))),
+        population=draw(st.sampled_from((None, None, "people", "civilians", "migrants"))),
+    )
+
+
+def _of(population: str | None, measure: str = "other", day: int = 0) -> ClaimFacts:
+    start = DAY + dt.timedelta(days=day)
+    return ClaimFacts(
+        document="d1",
+        claim=f"c{population}{day}",
+        subject=SUBJECT,
+        measure=measure,
+        low=100.0,
+        high=100.0,
+        value=100.0,
+        bound="exact",
+        unit="count",
+        polarity="positive",
+        start=start,
+        end=start,
+        dated_by="claim",
+        root="Eaaa" if day < 60 else "Ebbb",
+        root_name="EAAA",
+        source="EAAA",
+        statement="so far",
+        figure="100",
+        population=population,
+    )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(any_claim(1), any_claim(2))
+@example(_of("civilians"), _of(None))  # `other` figures of a part and a whole
+@example(_of("civilians", "killed"), _of("people", "killed"))  # the part within its whole
+@example(_of("civilians", "killed"), _of("migrants", "killed"))  # two parts
+@example(_of(None, "killed"), _of(None, "killed", day=61))  # two months apart, two roots
+def test_agreeing_is_relating_to_a_corroboration(a: ClaimFacts, b: ClaimFacts) -> None:
+    # forming figures asks only whether two claims corroborate: the short way gives what
+    # relating them gives, whatever the claims
+    related = _relate_counted(a, b)
+    assert agrees(a, b) == (related is not None and related.kind == "corroborates")

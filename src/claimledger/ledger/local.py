@@ -33,10 +33,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import operator
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from claimledger.ledger.reconcile import (
     COMPARE_WITHIN_DAYS,
@@ -51,6 +52,7 @@ from claimledger.ledger.reconcile import (
     _relate_counted,
     _time_order,
     _UnionFind,
+    agrees,
     figure_lines,
     may_relate,
     repeats,
@@ -104,6 +106,57 @@ class _Order:
         dated = sorted((c for c in claims if c.start is not None), key=_START_REF)
         undated = sorted((c for c in claims if c.start is None), key=_REF)
         return cls(dated + undated, left_out)
+
+    def adding(self, new: Iterable[ClaimFacts], left_out: Container[str]) -> _Order:
+        """This order with the claims ``new`` (of documents it holds no claim of) among
+        its own, what :meth:`of` makes of them all, worked out from this one: the new
+        claims put in their places, every position after one moved on (a list of
+        positions is copied only where it holds a position that moves)."""
+        added = sorted(new, key=lambda c: (c.start is None, c.start or dt.date.min, c.ref))
+        claims, dated = list(self.claims), self.dated
+        for c in added:
+            if c.start is not None:
+                claims.insert(bisect_left(claims, _START_REF(c), 0, dated, key=_START_REF), c)
+                dated += 1
+            else:
+                claims.insert(bisect_left(claims, c.ref, dated, len(claims), key=_REF), c)
+        order = copy.copy(self)
+        order.claims, order.dated, order.left_out = claims, dated, left_out
+        order.at = dict(zip(map(_REF, claims), range(len(claims)), strict=True))
+        at = [order.at[c.ref] for c in added]  # ascending, as ``added`` is in order
+        # the old position before which each was put: an old position x moves to x plus
+        # the number of them at or before it
+        before = [p - n for n, p in enumerate(at)]
+
+        def moved(positions: list[int]) -> list[int]:
+            if not positions or positions[-1] < before[0]:
+                return positions
+            start = bisect_left(positions, before[0])
+            found = positions[:start]
+            for n, edge in enumerate(before[1:], 1):
+                end = bisect_left(positions, edge, start)
+                found += [x + n for x in positions[start:end]]
+                start = end
+            found += [x + len(before) for x in positions[start:]]
+            return found
+
+        lists = ("of_measure", "of_root", "undated_of_root", "of_document")
+        for name in lists:
+            held: dict[Any, list[int]] = defaultdict(list)
+            held.update((key, moved(positions)) for key, positions in getattr(self, name).items())
+            setattr(order, name, held)
+        for c, i in zip(added, at, strict=True):
+            if i < dated:
+                insort(order.of_measure[c.measure], i)
+                insort(order.of_root[(c.root, c.measure)], i)
+            else:
+                insort(order.undated_of_root[(c.root, c.measure)], i)
+        # a document's claims, where it has an undated one (the new documents' are new)
+        documents = {c.document for c in added if c.start is None}
+        for c, i in zip(added, at, strict=True):
+            if c.document in documents:
+                order.of_document[c.document].append(i)
+        return order
 
     def without(self, refs: Collection[str]) -> _Order:
         """The same order less the claims ``refs`` (a few): every list without their
@@ -290,6 +343,11 @@ class _Without(Mapping[str, int]):
         return len(self.positions) - len(self.left)
 
 
+# what a derivation in place hands on to the next one of its subject: the order of its
+# claims and their repeats (worked out again from these, with the claims added)
+Kept = tuple[_Order, "_Repeats"]
+
+
 @dataclass(frozen=True)
 class InPlace:
     """A subject re-derived in place, as what differs from its last derivation: every
@@ -303,6 +361,9 @@ class InPlace:
     lines_again: frozenset[frozenset[int]]  # lines between unchanged figures derived again
     joins_again: frozenset[str]  # members whose corroboration of their figure is again
     facts: Mapping[str, ClaimFacts]
+    # the order of the subject's claims and their repeats, to be taken up by the next
+    # derivation in place (:data:`Kept`)
+    handed_on: Kept | None = field(default=None, compare=False, repr=False)
 
     def kept(self, r: Relation) -> bool:
         """Whether the stored relation ``r`` stands as it was."""
@@ -328,15 +389,22 @@ def rederive_with_new_claims(
     new: set[str],
     old_figure_of: Mapping[str, int],
     old_relations: Sequence[Relation],
+    kept: Kept | None = None,
 ) -> tuple[list[Relation], list[Figure]] | None:
     """The subject's relations and figures once the claims ``new`` (references) joined
     the others of ``group``, whose last derivation put each in the figure
     ``old_figure_of`` names and related them by ``old_relations``; None when this cannot
     be worked out locally (see the module's docstring). What
     :func:`rederive_in_place` gives, made whole."""
-    found = rederive_in_place(group, new, old_figure_of)
-    if found is None:
-        return None
+    found = rederive_in_place(group, new, old_figure_of, kept)
+    return None if found is None else made_whole(found, old_relations)
+
+
+def made_whole(
+    found: InPlace, old_relations: Sequence[Relation]
+) -> tuple[list[Relation], list[Figure]]:
+    """The subject's relations and figures: what ``found`` says changed over the last
+    derivation's ``old_relations``."""
     relations = [r for r in old_relations if found.kept(r)] + list(found.again)
     relations.sort(key=lambda r: (r.a, r.b, r.kind))
     members: dict[int, list[str]] = defaultdict(list)
@@ -352,20 +420,36 @@ def rederive_with_new_claims(
 
 
 def rederive_in_place(
-    group: Sequence[ClaimFacts], new: set[str], old_figure_of: Mapping[str, int]
+    group: Sequence[ClaimFacts],
+    new: set[str],
+    old_figure_of: Mapping[str, int],
+    kept: Kept | None = None,
 ) -> InPlace | None:
     """What differs in the subject's figures and relations once the claims ``new``
     (references) joined the others of ``group``, whose last derivation put each in the
     figure ``old_figure_of`` names; None when this cannot be worked out locally (see the
-    module's docstring)."""
+    module's docstring). ``kept``: what the last derivation in place of the subject
+    handed on (:attr:`InPlace.handed_on`), taken over, if its claims are still the subject's
+    others."""
     subject = group[0].subject
     if not is_counted(subject):
         return None
-    if set(old_figure_of) != {c.ref for c in group} - new:
-        return None  # a claim changed or went: not only additions
-    repeat_of = _Repeats(group)  # within one article: a new claim repeats new ones only
     facts = {c.ref: c for c in group}
-    order = _Order.of(group, left_out=repeat_of)
+    if old_figure_of.keys() != facts.keys() - new:
+        return None  # a claim changed or went: not only additions
+    if kept is not None and kept[0].at.keys() == old_figure_of.keys():
+        # the same claims as before (the others of ``group``: as many, none of them new)
+        added = [c for c in group if c.ref in new]
+        if any(c.document in kept[1].documents for c in added):
+            kept = None  # an article that gained a claim: its repeats are not as they were
+        else:
+            repeat_of = kept[1].adding(added)
+            order = kept[0].adding(added, left_out=repeat_of)
+    else:
+        kept = None
+    if kept is None:
+        repeat_of = _Repeats(group)  # within one article: a new claim repeats new ones only
+        order = _Order.of(group, left_out=repeat_of)
 
     def pairs_at(
         i: int, *, same_measure: bool = False, within: _Order = order
@@ -479,6 +563,7 @@ def rederive_in_place(
         lines_again=frozenset(lines_again),
         joins_again=frozenset(joins_again),
         facts=facts,
+        handed_on=(order, repeat_of),
     )
 
 
@@ -639,6 +724,15 @@ class _Repeats:
         self.found: dict[str, dict[str, str]] = {}
         self.repeats_of: dict[str, dict[str, list[str]]] = {}
 
+    def adding(self, new: Iterable[ClaimFacts]) -> _Repeats:
+        """These with the claims ``new`` (of documents they hold no claim of): the
+        repeats found in the other documents stand. Takes these over (they are not to be
+        used after)."""
+        for c in new:
+            self.documents[c.document].append(c)
+            self.document_of[c.ref] = c.document
+        return self
+
     def of(self, document: str) -> dict[str, str]:
         """Each repeat in the article ``document``, with the first statement of it."""
         found = self.found.get(document)
@@ -690,10 +784,10 @@ class _Agreeing:
 
     def _agree(self, a: ClaimFacts, b: ClaimFacts) -> bool:
         key = (a.ref, b.ref)
-        if key not in self.related:
-            r = _relate_counted(a, b)
-            self.related[key] = r is not None and r.kind == "corroborates"
-        return self.related[key]
+        found = self.related.get(key)
+        if found is None:
+            found = self.related[key] = agrees(a, b)
+        return found
 
     def __call__(self, c: ClaimFacts) -> set[str]:
         found = set()

@@ -30,7 +30,7 @@ from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
 from claimledger.ledger import changes, corrections, names, queries, warm
 from claimledger.ledger import tables as t
-from claimledger.ledger.local import InPlace, rederive_in_place
+from claimledger.ledger.local import InPlace, Kept, rederive_in_place
 from claimledger.ledger.queries import count_rows
 from claimledger.ledger.reads import ReconcileSummary
 from claimledger.ledger.reconcile import (
@@ -313,13 +313,17 @@ def update(
     for c in facts:
         by_subject[c.subject].append(c)
     previous: dict[str, dict[str, warm.Stored]] = {}  # what was kept of those re-derived
+    orders: dict[str, Kept] = {}  # what their last derivation in place handed on
     if reached is None:
         subjects = set(by_subject)
         kept.subjects.clear()
+        kept.orders.clear()
     else:
         for subject in subjects:  # kept again below if re-derived in place
             if subject in kept.subjects:
                 previous[subject] = kept.subjects.pop(subject)
+            if subject in kept.orders:
+                orders[subject] = kept.orders.pop(subject)
     clock("changed subjects")
     todo = sorted(subjects & set(by_subject))
     whole = [s for s in todo if s not in added]
@@ -330,14 +334,16 @@ def update(
         group = by_subject[subject]
         if subject in added:
             was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
-            local = rederive_in_place(group, added[subject], was)
-            if local is not None:
+            in_order = rederive_in_place(group, added[subject], was, orders.get(subject))
+            if in_order is not None:
                 clock("relate and figures")
-                touched[subject] = _write_in_place(conn, group, local, was, digests)
+                touched[subject] = _write_in_place(conn, group, in_order, was, digests)
                 assert reached is not None  # only an incremental reconcile adds in place
                 kept.subjects[subject] = _kept_subject(
-                    conn, group, local.figure_of, seqs, digests, reached, named, previous
+                    conn, group, in_order.figure_of, seqs, digests, reached, named, previous
                 )
+                if in_order.handed_on is not None:
+                    kept.orders[subject] = in_order.handed_on
                 clock("write subjects")
                 in_place += 1
                 continue

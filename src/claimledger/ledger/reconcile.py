@@ -1110,6 +1110,32 @@ def _relate_counted(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     return relation
 
 
+def agrees(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """Whether two claims of one counted subject corroborate each other: exactly
+    ``_relate_counted(a, b).kind == "corroborates"``, without writing out the reason
+    (forming figures asks it of thousands of pairs and reads nothing else). Absences,
+    incidents and two measures take the whole way."""
+    if a.measure != b.measure or a.measure == "absent" or "incident" in (a.scope, b.scope):
+        found = _relate_counted(a, b)
+        return found is not None and found.kind == "corroborates"
+    if (a.place and b.place and a.place != b.place) or a.rate != b.rate:
+        return False
+    if a.modality != "reported" or b.modality != "reported":
+        return False
+    if a.countries and b.countries and not a.countries & b.countries:
+        return False
+    whole_a = (a.population or WHOLE_POPULATION) == WHOLE_POPULATION
+    whole_b = (b.population or WHOLE_POPULATION) == WHOLE_POPULATION
+    if (a.population or WHOLE_POPULATION) != (b.population or WHOLE_POPULATION) and (
+        whole_a == whole_b or a.measure == "other"
+    ):
+        return False  # two narrower populations, or `other` figures of two: unrelated
+    if a.polarity != b.polarity or not _overlap(a, b):
+        return False  # one measure: corroborating is overlapping, of one polarity
+    gap = _gap(a, b)
+    return gap is None or gap <= COMPARE_WITHIN_DAYS or a.root == b.root
+
+
 def _relate_populations(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
     """Two figures of one measure, one of a narrower population ("civilians",
     "migrants") and one of all people: the same figure if they overlap, else the part

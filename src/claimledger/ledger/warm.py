@@ -13,7 +13,10 @@ process that reconciled last can keep them instead of reading them again:
   ledger entities (:mod:`claimledger.ledger.entities`: worked out again only where those
   documents reach);
 - each subject's claims with their facts as stored in ``claim_facts`` (place in their
-  document, digest, figure), kept up to date with what a reconcile writes;
+  document, digest, figure), kept up to date with what a reconcile writes; and, for a
+  subject last derived in place, the order of its claims that candidate pairs are made
+  in and their repeats (:data:`claimledger.ledger.local.Kept`), which the next
+  derivation in place takes up with the claims added instead of sorting them all again;
 - the ledger entities as stored (``ledger_entities``' rows, and each entity with its
   members: ``entity_links``), so that only the rows and links that differ are written,
   without reading back those of every entity whose members changed.
@@ -36,6 +39,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.engine import Connection, Engine
 
 from claimledger.ledger.entities import Entities
+from claimledger.ledger.local import Kept
 from claimledger.ledger.reconcile import ClaimFacts, DocumentEntity, LedgerEntity
 
 TOKEN_KEY = "warm"
@@ -64,6 +68,8 @@ class Warm:
     resolver: Entities = field(default_factory=Entities)
     # each subject's stored claims, by reference: every claim of the subject
     subjects: dict[str, dict[str, Stored]] = field(default_factory=dict)
+    # of the subjects last derived in place: what that derivation handed on
+    orders: dict[str, Kept] = field(default_factory=dict)
     # the ledger entities as stored (their members are their links), and their rows
     ledger_entities: dict[str, LedgerEntity] = field(default_factory=dict)
     entity_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -75,6 +81,7 @@ class Warm:
             self.countries.clear()
             self.resolver = Entities()
             self.subjects.clear()
+            self.orders.clear()
             self.ledger_entities.clear()
             self.entity_rows.clear()
             self.token = None

@@ -436,7 +436,7 @@ def _facts(
             .select_from(
                 c.outerjoin(f, (f.c.document_id == c.c.document_id) & (f.c.claim_id == c.c.id))
             )
-            .where(sa.tuple_(c.c.document_id, c.c.id).in_(chunk))
+            .where(t.claims_in(c.c.document_id, c.c.id, chunk))
         )
         for row in conn.execute(query):
             quantity = json.loads(row.payload).get("quantity") or {}

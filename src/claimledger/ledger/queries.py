@@ -469,7 +469,7 @@ def _claim_summaries(
                 .join(d, d.c.id == c.c.document_id)
                 .join(fg, fg.c.id == f.c.figure)
             )
-            .where(sa.tuple_(c.c.document_id, c.c.id).in_(chunk))
+            .where(t.claims_in(c.c.document_id, c.c.id, chunk))
         )
         for row in conn.execute(query):
             stored = json.loads(row.payload)
@@ -590,7 +590,7 @@ def claim_figures(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
         chunk = wanted[i : i + _CHUNK]
         for doc, claim, figure in conn.execute(
             sa.select(f.c.document_id, f.c.claim_id, f.c.figure).where(
-                sa.tuple_(f.c.document_id, f.c.claim_id).in_(chunk)
+                t.claims_in(f.c.document_id, f.c.claim_id, chunk)
             )
         ):
             found[f"{doc}/{claim}"] = int(figure)

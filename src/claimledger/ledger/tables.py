@@ -6,7 +6,10 @@ PostgreSQL), which Core does not describe."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -25,6 +28,7 @@ from sqlalchemy import (
     Text,
     false,
 )
+from sqlalchemy.sql.elements import ColumnElement
 
 metadata = MetaData()
 
@@ -374,6 +378,17 @@ Index("claim_facts_figure", claim_facts.c.figure)
 Index("claim_facts_subject", claim_facts.c.subject)
 Index("figures_subject", figures.c.subject, figures.c.measure)
 Index("entity_links_ledger_entity", entity_links.c.ledger_entity)
+
+
+def claims_in(
+    document: ColumnElement[Any], claim: ColumnElement[Any], refs: Sequence[tuple[str, ...]]
+) -> ColumnElement[bool]:
+    """``(document, claim)`` is one of ``refs`` (a few hundred at most): with the
+    documents named apart, so that SQLite looks them up by its index on the document
+    instead of reading every row to compare the pair."""
+    return sa.and_(
+        document.in_(sorted({ref[0] for ref in refs})), sa.tuple_(document, claim).in_(refs)
+    )
 
 
 def aware(moment: dt.datetime) -> dt.datetime:

@@ -482,10 +482,10 @@ def rederive_in_place(
                 if facts[m[0]].measure == measure and facts[m[0]].start is not None
             ]
             formed += _figures_again(
-                subject, dated, changed, order, old_order, facts, repeat_of, pairs_at
+                subject, dated, changed, order, old_order, facts, repeat_of, pairs_at, new
             )
     for document in sorted({facts[ref].document for ref in new}):
-        undated = [c for c in group if c.document == document and c.start is None]
+        undated = [c for c in repeat_of.documents[document] if c.start is None]
         formed += _formed(subject, undated, order, facts, repeat_of, pairs_at) if undated else []
     fig = dict(old_figure_of)
     fig.update((ref, f.id) for f in formed for ref in f.claims)
@@ -624,9 +624,10 @@ def _figures_again(
     facts: Mapping[str, ClaimFacts],
     repeat_of: _Repeats,
     pairs_at: Callable[..., list[tuple[ClaimFacts, ClaimFacts]]],
+    new: Container[str],
 ) -> list[Figure]:
-    """One measure's figures once the claims ``changed`` (new, or whose candidate pairs
-    changed) are among them; ``old``: its figures' members before. Figures are formed in
+    """One measure's figures once the claims ``changed`` (``new``, or whose candidate
+    pairs changed) are among them; ``old``: its figures' members before. Figures are formed in
     time order (:func:`_figures`) and a claim joins only a figure begun at most
     SAME_TIME_DAYS before it, so the forming is taken up again at each moment a changed
     claim or pair is decided: from the figures still open there (each old one's members
@@ -651,7 +652,7 @@ def _figures_again(
         key=_END_REF,
     )
     keys = list(map(_END_REF, claims))
-    olds = [c for c in claims if c.ref in old_order.at]
+    olds = [c for c in claims if c.ref not in new]
     old_keys = list(map(_END_REF, olds))
     opened = (first[0] - _DAYS, "")
     members = sorted(

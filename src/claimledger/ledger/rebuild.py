@@ -340,7 +340,7 @@ def update(
                 touched[subject] = _write_in_place(conn, group, in_order, was, digests)
                 assert reached is not None  # only an incremental reconcile adds in place
                 kept.subjects[subject] = _kept_subject(
-                    conn, group, in_order.figure_of, seqs, digests, reached, named, previous
+                    conn, group, in_order, seqs, digests, reached, named, previous
                 )
                 if in_order.handed_on is not None:
                     kept.orders[subject] = in_order.handed_on
@@ -710,7 +710,7 @@ def _kept_facts(
 def _kept_subject(
     conn: Connection,
     group: Sequence[ClaimFacts],
-    figure_of: Mapping[str, int],
+    in_place: InPlace,
     seqs: Mapping[str, int],
     digests: Mapping[str, str],
     reached: set[str],
@@ -719,8 +719,9 @@ def _kept_subject(
 ) -> dict[str, warm.Stored]:
     """Every claim of a subject just written in place, as :func:`_stored_facts` would
     read it back: those of documents not ``reached`` were read back (or kept: what was,
-    ``previous``, is brought up to date) and only their figure may have moved; the
-    others' are read back now."""
+    ``previous``, is brought up to date) and only their figure may have moved (into a
+    figure new or whose claims changed); the others' are read back now."""
+    figure_of = in_place.figure_of
     found = previous.pop(group[0].subject, None)
     if found is None:
         found = {
@@ -729,10 +730,10 @@ def _kept_subject(
             if c.document not in reached
         }
     else:
-        for ref, moved in figure_of.items():
+        for ref in (ref for x in in_place.figures for ref in x.claims):
             stored = found.get(ref)
-            if stored is not None and stored.figure != moved:
-                found[ref] = stored._replace(figure=moved)
+            if stored is not None and stored.figure != figure_of[ref]:
+                found[ref] = stored._replace(figure=figure_of[ref])
     derived = {c.document for c in group if c.document in reached}
     if derived:
         at: dict[str, int] = {}
@@ -862,14 +863,17 @@ def _write_in_place(
         conn.execute(fg.delete().where(fg.c.id.in_(chunk)))
     _insert(conn, fg, [_figure_row(x) for x in found.figures])
     figure_of = found.figure_of
-    _insert(
-        conn,
-        f,
-        (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group if c.ref not in was),
-    )
-    touched.update(figure_of[c.ref] for c in group if c.ref not in was)
-    # a claim kept its facts (its subject only gained claims): only its figure may differ
-    moved = [c for c in group if c.ref in was and was[c.ref] != figure_of[c.ref]]
+    added = [c for c in group if c.ref not in was]
+    _insert(conn, f, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in added))
+    touched.update(figure_of[c.ref] for c in added)
+    # a claim kept its facts (its subject only gained claims): only its figure may differ,
+    # and then it is in a figure new or whose claims changed
+    moved = [
+        found.facts[ref]
+        for x in found.figures
+        for ref in x.claims
+        if ref in was and was[ref] != figure_of[ref]
+    ]
     touched.update(x for c in moved for x in (was[c.ref], figure_of[c.ref]))
     if moved:
         conn.execute(

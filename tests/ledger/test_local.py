@@ -7,6 +7,7 @@ of the queues of the claims after it, and figures that a new claim joins or merg
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from unittest.mock import patch
 
@@ -14,12 +15,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimledger.ledger import local
+from claimledger.ledger.rebuild import _digest
 from claimledger.ledger.local import rederive_with_new_claims
 from claimledger.ledger.reconcile import (
     ClaimFacts,
     _relate_counted,
     agrees,
     candidate_pairs,
+    claim_facts,
     reconcile_subject,
     repeats,
 )
@@ -295,3 +298,12 @@ def test_agreeing_is_relating_to_a_corroboration(a: ClaimFacts, b: ClaimFacts) -
     # relating them gives, whatever the claims
     related = _relate_counted(a, b)
     assert agrees(a, b) == (related is not None and related.kind == "corroborates")
+
+
+@settings(max_examples=100, deadline=None)
+@given(any_claim(1))
+def test_facts_made_from_their_values_are_the_facts(c: ClaimFacts) -> None:
+    # how a subject's stored claims are read back: the same facts, the same reference
+    made = claim_facts(tuple(getattr(c, f.name) for f in dataclasses.fields(ClaimFacts)))
+    assert made == c and made.ref == c.ref and made.shown == c.shown
+    assert _digest(made) == _digest(c)

@@ -85,18 +85,19 @@ class _Order:
         of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
         undated_of_root: dict[tuple[str, str], list[int]] = defaultdict(list)
         of_document: dict[str, list[int]] = defaultdict(list)
-        for i, c in enumerate(claims):  # the dated first
-            if i < dated:
-                of_measure[c.measure].append(i)
-                of_root[(c.root, c.measure)].append(i)
-            else:
-                undated_of_root[(c.root, c.measure)].append(i)
+        for i, c in enumerate(claims[:dated]):  # the dated first
+            measure = c.measure
+            of_measure[measure].append(i)
+            of_root[(c.root, measure)].append(i)
+        for i, c in enumerate(claims[dated:], dated):
+            undated_of_root[(c.root, c.measure)].append(i)
         # a document's claims are read only where it has an undated one (its pairs, and
         # those an undated claim is in)
         with_undated = {c.document for c in claims[dated:]}
-        for i, c in enumerate(claims):
-            if c.document in with_undated:
-                of_document[c.document].append(i)
+        if with_undated:
+            for i, c in enumerate(claims):
+                if c.document in with_undated:
+                    of_document[c.document].append(i)
         self.of_measure, self.of_root = of_measure, of_root
         self.undated_of_root, self.of_document = undated_of_root, of_document
 

@@ -41,6 +41,7 @@ from claimledger.ledger.reconcile import (
     Figure,
     LedgerEntity,
     Relation,
+    claim_facts,
     reconcile_subject,
     scope_of,
 )
@@ -724,11 +725,21 @@ def _kept_subject(
     figure_of = in_place.figure_of
     found = previous.pop(group[0].subject, None)
     if found is None:
-        found = {
-            c.ref: warm.Stored(c, seqs[c.ref], digests[c.ref], figure_of[c.ref])
-            for c in group
-            if c.document not in reached
-        }
+        read = [c for c in group if c.document not in reached]
+        refs = [c.ref for c in read]
+        found = dict(
+            zip(
+                refs,
+                map(
+                    warm.Stored,
+                    read,
+                    map(seqs.__getitem__, refs),
+                    map(digests.__getitem__, refs),
+                    map(figure_of.__getitem__, refs),
+                ),
+                strict=True,
+            )
+        )
     else:
         for ref in (ref for x in in_place.figures for ref in x.claims):
             stored = found.get(ref)
@@ -793,38 +804,29 @@ def _stored_facts(
         .where(f.c.subject.in_(sorted(subjects)))
     )
     chosen = None if only is None else sorted(only)
-    for r in _rows(conn, query, f.c.document_id, chosen):
-        if r.document_id in reached:
+    no_country: frozenset[str] = frozenset()
+    for row in _rows(conn, query, f.c.document_id, chosen):
+        # the columns from ``subject`` to ``population``, as ClaimFacts orders its fields
+        # but for the statement (the text, else the figure's words) and the countries
+        doc, claim, seq, digest, figure, *held = tuple(row)
+        if doc in reached:
             continue
-        facts = ClaimFacts(
-            document=r.document_id,
-            claim=r.claim_id,
-            subject=r.subject,
-            measure=r.measure,
-            low=r.low,
-            high=r.high,
-            value=r.value,
-            bound=r.bound,
-            unit=r.unit,
-            polarity=r.polarity,
-            start=r.start,
-            end=r.end,
-            dated_by=r.dated_by,
-            root=r.root,
-            root_name=r.root_name,
-            source=r.source,
-            statement=r.text or r.words,
-            figure=r.words,
-            scope=r.scope,
-            place=r.place,
-            modality=r.modality,
-            rate=r.rate,
-            countries=countries.get(r.document_id, frozenset()),
-            population=r.population,
+        text, words = held[14:16]
+        facts = claim_facts(
+            (
+                doc,
+                claim,
+                *held[:14],
+                text or words,
+                words,
+                *held[16:20],
+                countries.get(doc, no_country),
+                held[20],
+            )
         )
-        seqs[facts.ref] = r.seq
-        digests[facts.ref] = r.digest
-        figures[facts.ref] = r.figure
+        seqs[facts.ref] = seq
+        digests[facts.ref] = digest
+        figures[facts.ref] = figure
         yield facts
 
 

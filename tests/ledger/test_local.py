@@ -15,8 +15,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimledger.ledger import local
-from claimledger.ledger.rebuild import _digest
 from claimledger.ledger.local import rederive_with_new_claims
+from claimledger.ledger.rebuild import _digest
 from claimledger.ledger.reconcile import (
     ClaimFacts,
     _relate_counted,

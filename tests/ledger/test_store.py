@@ -11,7 +11,7 @@ import pytest
 
 from claimledger.errors import LedgerError
 from claimledger.extract import analyze
-from claimledger.ledger import ClaimQuery, Ledger
+from claimledger.ledger import ClaimQuery, Ledger, neardup
 from claimledger.ledger import writes as writes_module
 from claimledger.ledger.neardup import minhash_of
 from claimledger.records import Analysis
@@ -123,6 +123,16 @@ def test_minhash_is_the_same_in_every_run() -> None:
     a, b = minhash_of(WIRE), minhash_of(WIRE)
     assert list(a.hashvalues) == list(b.hashvalues)
     assert minhash_of(WIRE).jaccard(minhash_of(OTHER)) < 0.2
+    # the permutations shared by every signature are those its seed draws, so signatures
+    # stored before (each drew its own) compare with those made now
+    from datasketch import MinHash
+
+    drawn = MinHash(num_perm=neardup.NUM_PERM, seed=1, scheme="affine32")
+    drawn.update_batch([s.encode("utf-8") for s in neardup.shingles(WIRE)])
+    assert list(drawn.hashvalues) == list(a.hashvalues)
+    stored = neardup._signature(neardup.signature_bytes(drawn))
+    assert list(stored.hashvalues) == list(a.hashvalues)
+    assert (stored.permutations == drawn.permutations).all()
 
 
 @pytest.mark.parametrize(

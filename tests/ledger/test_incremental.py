@@ -154,6 +154,20 @@ def test_storing_one_article_re_derives_only_its_subjects(
         agrees_with_a_full_rebuild(ledger)
 
 
+def test_a_subject_not_re_derived_in_place_is_derived_whole_as_a_rebuild_does(
+    pool: list[Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # where a subject that only gained claims cannot be re-derived in place (its subject
+    # is no count), it is derived whole from its claims in their order
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        monkeypatch.setattr(rebuild, "rederive_in_place", lambda *args: None)
+        for analysis in pool[:6]:
+            ledger.store(analysis)
+            ledger.reconcile()
+        monkeypatch.undo()
+        agrees_with_a_full_rebuild(ledger)
+
+
 def test_deleting_an_article_takes_its_claims_out_of_figures_and_conflicts(
     pool: list[Analysis], tmp_path: Path
 ) -> None:

@@ -306,13 +306,19 @@ def update(
         for subject in sorted(subjects - set(added)):
             for table in (t.relations, t.claim_facts, t.figures):
                 conn.execute(table.delete().where(table.c.subject == subject))
-        facts = sorted(
-            (*(c for c in facts if c.subject in subjects), *stored),
-            key=lambda c: (c.document, seqs[c.ref]),
-        )
+        facts = [*(c for c in facts if c.subject in subjects), *stored]
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in facts:
         by_subject[c.subject].append(c)
+
+    def in_their_order(group: list[ClaimFacts]) -> None:
+        """A subject derived whole reads its claims in the order of their documents and
+        places in them (one re-derived in place orders what it reads itself)."""
+        group.sort(key=lambda c: (c.document, seqs[c.ref]))
+
+    if reached is not None:
+        for subject in by_subject.keys() - added.keys():
+            in_their_order(by_subject[subject])
     previous: dict[str, dict[str, warm.Stored]] = {}  # what was kept of those re-derived
     orders: dict[str, Kept] = {}  # what their last derivation in place handed on
     if reached is None:
@@ -335,21 +341,22 @@ def update(
         group = by_subject[subject]
         if subject in added:
             was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
-            in_order = rederive_in_place(group, added[subject], was, orders.get(subject))
-            if in_order is not None:
+            redone = rederive_in_place(group, added[subject], was, orders.get(subject))
+            if redone is not None:
                 clock("relate and figures")
-                touched[subject] = _write_in_place(conn, group, in_order, was, digests)
+                touched[subject] = _write_in_place(conn, group, redone, was, digests)
                 assert reached is not None  # only an incremental reconcile adds in place
                 kept.subjects[subject] = _kept_subject(
-                    conn, group, in_order, seqs, digests, reached, named, previous
+                    conn, group, redone, seqs, digests, reached, named, previous
                 )
-                if in_order.handed_on is not None:
-                    kept.orders[subject] = in_order.handed_on
+                if redone.handed_on is not None:
+                    kept.orders[subject] = redone.handed_on
                 clock("write subjects")
                 in_place += 1
                 continue
             for table in (t.relations, t.claim_facts, t.figures):
                 conn.execute(table.delete().where(table.c.subject == subject))
+            in_their_order(group)
         found, made = (
             derived[subject] if subject in derived else reconcile_subject(group, dismissed)
         )

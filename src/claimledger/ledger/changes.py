@@ -114,7 +114,13 @@ def record(
         reach = None
     entries: list[dict[str, Any]] = []
 
-    documents = None if reach is None else set(reach.documents) | _gone_documents(conn)
+    # the documents deleted since the marks were written (looked for only if one was)
+    deletions = state.get("deletions", 0)
+    documents = None
+    if reach is not None:
+        documents = set(reach.documents)
+        if state.get("deletions_marked") != deletions:
+            documents |= _gone_documents(conn)
     # compared whole: every subject (None), or those re-derived whole
     subjects = None if reach is None else sorted(reach.subjects - reach.figures.keys())
     touched = {} if reach is None else reach.figures
@@ -194,6 +200,7 @@ def record(
         conn.execute(t.change_log.insert(), entries[i : i + _BATCH])
     _set_state(conn, "changes_rules", rules)
     _set_state(conn, "marks", MARKS_VERSION)
+    _set_state(conn, "deletions_marked", deletions)
     if baseline:
         conn.execute(t.ledger_state.delete().where(t.ledger_state.c.key == "changes_baseline"))
     return len(entries)

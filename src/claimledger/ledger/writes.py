@@ -161,6 +161,7 @@ def delete_document(engine: Engine, document_id: str) -> bool:
         )
         conn.execute(t.documents.delete().where(t.documents.c.id == document_id))
         _bump_changes(conn)
+        _bump(conn, "deletions")  # the change log looks for the claims of those deleted
     return True
 
 
@@ -284,6 +285,14 @@ def _bump_changes(conn: Connection) -> None:
         .where(t.ledger_state.c.key == "changes")
         .values(value=t.ledger_state.c.value + 1)
     )
+
+
+def _bump(conn: Connection, key: str) -> None:
+    """Count one more in ``ledger_state`` under ``key`` (from 0 where there is none)."""
+    state = t.ledger_state
+    bumped = conn.execute(state.update().where(state.c.key == key).values(value=state.c.value + 1))
+    if bumped.rowcount == 0:
+        conn.execute(state.insert(), {"key": key, "value": 1})
 
 
 def _date(time: dict[str, Any] | None, key: str) -> dt.date | None:

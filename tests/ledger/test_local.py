@@ -33,6 +33,38 @@ ROOTS = ("Eaaa", "Ebbb", "Eccc", "document:d")
 DAY = dt.date(2025, 1, 1)
 
 
+def exact(
+    document: str = "d1",
+    measure: str = "other",
+    day: int = 0,
+    population: str | None = None,
+    claim: str | None = None,
+) -> ClaimFacts:
+    """A claim of exactly 100 on one day (root Eaaa within 60 days, Ebbb after)."""
+    start = DAY + dt.timedelta(days=day)
+    return ClaimFacts(
+        document=document,
+        claim=claim or f"c{population}{day}",
+        subject=SUBJECT,
+        measure=measure,
+        low=100.0,
+        high=100.0,
+        value=100.0,
+        bound="exact",
+        unit="count",
+        polarity="positive",
+        start=start,
+        end=start,
+        dated_by="claim",
+        root="Eaaa" if day < 60 else "Ebbb",
+        root_name="EAAA",
+        source="EAAA",
+        statement="so far",
+        figure="100",
+        population=population,
+    )
+
+
 @st.composite
 def claim(draw: st.DrawFn, document: str, n: int, day: int | None) -> ClaimFacts:
     measure = draw(st.sampled_from(MEASURES))
@@ -174,29 +206,7 @@ def in_place_equals_derived_again(group: list[ClaimFacts], added: set[str]) -> N
 
 
 def test_it_declines_a_subject_whose_claims_changed_or_went() -> None:
-    group = [
-        ClaimFacts(
-            document=f"d{i}",
-            claim="c1",
-            subject=SUBJECT,
-            measure="killed",
-            low=100.0,
-            high=100.0,
-            value=100.0,
-            bound="exact",
-            unit="count",
-            polarity="positive",
-            start=DAY,
-            end=DAY,
-            dated_by="claim",
-            root="Eaaa",
-            root_name="A",
-            source="A",
-            statement="",
-            figure="100",
-        )
-        for i in range(3)
-    ]
+    group = [exact(f"d{i}", "killed", claim="c1") for i in range(3)]
     relations, figures = reconcile_subject(group[:2], {})
     figure_of = {ref: f.id for f in figures for ref in f.claims}
     # d0's claim went: not only additions
@@ -262,37 +272,20 @@ def any_claim(draw: st.DrawFn, n: int) -> ClaimFacts:
     )
 
 
-def _of(population: str | None, measure: str = "other", day: int = 0) -> ClaimFacts:
-    start = DAY + dt.timedelta(days=day)
-    return ClaimFacts(
-        document="d1",
-        claim=f"c{population}{day}",
-        subject=SUBJECT,
-        measure=measure,
-        low=100.0,
-        high=100.0,
-        value=100.0,
-        bound="exact",
-        unit="count",
-        polarity="positive",
-        start=start,
-        end=start,
-        dated_by="claim",
-        root="Eaaa" if day < 60 else "Ebbb",
-        root_name="EAAA",
-        source="EAAA",
-        statement="so far",
-        figure="100",
-        population=population,
-    )
-
-
 @settings(max_examples=2000, deadline=None)
 @given(any_claim(1), any_claim(2))
-@example(_of("civilians"), _of(None))  # `other` figures of a part and a whole
-@example(_of("civilians", "killed"), _of("people", "killed"))  # the part within its whole
-@example(_of("civilians", "killed"), _of("migrants", "killed"))  # two parts
-@example(_of(None, "killed"), _of(None, "killed", day=61))  # two months apart, two roots
+# `other` figures of a part and a whole; the part within its whole; two parts; two months
+# apart from two roots
+@example(exact(population="civilians"), exact())
+@example(
+    exact(measure="killed", population="civilians"),
+    exact(measure="killed", population="people"),
+)
+@example(
+    exact(measure="killed", population="civilians"),
+    exact(measure="killed", population="migrants"),
+)
+@example(exact(measure="killed"), exact(measure="killed", day=61))
 def test_agreeing_is_relating_to_a_corroboration(a: ClaimFacts, b: ClaimFacts) -> None:
     # forming figures asks only whether two claims corroborate: the short way gives what
     # relating them gives, whatever the claims

@@ -230,6 +230,7 @@ def test_an_order_with_claims_added_is_the_order_of_them_all(
         [c for c in group if c.document in added], left_out=left_out.keys()
     )
     whole = local._Order.of(group, left_out=left_out.keys())
+    assert local._Order.of(group).adding([], left_out=()).claims == local._Order.of(group).claims
     assert [c.ref for c in made.claims] == [c.ref for c in whole.claims]
     assert (made.dated, dict(made.at), made.left_out) == (whole.dated, whole.at, whole.left_out)
     for name in ("of_measure", "of_root", "undated_of_root", "of_document"):

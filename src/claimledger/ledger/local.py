@@ -114,6 +114,10 @@ class _Order:
         claims put in their places, every position after one moved on (a list of
         positions is copied only where it holds a position that moves)."""
         added = sorted(new, key=lambda c: (c.start is None, c.start or dt.date.min, c.ref))
+        if not added:
+            order = copy.copy(self)
+            order.left_out = left_out
+            return order
         claims, dated = list(self.claims), self.dated
         for c in added:
             if c.start is not None:

@@ -169,6 +169,10 @@ def test_the_pairs_a_claim_is_in_are_those_the_whole_subject_makes(
             }
             found = order.same_measure_pairs(i)
             assert sorted((a.ref, b.ref) for a, b in found) == sorted(same)
+            # and those of them that corroborate, as forming figures reads them
+            assert order.agreeing(i, agrees) == {
+                a if b == c.ref else b for a, b in same if agrees(facts[a], facts[b])
+            }
 
 
 @settings(max_examples=100, deadline=None)
@@ -235,6 +239,77 @@ def test_an_order_with_claims_added_is_the_order_of_them_all(
     assert (made.dated, dict(made.at), made.left_out) == (whole.dated, whole.at, whole.left_out)
     for name in ("of_measure", "of_root", "undated_of_root", "of_document"):
         assert {k: v for k, v in getattr(made, name).items() if v} == getattr(whole, name)
+
+
+@settings(max_examples=150, deadline=None)
+@given(subjects(), st.data())
+def test_what_a_claim_agrees_with_before_is_what_it_agrees_with_now_but_where_pairs_changed(
+    drawn: tuple[list[ClaimFacts], set[str]], data: st.DataObject
+) -> None:
+    # forming figures again walks the old claims twice, as they were and with the new
+    # ones: what each claim corroborates in one order is taken from the other, but for
+    # the claims whose pairs changed, and a live process hands on what either found to
+    # the next derivation
+    group, added = drawn
+    new = {c.ref for c in group if c.document in added}
+    facts = {c.ref: c for c in group}
+    repeat_of = local._Repeats(group)
+    order = local._Order.of(group, left_out=repeat_of)
+    old_order = order.without(new)
+    reached = {order.claims[j].ref for ref in new for j in order.reached_from(order.at[ref])}
+    changed = {ref for ref in new | reached if facts[ref].start is not None}  # those dated
+    dated = [c for c in group if c.start is not None]
+    alone_now = local._Agreeing(order, facts, repeat_of, {})
+    alone_was = local._Agreeing(old_order, facts, repeat_of, {})
+    # what the last derivation found, as far as it went
+    old_dated = [c.ref for c in dated if c.ref not in new]
+    known = data.draw(st.sets(st.sampled_from(old_dated))) if old_dated else set()
+    related: dict[tuple[str, str], bool] = {}
+    was = local._Agreeing(
+        old_order, facts, repeat_of, related, {ref: alone_was(facts[ref]) for ref in known}
+    )
+    now = local._Agreeing(order, facts, repeat_of, related)
+    was.beside(now, changed)
+    now.beside(was, changed)
+    asked = data.draw(st.permutations(dated))  # the forming asks of some claims only
+    for c in asked[: data.draw(st.integers(0, len(asked)))]:
+        assert now(c) == alone_now(c), c.ref
+        if c.ref not in new:
+            assert was(c) == alone_was(c), c.ref
+    handed = now.handed_on(was)
+    assert {c.ref for c in asked if c.ref in now.found} <= handed.keys()
+    for ref, found in handed.items():
+        assert found == alone_now(facts[ref]), ref
+
+
+def test_a_claim_pushed_out_of_a_queue_no_longer_corroborates_its_claim() -> None:
+    # c and r, twelve claims of the measure apart, corroborate each other; a new claim
+    # between them puts c out of r's queue, so what is handed on for c no longer holds r
+    c = dataclasses.replace(exact("d00", "killed", 0), root="Eaaa")
+    between = [
+        dataclasses.replace(
+            exact(f"d{day:02}", "killed", day), value=3000.0, low=3000.0, high=3000.0, root="Eccc"
+        )
+        for day in range(1, 12)
+    ]
+    r = dataclasses.replace(exact("d12", "killed", 12), root="Ebbb")
+    x = dataclasses.replace(between[5], document="dnew")
+    group = [c, *between, r, x]
+    facts = {f.ref: f for f in group}
+    repeat_of = local._Repeats(group)
+    order = local._Order.of(group, left_out=repeat_of)
+    old_order = order.without({x.ref})
+    changed = {x.ref} | {order.claims[j].ref for j in order.reached_from(order.at[x.ref])}
+    assert c.ref not in changed and r.ref in changed
+    was_alone = local._Agreeing(old_order, facts, repeat_of, {})
+    assert was_alone(c) == {r.ref}
+    related: dict[tuple[str, str], bool] = {}
+    was = local._Agreeing(old_order, facts, repeat_of, related, {c.ref: {r.ref}})
+    now = local._Agreeing(order, facts, repeat_of, related)
+    was.beside(now, changed)
+    now.beside(was, changed)
+    handed = now.handed_on(was)
+    assert handed.get(c.ref, set()) == set() == local._Agreeing(order, facts, repeat_of, {})(c)
 
 
 @st.composite

@@ -35,7 +35,16 @@ import datetime as dt
 import operator
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Container,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    Set,
+)
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -292,6 +301,41 @@ class _Order:
             found.append((c, self.claims[root_next]))
         return found
 
+    def agreeing(self, i: int, agree: Callable[[ClaimFacts, ClaimFacts], bool]) -> set[str]:
+        """The claims the ``i``-th claim (a dated one) is in a pair of one measure with
+        (:meth:`same_measure_pairs`) that ``agree`` holds of (it is asked the earlier
+        claim first): what forming figures reads of each claim, without the pairs."""
+        claims, left_out = self.claims, self.left_out
+        c = claims[i]
+        found: set[str] = set()
+        if c.ref in left_out:
+            return found
+        start, end = c.start, c.end
+        assert start is not None and end is not None
+        positions = self.of_measure[c.measure]
+        k = bisect_left(positions, i)
+        for j in positions[max(0, k - NEIGHBOURS) : k]:  # made at it
+            a = claims[j]
+            if start - a.end <= _WINDOW and a.ref not in left_out and agree(a, c):  # type: ignore[operator]
+                found.add(a.ref)
+        # its root's previous claim and next (whether or not in the queues: the set holds
+        # each once)
+        same_root = self.of_root[(c.root, c.measure)]
+        r = bisect_left(same_root, i)
+        if r > 0:
+            a = claims[same_root[r - 1]]
+            if a.ref not in left_out and agree(a, c):
+                found.add(a.ref)
+        for j in positions[k + 1 : k + 1 + NEIGHBOURS]:  # made at the later ones
+            b = claims[j]
+            if b.start - end <= _WINDOW and b.ref not in left_out and agree(c, b):  # type: ignore[operator]
+                found.add(b.ref)
+        if r + 1 < len(same_root):
+            b = claims[same_root[r + 1]]
+            if b.ref not in left_out and agree(c, b):
+                found.add(b.ref)
+        return found
+
     def _last_queue(self, i: int) -> int:
         """The last position whose queue of the ``i``-th claim's measure holds it (the
         NEIGHBOURS-th later claim of its measure), for a dated claim."""
@@ -350,7 +394,7 @@ class _Without(Mapping[str, int]):
 
 # what a derivation in place hands on to the next one of its subject: the order of its
 # claims and their repeats (worked out again from these, with the claims added)
-Kept = tuple[_Order, "_Repeats"]
+Kept = tuple[_Order, "_Repeats", dict[str, set[str]]]
 
 
 @dataclass(frozen=True)
@@ -450,11 +494,13 @@ def rederive_in_place(
         else:
             repeat_of = kept[1].adding(added)
             order = kept[0].adding(added, left_out=repeat_of)
+            agreed = kept[2]  # what the claims corroborated in the last one's order
     else:
         kept = None
     if kept is None:
         repeat_of = _Repeats(group)  # within one article: a new claim repeats new ones only
         order = _Order.of(group, left_out=repeat_of)
+        agreed = {}
 
     def pairs_at(
         i: int, *, same_measure: bool = False, within: _Order = order
@@ -469,6 +515,21 @@ def rederive_in_place(
         old_members[figure].append(ref)
     reached = {ref: [order.claims[j].ref for j in order.reached_from(order.at[ref])] for ref in new}
     old_order = order.without(new)
+    # what each claim corroborates, in the order before and now: they differ only in the
+    # pairs of the dated claims whose pairs of one measure may differ (the new ones, and
+    # those whose queue they entered or that follow them from their root)
+    differ = {
+        ref
+        for x in new
+        if facts[x].start is not None
+        for ref in (x, *reached[x])
+        if facts[ref].start is not None
+    }
+    agreement: dict[tuple[str, str], bool] = {}  # each pair related once
+    agree_was = _Agreeing(old_order, facts, repeat_of, agreement, agreed)
+    agree_now = _Agreeing(order, facts, repeat_of, agreement)
+    agree_was.beside(agree_now, differ)
+    agree_now.beside(agree_was, differ)
     formed: list[Figure] = []
     for measure in sorted({facts[ref].measure for ref in new}):
         # dated claims form figures over time; an undated one within its own article
@@ -487,7 +548,7 @@ def rederive_in_place(
                 if facts[m[0]].measure == measure and facts[m[0]].start is not None
             ]
             formed += _figures_again(
-                subject, dated, changed, order, old_order, facts, repeat_of, pairs_at, new
+                subject, dated, changed, (order, agree_now), (old_order, agree_was), facts, new
             )
     for document in sorted({facts[ref].document for ref in new}):
         undated = [c for c in repeat_of.documents[document] if c.start is None]
@@ -568,7 +629,7 @@ def rederive_in_place(
         lines_again=frozenset(lines_again),
         joins_again=frozenset(joins_again),
         facts=facts,
-        handed_on=(order, repeat_of),
+        handed_on=(order, repeat_of, agree_now.handed_on(agree_was)),
     )
 
 
@@ -624,11 +685,9 @@ def _figures_again(
     subject: str,
     old: Sequence[Sequence[str]],
     changed: Sequence[str],
-    order: _Order,
-    old_order: _Order,
+    now_: tuple[_Order, _Agreeing],
+    was_: tuple[_Order, _Agreeing],
     facts: Mapping[str, ClaimFacts],
-    repeat_of: _Repeats,
-    pairs_at: Callable[..., list[tuple[ClaimFacts, ClaimFacts]]],
     new: Container[str],
 ) -> list[Figure]:
     """One measure's figures once the claims ``changed`` (``new``, or whose candidate
@@ -640,11 +699,12 @@ def _figures_again(
     forming over the old claims, until the figures still open are the same in both; from
     there to the next such moment, and before the first, the old figures stand. Returns
     the figures formed again (each old one either formed again whole or left as it was)."""
+    (order, agree_now), (old_order, agree_was) = now_, was_
     decided = {_time_order(facts[ref]) for ref in changed}
     for ref in changed:  # a pair is decided when the later of its claims is placed
         for within in (order, old_order):
             if ref in within.at:
-                for a, b in pairs_at(within.at[ref], same_measure=True, within=within):
+                for a, b in within.pairs_at(within.at[ref], same_measure=True):
                     decided.add(max(_time_order(a), _time_order(b)))
     moments = sorted(decided)
     measure = facts[changed[0]].measure
@@ -669,9 +729,6 @@ def _figures_again(
         key=lambda m: _END_REF(m[0]),
     )
     anchors = list(map(_END_REF, (m[0] for m in members)))
-    related: dict[tuple[str, str], bool] = {}
-    agree_now = _Agreeing(order, facts, repeat_of, related)
-    agree_was = _Agreeing(old_order, facts, repeat_of, related)
     formed: list[list[ClaimFacts]] = []
     d = 0
     while d < len(moments):
@@ -776,7 +833,9 @@ class _Repeats:
 
 class _Agreeing:
     """The claims of its measure each claim corroborates (:func:`_figures`'s edges): its
-    candidate pairs in ``order`` and its repeats; the pairs related once (``related``)."""
+    candidate pairs in ``order`` and its repeats; the pairs related once (``related``);
+    what was found kept in ``found``, which may be given (what each claim corroborates
+    in this order, as far as it was worked out)."""
 
     def __init__(
         self,
@@ -784,9 +843,39 @@ class _Agreeing:
         facts: Mapping[str, ClaimFacts],
         repeat_of: _Repeats,
         related: dict[tuple[str, str], bool],
+        found: dict[str, set[str]] | None = None,
     ) -> None:
         self.order, self.facts, self.related = order, facts, related
         self.repeat_of = repeat_of
+        self.found: dict[str, set[str]] = {} if found is None else found
+        self.other: _Agreeing | None = None
+        self.differ: Set[str] = frozenset()
+        self.near: dict[str, set[str]] = {}
+
+    def beside(self, other: _Agreeing, differ: Set[str]) -> None:
+        """Take what ``other`` (the same in another order of the same claims and more)
+        finds, ``differ``: the claims whose pairs of one measure may differ between the
+        two (those whose queue or previous claim of their root differs, and those in one
+        order only). A pair is made at its later claim, so another claim's pairs differ
+        only in those with them: what it corroborates is what it does there, but for
+        them, and those of them that corroborate it here."""
+        self.other, self.differ = other, differ
+        self.near = defaultdict(set)
+        for ref in differ:
+            if ref in self.order.at:
+                for found in self(self.facts[ref]):
+                    self.near[found].add(ref)
+
+    def handed_on(self, before: _Agreeing) -> dict[str, set[str]]:
+        """What each claim corroborates in this order, as far as it is known here or
+        ``before`` (the order this one was made from, :meth:`beside` it): there, but for
+        the claims whose pairs differ and those that corroborate one of them in either.
+        Takes over what ``before`` found (it is not to be used after)."""
+        held = before.found
+        for ref in (*before.near, *self.near):
+            held.pop(ref, None)
+        held.update(self.found)  # every claim whose pairs differ among them (:meth:`beside`)
+        return held
 
     def _agree(self, a: ClaimFacts, b: ClaimFacts) -> bool:
         key = (a.ref, b.ref)
@@ -796,15 +885,27 @@ class _Agreeing:
         return found
 
     def __call__(self, c: ClaimFacts) -> set[str]:
-        found = set()
-        for a, b in self.order.same_measure_pairs(self.order.at[c.ref]):
-            if self._agree(a, b):
-                found.add(b.ref if a.ref == c.ref else a.ref)
+        ref = c.ref
+        found = self.found.get(ref)
+        if found is None:
+            other = self.other
+            if other is not None and ref not in self.differ and ref in other.found:
+                found = (other.found[ref] - self.differ) | self.near.get(ref, _NONE)
+            else:
+                found = self._agreeing(c)
+            self.found[ref] = found
+        return found
+
+    def _agreeing(self, c: ClaimFacts) -> set[str]:
+        found = self.order.agreeing(self.order.at[c.ref], self._agree)
         original = self.repeat_of.original(c.ref)
         if original is not None and self._agree(self.facts[original], c):
             found.add(original)
         found.update(r for r in self.repeat_of.repeated(c.ref) if self._agree(c, self.facts[r]))
         return found
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 class _Forming:

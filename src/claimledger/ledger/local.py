@@ -121,7 +121,8 @@ class _Order:
         """This order with the claims ``new`` (of documents it holds no claim of) among
         its own, what :meth:`of` makes of them all, worked out from this one: the new
         claims put in their places, every position after one moved on (a list of
-        positions is copied only where it holds a position that moves)."""
+        positions is copied only where it holds a position that moves). Takes over this
+        order's index of positions (this order is not to be used after)."""
         added = sorted(new, key=lambda c: (c.start is None, c.start or dt.date.min, c.ref))
         if not added:
             order = copy.copy(self)
@@ -136,8 +137,18 @@ class _Order:
                 claims.insert(bisect_left(claims, c.ref, dated, len(claims), key=_REF), c)
         order = copy.copy(self)
         order.claims, order.dated, order.left_out = claims, dated, left_out
-        order.at = dict(zip(map(_REF, claims), range(len(claims)), strict=True))
-        at = [order.at[c.ref] for c in added]  # ascending, as ``added`` is in order
+        # the positions from the first new claim's on (at the end of a live story's)
+        index = self.at if type(self.at) is dict else dict(self.at)
+        c = added[0]  # the first of them in the order
+        first = (
+            bisect_left(claims, _START_REF(c), 0, dated, key=_START_REF)
+            if c.start is not None
+            else bisect_left(claims, c.ref, dated, len(claims), key=_REF)
+        )
+        for i in range(first, len(claims)):
+            index[claims[i].ref] = i
+        order.at = index
+        at = [index[c.ref] for c in added]  # ascending, as ``added`` is in order
         # the old position before which each was put: an old position x moves to x plus
         # the number of them at or before it
         before = [p - n for n, p in enumerate(at)]

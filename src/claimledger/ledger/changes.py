@@ -251,9 +251,17 @@ def _compare_touched(
         return min(members[figure], key=lambda ref: (seq.get(ref, 1 << 62), ref))
 
     held = {ref for figure in ids for ref in members.get(figure, ())}  # the claims touched
-    for key, mark in _marks(conn, "conflict", subjects).items():
-        if any(part in held for part in key.split(_SEP)):
-            conflict_marks[key] = mark
+    # the subjects' conflict marks by key alone (a large subject has tens of thousands,
+    # each with what it held), then those naming a claim touched in full
+    conflict = m.c.kind == "conflict"
+    touching = [
+        key
+        for (key,) in _where_in(conn, sa.select(m.c.key).where(conflict), m.c.scope, subjects)
+        if any(part in held for part in key.split(_SEP))
+    ]
+    marked = sa.select(m.c.key, m.c.seq, m.c.fingerprint, m.c.scope).where(conflict)
+    for key, number, fingerprint, scope in _where_in(conn, marked, m.c.key, touching):
+        conflict_marks[key] = (number, fingerprint, scope)
     _name_conflicts(rows, anchor, conflicts)
     # the figures now, and the marks of those before (keyed by a claim of one now)
     fg = t.figures

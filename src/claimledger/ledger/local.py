@@ -484,22 +484,31 @@ def rederive_in_place(
     new: set[str],
     old_figure_of: Mapping[str, int],
     kept: Kept | None = None,
+    *,
+    facts: Mapping[str, ClaimFacts] | None = None,
 ) -> InPlace | None:
     """What differs in the subject's figures and relations once the claims ``new``
     (references) joined the others of ``group``, whose last derivation put each in the
     figure ``old_figure_of`` names; None when this cannot be worked out locally (see the
     module's docstring). ``kept``: what the last derivation in place of the subject
     handed on (:attr:`InPlace.handed_on`), taken over, if its claims are still the subject's
-    others."""
+    others. ``facts``: the claims of ``group`` by reference, if the caller holds them."""
     subject = group[0].subject
     if not is_counted(subject):
         return None
-    facts = {c.ref: c for c in group}
-    if old_figure_of.keys() != facts.keys() - new:
-        return None  # a claim changed or went: not only additions
+    if facts is None:
+        facts = {c.ref: c for c in group}
+    # not only additions if a claim changed or went: the others are the claims before
+    if (
+        len(facts) != len(group)
+        or any(ref in old_figure_of or ref not in facts for ref in new)
+        or len(old_figure_of) != len(facts) - len(new)
+        or not old_figure_of.keys() <= facts.keys()
+    ):
+        return None
     if kept is not None and kept[0].at.keys() == old_figure_of.keys():
         # the same claims as before (the others of ``group``: as many, none of them new)
-        added = [c for c in group if c.ref in new]
+        added = [facts[ref] for ref in sorted(new)]
         if any(c.document in kept[1].documents for c in added):
             kept = None  # an article that gained a claim: its repeats are not as they were
         else:

@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -295,6 +295,8 @@ def update(
     clock("claim facts")
     added: dict[str, set[str]] = {}  # subjects that only gained claims: those claims
     old_figure: dict[str, int] = {}
+    kept_whole: dict[str, warm.KeptSubject] = {}  # subjects whose stored claims are all kept
+    derived_in: dict[str, set[str]] = defaultdict(set)  # each subject's documents derived again
     if reached is not None:
         subjects, added = _changed_subjects(conn, facts, digests, reached, old_figure)
         # re-derived in place (local.py) where a subject only gained claims and no
@@ -302,11 +304,16 @@ def update(
         refused = _dismissed_subjects(conn, dismissed, facts)
         added = {s: refs for s, refs in added.items() if s not in refused}
         # the other claims of those subjects, as the last reconcile derived them
-        stored = list(_kept_facts(conn, kept, subjects, reached, named, seqs, digests, old_figure))
+        stored = list(
+            _kept_facts(conn, kept, subjects, reached, named, seqs, digests, old_figure, kept_whole)
+        )
         for subject in sorted(subjects - set(added)):
             for table in (t.relations, t.claim_facts, t.figures):
                 conn.execute(table.delete().where(table.c.subject == subject))
-        facts = [*(c for c in facts if c.subject in subjects), *stored]
+        facts = [c for c in facts if c.subject in subjects]
+        for c in facts:
+            derived_in[c.subject].add(c.document)
+        facts += stored
     by_subject: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in facts:
         by_subject[c.subject].append(c)
@@ -316,10 +323,19 @@ def update(
         places in them (one re-derived in place orders what it reads itself)."""
         group.sort(key=lambda c: (c.document, seqs[c.ref]))
 
+    def derived_whole(subject: str) -> None:
+        """A subject about to be derived whole: the places and digests of its claims kept
+        whole, then its claims in their order."""
+        held = kept_whole.get(subject)
+        if held is not None:
+            seqs.update(held.seq)
+            digests.update(held.digest)
+        in_their_order(by_subject[subject])
+
     if reached is not None:
         for subject in by_subject.keys() - added.keys():
-            in_their_order(by_subject[subject])
-    previous: dict[str, dict[str, warm.Stored]] = {}  # what was kept of those re-derived
+            derived_whole(subject)
+    previous: dict[str, warm.KeptSubject] = {}  # what was kept of those re-derived
     orders: dict[str, Kept] = {}  # what their last derivation in place handed on
     if reached is None:
         subjects = set(by_subject)
@@ -340,14 +356,28 @@ def update(
     for subject in todo:
         group = by_subject[subject]
         if subject in added:
-            was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
-            redone = rederive_in_place(group, added[subject], was, orders.get(subject))
+            new = added[subject]
+            held = kept_whole.get(subject)
+            if held is not None:
+                # every stored claim kept, none of a document derived again: the others
+                # are new (a claim stored before in another subject is not only added)
+                was: Mapping[str, int] = held.figure
+                head = group[: len(new)]  # the claims derived now come first
+                every: dict[str, ClaimFacts] | None = (
+                    {**held.facts, **{c.ref: c for c in head}}
+                    if all(c.ref in new for c in head)
+                    else None
+                )
+            else:
+                was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
+                every = None
+            redone = rederive_in_place(group, new, was, orders.get(subject), facts=every)
             if redone is not None:
                 clock("relate and figures")
-                touched[subject] = _write_in_place(conn, group, redone, was, digests)
+                touched[subject] = _write_in_place(conn, redone, was, new, digests)
                 assert reached is not None  # only an incremental reconcile adds in place
                 kept.subjects[subject] = _kept_subject(
-                    conn, group, redone, seqs, digests, reached, named, previous
+                    conn, group, redone, seqs, digests, derived_in[subject], named, previous
                 )
                 if redone.handed_on is not None:
                     kept.orders[subject] = redone.handed_on
@@ -356,7 +386,7 @@ def update(
                 continue
             for table in (t.relations, t.claim_facts, t.figures):
                 conn.execute(table.delete().where(table.c.subject == subject))
-            in_their_order(group)
+            derived_whole(subject)
         found, made = (
             derived[subject] if subject in derived else reconcile_subject(group, dismissed)
         )
@@ -700,16 +730,29 @@ def _kept_facts(
     seqs: dict[str, int],
     digests: dict[str, str],
     figures: dict[str, int],
+    whole: dict[str, warm.KeptSubject],
 ) -> Iterator[ClaimFacts]:
     """:func:`_stored_facts`, those of the subjects this process keeps (:mod:`warm`)
-    from what it keeps: the claims of documents still there and not ``reached``."""
+    from what it keeps: the claims of documents still there and not ``reached``.
+    ``whole`` is told the subjects kept whose every claim is so (none of their documents
+    reached or deleted): they are taken over whole, not walked, and ``seqs``, ``digests``
+    and ``figures`` are not told theirs."""
     for key in sorted(subjects & kept.subjects.keys()):
-        for ref, stored in kept.subjects[key].items():
-            document = stored.facts.document
-            if document in reached or document not in countries:
-                continue  # derived again, or deleted (its rows went with it)
-            seqs[ref], digests[ref], figures[ref] = stored.seq, stored.digest, stored.figure
-            yield stored.facts
+        held = kept.subjects[key]
+        # derived again, or deleted (its rows went with it)
+        skipped = (held.documents.keys() & reached) | (held.documents.keys() - countries.keys())
+        if not skipped:
+            whole[key] = held  # its places, digests and figures are read from it
+            yield from held.facts.values()
+            continue
+        for ref, c in held.facts.items():
+            if c.document not in skipped:
+                seqs[ref], digests[ref], figures[ref] = (
+                    held.seq[ref],
+                    held.digest[ref],
+                    held.figure[ref],
+                )
+                yield c
     cold = subjects - kept.subjects.keys()
     if cold:
         yield from _stored_facts(conn, cold, reached, countries, seqs, digests, figures)
@@ -721,45 +764,33 @@ def _kept_subject(
     in_place: InPlace,
     seqs: Mapping[str, int],
     digests: Mapping[str, str],
-    reached: set[str],
+    derived: set[str],
     countries: Mapping[str, frozenset[str]],
-    previous: dict[str, dict[str, warm.Stored]],
-) -> dict[str, warm.Stored]:
+    previous: dict[str, warm.KeptSubject],
+) -> warm.KeptSubject:
     """Every claim of a subject just written in place, as :func:`_stored_facts` would
-    read it back: those of documents not ``reached`` were read back (or kept: what was,
-    ``previous``, is brought up to date) and only their figure may have moved (into a
-    figure new or whose claims changed); the others' are read back now."""
+    read it back: those of documents not ``derived`` again were read back (or kept: what
+    was, ``previous``, is brought up to date) and only their figure may have moved (into
+    a figure new or whose claims changed); the others' are read back now."""
     figure_of = in_place.figure_of
     found = previous.pop(group[0].subject, None)
     if found is None:
-        read = [c for c in group if c.document not in reached]
-        refs = [c.ref for c in read]
-        found = dict(
-            zip(
-                refs,
-                map(
-                    warm.Stored,
-                    read,
-                    map(seqs.__getitem__, refs),
-                    map(digests.__getitem__, refs),
-                    map(figure_of.__getitem__, refs),
-                ),
-                strict=True,
-            )
-        )
+        found = warm.KeptSubject()
+        for c in group:
+            if c.document not in derived:
+                ref = c.ref
+                found.put(warm.Stored(c, seqs[ref], digests[ref], figure_of[ref]))
     else:
         for ref in (ref for x in in_place.figures for ref in x.claims):
-            stored = found.get(ref)
-            if stored is not None and stored.figure != figure_of[ref]:
-                found[ref] = stored._replace(figure=figure_of[ref])
-    derived = {c.document for c in group if c.document in reached}
+            if ref in found.figure and found.figure[ref] != figure_of[ref]:
+                found.figure[ref] = figure_of[ref]
     if derived:
         at: dict[str, int] = {}
         digest: dict[str, str] = {}
         figure: dict[str, int] = {}
         key = group[0].subject
         for c in _stored_facts(conn, {key}, set(), countries, at, digest, figure, derived):
-            found[c.ref] = warm.Stored(c, at[c.ref], digest[c.ref], figure[c.ref])
+            found.put(warm.Stored(c, at[c.ref], digest[c.ref], figure[c.ref]))
     return found
 
 
@@ -854,9 +885,9 @@ def _write_subject(
 
 def _write_in_place(
     conn: Connection,
-    group: Sequence[ClaimFacts],
     found: InPlace,
     was: Mapping[str, int],
+    new: Collection[str],
     digests: Mapping[str, str],
 ) -> frozenset[int]:
     """Write what a subject re-derived in place changed over its stored rows: the rows of
@@ -872,7 +903,7 @@ def _write_in_place(
         conn.execute(fg.delete().where(fg.c.id.in_(chunk)))
     _insert(conn, fg, [_figure_row(x) for x in found.figures])
     figure_of = found.figure_of
-    added = [c for c in group if c.ref not in was]
+    added = [found.facts[ref] for ref in sorted(new)]
     _insert(conn, f, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in added))
     touched.update(figure_of[c.ref] for c in added)
     # a claim kept its facts (its subject only gained claims): only its figure may differ,

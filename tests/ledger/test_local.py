@@ -218,6 +218,11 @@ def test_it_declines_a_subject_whose_claims_changed_or_went() -> None:
     assert rederive_with_new_claims(group, {"d2/c1"}, figure_of, relations) == reconcile_subject(
         group, {}
     )
+    # the claims by reference a caller holds must be the group's: d3's is not among them
+    more = [*group, exact("d3", "killed", claim="c1")]
+    held = {c.ref: c for c in group}
+    assert local.rederive_in_place(more, {"d2/c1"}, figure_of, facts=held) is None
+    assert local.rederive_in_place(group, {"d2/c1"}, figure_of, facts=held) is not None
 
 
 @settings(max_examples=150, deadline=None)

@@ -359,15 +359,14 @@ def update(
             new = added[subject]
             held = kept_whole.get(subject)
             if held is not None:
-                # every stored claim kept, none of a document derived again: the others
-                # are new (a claim stored before in another subject is not only added)
+                # every stored claim kept, none of a document derived again: the claims
+                # derived now (they come first) are the new ones (rederive_in_place
+                # declines unless its claims by reference are the group's)
                 was: Mapping[str, int] = held.figure
-                head = group[: len(new)]  # the claims derived now come first
-                every: dict[str, ClaimFacts] | None = (
-                    {**held.facts, **{c.ref: c for c in head}}
-                    if all(c.ref in new for c in head)
-                    else None
-                )
+                every: dict[str, ClaimFacts] | None = {
+                    **held.facts,
+                    **{c.ref: c for c in group[: len(new)]},
+                }
             else:
                 was = {ref: old_figure[ref] for ref in (c.ref for c in group) if ref in old_figure}
                 every = None

@@ -13,10 +13,12 @@ process that reconciled last can keep them instead of reading them again:
   ledger entities (:mod:`claimledger.ledger.entities`: worked out again only where those
   documents reach);
 - each subject's claims with their facts as stored in ``claim_facts`` (place in their
-  document, digest, figure), kept up to date with what a reconcile writes; and, for a
-  subject last derived in place, the order of its claims that candidate pairs are made
-  in and their repeats (:data:`claimledger.ledger.local.Kept`), which the next
-  derivation in place takes up with the claims added instead of sorting them all again;
+  document, digest, figure: :class:`KeptSubject`), kept up to date with what a reconcile
+  writes, and taken over whole, without walking them, when none of their documents
+  changed; and, for a subject last derived in place, the order of its claims that
+  candidate pairs are made in, their repeats and what each corroborates
+  (:data:`claimledger.ledger.local.Kept`), which the next derivation in place takes up
+  with the claims added instead of sorting them all again;
 - the ledger entities as stored (``ledger_entities``' rows, and each entity with its
   members: ``entity_links``), so that only the rows and links that differ are written,
   without reading back those of every entity whose members changed.

@@ -167,9 +167,7 @@ def test_the_pairs_a_claim_is_in_are_those_the_whole_subject_makes(
                 if facts[a].measure == facts[b].measure
                 and None not in (facts[a].start, facts[b].start)
             }
-            found = order.same_measure_pairs(i)
-            assert sorted((a.ref, b.ref) for a, b in found) == sorted(same)
-            # and those of them that corroborate, as forming figures reads them
+            # those of them that corroborate, as forming figures reads them
             assert order.agreeing(i, agrees) == {
                 a if b == c.ref else b for a, b in same if agrees(facts[a], facts[b])
             }

@@ -283,39 +283,12 @@ class _Order:
                 found.append((c, b))  # the previous claim of its root, not in its queue
         return found
 
-    def same_measure_pairs(self, i: int) -> list[tuple[ClaimFacts, ClaimFacts]]:
-        """The candidate pairs of one measure the ``i``-th claim (a dated one) is in with
-        dated claims (what forms figures): made at it, and at the later claims of its
-        measure whose queue it is in or whose root's previous claim it is."""
-        c = self.claims[i]
-        assert c.end is not None
-        left_out = self.left_out
-        if c.ref in left_out:
-            return []
-        found = self.pairs_at(i, same_measure=True)
-        positions = self.of_measure[c.measure]
-        k = bisect_left(positions, i)
-        queued = set()
-        for j in positions[k + 1 : k + 1 + NEIGHBOURS]:
-            b = self.claims[j]
-            assert b.start is not None
-            if b.start - c.end <= _WINDOW:
-                queued.add(j)
-                if b.ref not in left_out:
-                    found.append((c, b))
-        root_next = self._root_next(i)
-        if (
-            root_next is not None
-            and root_next not in queued
-            and self.claims[root_next].ref not in left_out
-        ):
-            found.append((c, self.claims[root_next]))
-        return found
-
     def agreeing(self, i: int, agree: Callable[[ClaimFacts, ClaimFacts], bool]) -> set[str]:
-        """The claims the ``i``-th claim (a dated one) is in a pair of one measure with
-        (:meth:`same_measure_pairs`) that ``agree`` holds of (it is asked the earlier
-        claim first): what forming figures reads of each claim, without the pairs."""
+        """The claims the ``i``-th claim (a dated one) is in a candidate pair of one
+        measure with, among the dated, that ``agree`` holds of (it is asked the earlier
+        claim first): those made at it, and at the later claims of its measure whose queue
+        it is in or whose root's previous claim it is. What forming figures reads of each
+        claim, without making the pairs."""
         claims, left_out = self.claims, self.left_out
         c = claims[i]
         found: set[str] = set()

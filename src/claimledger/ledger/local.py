@@ -377,7 +377,8 @@ class _Without(Mapping[str, int]):
 
 
 # what a derivation in place hands on to the next one of its subject: the order of its
-# claims and their repeats (worked out again from these, with the claims added)
+# claims, their repeats (worked out again from these, with the claims added) and what each
+# claim it asked about corroborates in that order (:meth:`_Agreeing.handed_on`)
 Kept = tuple[_Order, "_Repeats", dict[str, set[str]]]
 
 

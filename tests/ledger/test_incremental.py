@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimledger.extract import analyze
-from claimledger.ledger import Ledger, rebuild, warm
+from claimledger.ledger import Ledger, reasons, rebuild, warm
 from claimledger.ledger import tables as t
 from claimledger.ledger.corrections import Correction
 from claimledger.ledger.local import InPlace
+from claimledger.ledger.reconcile import reconcile
 from claimledger.records import Analysis
 from tests import paths
 
@@ -113,6 +114,30 @@ def test_incremental_reconcile_equals_a_full_rebuild(
             ledger.store(pool[deleted[0]])
             ledger.reconcile()
         agrees_with_a_full_rebuild(ledger)
+
+
+def test_a_relation_read_back_gives_the_reason_its_reconcile_found(
+    pool: list[Analysis], tmp_path: Path
+) -> None:
+    # relations are stored without their reasons: each is made again from the stored
+    # facts of the pair of claims that shows it, and must be what the rules said of the
+    # pair when they related it
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool:
+            ledger.store(analysis)
+        listed = ledger.relations()
+        with ledger.engine.connect() as conn:
+            everything = conn.execute(
+                sa.select(t.claim_facts.c.document_id, t.claim_facts.c.claim_id)
+            ).all()
+            facts = reasons.stored_facts(conn, [f"{doc}/{claim}" for doc, claim in everything])
+    assert len(facts) == len(everything)
+    related = reconcile(facts.values()).relations
+    assert {r.kind for r in related} == {"conflicts", "updates", "compatible", "corroborates"}
+    assert {(r.a.ref, r.b.ref, r.kind): r.reason for r in listed} == {
+        (r.a, r.b, r.kind): r.reason for r in related
+    }
+    assert all(r.reason for r in listed)
 
 
 def test_storing_one_article_re_derives_only_its_subjects(

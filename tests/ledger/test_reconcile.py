@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimledger.ledger.reconcile import (
@@ -363,6 +363,55 @@ def test_relation_is_symmetric_and_overlap_never_conflicts(
     elif b[0] > a[1]:  # the later figure is higher
         # a rising running total is an update of it, never a conflict
         assert found.kind == ("conflicts" if gap <= 7 else "updates")
+
+
+@st.composite
+def any_claim(draw: st.DrawFn, ref: str) -> ClaimFacts:
+    """A claim of any measure, population, place, polarity and time, dated or not."""
+    measure = draw(
+        st.sampled_from(("killed", "wounded", "killed_or_wounded", "deployed", "absent"))
+    )
+    low = float(draw(st.sampled_from((0, 100, 120, 300, 1000, 3000))))
+    high = draw(st.sampled_from((low, low * 1.2, None)))
+    day = draw(st.none() | st.integers(0, 20))
+    when = None if day is None else (D("2025-01-01") + dt.timedelta(days=day)).isoformat()
+    until = None
+    if when is not None and draw(st.booleans()):
+        until = (D(when) + dt.timedelta(days=draw(st.integers(0, 30)))).isoformat()
+    found = claim(
+        ref,
+        measure,
+        low,
+        high,
+        when=when,
+        until=until,
+        root=draw(st.sampled_from(("A", "B"))),
+        scope=draw(st.sampled_from((None, "incident"))),
+        polarity=draw(st.sampled_from(("positive", "negative"))),
+        subject=draw(st.sampled_from(("people", "north korean soldiers"))),
+        place=draw(st.sampled_from((None, "kursk", "kharkiv"))),
+        bound=draw(st.sampled_from((None, "approx", "at_least", "at_most", "below", "above"))),
+    )
+    return replace(
+        found,
+        population=draw(st.sampled_from((None, "people", "civilians"))),
+        countries=draw(st.sampled_from((frozenset(), frozenset({"ukraine"})))),
+    )
+
+
+@settings(max_examples=300)
+@given(one=any_claim("a/c1"), two=any_claim("b/c2"))
+@example(  # a toll that names no place, against a smaller one of a place
+    one=claim("a/c1", "killed", 100, when=None, subject="people"),
+    two=claim("b/c2", "killed", 10, when="2025-01-01", subject="people", place="kursk"),
+)
+def test_how_two_claims_relate_does_not_depend_on_which_is_asked_first(
+    one: ClaimFacts, two: ClaimFacts
+) -> None:
+    # a stored relation's reason is worked out again from its pair of claims when read
+    # (claimledger.ledger.reasons): it must be the one the reconcile found, whichever of
+    # the two the reconcile happened to ask about first
+    assert relate(one, two) == relate(two, one)
 
 
 SCOPES = [

@@ -8,10 +8,15 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.engine import Connection
 
 from claimledger.errors import LedgerError
 from claimledger.extract import analyze
-from claimledger.ledger import ClaimQuery, Ledger, neardup
+from claimledger.ledger import ClaimQuery, Ledger, neardup, rebuild
+from claimledger.ledger import store as store_module
+from claimledger.ledger import tables as t
 from claimledger.ledger import writes as writes_module
 from claimledger.ledger.neardup import minhash_of
 from claimledger.records import Analysis
@@ -224,3 +229,40 @@ def test_finding_claims_orders_and_filters_alike_on_both_databases(
     assert found[0][0] == wire.document.id  # dated 2025-W01/W02, before the seed's claims
     assert [c.claim.id for c in killed] == ["c6"]
     assert since and all(c.document == seed.document.id for c in since)
+
+
+def derived_rows(conn: Connection) -> list[list[tuple[object, ...]]]:
+    return [
+        sorted(map(tuple, conn.execute(sa.select(table)))) for table in (t.relations, t.figures)
+    ]
+
+
+def test_a_ledger_that_stored_reasons_keeps_its_relations_once_upgraded(
+    ledger_target: str, seed: Analysis
+) -> None:
+    # revision 0008 drops the stored reasons (worked out again when read) and, on SQLite,
+    # makes the figures' and relations' ids the tables' rowids: the rows stay, and the
+    # ledger needs no reconcile
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        listed = ledger.relations()
+        with ledger.engine.begin() as conn:
+            stored = derived_rows(conn)
+            state = dict(conn.execute(sa.select(t.ledger_state)).all())
+            config = store_module._migrations()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0007")
+            # as the version before left it: reasons stored, the ledger reconciled
+            conn.execute(sa.text("UPDATE relations SET reason = 'stored'"))
+            for key in ("reconciled", "facts"):
+                conn.execute(t.ledger_state.insert(), {"key": key, "value": state[key]})
+    with Ledger(ledger_target) as ledger:
+        with ledger.engine.connect() as conn:
+            assert "reason" not in {c["name"] for c in sa.inspect(conn).get_columns("relations")}
+            assert not rebuild.is_stale(conn)
+            assert derived_rows(conn) == stored
+            if ledger.dialect == "sqlite":
+                indexes = {r[0] for r in conn.execute(sa.text("SELECT name FROM sqlite_master"))}
+                assert not {"sqlite_autoindex_relations_1", "sqlite_autoindex_figures_1"} & indexes
+        assert ledger.relations() == listed
+    assert listed and all(r.reason and r.reason != "stored" for r in listed)

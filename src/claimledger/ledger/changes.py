@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from claimledger.errors import InputError
+from claimledger.ledger import reasons
 from claimledger.ledger import tables as t
 from claimledger.ledger.queries import _claim_summaries
 from claimledger.ledger.reads import ClaimSummary, Record
@@ -154,14 +155,15 @@ def record(
     if touched:
         _compare_touched(conn, touched, conflict_marks, found, figures_now, figure_marks)
     new = [k for k in found if k not in conflict_marks]
-    sides = _facts(conn, [ref for k in new for ref in found[k][2].split(_SEP)])
+    sides = _facts(conn, [ref for k in new for ref in found[k][1].split(_SEP)])
+    why = reasons.reasons(conn, (_pair(found[k][1]) for k in new))
     # a conflict keeps what it held when it was found
     conflicts_now = {
         k: (
             0,
             conflict_marks[k][1]
             if k in conflict_marks
-            else _held(found[k][2], found[k][0], found[k][1], sides),
+            else _held(found[k][1], found[k][0], why.get(_pair(found[k][1]), ""), sides),
             found[k][0],
         )
         for k in found
@@ -210,7 +212,7 @@ def _compare_touched(
     conn: Connection,
     touched: Mapping[str, frozenset[int]],
     conflict_marks: dict[str, _Mark],
-    conflicts: dict[str, tuple[str, str, str]],
+    conflicts: dict[str, tuple[str, str]],
     figures: dict[str, _Mark],
     figure_marks: dict[str, _Mark],
 ) -> None:
@@ -466,13 +468,13 @@ def _facts(
 
 def _current_conflicts(
     conn: Connection, seq: dict[str, int], subjects: list[str] | None = None
-) -> dict[str, tuple[str, str, str]]:
+) -> dict[str, tuple[str, str]]:
     """Each conflict by its two figures, each named by its oldest claim (the smaller
-    first), so a conflict whose figures gain claims is the same conflict: its subject,
-    reason and the pair of claims that shows it; of ``subjects`` only, if given. Read from
-    the relations and the claims' figures alone: what else a conflict is shown by is read
-    only for the new ones (:func:`_held`)."""
-    found: dict[str, tuple[str, str, str]] = {}
+    first), so a conflict whose figures gain claims is the same conflict: its subject and
+    the pair of claims that shows it; of ``subjects`` only, if given. Read from the
+    relations and the claims' figures alone: what else a conflict is shown by (its reason
+    too) is read only for the new ones (:func:`_held`)."""
+    found: dict[str, tuple[str, str]] = {}
     if subjects is None:
         _conflicts_of(conn, seq, None, found)
     for i in range(0, len(subjects or ()), 500):
@@ -484,7 +486,7 @@ def _conflicts_of(
     conn: Connection,
     seq: dict[str, int],
     subjects: list[str] | None,
-    found: dict[str, tuple[str, str, str]],
+    found: dict[str, tuple[str, str]],
 ) -> None:
     r, f = t.relations, t.claim_facts
     conflicts = r.c.kind == "conflicts"
@@ -509,7 +511,7 @@ def _conflicts_of(
 
 
 def _conflict_lines(conn: Connection, where: sa.ColumnElement[bool]) -> list[Any]:
-    """The conflict lines ``where`` says: their pair of claims, figures, subject, reason."""
+    """The conflict lines ``where`` says: their pair of claims, figures, subject."""
     r = t.relations
     query = sa.select(
         r.c.a_document,
@@ -519,20 +521,26 @@ def _conflict_lines(conn: Connection, where: sa.ColumnElement[bool]) -> list[Any
         r.c.a_figure,
         r.c.b_figure,
         r.c.subject,
-        r.c.reason,
     ).where((r.c.kind == "conflicts") & where)
     return list(conn.execute(query))
 
 
 def _name_conflicts(
-    lines: Iterable[Any], anchor: Callable[[int], str], found: dict[str, tuple[str, str, str]]
+    lines: Iterable[Any], anchor: Callable[[int], str], found: dict[str, tuple[str, str]]
 ) -> None:
     """Tell ``found`` each conflict line by its figures' oldest claims (``anchor``): its
-    subject, reason and the pair of claims that shows it."""
+    subject and the pair of claims that shows it."""
     for row in lines:
         shown = f"{row.a_document}/{row.a_claim}{_SEP}{row.b_document}/{row.b_claim}"
         key = _SEP.join(sorted((anchor(row.a_figure), anchor(row.b_figure))))
-        found[key] = (row.subject, row.reason, shown)
+        found[key] = (row.subject, shown)
+
+
+def _pair(shown: str) -> tuple[str, str]:
+    """The pair of claims (references) a conflict is shown by, as :func:`_name_conflicts`
+    joins them."""
+    a, b = shown.split(_SEP)
+    return a, b
 
 
 def _held(

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Row
 
 from claimledger.codec import from_json
 from claimledger.gazetteer import normalise_name
+from claimledger.ledger import reasons
 from claimledger.ledger import tables as t
 from claimledger.ledger.corrections import Correction
 from claimledger.ledger.reads import (
@@ -548,11 +549,14 @@ def relations(
         conn,
         [(x.a_document, x.a_claim) for x in rows] + [(x.b_document, x.b_claim) for x in rows],
     )
+    why = reasons.reasons(
+        conn, [(f"{x.a_document}/{x.a_claim}", f"{x.b_document}/{x.b_claim}") for x in rows]
+    )
     return [
         RelationRow(
             kind=x.kind,
             subject=x.subject,
-            reason=x.reason,
+            reason=why.get((f"{x.a_document}/{x.a_claim}", f"{x.b_document}/{x.b_claim}"), ""),
             a=claims[(x.a_document, x.a_claim)],
             b=claims[(x.b_document, x.b_claim)],
             strength=float(x.strength),

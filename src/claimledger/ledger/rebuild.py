@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from claimledger import lexicon
 from claimledger.gazetteer import default_gazetteer, normalise_name
-from claimledger.ledger import changes, corrections, names, queries, warm
+from claimledger.ledger import changes, corrections, names, queries, reasons, warm
 from claimledger.ledger import tables as t
 from claimledger.ledger.local import InPlace, Kept, rederive_in_place
 from claimledger.ledger.queries import count_rows
@@ -41,7 +41,6 @@ from claimledger.ledger.reconcile import (
     Figure,
     LedgerEntity,
     Relation,
-    claim_facts,
     reconcile_subject,
     scope_of,
 )
@@ -702,7 +701,8 @@ def _dismissed_subjects(
 def _stored_relations(
     conn: Connection, subject: str, where: sa.ColumnElement[bool] | None = None
 ) -> list[Relation]:
-    """A subject's relations as the last reconcile stored them (those ``where`` says)."""
+    """A subject's relations as the last reconcile stored them (those ``where`` says),
+    without their reasons (:mod:`claimledger.ledger.reasons`)."""
     r = t.relations
     query = sa.select(r).where(r.c.subject == subject)
     return [
@@ -710,7 +710,7 @@ def _stored_relations(
             a=f"{row.a_document}/{row.a_claim}",
             b=f"{row.b_document}/{row.b_claim}",
             kind=row.kind,
-            reason=row.reason,
+            reason="",
             strength=row.strength,
             a_figure=row.a_figure,
             b_figure=row.b_figure,
@@ -807,60 +807,13 @@ def _stored_facts(
     documents ``only``, if given), as the last reconcile derived them (``claim_facts``
     beside the claim's own columns); ``seqs``, ``digests`` and ``figures`` are told each
     one's place in its document, digest and figure."""
-    f, c = t.claim_facts, t.claims
-    query = (
-        sa.select(
-            f.c.document_id,
-            f.c.claim_id,
-            c.c.seq,
-            f.c.digest,
-            f.c.figure,
-            f.c.subject,
-            f.c.measure,
-            c.c.low,
-            c.c.high,
-            c.c.value,
-            c.c.bound,
-            c.c.unit,
-            c.c.polarity,
-            f.c.start,
-            f.c.end,
-            f.c.dated_by,
-            f.c.root,
-            f.c.root_name,
-            f.c.source,
-            c.c.text,
-            f.c.words,
-            f.c.scope,
-            f.c.place,
-            f.c.modality,
-            f.c.rate,
-            f.c.population,
-        )
-        .join(c, (c.c.document_id == f.c.document_id) & (c.c.id == f.c.claim_id))
-        .where(f.c.subject.in_(sorted(subjects)))
-    )
+    f = t.claim_facts
+    query = reasons.facts_query().where(f.c.subject.in_(sorted(subjects)))
     chosen = None if only is None else sorted(only)
-    no_country: frozenset[str] = frozenset()
     for row in _rows(conn, query, f.c.document_id, chosen):
-        # the columns from ``subject`` to ``population``, as ClaimFacts orders its fields
-        # but for the statement (the text, else the figure's words) and the countries
-        doc, claim, seq, digest, figure, *held = tuple(row)
-        if doc in reached:
+        if row[0] in reached:  # its document
             continue
-        text, words = held[14:16]
-        facts = claim_facts(
-            (
-                doc,
-                claim,
-                *held[:14],
-                text or words,
-                words,
-                *held[16:20],
-                countries.get(doc, no_country),
-                held[20],
-            )
-        )
+        facts, seq, digest, figure = reasons.read_facts(row, countries)
         seqs[facts.ref] = seq
         digests[facts.ref] = digest
         figures[facts.ref] = figure
@@ -993,7 +946,6 @@ def _relation_row(r: Relation, subject: str) -> dict[str, Any]:
         "a_figure": r.a_figure,
         "b_figure": r.b_figure,
         "kind": r.kind,
-        "reason": r.reason,
         "strength": r.strength,
         "pairs": r.pairs,
     }

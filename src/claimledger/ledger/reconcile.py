@@ -1120,7 +1120,7 @@ def _relate_counted(a: ClaimFacts, b: ClaimFacts) -> Relation | None:
                 relation,
                 kind="compatible",
                 reason=f"{unplaced.shown} names no place and may count more than "
-                f"{placed.shown} in {placed.place} ({a.when} and {b.when})",
+                f"{placed.shown} in {placed.place} ({_days(a, b)})",
             )
     return relation
 

@@ -222,11 +222,15 @@ document_countries = Table(
     # whether it cites anyone ("…, citing the ministry"): its facts read the ledger's names
     Column("cites", Boolean, nullable=False, server_default=false()),
 )
+# A figure's or a relation's id (reconcile._stable_id: 60 bits). On SQLite, INTEGER: the
+# table's own rowid, so that it needs no second index of its ids.
+STABLE_ID = BigInteger().with_variant(Integer(), "sqlite")
+
 figures = Table(
     "figures",
     metadata,
     # a stable id: the same figure keeps it from one reconcile to the next
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", STABLE_ID, primary_key=True, autoincrement=False),
     Column("subject", Text, nullable=False),
     Column("measure", String(24), nullable=False),
     Column("claims", Integer, nullable=False),
@@ -241,7 +245,7 @@ relations = Table(
     "relations",
     metadata,
     # one line between two figures (or within one), by kind; a stable id
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", STABLE_ID, primary_key=True, autoincrement=False),
     Column("subject", Text, nullable=False),
     # the pair of their claims that shows the relation best (a conflict: its strongest)
     Column("a_document", String(16), nullable=False),
@@ -251,7 +255,8 @@ relations = Table(
     Column("a_figure", BigInteger, nullable=False, server_default="0"),
     Column("b_figure", BigInteger, nullable=False, server_default="0"),
     Column("kind", String(16), nullable=False),
-    Column("reason", Text, nullable=False),
+    # no reason: it is what the rules say of the pair of claims, worked out again when
+    # read (claimledger.ledger.reasons)
     # a conflict's rank: how far apart its figures are, times the independent roots
     # behind each side (docs/reconciliation.md); 0 for the other kinds
     Column("strength", Float, nullable=False, server_default="0"),

@@ -20,7 +20,7 @@ from claimledger.ledger import Ledger, reasons, rebuild, warm
 from claimledger.ledger import tables as t
 from claimledger.ledger.corrections import Correction
 from claimledger.ledger.local import InPlace
-from claimledger.ledger.reconcile import reconcile
+from claimledger.ledger.reconcile import Relation, reconcile
 from claimledger.records import Analysis
 from tests import paths
 
@@ -438,3 +438,72 @@ def test_a_subject_written_in_place_names_the_figures_a_changed_relation_joins(
                 frozenset((r.a_figure, r.b_figure)) == frozenset(line[1:])
                 for r in rebuild._stored_relations(conn, line.subject)
             )
+
+
+def test_a_member_that_joins_its_figure_by_another_claim_is_written_in_place(
+    pool: list[Analysis], tmp_path: Path
+) -> None:
+    # a member's corroboration of its figure is kept on its claim: derived again in place
+    # (a new claim pushed its pair out of a queue), the claim it joins by is written over
+    # the stored one, and its figure is named as touched, only if it changed
+    f = t.claim_facts
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        for analysis in pool[:12]:
+            ledger.store(analysis)
+        ledger.reconcile()
+        with ledger.engine.begin() as conn:
+            large = (
+                sa.select(f.c.figure).group_by(f.c.figure).having(sa.func.count() >= 3)
+            ).scalar_subquery()
+            row = conn.execute(
+                sa.select(f)
+                .where(f.c.joins_claim.is_not(None), f.c.figure.in_(large))
+                .order_by(f.c.document_id, f.c.claim_id)
+            ).first()
+            assert row is not None
+            digests: dict[str, str] = {}
+            was: dict[str, int] = {}
+            named = {
+                x.document_id: frozenset(json.loads(x.named))
+                for x in conn.execute(sa.select(t.document_countries))
+            }
+            group = list(rebuild._stored_facts(conn, {row.subject}, set(), named, {}, digests, was))
+            facts = {c.ref: c for c in group}
+            member, by = (
+                f"{row.document_id}/{row.claim_id}",
+                f"{row.joins_document}/{row.joins_claim}",
+            )
+            other = next(
+                ref for ref, x in was.items() if x == row.figure and ref not in (member, by)
+            )
+
+            def written(partner: str | None) -> frozenset[int]:
+                again = ()
+                if partner is not None:
+                    joined = Relation(
+                        partner,
+                        member,
+                        "corroborates",
+                        "",
+                        a_figure=row.figure,
+                        b_figure=row.figure,
+                    )
+                    again = (joined,)
+                found = InPlace(
+                    subject=row.subject,
+                    figures=(),
+                    dropped=frozenset(),
+                    figure_of=was,
+                    again=again,
+                    lines_again=frozenset(),
+                    joins_again=frozenset({member}),
+                    facts=facts,
+                )
+                return rebuild._write_in_place(conn, found, was, (), digests)
+
+            def stored() -> str | None:
+                return rebuild._stored_joins(conn, [facts[member]])[member]
+
+            assert not written(by) and stored() == by  # derived again as it was
+            assert written(other) == {row.figure} and stored() == other
+            assert written(None) == {row.figure} and stored() is None

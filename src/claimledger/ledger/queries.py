@@ -49,7 +49,7 @@ _WORD = re.compile(r"\w+")
 _CHUNK = 500  # keys per IN (...) list
 
 
-def count_rows(conn: Connection, query: sa.Select[Any]) -> int:
+def count_rows(conn: Connection, query: sa.Select[Any] | sa.CompoundSelect[Any]) -> int:
     """How many rows ``query`` gives."""
     return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
 
@@ -499,20 +499,19 @@ def _claim_summaries(
 
 def _relations_query(
     kind: str | None, subject: str | None, measure: str | None = None, exact: bool = False
-) -> sa.Select[Any]:
+) -> sa.Select[Any] | sa.CompoundSelect[Any]:
+    """The relations ``kind`` (every kind if None), ``subject`` and ``measure`` say: the
+    lines of ``relations`` and, of the corroborations, each member's of its figure (kept
+    on the member's claim facts)."""
     r, f = t.relations, t.claim_facts
-    query = sa.select(r)
+    lines = sa.select(*(r.c[name] for name in _RELATION_COLUMNS))
     if kind:
-        query = query.where(r.c.kind == kind)
+        lines = lines.where(r.c.kind == kind)
     if subject:
-        query = query.where(
-            r.c.subject == subject
-            if exact
-            else r.c.subject.contains(subject.lower(), autoescape=True)
-        )
+        lines = lines.where(_subject_is(r.c.subject, subject, exact))
     if measure:
         side = sa.select(f.c.claim_id).where(f.c.measure == measure)
-        query = query.where(
+        lines = lines.where(
             sa.exists(
                 side.where((f.c.document_id == r.c.a_document) & (f.c.claim_id == r.c.a_claim))
             )
@@ -520,7 +519,46 @@ def _relations_query(
                 side.where((f.c.document_id == r.c.b_document) & (f.c.claim_id == r.c.b_claim))
             )
         )
-    return query
+    if kind not in (None, "corroborates"):
+        return lines
+    joins = sa.select(
+        sa.literal(0, r.c.id.type).label("id"),
+        f.c.subject,
+        f.c.joins_document.label("a_document"),
+        f.c.joins_claim.label("a_claim"),
+        f.c.document_id.label("b_document"),
+        f.c.claim_id.label("b_claim"),
+        f.c.figure.label("a_figure"),
+        f.c.figure.label("b_figure"),
+        sa.literal("corroborates", r.c.kind.type).label("kind"),
+        sa.literal(0.0, r.c.strength.type).label("strength"),
+        sa.literal(1, r.c.pairs.type).label("pairs"),
+    ).where(f.c.joins_claim.is_not(None))
+    if subject:
+        joins = joins.where(_subject_is(f.c.subject, subject, exact))
+    if measure:
+        joins = joins.where(f.c.measure == measure)  # both claims are of one figure
+    return sa.union_all(lines, joins)
+
+
+_RELATION_COLUMNS = (
+    "id",
+    "subject",
+    "a_document",
+    "a_claim",
+    "b_document",
+    "b_claim",
+    "a_figure",
+    "b_figure",
+    "kind",
+    "strength",
+    "pairs",
+)
+
+
+def _subject_is(column: sa.ColumnElement[str], subject: str, exact: bool) -> sa.ColumnElement[bool]:
+    """The subject key ``column`` is ``subject`` (``exact``) or has its words."""
+    return column == subject if exact else column.contains(subject.lower(), autoescape=True)
 
 
 def relations(
@@ -535,10 +573,17 @@ def relations(
 ) -> list[RelationRow]:
     """Relations between claims, each with both claims summarised; by subject, kind and
     order of finding."""
-    r = t.relations
-    # conflicts the strongest first (docs/reconciliation.md); every list in one order
-    query = _relations_query(kind, subject, measure, exact).order_by(
-        *((r.c.strength.desc(),) if kind == "conflicts" else ()), r.c.subject, r.c.kind, r.c.id
+    query = _relations_query(kind, subject, measure, exact)
+    c = query.selected_columns
+    # conflicts the strongest first (docs/reconciliation.md); every list in one order (a
+    # member's corroboration of its figure has no id of its own: by its claim)
+    query = query.order_by(
+        *((c.strength.desc(),) if kind == "conflicts" else ()),
+        c.subject,
+        c.kind,
+        c.id,
+        c.b_document,
+        c.b_claim,
     )
     if limit is not None:
         query = query.limit(limit)

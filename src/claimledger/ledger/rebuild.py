@@ -201,6 +201,13 @@ def _summary(conn: Connection, *, ran: bool) -> ReconcileSummary:
             sa.select(t.relations.c.kind, sa.func.count()).group_by(t.relations.c.kind)
         ).all()
     )
+    # and each member's corroboration of its figure, kept on its claim
+    f = t.claim_facts
+    joins = conn.execute(
+        sa.select(sa.func.count()).select_from(f).where(f.c.joins_claim.is_not(None))
+    ).scalar_one()
+    if joins:
+        kinds["corroborates"] = kinds.get("corroborates", 0) + joins
     return ReconcileSummary(
         ran=ran,
         entities=count_rows(conn, sa.select(t.ledger_entities)),
@@ -829,10 +836,15 @@ def _write_subject(
 ) -> None:
     """Insert a subject's figures, claim facts and relations (its rows were deleted)."""
     figure_of = {ref: f.id for f in made for ref in f.claims}
+    joins = {r.b: r.a for r in found if r.joins}
     subject = group[0].subject
     _insert(conn, t.figures, (_figure_row(f) for f in made))
-    _insert(conn, t.claim_facts, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in group))
-    _insert(conn, t.relations, (_relation_row(r, subject) for r in found))
+    _insert(
+        conn,
+        t.claim_facts,
+        (_fact_row(c, figure_of[c.ref], digests[c.ref], joins.get(c.ref)) for c in group),
+    )
+    _insert(conn, t.relations, (_relation_row(r, subject) for r in found if not r.joins))
 
 
 def _write_in_place(
@@ -843,11 +855,12 @@ def _write_in_place(
     digests: Mapping[str, str],
 ) -> frozenset[int]:
     """Write what a subject re-derived in place changed over its stored rows: the rows of
-    the figures dropped or changed, the new claims' facts, a stored claim's figure where
-    it moved, and, of the stored relations with a figure it reached at an end, those that
-    do not stand, against the relations derived again. Returns the figures touched (the
-    change log compares only those): those whose row or claims changed, before or now,
-    and those at either end of a relation written or removed."""
+    the figures dropped or changed, the new claims' facts, a stored claim's figure and
+    the claim it joined it by where they changed, and, of the stored relations with a
+    figure it reached at an end, those that do not stand, against the relations derived
+    again. Returns the figures touched (the change log compares only those): those whose
+    row or claims changed, before or now, those a claim joined by another claim, and
+    those at either end of a relation written or removed."""
     fg, f, r = t.figures, t.claim_facts, t.relations
     changed = found.dropped | {x.id for x in found.figures}
     touched = set(changed)
@@ -855,24 +868,38 @@ def _write_in_place(
         conn.execute(fg.delete().where(fg.c.id.in_(chunk)))
     _insert(conn, fg, [_figure_row(x) for x in found.figures])
     figure_of = found.figure_of
+    joins = {x.b: x.a for x in found.again if x.joins}
     added = [found.facts[ref] for ref in sorted(new)]
-    _insert(conn, f, (_fact_row(c, figure_of[c.ref], digests[c.ref]) for c in added))
+    _insert(
+        conn,
+        f,
+        (_fact_row(c, figure_of[c.ref], digests[c.ref], joins.get(c.ref)) for c in added),
+    )
     touched.update(figure_of[c.ref] for c in added)
-    # a claim kept its facts (its subject only gained claims): only its figure may differ,
-    # and then it is in a figure new or whose claims changed
+    # a claim kept its facts (its subject only gained claims): only its figure and the
+    # claim it joined it by may differ, and then it is in a figure new or whose claims
+    # changed, or its corroboration of its figure was derived again
+    again = {ref for x in found.figures for ref in x.claims} | found.joins_again
+    stored = _stored_joins(conn, [found.facts[ref] for ref in sorted(again - set(new))])
     moved = [
-        found.facts[ref]
-        for x in found.figures
-        for ref in x.claims
-        if ref in was and was[ref] != figure_of[ref]
+        (found.facts[ref], joins.get(ref))
+        for ref, held in stored.items()
+        if was[ref] != figure_of[ref] or held != joins.get(ref)
     ]
-    touched.update(x for c in moved for x in (was[c.ref], figure_of[c.ref]))
+    touched.update(x for c, _ in moved for x in (was[c.ref], figure_of[c.ref]))
     if moved:
         conn.execute(
             f.update()
             .where(f.c.document_id == sa.bindparam("d"), f.c.claim_id == sa.bindparam("c"))
-            .values(figure=sa.bindparam("figure")),
-            [{"d": c.document, "c": c.claim, "figure": figure_of[c.ref]} for c in moved],
+            .values(
+                figure=sa.bindparam("figure"),
+                joins_document=sa.bindparam("jd"),
+                joins_claim=sa.bindparam("jc"),
+            ),
+            [
+                {"d": c.document, "c": c.claim, "figure": figure_of[c.ref], **_joined(by)}
+                for c, by in moved
+            ],
         )
     subject = found.subject
     reached = sorted(found.reached())
@@ -888,11 +915,31 @@ def _write_in_place(
         conn,
         r,
         ("id",),
-        [_relation_row(x, subject) for x in found.again],
+        [_relation_row(x, subject) for x in found.again if not x.joins],
         list({row["id"]: row for row in (_relation_row(x, subject) for x in stale)}.values()),
     )
     touched.update(row[end] for row in written for end in ("a_figure", "b_figure"))
     return frozenset(touched)
+
+
+def _stored_joins(conn: Connection, claims: Sequence[ClaimFacts]) -> dict[str, str | None]:
+    """The claim each of ``claims`` joined its figure by, as stored (None: none)."""
+    f = t.claim_facts
+    found: dict[str, str | None] = {}
+    refs = [(c.document, c.claim) for c in claims]
+    query = sa.select(f.c.document_id, f.c.claim_id, f.c.joins_document, f.c.joins_claim)
+    for chunk in _chunks(refs):
+        for doc, claim, by_doc, by_claim in conn.execute(
+            query.where(t.claims_in(f.c.document_id, f.c.claim_id, chunk))
+        ):
+            found[f"{doc}/{claim}"] = None if by_claim is None else f"{by_doc}/{by_claim}"
+    return found
+
+
+def _joined(by: str | None) -> dict[str, str | None]:
+    """The ``joins_*`` columns of a claim that joined its figure by the claim ``by``."""
+    document, claim = (None, None) if by is None else by.split("/", 1)
+    return {"jd": document, "jc": claim}
 
 
 def _figure_row(f: Figure) -> dict[str, Any]:
@@ -910,8 +957,11 @@ def _figure_row(f: Figure) -> dict[str, Any]:
     }
 
 
-def _fact_row(c: ClaimFacts, figure: int, digest: str) -> dict[str, Any]:
+def _fact_row(c: ClaimFacts, figure: int, digest: str, joins: str | None) -> dict[str, Any]:
+    by = _joined(joins)
     return {
+        "joins_document": by["jd"],
+        "joins_claim": by["jc"],
         "document_id": c.document,
         "claim_id": c.claim,
         "subject": c.subject,

@@ -959,10 +959,16 @@ class Relation:
     pairs: int = 1
 
     @property
+    def joins(self) -> bool:
+        """A member's corroboration of its figure (of the earlier claim ``a``, by the
+        member ``b``), not a line between figures."""
+        return self.a_figure == self.b_figure and self.kind == "corroborates"
+
+    @property
     def id(self) -> int:
         """Stable: a line between two figures by the figures and its kind; a member's
         corroboration of its figure by its two claims."""
-        if self.a_figure == self.b_figure and self.kind == "corroborates":
+        if self.joins:
             return _stable_id(self.a, self.b, self.kind)
         low, high = sorted((self.a_figure, self.b_figure))
         return _stable_id(str(low), str(high), self.kind)

@@ -203,6 +203,13 @@ claim_facts = Table(
     Column("place", Text),
     Column("modality", String(16), nullable=False, server_default="reported"),
     Column("rate", String(16)),
+    # the claim of its figure whose corroboration makes it a member: the figure's first,
+    # else the earliest it agrees with (reconcile.figure_lines); none for a figure's
+    # first claim and a member that agrees only with later ones. Listed among the
+    # relations as a "corroborates" line within the figure, it is kept here, on the claim,
+    # rather than as a row of ``relations`` of its own.
+    Column("joins_document", String(16)),
+    Column("joins_claim", String(16)),
     ForeignKeyConstraint(
         ["document_id", "claim_id"],
         ["claims.document_id", "claims.id"],
@@ -244,7 +251,8 @@ figures = Table(
 relations = Table(
     "relations",
     metadata,
-    # one line between two figures (or within one), by kind; a stable id
+    # one line between two figures (or within one, of a kind other than a member's
+    # corroboration of its figure: claim_facts.joins_*), by kind; a stable id
     Column("id", STABLE_ID, primary_key=True, autoincrement=False),
     Column("subject", Text, nullable=False),
     # the pair of their claims that shows the relation best (a conflict: its strongest)

@@ -87,6 +87,19 @@ def test_reconciling_again_with_nothing_new_does_nothing(
         assert not ledger.stale()
 
 
+def test_catching_up_reconciles_without_counting(ledger_target: str, seed: Analysis) -> None:
+    # what a live process calls after every article: the same reconcile, and only
+    # whether it ran; the counts are read when asked for
+    with Ledger(ledger_target) as ledger:
+        ledger.store(seed)
+        assert ledger.catch_up() and not ledger.stale()
+        assert not ledger.catch_up()
+        counted = ledger.reconcile()
+        assert not counted.ran
+        assert sum(counted.relations.values()) == len(ledger.relations()) > 0
+        assert counted.relations["corroborates"] == len(ledger.relations(kind="corroborates"))
+
+
 def test_one_person_across_articles_and_a_wire_copy_counted_once(ledger_target: str) -> None:
     published = dt.date(2025, 1, 25)
     with Ledger(ledger_target) as ledger:

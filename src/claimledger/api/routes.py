@@ -507,7 +507,7 @@ def _reconcile(request: Request) -> bool:
     lock: threading.Lock = request.app.state.write_lock
     try:
         with lock:
-            ledger.reconcile()
+            ledger.catch_up()
     except LedgerError as exc:
         logger.warning("reconcile after a write left for the next read: %s", exc)
         return False

@@ -168,7 +168,7 @@ def _seed_ledger(db: Path, articles: int) -> None:
                     title=article.title,
                 )
             )
-        ledger.reconcile()
+        ledger.catch_up()
 
 
 def _percentile(values: list[float], share: float) -> float:

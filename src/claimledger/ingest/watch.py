@@ -166,7 +166,7 @@ def poll_round(
     tally.rounds += 1
     if tally.stored > stored_before:
         try:
-            ledger.reconcile()
+            ledger.catch_up()
             tally.reconciles += 1
         except LedgerBusyError as exc:
             log(f"{exc}; the next round reconciles")

@@ -277,6 +277,16 @@ class Ledger:
         when the rules or the corrections changed). Skipped when nothing changed since the
         last run, unless ``force`` or ``full``. ``workers``: processes to re-derive many
         subjects in (default CLAIMLEDGER_RECONCILE_WORKERS, else 1)."""
+        ran = self.catch_up(force=force, full=full, workers=workers)
+        with self.engine.connect() as conn:
+            return rebuild.summary(conn, ran=ran)
+
+    def catch_up(
+        self, *, force: bool = False, full: bool = False, workers: int | None = None
+    ) -> bool:
+        """:meth:`reconcile`, without counting what the derived tables hold (a live
+        process reconciling after every article has no use for the counts); whether it
+        ran."""
         with self._reconciling, self._writing(), self.engine.begin() as conn:
             # the change log in the same transaction: it never misses nor repeats a change
             return rebuild.reconcile_ledger(
@@ -286,7 +296,7 @@ class Ledger:
     def _fresh(self) -> None:
         # a read-only ledger is read as it was last reconciled
         if not self.read_only and self.stale():
-            self.reconcile()
+            self.catch_up()
 
     # --- reading claims ------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from claimledger.ledger import Ledger, reasons, rebuild, warm
 from claimledger.ledger import tables as t
 from claimledger.ledger.corrections import Correction
 from claimledger.ledger.local import InPlace
-from claimledger.ledger.reconcile import Relation, reconcile
+from claimledger.ledger.reconcile import ClaimFacts, Relation, reconcile
 from claimledger.records import Analysis
 from tests import paths
 
@@ -392,6 +392,21 @@ def test_the_change_log_of_an_incremental_reconcile_is_a_full_ones(
             assert logged(ledger) == logged(full)
 
 
+def stored_subject(
+    conn: sa.Connection, subject: str
+) -> tuple[list[ClaimFacts], dict[str, str], dict[str, int]]:
+    """A subject's claims as the last reconcile stored them, with their digests and
+    figures."""
+    digests: dict[str, str] = {}
+    figures: dict[str, int] = {}
+    named = {
+        row.document_id: frozenset(json.loads(row.named))
+        for row in conn.execute(sa.select(t.document_countries))
+    }
+    group = list(rebuild._stored_facts(conn, {subject}, set(), named, {}, digests, figures))
+    return group, digests, figures
+
+
 def test_a_subject_written_in_place_names_the_figures_a_changed_relation_joins(
     pool: list[Analysis], tmp_path: Path
 ) -> None:
@@ -408,15 +423,7 @@ def test_a_subject_written_in_place_names_the_figures_a_changed_relation_joins(
                 .order_by(t.relations.c.id)
             ).first()
             assert line is not None
-            digests: dict[str, str] = {}
-            was: dict[str, int] = {}
-            named = {
-                row.document_id: frozenset(json.loads(row.named))
-                for row in conn.execute(sa.select(t.document_countries))
-            }
-            group = list(
-                rebuild._stored_facts(conn, {line.subject}, set(), named, {}, digests, was)
-            )
+            group, digests, was = stored_subject(conn, line.subject)
 
             def written(lines_again: set[frozenset[int]]) -> frozenset[int]:
                 found = InPlace(
@@ -461,13 +468,7 @@ def test_a_member_that_joins_its_figure_by_another_claim_is_written_in_place(
                 .order_by(f.c.document_id, f.c.claim_id)
             ).first()
             assert row is not None
-            digests: dict[str, str] = {}
-            was: dict[str, int] = {}
-            named = {
-                x.document_id: frozenset(json.loads(x.named))
-                for x in conn.execute(sa.select(t.document_countries))
-            }
-            group = list(rebuild._stored_facts(conn, {row.subject}, set(), named, {}, digests, was))
+            group, digests, was = stored_subject(conn, row.subject)
             facts = {c.ref: c for c in group}
             member, by = (
                 f"{row.document_id}/{row.claim_id}",

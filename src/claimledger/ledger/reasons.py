@@ -6,7 +6,7 @@ so it is made again from them, word for word, when a relation is listed. Stored,
 reasons were more than half of the ``relations`` table.
 
 The stored facts are read here for the incremental reconcile too
-(:func:`claimledger.ledger.rebuild`), which relates the claims it does not derive again
+(:mod:`claimledger.ledger.rebuild`), which relates the claims it does not derive again
 from them: one reading of a stored claim for both.
 """
 

@@ -594,14 +594,13 @@ def relations(
         conn,
         [(x.a_document, x.a_claim) for x in rows] + [(x.b_document, x.b_claim) for x in rows],
     )
-    why = reasons.reasons(
-        conn, [(f"{x.a_document}/{x.a_claim}", f"{x.b_document}/{x.b_claim}") for x in rows]
-    )
+    pairs = [(f"{x.a_document}/{x.a_claim}", f"{x.b_document}/{x.b_claim}") for x in rows]
+    why = reasons.reasons(conn, pairs)
     return [
         RelationRow(
             kind=x.kind,
             subject=x.subject,
-            reason=why.get((f"{x.a_document}/{x.a_claim}", f"{x.b_document}/{x.b_claim}"), ""),
+            reason=why.get(pair, ""),
             a=claims[(x.a_document, x.a_claim)],
             b=claims[(x.b_document, x.b_claim)],
             strength=float(x.strength),
@@ -609,7 +608,7 @@ def relations(
             b_figure=int(x.b_figure),
             pairs=int(x.pairs),
         )
-        for x in rows
+        for x, pair in zip(rows, pairs, strict=True)
         # a document analysed again between the two reads has lost its old claims
         if (x.a_document, x.a_claim) in claims and (x.b_document, x.b_claim) in claims
     ]

@@ -13,6 +13,7 @@ hour on 2 cores); the built ledger (stored records, never reconciled) is kept in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -79,7 +80,7 @@ def base_ledger(count: int, cache: Path, workers: int, log: Any) -> Path:
 
 def _bytes(path: Path, tables: tuple[str, ...]) -> dict[str, int]:
     """Each table's bytes on disk with its indexes (SQLite's dbstat)."""
-    with sqlite3.connect(path) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
         indexes = dict(conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type='index'"))
         sizes: dict[str, int] = {}
         for name, size in conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
@@ -115,7 +116,7 @@ def run_size(
         )
         counts = ledger.counts()
         result.claims = counts["claims"]
-    with sqlite3.connect(work) as conn:
+    with contextlib.closing(sqlite3.connect(work)) as conn:
         result.text_bytes = int(
             conn.execute("SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM documents").fetchone()[0]
         )
